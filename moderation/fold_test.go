@@ -1,0 +1,32 @@
+package moderation
+
+import (
+	"testing"
+	"unicode"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// fold's fast paths give what NFKC, lower case and simplification would.
+func TestFoldFastPathsAgreeWithNFKC(t *testing.T) {
+	for r := rune(0x3001); r <= 0x303F; r++ {
+		checkFold(t, r)
+	}
+	for r := rune(0xFF01); r <= 0xFF5E; r++ {
+		checkFold(t, r)
+	}
+	for _, r := range "AZaz09中文简體①Ⅻ" {
+		checkFold(t, r)
+	}
+}
+
+func checkFold(t *testing.T, r rune) {
+	t.Helper()
+	var want []rune
+	for _, n := range norm.NFKC.String(string(r)) {
+		want = append(want, simplify(unicode.ToLower(n)))
+	}
+	if got := fold(string(r)).r; string(got) != string(want) {
+		t.Errorf("fold(%q) = %q, want %q", r, string(got), string(want))
+	}
+}

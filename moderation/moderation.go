@@ -1,0 +1,131 @@
+// Package moderation screens everything a child writes before anyone else sees it. It is pure:
+// no HTTP, no database. The domain calls Screener.Screen and acts on the verdict: block (not
+// stored; the child is told what to remove), hold (stored, queued for a person) or allow.
+//
+// Screening works on normalised copies of the text, so that evasions read as what they are:
+// full-width and circled characters, upper case, traditional characters, Chinese numerals and
+// the spoken forms of digits (一三八, 幺, 拐), and separators between digits (138-0013-8000).
+package moderation
+
+import (
+	"slices"
+	"strings"
+	"sync/atomic"
+)
+
+// Action is what happens to a screened text.
+type Action string
+
+const (
+	Allow Action = "allow"
+	Hold  Action = "hold"
+	Block Action = "block"
+)
+
+// Reason kinds. Personal information blocks (phone … long_number of 11 or more digits); a
+// street and number, a school class with a name and a shorter long number are held, like
+// insults and safeguarding cues.
+const (
+	KindPhone        = "phone"
+	KindLandline     = "landline"
+	KindIDNumber     = "id_number"
+	KindBankCard     = "bank_card"
+	KindQQ           = "qq"
+	KindWeChat       = "wechat"
+	KindEmail        = "email"
+	KindAddress      = "address"
+	KindSchoolClass  = "school_class"
+	KindLongNumber   = "long_number"
+	KindSevereWord   = "severe_word"
+	KindInsult       = "insult"
+	KindSafeguarding = "safeguarding"
+)
+
+// Kinds lists every reason kind.
+var Kinds = []string{KindPhone, KindLandline, KindIDNumber, KindBankCard, KindQQ, KindWeChat, KindEmail, KindAddress,
+	KindSchoolClass, KindLongNumber, KindSevereWord, KindInsult, KindSafeguarding}
+
+// holdPrefix marks a finding that holds rather than blocks until the verdict is made.
+const holdPrefix = "hold:"
+
+// Reason is one finding: its kind and where it is, as a byte span of the original text.
+type Reason struct {
+	Kind       string
+	Action     Action
+	Start, End int
+}
+
+// Verdict is the outcome of screening one text: the strictest action of its reasons.
+type Verdict struct {
+	Action  Action
+	Reasons []Reason
+}
+
+// Safeguarding reports whether the text asks for help (self-harm, abuse): such items go to the
+// top of the queue.
+func (v Verdict) Safeguarding() bool {
+	return slices.ContainsFunc(v.Reasons, func(r Reason) bool { return r.Kind == KindSafeguarding })
+}
+
+// Lists are the editable word lists. Safeguarding cues are built in.
+type Lists struct {
+	Block, Hold, Allow []string
+}
+
+// Screener screens texts against the current lists; Replace swaps them without a restart.
+// It is safe for concurrent use.
+type Screener struct {
+	lists atomic.Pointer[Lists]
+	words atomic.Pointer[wordSet]
+}
+
+// New returns a screener with the given lists.
+func New(l Lists) *Screener {
+	s := &Screener{}
+	s.Replace(l)
+	return s
+}
+
+// Replace compiles and swaps in new word lists; screens already under way finish with the old.
+func (s *Screener) Replace(l Lists) {
+	ws := compile(l)
+	s.lists.Store(&l)
+	s.words.Store(ws)
+}
+
+// Lists returns the current word lists.
+func (s *Screener) Lists() Lists { return *s.lists.Load() }
+
+// Patterns returns how many words the compiled lists hold.
+func (s *Screener) Patterns() int { return s.words.Load().size }
+
+// Screen returns the verdict on text. It is deterministic and never panics.
+func (s *Screener) Screen(text string) Verdict {
+	base := fold(text)
+	found := append(personal(base), s.words.Load().match(wordForm(base))...)
+	v := Verdict{Action: Allow}
+	for _, r := range found {
+		r.Action = Block
+		if k, ok := strings.CutPrefix(r.Kind, holdPrefix); ok {
+			r.Kind, r.Action = k, Hold
+		}
+		switch {
+		case r.Action == Block:
+			v.Action = Block
+		case v.Action == Allow:
+			v.Action = Hold
+		}
+		v.Reasons = append(v.Reasons, r)
+	}
+	slices.SortFunc(v.Reasons, func(a, b Reason) int {
+		if a.Start != b.Start {
+			return a.Start - b.Start
+		}
+		if a.End != b.End {
+			return a.End - b.End
+		}
+		return strings.Compare(a.Kind, b.Kind)
+	})
+	v.Reasons = slices.Compact(v.Reasons)
+	return v
+}

@@ -1,0 +1,263 @@
+package moderation
+
+import (
+	_ "embed"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+//go:embed data/t2s.txt
+var t2sTable string
+
+// t2s maps traditional characters to simplified ones, indexed by code point (all are in the
+// Basic Multilingual Plane): an array lookup per character, not a map access.
+var t2s = func() *[0x10000]rune {
+	m := new([0x10000]rune)
+	for _, line := range strings.Split(t2sTable, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		from, to, ok := strings.Cut(line, "\t")
+		if !ok {
+			continue
+		}
+		f, _ := utf8.DecodeRuneInString(from)
+		t, _ := utf8.DecodeRuneInString(to)
+		if f < 0x10000 {
+			m[f] = t
+		}
+	}
+	return m
+}()
+
+// folded is a normalised copy of a text that remembers, for every rune, the byte span of the
+// original it came from, so that findings point into what the child wrote.
+type folded struct {
+	r          []rune
+	start, end []int32
+}
+
+func newFolded(n int) *folded {
+	return &folded{r: make([]rune, 0, n), start: make([]int32, 0, n), end: make([]int32, 0, n)}
+}
+
+func (f *folded) add(r rune, start, end int32) {
+	f.r = append(f.r, r)
+	f.start = append(f.start, start)
+	f.end = append(f.end, end)
+}
+
+// span returns the original byte span of runes i..j-1.
+func (f *folded) span(i, j int) (int, int) {
+	if j <= i {
+		return int(f.start[i]), int(f.end[i])
+	}
+	return int(f.start[i]), int(f.end[j-1])
+}
+
+// needsNFKC reports whether a rune may change under NFKC; Han and plain ASCII never do, so the
+// common case stays cheap.
+func needsNFKC(r rune) bool {
+	return r >= 0x80 && !(r >= 0x4E00 && r <= 0x9FFF)
+}
+
+// fold applies NFKC (full-width and circled forms become plain), lower case and traditional to
+// simplified characters. Invalid UTF-8 is dropped.
+func fold(text string) *folded {
+	f := newFolded(utf8.RuneCountInString(text) + 8) // NFKC rarely lengthens a text by much
+	var buf [32]byte
+	for i := 0; i < len(text); {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		if r == utf8.RuneError && w <= 1 {
+			i += max(w, 1)
+			continue
+		}
+		switch {
+		case r >= 'A' && r <= 'Z':
+			f.add(r+'a'-'A', int32(i), int32(i+w))
+		case r < 0x80 || r >= 0x4E00 && r <= 0x9FFF && t2s[r] == 0 || r > 0x3000 && r < 0x3036:
+			f.add(r, int32(i), int32(i+w)) // ASCII, simplified Han, CJK punctuation: nothing to change
+		case r >= 0xFF01 && r <= 0xFF5E: // full-width ASCII: NFKC's answer, without asking it
+			nr := r - 0xFEE0
+			if nr >= 'A' && nr <= 'Z' {
+				nr += 'a' - 'A'
+			}
+			f.add(nr, int32(i), int32(i+w))
+		case needsNFKC(r):
+			for _, nr := range string(norm.NFKC.AppendString(buf[:0], text[i:i+w])) {
+				f.add(simplify(unicode.ToLower(nr)), int32(i), int32(i+w))
+			}
+		default:
+			f.add(simplify(unicode.ToLower(r)), int32(i), int32(i+w))
+		}
+		i += w
+	}
+	return f
+}
+
+func simplify(r rune) rune {
+	if r < 0x2E80 || r >= 0x10000 { // no traditional characters outside this range
+		return r
+	}
+	if s := t2s[r]; s != 0 {
+		return s
+	}
+	return r
+}
+
+// isNoise is what sits between the characters of a disguised word or number: spaces,
+// punctuation, symbols and emoji, and invisible joiners.
+func isNoise(r rune) bool {
+	if r >= 0x4E00 && r <= 0x9FFF || r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+		return false // the common case, decided without Unicode tables
+	}
+	switch {
+	case r == ' ' || r == '\t' || r == '\n' || r == '\r':
+		return true
+	case r == 0x200B || r == 0x200C || r == 0x200D || r == 0x2060 || r == 0xFEFF || (r >= 0xFE00 && r <= 0xFE0F):
+		return true
+	case unicode.IsPunct(r) || unicode.IsSymbol(r):
+		return true
+	case unicode.Is(unicode.Mn, r) || unicode.Is(unicode.Me, r) || unicode.Is(unicode.Cf, r):
+		return true
+	}
+	return false
+}
+
+// isSeparator is noise that may sit inside a written number: 138-0013-8000, 138 0013 8000,
+// 1.3.8…, emoji between digits. '+' and '@' are not: they begin or carry other things.
+func isSeparator(r rune) bool {
+	return r != '+' && r != '@' && r != '#' && r != '%' && isNoise(r)
+}
+
+// wordForm drops noise, so that 傻 * 逼 and 傻-逼 read as 傻逼; a single space is kept between
+// two ASCII letters or digits so that Latin words keep their edges.
+func wordForm(f *folded) *folded {
+	w := newFolded(len(f.r))
+	for i, r := range f.r {
+		if isNoise(r) {
+			if r == ' ' && len(w.r) > 0 && isASCIIAlnum(w.r[len(w.r)-1]) && i+1 < len(f.r) && isASCIIAlnum(f.r[i+1]) {
+				w.add(' ', f.start[i], f.end[i])
+			}
+			continue
+		}
+		w.add(r, f.start[i], f.end[i])
+	}
+	return w
+}
+
+func isASCIIAlnum(r rune) bool {
+	return r >= 'a' && r <= 'z' || r >= '0' && r <= '9'
+}
+
+func isDigit(r rune) bool { return r >= '0' && r <= '9' }
+
+// digitTables gives, per code point, the digit a Chinese numeral (numeral) or a spoken form
+// (spoken) stands for, plus one; 0 means none.
+var numeral, spokenDigit = digitTable(numerals), digitTable(spoken)
+
+func digitTable(m map[rune]rune) *[0x10000]byte {
+	t := new([0x10000]byte)
+	for r, d := range m {
+		t[r] = byte(d-'0') + 1
+	}
+	return t
+}
+
+// digitOf returns the digit a rune stands for in table t, if any.
+func digitOf(t *[0x10000]byte, r rune) (rune, bool) {
+	if r < 0x3000 || r >= 0x10000 || t[r] == 0 {
+		return 0, false
+	}
+	return '0' + rune(t[r]-1), true
+}
+
+// numerals are Chinese digits, plain and financial (after simplification).
+var numerals = map[rune]rune{
+	'〇': '0', '零': '0', '一': '1', '二': '2', '三': '3', '四': '4', '五': '5', '六': '6', '七': '7', '八': '8', '九': '9',
+	'壹': '1', '贰': '2', '叁': '3', '肆': '4', '伍': '5', '陆': '6', '柒': '7', '捌': '8', '玖': '9',
+}
+
+// spoken are the ways digits are read out on the phone (幺 for 1, 拐 for 7, 洞 for 0…) and
+// sound-alikes children use to slip numbers past a filter (伞 for 3, 扒 for 8). They are ordinary
+// words too, so they count as digits only next to another digit.
+var spoken = map[rune]rune{
+	'幺': '1', '妖': '1', '腰': '1', '衣': '1', '依': '1', '伊': '1', '医': '1',
+	'两': '2', '俩': '2', '尔': '2',
+	'伞': '3', '散': '3', '山': '3',
+	'寺': '4', '似': '4', '死': '4',
+	'舞': '5', '午': '5', '捂': '5', '吾': '5',
+	'溜': '6', '留': '6', '流': '6',
+	'拐': '7', '妻': '7', '漆': '7',
+	'扒': '8', '巴': '8', '爸': '8', '叭': '8',
+	'勾': '9', '酒': '9', '久': '9',
+	'洞': '0', '灵': '0', '铃': '0', '玲': '0', '令': '0',
+}
+
+// digitForm turns every way of writing a digit into the digit: Chinese numerals always, spoken
+// forms and sound-alikes when they touch a digit (across up to three separators).
+func digitForm(f *folded) *folded {
+	d := &folded{r: append([]rune(nil), f.r...), start: f.start, end: f.end}
+	anySpoken := false
+	for i, r := range d.r {
+		if n, ok := digitOf(numeral, r); ok {
+			d.r[i] = n
+		} else if _, ok := digitOf(spokenDigit, r); ok {
+			anySpoken = true
+		}
+	}
+	for changed := anySpoken; changed; {
+		changed = false
+		for i, r := range d.r {
+			n, ok := digitOf(spokenDigit, r)
+			if !ok {
+				continue
+			}
+			if digitNear(d.r, i, -1) || digitNear(d.r, i, 1) {
+				d.r[i] = n
+				changed = true
+			}
+		}
+	}
+	return d
+}
+
+// digitNear reports whether a digit stands next to position i in direction dir, with at most
+// three separators between.
+func digitNear(r []rune, i, dir int) bool {
+	for j, seps := i+dir, 0; j >= 0 && j < len(r); j += dir {
+		switch {
+		case isDigit(r[j]):
+			return true
+		case isSeparator(r[j]) && seps < 3:
+			seps++
+		default:
+			return false
+		}
+	}
+	return false
+}
+
+// joinDigits removes up to three separators between digits: 138-0013-8000 and 1 3 8 0 … become
+// one run of digits.
+func joinDigits(f *folded) *folded {
+	j := newFolded(len(f.r))
+	for i := 0; i < len(f.r); i++ {
+		r := f.r[i]
+		if isSeparator(r) && len(j.r) > 0 && isDigit(j.r[len(j.r)-1]) {
+			k := i
+			for k < len(f.r) && isSeparator(f.r[k]) && k-i < 4 {
+				k++
+			}
+			if k-i <= 3 && k < len(f.r) && isDigit(f.r[k]) {
+				i = k - 1
+				continue
+			}
+		}
+		j.add(r, f.start[i], f.end[i])
+	}
+	return j
+}

@@ -1,0 +1,504 @@
+package moderation
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"unicode/utf8"
+)
+
+// marker replaces recognised dates and times in the digit form: neither a digit nor a
+// separator, it keeps 2025-06-01 and 14:30-16:00 from joining into a long number.
+const marker = '\uE000'
+
+var (
+	dateRe = regexp.MustCompile(`(?:19|20)\d{2}\s*[-/.年]\s*(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])(?:\s*[日号])?`)
+	timeRe = regexp.MustCompile(`(?:[01]?\d|2[0-3])\s*:\s*[0-5]\d(?:\s*:\s*[0-5]\d)?`)
+	// Year ranges (2023-2025年, 2024—2025学年) are dates too.
+	yearsRe = regexp.MustCompile(`(?:19|20)\d{2}\s*[-~/—–至到]\s*(?:19|20)\d{2}`)
+
+	emailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._+-]*\s*(?:@|艾特|\(at\)|\[at\]|\{at\}|\bat\b)\s*[a-z0-9][a-z0-9-]*(?:\s*(?:\.|点|\(dot\)|\[dot\]|\bdot\b)\s*[a-z0-9-]+)*?\s*(?:\.|点|\(dot\)|\[dot\]|\bdot\b)\s*(?:com|cn|net|org|edu|gov|cc|io|me|top|vip|info|hk|tw|co|xyz|club|site)\b`)
+
+	// A unit, a room, building-unit-room or a home: personal, whatever place it is in.
+	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:我|我们)家(?:住)?在|家住|我住在|我住的(?:地方|小区)|家庭住址|家的地址|我家地址|我的地址|住址`)
+	// A building number alone may be a school's (学校3号楼): a person looks.
+	buildingRe = regexp.MustCompile(`\d{1,4}\s*(?:栋|幢|号楼)`)
+	// A street and number may be a school, a park gate or a home: a person looks.
+	streetRe = regexp.MustCompile(`\p{Han}{1,12}?(?:路|街|大道|巷|弄|胡同)\s*\d{1,5}\s*号`)
+
+	classRe = regexp.MustCompile(`\d{1,2}\s*年级(?:\s*\d{1,2}\s*班)?|[初高][1-3]\s*(?:年级)?\s*(?:\(?\s*\d{1,2}\s*\)?\s*班)?|\d{1,2}\s*班`)
+	// A building number after one of these is a public building's, not a home's.
+	publicBuildingRe = regexp.MustCompile(`学校|校园|教学|实验|办公|行政|医院|图书馆|少年宫|科技馆|体育馆|博物馆|公园|儿童之家|综合`)
+	nameCueRe        = regexp.MustCompile(`(?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|姓名)\s*\p{Han}{2,4}|我是` + surnames + `\p{Han}{1,2}`)
+	nameRe           = regexp.MustCompile(surnames + `\p{Han}{1,2}`)
+
+	qqCueRe     = regexp.MustCompile(`qq|扣扣|企鹅|q号|球球|我的q|加我?q|\bq\s*:`)
+	wechatCueRe = regexp.MustCompile(`微信|威信|薇信|徽信|维信|围信|vx|wx|v信|加我?\s*v\b|绿泡泡|weixin|wechat|微x|v号|\bv\s*:`)
+)
+
+const surnames = `(?:欧阳|司马|上官|诸葛|[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤])`
+
+// units after a number make it a quantity (3000000元, 1200000人), not personal information.
+var units = []string{"元", "块", "角", "万", "亿", "千", "百", "人", "名", "位", "个", "只", "米", "公里", "千米", "厘米", "毫米",
+	"平方", "亩", "斤", "公斤", "克", "吨", "步", "次", "年", "天", "小时", "分钟", "秒", "岁", "本", "棵", "株", "辆", "张",
+	"条", "座", "间", "所", "层", "页", "%", "度", "份", "台", "盏", "把", "套", "件", "双", "瓶", "箱", "册", "cm", "km", "kg", "m"}
+
+// text is a folded form as a string, with a map from byte offsets back to rune indexes.
+type text struct {
+	f   *folded
+	s   string
+	idx []int32 // byte offset in s → rune index in f; built on first use
+}
+
+func newText(f *folded) *text { return &text{f: f, s: string(f.r)} }
+
+// runeI returns the index of the rune at byte offset b of t.s.
+func (t *text) runeI(b int) int {
+	if t.idx == nil {
+		t.idx = make([]int32, len(t.s)+1)
+		ri := int32(0)
+		for bi := range t.s {
+			t.idx[bi] = ri
+			ri++
+		}
+		t.idx[len(t.s)] = ri
+		for bi := len(t.s) - 1; bi >= 0; bi-- { // continuation bytes point at their rune
+			if !utf8.RuneStart(t.s[bi]) {
+				t.idx[bi] = t.idx[bi+1]
+			}
+		}
+	}
+	return int(t.idx[b])
+}
+
+// reason turns the byte span [a, b) of t.s into a finding on the original text.
+func (t *text) reason(kind string, a, b int) Reason {
+	start, end := t.f.span(t.runeI(a), t.runeI(b))
+	return Reason{Kind: kind, Start: start, End: end}
+}
+
+// anchors are the byte offsets where each detector's telltale characters stand, found in one
+// pass over the text: a pattern is tried only in small windows around them, which is far
+// cheaper than searching the whole text.
+type anchors struct {
+	email, home, street, building, class []int
+	qq, wechat, digits                   bool
+}
+
+func findAnchors(s string) anchors {
+	var a anchors
+	for i, r := range s {
+		switch r {
+		case '@', '艾':
+			a.email = append(a.email, i)
+		case 'a':
+			if strings.HasPrefix(s[i:], "at") {
+				a.email = append(a.email, i)
+			}
+		case '家', '住', '址', '单', '室', '-':
+			a.home = append(a.home, i)
+		case '号':
+			a.street = append(a.street, i)
+			a.building = append(a.building, i)
+		case '栋', '幢':
+			a.building = append(a.building, i)
+		case '班', '年', '初', '高':
+			a.class = append(a.class, i)
+		case 'q', '扣', '企', '球':
+			a.qq = true
+		case '微', '威', '薇', '徽', '维', '围', 'v', 'w', '绿':
+			a.wechat = true
+		}
+		if r >= '0' && r <= '9' {
+			a.digits = true
+		}
+	}
+	return a
+}
+
+// around finds re in windows of t.s reaching before and after bytes from each anchor.
+// Overlapping windows are merged, so a match is found once.
+func (t *text) around(re *regexp.Regexp, before, after int, at []int) [][]int {
+	if len(at) == 0 {
+		return nil
+	}
+	var spans [][2]int
+	for _, i := range at {
+		a, b := max(0, i-before), min(len(t.s), i+after)
+		for a > 0 && !utf8.RuneStart(t.s[a]) {
+			a--
+		}
+		for b < len(t.s) && !utf8.RuneStart(t.s[b]) {
+			b++
+		}
+		if n := len(spans); n > 0 && a <= spans[n-1][1] {
+			spans[n-1][1] = max(spans[n-1][1], b)
+		} else {
+			spans = append(spans, [2]int{a, b})
+		}
+	}
+	var out [][]int
+	for _, sp := range spans {
+		out = append(out, t.filter(re.FindAllStringIndex(t.s[sp[0]:sp[1]], -1), sp[0])...)
+	}
+	return out
+}
+
+// matches finds re in t, keeping only matches that are not part of a longer number.
+func (t *text) matches(re *regexp.Regexp) [][]int { return t.filter(re.FindAllStringIndex(t.s, -1), 0) }
+
+// filter shifts matches by off and drops those that are only part of a longer number.
+func (t *text) filter(found [][]int, off int) [][]int {
+	var out [][]int
+	for _, m := range found {
+		m = []int{m[0] + off, m[1] + off}
+		if m[0] > 0 && isDigit(rune(t.s[m[0]-1])) && isDigit(rune(t.s[m[0]])) {
+			continue
+		}
+		if m[1] < len(t.s) && isDigit(rune(t.s[m[1]])) && isDigit(rune(t.s[m[1]-1])) {
+			continue
+		}
+		out = append(out, m)
+	}
+	return out
+}
+
+// mayHave reports whether s holds any of the literals a pattern needs: a regexp that cannot
+// match is not run (an unanchored search costs far more than a substring test).
+func mayHave(s string, literals ...string) bool {
+	for _, l := range literals {
+		if strings.Contains(s, l) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasDigits reports whether a folded form holds any digit.
+func hasDigits(s string) bool { return strings.ContainsAny(s, "0123456789") }
+
+// Anchored forms of the date and time patterns, tried only where one can begin.
+var (
+	dateAt  = regexp.MustCompile(`^(?:` + dateRe.String() + `|` + yearsRe.String() + `)`)
+	timeAt  = regexp.MustCompile(`^` + timeRe.String())
+	maxDate = 32 // bytes: the longest date or year range, with spaces
+)
+
+// maskDates replaces valid dates and times with markers: they are never personal information.
+// Candidates are found by hand (a year beginning 19 or 20, or the hour before a colon) and only
+// there is an anchored pattern tried: far cheaper than searching the whole text. It returns
+// the masked text.
+func maskDates(f *folded) *text {
+	t := newText(f)
+	s := t.s
+	if !hasDigits(s) {
+		return t
+	}
+	var masks [][2]int
+	mask := func(a, b int) {
+		if b < len(s) && isDigit(rune(s[b])) && isDigit(rune(s[b-1])) {
+			return // part of a longer number
+		}
+		for i := t.runeI(a); i < t.runeI(b); i++ {
+			f.r[i] = marker
+		}
+		masks = append(masks, [2]int{a, b})
+	}
+	for i := 0; i+4 <= len(s); i++ {
+		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && (i == 0 || !isDigit(rune(s[i-1]))) {
+			if m := dateAt.FindStringIndex(s[i:min(len(s), i+maxDate)]); m != nil {
+				mask(i, i+m[1])
+				i += m[1] - 1
+			}
+		}
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] != ':' {
+			continue
+		}
+		start := i
+		for start > 0 && i-start < 2 && isDigit(rune(s[start-1])) {
+			start--
+		}
+		for start < i && (start > 0 && isDigit(rune(s[start-1]))) {
+			start++ // more than two digits before the colon: not an hour
+		}
+		if start == i {
+			continue
+		}
+		if m := timeAt.FindStringIndex(s[start:min(len(s), start+maxDate)]); m != nil {
+			mask(start, start+m[1])
+		}
+	}
+	if len(masks) == 0 {
+		return t
+	}
+	// Rebuild the string by copying bytes around the masked spans.
+	slices.SortFunc(masks, func(x, y [2]int) int { return x[0] - y[0] })
+	var b strings.Builder
+	b.Grow(len(s) + 2*len(masks))
+	at := 0
+	for _, m := range masks {
+		if m[0] < at {
+			continue
+		}
+		b.WriteString(s[at:m[0]])
+		for range utf8.RuneCountInString(s[m[0]:m[1]]) {
+			b.WriteRune(marker)
+		}
+		at = m[1]
+	}
+	b.WriteString(s[at:])
+	return &text{f: f, s: b.String()}
+}
+
+// personal finds personal information in the folded text.
+func personal(base *folded) []Reason {
+	t := maskDates(digitForm(base))
+	d := t.f
+	a := findAnchors(t.s)
+	var out []Reason
+	for _, m := range t.around(emailRe, 96, 96, a.email) {
+		out = append(out, t.reason("email", m[0], m[1]))
+	}
+	for _, m := range t.around(homeRe, 24, 12, a.home) {
+		out = append(out, t.reason("address", m[0], m[1]))
+	}
+	if !a.digits {
+		return out
+	}
+	for _, m := range t.around(streetRe, 48, 3, a.street) {
+		out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+	}
+	for _, m := range t.around(buildingRe, 12, 9, a.building) {
+		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
+		if !publicBuildingRe.MatchString(before) {
+			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+		}
+	}
+	if classes := t.around(classRe, 12, 16, a.class); len(classes) > 0 && namedNear(t, classes) {
+		for _, m := range classes {
+			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
+		}
+	}
+	return append(out, numbers(newText(joinDigits(d)), a)...)
+}
+
+// namedNear reports whether a name is given with a school class: by a cue (我叫…) anywhere, or a
+// surname and given name within a few characters of the class.
+func namedNear(t *text, classes [][]int) bool {
+	if nameCueRe.MatchString(t.s) {
+		return true
+	}
+	for _, m := range classes {
+		lo, hi := max(0, t.runeI(m[0])-4), min(len(t.f.r), t.runeI(m[1])+4)
+		if nameRe.MatchString(string(t.f.r[lo:hi])) {
+			return true
+		}
+	}
+	return false
+}
+
+// numbers classifies every run of digits in the joined digit form; a says which cue words
+// may be present.
+func numbers(t *text, a anchors) []Reason {
+	var out []Reason
+	var qq, wechat []int
+	if a.qq {
+		qq = cuePositions(t, qqCueRe)
+	}
+	if a.wechat {
+		wechat = cuePositions(t, wechatCueRe)
+	}
+	for i := 0; i < len(t.s); {
+		if !isDigit(rune(t.s[i])) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(t.s) && isDigit(rune(t.s[j])) {
+			j++
+		}
+		if j-i == 17 && j < len(t.s) && t.s[j] == 'x' {
+			j++
+		}
+		if kind := classify(t, i, j, qq, wechat); kind != "" {
+			out = append(out, t.reason(kind, i, j))
+		}
+		i = j
+	}
+	// A WeChat ID is letters and digits after a WeChat cue: 微信 xiaoyu_2015.
+	for k := 0; k+1 < len(wechat); k += 2 {
+		c := wechat[k : k+2]
+		if _, b, ok := idAfter(t.s, c[1]); ok {
+			out = append(out, t.reason("wechat", c[0], b))
+		} else if a, ok := idBefore(t.s, c[0]); ok {
+			out = append(out, t.reason("wechat", a, c[1]))
+		}
+	}
+	return out
+}
+
+// classify names what a run of digits s[i:j] is, or "" when it is nothing personal.
+func classify(t *text, i, j int, qq, wechat []int) string {
+	n := t.s[i:j]
+	switch {
+	case isMobile(n):
+		return "phone"
+	case isLandline(n):
+		return "landline"
+	case isIDNumber(n):
+		return "id_number"
+	case len(n) < 5:
+		return ""
+	case near(qq, i, j, t) && len(n) <= 12:
+		return "qq"
+	case near(wechat, i, j, t):
+		return "wechat"
+	case isQuantity(t.s, i, j):
+		return ""
+	case len(n) >= 13 && len(n) <= 19 && luhn(n):
+		return "bank_card"
+	case len(n) >= 11:
+		return "long_number"
+	case len(n) >= 7:
+		return holdPrefix + "long_number"
+	}
+	return ""
+}
+
+func isMobile(n string) bool {
+	for _, p := range []string{"0086", "86", ""} {
+		if strings.HasPrefix(n, p) && len(n)-len(p) == 11 && n[len(p)] == '1' && n[len(p)+1] >= '3' {
+			return true
+		}
+	}
+	return false
+}
+
+var landlineRe = regexp.MustCompile(`^(?:0(?:10|2\d|[3-9]\d{2})[2-9]\d{6,7}|[48]00\d{7})$`)
+
+func isLandline(n string) bool { return landlineRe.MatchString(n) }
+
+// isIDNumber accepts an 18-digit resident ID (the last may be X) or a 15-digit old one whose
+// birth date is plausible, whether or not the GB 11643-1999 check digit holds: a child who
+// mistypes one digit of their ID has still written it.
+func isIDNumber(n string) bool {
+	switch len(n) {
+	case 18:
+		return plausibleDate(n[6:10], n[10:12], n[12:14])
+	case 15:
+		return plausibleDate("19"+n[6:8], n[8:10], n[10:12])
+	}
+	return false
+}
+
+func plausibleDate(y, m, d string) bool {
+	year, month, day := atoi(y), atoi(m), atoi(d)
+	return year >= 1900 && year <= 2099 && month >= 1 && month <= 12 && day >= 1 && day <= 31
+}
+
+func atoi(s string) int {
+	n := 0
+	for _, c := range s {
+		if c < '0' || c > '9' {
+			return -1
+		}
+		n = n*10 + int(c-'0')
+	}
+	return n
+}
+
+// IDCheckDigit computes the GB 11643-1999 check character of the first 17 digits.
+func IDCheckDigit(first17 string) byte {
+	weights := [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+	sum := 0
+	for i := 0; i < 17; i++ {
+		sum += int(first17[i]-'0') * weights[i]
+	}
+	return "10X98765432"[sum%11]
+}
+
+func luhn(n string) bool {
+	sum, double := 0, false
+	for i := len(n) - 1; i >= 0; i-- {
+		d := int(n[i] - '0')
+		if double {
+			if d *= 2; d > 9 {
+				d -= 9
+			}
+		}
+		sum += d
+		double = !double
+	}
+	return sum%10 == 0
+}
+
+// isQuantity reports whether the number s[i:j] counts something: a unit follows or 第 leads.
+func isQuantity(s string, i, j int) bool {
+	rest := strings.TrimLeft(s[j:], " ")
+	for _, u := range units {
+		if strings.HasPrefix(rest, u) {
+			return true
+		}
+	}
+	return strings.HasSuffix(s[:i], "第")
+}
+
+// cuePositions lists the byte offsets where cue words end and start.
+func cuePositions(t *text, re *regexp.Regexp) []int {
+	var out []int
+	for _, m := range re.FindAllStringIndex(t.s, -1) {
+		out = append(out, m[0], m[1])
+	}
+	return out
+}
+
+// near reports whether a cue ends within 8 characters before the number or starts within 6
+// after it.
+func near(cues []int, i, j int, t *text) bool {
+	for k := 0; k < len(cues); k += 2 {
+		start, end := cues[k], cues[k+1]
+		if end <= i && t.runeI(i)-t.runeI(end) <= 8 {
+			return true
+		}
+		if start >= j && t.runeI(start)-t.runeI(j) <= 6 {
+			return true
+		}
+	}
+	return false
+}
+
+// idAfter finds an account name within a few characters after a cue: 微信号是 xiaoyu_2015.
+func idAfter(s string, at int) (int, int, bool) {
+	i, skipped := at, 0
+	for i < len(s) && skipped < 6 {
+		r, w := utf8.DecodeRuneInString(s[i:])
+		if isIDRune(r) {
+			break
+		}
+		if !strings.ContainsRune("号是为:我的搜加 ", r) && !isNoise(r) {
+			return 0, 0, false
+		}
+		i += w
+		skipped++
+	}
+	j := i
+	for j < len(s) && isIDRune(rune(s[j])) {
+		j++
+	}
+	return i, j, j-i >= 5 && j-i <= 20
+}
+
+// idBefore finds an account name just before a cue: xiaoyu_2015 是我的微信.
+func idBefore(s string, at int) (int, bool) {
+	head := strings.TrimRight(s[:at], "是我的 :")
+	j := len(head)
+	i := j
+	for i > 0 && isIDRune(rune(head[i-1])) {
+		i--
+	}
+	return i, j-i >= 6 && j-i <= 20 && strings.ContainsAny(head[i:j], "0123456789_")
+}
+
+func isIDRune(r rune) bool { return isASCIIAlnum(r) || r == '_' || r == '-' }
