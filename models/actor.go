@@ -1,0 +1,184 @@
+package models
+
+import (
+	"slices"
+
+	"gorm.io/gorm"
+)
+
+// Role is what a signed-in user is.
+type Role string
+
+const (
+	RoleChild       Role = "child"
+	RoleFacilitator Role = "facilitator"
+	RoleCommittee   Role = "committee"
+	RoleAdmin       Role = "admin"
+)
+
+// ParseRole returns the role named s, or false.
+func ParseRole(s string) (Role, bool) {
+	r := Role(s)
+	switch r {
+	case RoleChild, RoleFacilitator, RoleCommittee, RoleAdmin:
+		return r, true
+	}
+	return "", false
+}
+
+// Actor is whoever makes a request, with what decides their scope. It is loaded fresh from the
+// database for every request, so a withdrawn consent or a deleted account counts at once.
+type Actor struct {
+	ID          string
+	Role        Role
+	DisplayName string
+	Locale      string
+	SessionID   string
+
+	RegionID   string   // committee: the root of their subtree
+	RegionPath string   // committee: that region's path
+	BodyIDs    []string // facilitator: the bodies they run; child: the bodies they belong to
+
+	ConsentStatus string // child only
+	Assent        string // child only
+	// ObserverPaths are the region paths of the observer groups a child belongs to: such a child
+	// also reads the evaluation and later proposals of those regions' subtrees.
+	ObserverPaths []string
+}
+
+// SystemActor acts for the command line and the demo seed.
+func SystemActor() *Actor { return &Actor{ID: "system", Role: RoleAdmin, DisplayName: "system"} }
+
+// Action is something a role may or may not do, as in API.md "Who may do what".
+type Action int
+
+const (
+	ManageRegions Action = iota // create and list regions
+	CreateBodies
+	ReadBodies
+	ManageMembers // add, list, details, PIN reset, consent links
+	ManageStaff
+	ManageStages // stage changes, options, decisions, closing
+	CommentAsStaff
+	FileInspection
+	ReadStatistics   // overdue list, statistics, CSV export
+	ManageModeration // the queue and its decisions
+)
+
+// permitted is the role half of API.md's table; the scope half is in the scope* functions below.
+var permitted = map[Action][]Role{
+	ManageRegions:    {RoleAdmin, RoleCommittee},
+	CreateBodies:     {RoleAdmin, RoleCommittee},
+	ReadBodies:       {RoleAdmin, RoleCommittee, RoleFacilitator, RoleChild},
+	ManageMembers:    {RoleAdmin, RoleCommittee, RoleFacilitator},
+	ManageStaff:      {RoleAdmin},
+	ManageStages:     {RoleAdmin, RoleCommittee},
+	CommentAsStaff:   {RoleCommittee, RoleFacilitator},
+	FileInspection:   {RoleAdmin, RoleCommittee, RoleFacilitator, RoleChild},
+	ReadStatistics:   {RoleAdmin, RoleCommittee, RoleFacilitator},
+	ManageModeration: {RoleAdmin, RoleCommittee, RoleFacilitator},
+}
+
+// Can reports whether the actor's role may do act (within its scope).
+func (a *Actor) Can(act Action) bool { return slices.Contains(permitted[act], a.Role) }
+
+// Require returns ErrForbidden unless the actor's role may do act.
+func (a *Actor) Require(act Action) error {
+	if !a.Can(act) {
+		return ErrForbidden
+	}
+	return nil
+}
+
+// IsStaff reports whether the actor is a staff member of any role.
+func (a *Actor) IsStaff() bool { return a.Role != RoleChild }
+
+// RequireParticipation is the write gate of DESIGN.md rule 1: a child writes only with a
+// guardian's active consent and their own assent. Returns ErrConsentRequired otherwise.
+func (a *Actor) RequireParticipation() error {
+	if a.Role != RoleChild {
+		return ErrForbidden
+	}
+	if a.ConsentStatus != ConsentActive || a.Assent != AssentGiven {
+		return ErrConsentRequired
+	}
+	return nil
+}
+
+// scopeRegions limits a query on regions to those the actor may see.
+func scopeRegions(q *gorm.DB, a *Actor) *gorm.DB {
+	switch a.Role {
+	case RoleAdmin:
+		return q
+	case RoleCommittee:
+		return q.Where("regions.path LIKE ?", a.RegionPath+"%")
+	}
+	return q.Where("1 = 0")
+}
+
+// scopeBodies limits a query on bodies to those the actor may see.
+func scopeBodies(q *gorm.DB, a *Actor) *gorm.DB {
+	switch a.Role {
+	case RoleAdmin:
+		return q
+	case RoleCommittee:
+		return q.Where("bodies.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", a.RegionPath+"%")
+	}
+	if len(a.BodyIDs) == 0 {
+		return q.Where("1 = 0")
+	}
+	return q.Where("bodies.id IN ?", a.BodyIDs)
+}
+
+// scopeChildren limits a query on children to those in a body the actor may see. Staff outside
+// a child's bodies cannot see the child at all (DESIGN.md rule 6).
+func scopeChildren(db *gorm.DB, q *gorm.DB, a *Actor) *gorm.DB {
+	if a.Role == RoleAdmin {
+		return q
+	}
+	if a.Role == RoleChild {
+		return q.Where("children.id = ?", a.ID)
+	}
+	visible := scopeBodies(db.Table("bodies").Select("bodies.id"), a)
+	return q.Where("children.id IN (SELECT child_id FROM memberships WHERE body_id IN (?))", visible)
+}
+
+// scopeProposals limits a query on proposals to those the actor may read. Staff see every
+// proposal of the bodies in their scope, whatever its visibility; children see the published
+// proposals of their bodies and their own, and observer-group members also the published
+// evaluation and later proposals of their groups' region subtrees.
+func scopeProposals(db *gorm.DB, q *gorm.DB, a *Actor) *gorm.DB {
+	if a.IsStaff() {
+		return q.Where("proposals.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
+	}
+	own := db.Where("proposals.body_id IN ? AND (proposals.visibility = ? OR proposals.author_id = ?)",
+		nonEmpty(a.BodyIDs), VisibilityPublished, a.ID)
+	if len(a.ObserverPaths) == 0 {
+		return q.Where(own)
+	}
+	regions := db.Table("regions").Select("id")
+	for i, p := range a.ObserverPaths {
+		if i == 0 {
+			regions = regions.Where("path LIKE ?", p+"%")
+		} else {
+			regions = regions.Or("path LIKE ?", p+"%")
+		}
+	}
+	observed := db.Where("proposals.visibility = ? AND proposals.stage IN ? AND proposals.body_id IN (?)",
+		VisibilityPublished, []string{StageEvaluation, StageClosed},
+		db.Table("bodies").Select("id").Where("region_id IN (?)", regions))
+	return q.Where(own.Or(observed))
+}
+
+// nonEmpty keeps "IN ?" valid for an empty list.
+func nonEmpty(ids []string) []string {
+	if len(ids) == 0 {
+		return []string{""}
+	}
+	return ids
+}
+
+// inAudience reports whether a child belongs to the body a proposal was made in.
+func (a *Actor) inAudience(bodyID string) bool {
+	return a.Role == RoleChild && slices.Contains(a.BodyIDs, bodyID)
+}

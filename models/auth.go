@@ -1,0 +1,336 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+	"gorm.io/gorm/clause"
+)
+
+// Sign-in limits of API.md "Settled details".
+const (
+	MaxAccountFailures = 5                // in a row, then the account is locked
+	AccountLockTime    = 15 * time.Minute // how long
+	AddressWindow      = 10 * time.Minute // per client address …
+	MaxAddressFailures = 60               // … at most this many failed sign-ins (a class shares one address)
+)
+
+// Session lifetimes: a child's tablet session is short, a staff working day long.
+const (
+	ChildSessionTTL = 30 * time.Minute
+	StaffSessionTTL = 8 * time.Hour
+)
+
+// Session is one signed-in token, by its JWT ID; revoking it signs the token out everywhere.
+type Session struct {
+	JTI       string `gorm:"column:jti;primaryKey"`
+	UserID    string
+	Role      string
+	ExpiresAt time.Time
+	RevokedAt *time.Time
+	CreatedAt time.Time
+}
+
+type accountLock struct {
+	Account     string `gorm:"primaryKey"`
+	Failures    int
+	LockedUntil *time.Time
+	UpdatedAt   time.Time
+}
+
+func (accountLock) TableName() string { return "account_locks" }
+
+type signInFailure struct {
+	ID      string
+	Address string
+	At      time.Time
+}
+
+func (signInFailure) TableName() string { return "sign_in_failures" }
+
+// SignIn is a sign-in attempt. Locale is the caller's language, kept for a first sign-in.
+type SignIn struct {
+	Address string
+	Locale  string
+}
+
+// StaffSignIn checks a username and password. Returns unauthenticated for a wrong pair,
+// locked while the account is locked, too_many_requests when the address has failed too often.
+func (s *Store) StaffSignIn(ctx context.Context, username, password string, at SignIn) (*Actor, error) {
+	username = strings.ToLower(strings.TrimSpace(username))
+	account := "staff:" + username
+	if err := s.signInAllowed(ctx, account, at.Address); err != nil {
+		return nil, err
+	}
+	var st Staff
+	err := s.db.WithContext(ctx).Where("username = ?", username).Take(&st).Error
+	if err != nil && notFound(err) != ErrNotFound {
+		return nil, fmt.Errorf("find staff: %w", err)
+	}
+	if !s.hasher.verify(password, st.PasswordHash) {
+		return nil, s.signInFailed(ctx, account, at.Address)
+	}
+	if err := s.signInSucceeded(ctx, account); err != nil {
+		return nil, err
+	}
+	if st.Locale == "" && at.Locale != "" {
+		st.Locale = at.Locale
+		s.db.WithContext(ctx).Model(&Staff{}).Where("id = ?", st.ID).Update("locale", at.Locale)
+	}
+	return s.staffActor(ctx, &st)
+}
+
+// ChildSignIn checks a body's join code, a login name and a PIN, with the same limits.
+func (s *Store) ChildSignIn(ctx context.Context, joinCode, loginName, pin string, at SignIn) (*Actor, error) {
+	joinCode = NormaliseJoinCode(joinCode)
+	loginName = strings.ToLower(strings.TrimSpace(loginName))
+	account := "child:" + joinCode + ":" + loginName
+	if err := s.signInAllowed(ctx, account, at.Address); err != nil {
+		return nil, err
+	}
+	var c Child
+	err := s.db.WithContext(ctx).Model(&Child{}).
+		Joins("JOIN memberships ON memberships.child_id = children.id").
+		Joins("JOIN bodies ON bodies.id = memberships.body_id").
+		Where("bodies.join_code = ? AND memberships.login_name = ?", joinCode, loginName).
+		Take(&c).Error
+	if err != nil && notFound(err) != ErrNotFound {
+		return nil, fmt.Errorf("find child: %w", err)
+	}
+	if !s.hasher.verify(pin, c.PINHash) {
+		return nil, s.signInFailed(ctx, account, at.Address)
+	}
+	if err := s.signInSucceeded(ctx, account); err != nil {
+		return nil, err
+	}
+	if c.Locale == "" && at.Locale != "" {
+		c.Locale = at.Locale
+		s.db.WithContext(ctx).Model(&Child{}).Where("id = ?", c.ID).Update("locale", at.Locale)
+	}
+	return s.childActor(ctx, &c)
+}
+
+func (s *Store) signInAllowed(ctx context.Context, account, address string) error {
+	now := s.Now()
+	var n int64
+	err := s.db.WithContext(ctx).Model(&signInFailure{}).
+		Where("address = ? AND at > ?", address, now.Add(-AddressWindow)).Count(&n).Error
+	if err != nil {
+		return fmt.Errorf("count sign-in failures: %w", err)
+	}
+	if n >= MaxAddressFailures {
+		var oldest signInFailure
+		s.db.WithContext(ctx).Where("address = ? AND at > ?", address, now.Add(-AddressWindow)).Order("at").Take(&oldest)
+		return &Error{Code: CodeTooManyRequests, RetryAfter: retryAfter(oldest.At.Add(AddressWindow), now)}
+	}
+	var lock accountLock
+	err = s.db.WithContext(ctx).Where("account = ?", account).Take(&lock).Error
+	if err == nil && lock.LockedUntil != nil && lock.LockedUntil.After(now) {
+		return &Error{Code: CodeLocked, RetryAfter: retryAfter(*lock.LockedUntil, now)}
+	}
+	if err != nil && notFound(err) != ErrNotFound {
+		return fmt.Errorf("read account lock: %w", err)
+	}
+	return nil
+}
+
+func retryAfter(until, now time.Time) time.Duration {
+	d := until.Sub(now).Round(time.Second)
+	if d < time.Second {
+		d = time.Second
+	}
+	return d
+}
+
+// signInFailed counts a failure against the account and the address, locks the account at the
+// fifth failure in a row, and returns unauthenticated. Counting is one upsert, so concurrent
+// failures are never lost.
+func (s *Store) signInFailed(ctx context.Context, account, address string) error {
+	now := s.Now()
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(&signInFailure{ID: NewID(now), Address: address, At: now}).Error; err != nil {
+			return err
+		}
+		// Old address failures are no longer counted; drop them as we go.
+		if err := tx.Where("address = ? AND at <= ?", address, now.Add(-AddressWindow)).Delete(&signInFailure{}).Error; err != nil {
+			return err
+		}
+		// An expired lock starts the count again.
+		if err := tx.Model(&accountLock{}).Where("account = ? AND locked_until <= ?", account, now).
+			Updates(map[string]any{"failures": 0, "locked_until": nil}).Error; err != nil {
+			return err
+		}
+		if err := tx.Clauses(clause.OnConflict{
+			Columns:   []clause.Column{{Name: "account"}},
+			DoUpdates: clause.Assignments(map[string]any{"failures": gorm.Expr("account_locks.failures + 1"), "updated_at": now}),
+		}).Create(&accountLock{Account: account, Failures: 1, UpdatedAt: now}).Error; err != nil {
+			return err
+		}
+		return tx.Model(&accountLock{}).Where("account = ? AND failures >= ? AND locked_until IS NULL", account, MaxAccountFailures).
+			Update("locked_until", now.Add(AccountLockTime)).Error
+	})
+	if err != nil {
+		return fmt.Errorf("record sign-in failure: %w", err)
+	}
+	return Errorf(CodeUnauthenticated, "error.sign_in_failed")
+}
+
+func (s *Store) signInSucceeded(ctx context.Context, account string) error {
+	if err := s.db.WithContext(ctx).Where("account = ?", account).Delete(&accountLock{}).Error; err != nil {
+		return fmt.Errorf("clear account lock: %w", err)
+	}
+	return nil
+}
+
+// StartSession records a new session for the actor and returns its ID and expiry.
+func (s *Store) StartSession(ctx context.Context, a *Actor) (jti string, expires time.Time, err error) {
+	now := s.Now()
+	ttl := StaffSessionTTL
+	if a.Role == RoleChild {
+		ttl = ChildSessionTTL
+	}
+	sess := &Session{JTI: NewID(now), UserID: a.ID, Role: string(a.Role), ExpiresAt: now.Add(ttl), CreatedAt: now}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		// Expired sessions have no more use; keep the table small.
+		if err := tx.Where("user_id = ? AND expires_at < ?", a.ID, now).Delete(&Session{}).Error; err != nil {
+			return err
+		}
+		return tx.Create(sess).Error
+	})
+	if err != nil {
+		return "", time.Time{}, fmt.Errorf("start session: %w", err)
+	}
+	return sess.JTI, sess.ExpiresAt.Truncate(time.Second), nil
+}
+
+// EndSession revokes a session at once, for every instance sharing the database.
+func (s *Store) EndSession(ctx context.Context, jti string) error {
+	err := s.db.WithContext(ctx).Model(&Session{}).Where("jti = ? AND revoked_at IS NULL", jti).Update("revoked_at", s.Now()).Error
+	if err != nil {
+		return fmt.Errorf("end session: %w", err)
+	}
+	return nil
+}
+
+// SessionActor returns the actor of a live session: it must exist, belong to userID, be neither
+// expired nor revoked, and its user must still exist. Returns unauthenticated otherwise.
+func (s *Store) SessionActor(ctx context.Context, jti, userID string) (*Actor, error) {
+	var sess Session
+	err := s.db.WithContext(ctx).Where("jti = ?", jti).Take(&sess).Error
+	if err != nil {
+		if notFound(err) == ErrNotFound {
+			return nil, ErrUnauthenticated
+		}
+		return nil, fmt.Errorf("read session: %w", err)
+	}
+	if sess.UserID != userID || sess.RevokedAt != nil || !sess.ExpiresAt.After(s.Now()) {
+		return nil, ErrUnauthenticated
+	}
+	var a *Actor
+	if sess.Role == string(RoleChild) {
+		var c Child
+		if err = s.db.WithContext(ctx).Where("id = ?", userID).Take(&c).Error; err == nil {
+			a, err = s.childActor(ctx, &c)
+		}
+	} else {
+		var st Staff
+		if err = s.db.WithContext(ctx).Where("id = ?", userID).Take(&st).Error; err == nil {
+			a, err = s.staffActor(ctx, &st)
+		}
+	}
+	if err != nil {
+		if notFound(err) == ErrNotFound {
+			return nil, ErrUnauthenticated // the user was deleted
+		}
+		return nil, fmt.Errorf("load session user: %w", err)
+	}
+	a.SessionID = jti
+	return a, nil
+}
+
+func (s *Store) staffActor(ctx context.Context, st *Staff) (*Actor, error) {
+	a := &Actor{ID: st.ID, Role: Role(st.Role), DisplayName: st.Username, Locale: st.Locale}
+	switch a.Role {
+	case RoleCommittee:
+		if st.RegionID == nil {
+			return nil, fmt.Errorf("committee account %s has no region", st.ID)
+		}
+		var r Region
+		if err := s.db.WithContext(ctx).Where("id = ?", *st.RegionID).Take(&r).Error; err != nil {
+			return nil, fmt.Errorf("read staff region: %w", err)
+		}
+		a.RegionID, a.RegionPath = r.ID, r.Path
+	case RoleFacilitator:
+		if err := s.db.WithContext(ctx).Model(&StaffBody{}).Where("staff_id = ?", st.ID).
+			Order("body_id").Pluck("body_id", &a.BodyIDs).Error; err != nil {
+			return nil, fmt.Errorf("read staff bodies: %w", err)
+		}
+	}
+	return a, nil
+}
+
+func (s *Store) childActor(ctx context.Context, c *Child) (*Actor, error) {
+	a := &Actor{ID: c.ID, Role: RoleChild, DisplayName: c.Nickname, Locale: c.Locale,
+		ConsentStatus: c.ConsentStatus, Assent: c.Assent}
+	var rows []struct {
+		BodyID, Kind, Path string
+	}
+	err := s.db.WithContext(ctx).Table("memberships").
+		Select("memberships.body_id, bodies.kind, regions.path").
+		Joins("JOIN bodies ON bodies.id = memberships.body_id").
+		Joins("JOIN regions ON regions.id = bodies.region_id").
+		Where("memberships.child_id = ?", c.ID).Order("memberships.body_id").Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read memberships: %w", err)
+	}
+	for _, r := range rows {
+		a.BodyIDs = append(a.BodyIDs, r.BodyID)
+		if r.Kind == BodyObserverGroup {
+			a.ObserverPaths = append(a.ObserverPaths, r.Path)
+		}
+	}
+	return a, nil
+}
+
+// Me is what a signed-in user learns about themselves.
+type Me struct {
+	ID            string           `json:"id"`
+	Role          Role             `json:"role"`
+	DisplayName   string           `json:"display_name"`
+	Locale        string           `json:"locale"`
+	Memberships   []MembershipView `json:"memberships"`
+	ConsentStatus string           `json:"consent_status,omitempty"`
+	Assent        string           `json:"assent,omitempty"`
+}
+
+// Me describes the actor: a child's bodies, or the bodies a facilitator runs.
+func (s *Store) Me(ctx context.Context, a *Actor) (*Me, error) {
+	me := &Me{ID: a.ID, Role: a.Role, DisplayName: a.DisplayName, Locale: a.Locale, Memberships: []MembershipView{}}
+	if a.Role == RoleChild {
+		me.ConsentStatus, me.Assent = a.ConsentStatus, a.Assent
+	}
+	if len(a.BodyIDs) > 0 {
+		err := s.db.WithContext(ctx).Model(&Body{}).Select("id AS body_id, name AS body_name, kind").
+			Where("id IN ?", a.BodyIDs).Order("id").Scan(&me.Memberships).Error
+		if err != nil {
+			return nil, fmt.Errorf("read bodies: %w", err)
+		}
+	}
+	return me, nil
+}
+
+// SetLocale stores the language a user's notifications are written in.
+func (s *Store) SetLocale(ctx context.Context, a *Actor, locale string) error {
+	model := any(&Staff{})
+	if a.Role == RoleChild {
+		model = &Child{}
+	}
+	if err := s.db.WithContext(ctx).Model(model).Where("id = ?", a.ID).Update("locale", locale).Error; err != nil {
+		return fmt.Errorf("set locale: %w", err)
+	}
+	a.Locale = locale
+	return nil
+}

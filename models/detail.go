@@ -1,0 +1,211 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// ProposalDetail is one proposal with everything a child needs to follow it to the end.
+type ProposalDetail struct {
+	ProposalItem
+	Description       string             `json:"description"`
+	Timeline          []Event            `json:"timeline"`
+	Options           []OptionView       `json:"options"`
+	Decision          *Decision          `json:"decision"`
+	EvaluationSummary *EvaluationSummary `json:"evaluation_summary"`
+	My                *MyStatus          `json:"my,omitempty"`
+	MergedInto        *string            `json:"merged_into"`
+	Summary           string             `json:"summary"`
+}
+
+// OptionView is a design option; Votes is nil for children while voting is open.
+type OptionView struct {
+	ID          string `json:"id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	ImageURL    string `json:"image_url"`
+	Votes       *int   `json:"votes"`
+}
+
+// MyStatus is what the reading child has done on the proposal.
+type MyStatus struct {
+	Supported    bool    `json:"supported"`
+	VoteOptionID *string `json:"vote_option_id"`
+	Evaluated    bool    `json:"evaluated"`
+}
+
+// Averages are mean ratings, rounded to one decimal; Overall is the mean of the four.
+type Averages struct {
+	Safety  float64 `json:"safety"`
+	Fun     float64 `json:"fun"`
+	Access  float64 `json:"access"`
+	Looks   float64 `json:"looks"`
+	Overall float64 `json:"overall"`
+}
+
+// EvaluationSummary gathers the children's ratings, the inspections and the closing summary.
+type EvaluationSummary struct {
+	Count       int              `json:"count"`
+	Averages    Averages         `json:"averages"`
+	Inspections []InspectionView `json:"inspections"`
+	Summary     string           `json:"summary"`
+}
+
+// ProposalDetail returns a proposal the actor may read. Returns not_found.
+func (s *Store) ProposalDetail(ctx context.Context, a *Actor, id string) (*ProposalDetail, error) {
+	r, err := s.proposal(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.detail(ctx, a, r, false)
+}
+
+// detail assembles a proposal's detail; public leaves out what the public notice must not show.
+func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public bool) (*ProposalDetail, error) {
+	db := s.db.WithContext(ctx)
+	d := &ProposalDetail{ProposalItem: s.item(*r, public), Description: r.Description, MergedInto: r.MergedInto, Summary: r.Summary,
+		Timeline: []Event{}, Options: []OptionView{}}
+	if err := db.Where("proposal_id = ?", r.ID).Order("id").Find(&d.Timeline).Error; err != nil {
+		return nil, fmt.Errorf("read timeline: %w", err)
+	}
+	var opts []Option
+	if err := db.Where("proposal_id = ?", r.ID).Order("id").Find(&opts).Error; err != nil {
+		return nil, fmt.Errorf("read options: %w", err)
+	}
+	showVotes := votingClosed(r.Stage) || (a != nil && a.IsStaff())
+	for _, o := range opts {
+		ov := OptionView{ID: o.ID, Title: o.Title, Description: o.Description, ImageURL: o.ImageURL}
+		if showVotes {
+			n := o.VoteCount
+			ov.Votes = &n
+		}
+		d.Options = append(d.Options, ov)
+	}
+	var dec Decision
+	err := db.Where("proposal_id = ?", r.ID).Take(&dec).Error
+	if err == nil {
+		d.Decision = &dec
+	} else if notFound(err) != ErrNotFound {
+		return nil, fmt.Errorf("read decision: %w", err)
+	}
+	if r.Stage == StageEvaluation || r.Stage == StageClosed {
+		if d.EvaluationSummary, err = s.evaluationSummary(ctx, a, r, public); err != nil {
+			return nil, err
+		}
+	}
+	if a != nil && a.Role == RoleChild && !public {
+		d.My = &MyStatus{}
+		var n int64
+		db.Model(&Support{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&n)
+		d.My.Supported = n > 0
+		var v Vote
+		if db.Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Take(&v).Error == nil {
+			d.My.VoteOptionID = &v.OptionID
+		}
+		db.Model(&Evaluation{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&n)
+		d.My.Evaluated = n > 0
+	}
+	return d, nil
+}
+
+func (s *Store) evaluationSummary(ctx context.Context, a *Actor, r *proposalRow, public bool) (*EvaluationSummary, error) {
+	db := s.db.WithContext(ctx)
+	var agg struct {
+		N                         int
+		Safety, Fun, Access, Look *float64
+	}
+	if err := db.Model(&Evaluation{}).Where("proposal_id = ?", r.ID).
+		Select("COUNT(*) AS n, AVG(safety) AS safety, AVG(fun) AS fun, AVG(access) AS access, AVG(looks) AS look").
+		Scan(&agg).Error; err != nil {
+		return nil, fmt.Errorf("average evaluations: %w", err)
+	}
+	es := &EvaluationSummary{Count: agg.N, Summary: r.Summary, Inspections: []InspectionView{}}
+	if agg.N > 0 {
+		es.Averages = Averages{Safety: round1(*agg.Safety), Fun: round1(*agg.Fun), Access: round1(*agg.Access), Looks: round1(*agg.Look),
+			Overall: round1((*agg.Safety + *agg.Fun + *agg.Access + *agg.Look) / 4)}
+	}
+	q := db.Where("proposal_id = ?", r.ID)
+	if a == nil || !a.IsStaff() {
+		q = q.Where("visibility = ?", VisibilityPublished)
+	}
+	var ins []Inspection
+	if err := q.Order("id").Find(&ins).Error; err != nil {
+		return nil, fmt.Errorf("read inspections: %w", err)
+	}
+	for _, in := range ins {
+		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Summary: in.Summary, CreatedAt: in.CreatedAt}
+		if err := json.Unmarshal([]byte(in.Items), &v.Items); err != nil {
+			return nil, fmt.Errorf("read inspection items: %w", err)
+		}
+		if public && in.AuthorRole == string(RoleChild) {
+			// Children's own words stay out of the public notice; the checklist results do not.
+			v.Summary = ""
+			for i := range v.Items {
+				v.Items[i].Note = ""
+			}
+		}
+		es.Inspections = append(es.Inspections, v)
+	}
+	return es, nil
+}
+
+func round1(f float64) float64 { return math.Round(f*10) / 10 }
+
+// NotificationView is an inbox entry before its words are written in the reader's language.
+type NotificationView struct {
+	ID            string
+	Kind          string
+	ProposalID    *string
+	ProposalTitle string
+	Params        map[string]string
+	CreatedAt     time.Time
+	Read          bool
+}
+
+// Notifications lists the actor's inbox, newest first, with the number still unread.
+func (s *Store) Notifications(ctx context.Context, a *Actor, p Page) ([]NotificationView, string, int64, error) {
+	q := s.db.WithContext(ctx).Table("notifications").
+		Select("notifications.*, proposals.title AS proposal_title").
+		Joins("LEFT JOIN proposals ON proposals.id = notifications.proposal_id").
+		Where("notifications.user_id = ?", a.ID)
+	type row struct {
+		Notification
+		ProposalTitle string
+	}
+	rows, next, err := pageOf(q, p, "notifications.id", true, func(r row) string { return r.ID })
+	if err != nil {
+		return nil, "", 0, fmt.Errorf("list notifications: %w", err)
+	}
+	var unread int64
+	if err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.ID).Count(&unread).Error; err != nil {
+		return nil, "", 0, fmt.Errorf("count unread: %w", err)
+	}
+	out := make([]NotificationView, len(rows))
+	for i, r := range rows {
+		out[i] = NotificationView{ID: r.ID, Kind: r.Kind, ProposalID: r.ProposalID, ProposalTitle: r.ProposalTitle,
+			CreatedAt: r.CreatedAt, Read: r.ReadAt != nil}
+		_ = json.Unmarshal([]byte(r.Params), &out[i].Params)
+	}
+	return out, next, unread, nil
+}
+
+// MarkRead marks one of the actor's notifications read. Returns not_found for anyone else's.
+func (s *Store) MarkRead(ctx context.Context, a *Actor, id string) error {
+	if !ValidID(id) {
+		return ErrNotFound
+	}
+	res := s.db.WithContext(ctx).Model(&Notification{}).Where("id = ? AND user_id = ?", id, a.ID).
+		Update("read_at", gorm.Expr("COALESCE(read_at, ?)", s.Now()))
+	if res.Error != nil {
+		return fmt.Errorf("mark read: %w", res.Error)
+	}
+	if res.RowsAffected == 0 {
+		return ErrNotFound
+	}
+	return nil
+}

@@ -1,0 +1,354 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// A migration is one step of the schema. Steps run in order, each inside a transaction, and the
+// ones that ran are recorded in schema_migrations. Add new migrations at the end; never edit one
+// that has shipped.
+type migration struct {
+	id  string
+	sql string // statements separated by ";\n"; {{ts}} and {{bool}} are spelled per dialect
+}
+
+var migrations = []migration{
+	{id: "0001_foundation", sql: `
+CREATE TABLE regions (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	parent_id TEXT REFERENCES regions(id),
+	path TEXT NOT NULL,
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX regions_path ON regions(path);
+CREATE TABLE bodies (
+	id TEXT PRIMARY KEY,
+	name TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	region_id TEXT NOT NULL REFERENCES regions(id),
+	venue TEXT NOT NULL DEFAULT '',
+	term_label TEXT NOT NULL DEFAULT '',
+	term_ends_on TEXT NOT NULL DEFAULT '',
+	response_days INTEGER NOT NULL,
+	moderation_mode TEXT NOT NULL,
+	join_code TEXT NOT NULL UNIQUE,
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX bodies_region ON bodies(region_id);
+CREATE TABLE staff (
+	id TEXT PRIMARY KEY,
+	username TEXT NOT NULL UNIQUE,
+	password_hash TEXT NOT NULL,
+	role TEXT NOT NULL,
+	region_id TEXT REFERENCES regions(id),
+	locale TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL
+);
+CREATE TABLE staff_bodies (
+	staff_id TEXT NOT NULL REFERENCES staff(id) ON DELETE CASCADE,
+	body_id TEXT NOT NULL REFERENCES bodies(id) ON DELETE CASCADE,
+	PRIMARY KEY (staff_id, body_id)
+);
+CREATE INDEX staff_bodies_body ON staff_bodies(body_id);
+CREATE TABLE children (
+	id TEXT PRIMARY KEY,
+	nickname TEXT NOT NULL,
+	login_name TEXT NOT NULL,
+	pin_hash TEXT NOT NULL,
+	birth_year INTEGER NOT NULL,
+	birth_month INTEGER NOT NULL,
+	real_name TEXT NOT NULL DEFAULT '',
+	consent_status TEXT NOT NULL,
+	assent TEXT NOT NULL,
+	locale TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL
+);
+CREATE TABLE memberships (
+	id TEXT PRIMARY KEY,
+	body_id TEXT NOT NULL REFERENCES bodies(id) ON DELETE CASCADE,
+	child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+	login_name TEXT NOT NULL,
+	created_at {{ts}} NOT NULL,
+	UNIQUE (body_id, login_name),
+	UNIQUE (body_id, child_id)
+);
+CREATE INDEX memberships_child ON memberships(child_id);
+CREATE TABLE guardians (
+	id TEXT PRIMARY KEY,
+	child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+	name TEXT NOT NULL DEFAULT '',
+	relation TEXT NOT NULL DEFAULT '',
+	contact TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX guardians_child ON guardians(child_id);
+CREATE TABLE consents (
+	id TEXT PRIMARY KEY,
+	child_id TEXT NOT NULL REFERENCES children(id) ON DELETE CASCADE,
+	token_hash TEXT UNIQUE,
+	status TEXT NOT NULL,
+	method TEXT NOT NULL,
+	notice_version INTEGER NOT NULL,
+	guardian_name TEXT NOT NULL DEFAULT '',
+	relation TEXT NOT NULL DEFAULT '',
+	show_publicly {{bool}} NOT NULL DEFAULT FALSE,
+	photos {{bool}} NOT NULL DEFAULT FALSE,
+	reference TEXT NOT NULL DEFAULT '',
+	recorded_by TEXT NOT NULL DEFAULT '',
+	expires_at {{ts}},
+	decided_at {{ts}},
+	withdrawn_at {{ts}},
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX consents_child ON consents(child_id);
+CREATE TABLE sessions (
+	jti TEXT PRIMARY KEY,
+	user_id TEXT NOT NULL,
+	role TEXT NOT NULL,
+	expires_at {{ts}} NOT NULL,
+	revoked_at {{ts}},
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX sessions_user ON sessions(user_id);
+CREATE TABLE account_locks (
+	account TEXT PRIMARY KEY,
+	failures INTEGER NOT NULL,
+	locked_until {{ts}},
+	updated_at {{ts}} NOT NULL
+);
+CREATE TABLE sign_in_failures (
+	id TEXT PRIMARY KEY,
+	address TEXT NOT NULL,
+	at {{ts}} NOT NULL
+);
+CREATE INDEX sign_in_failures_address ON sign_in_failures(address, at);
+CREATE TABLE audit_events (
+	id TEXT PRIMARY KEY,
+	at {{ts}} NOT NULL,
+	actor_id TEXT NOT NULL,
+	actor_role TEXT NOT NULL,
+	action TEXT NOT NULL,
+	subject_type TEXT NOT NULL,
+	subject_id TEXT NOT NULL,
+	detail TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX audit_events_subject ON audit_events(subject_id);
+CREATE INDEX audit_events_actor ON audit_events(actor_id)`},
+	{id: "0002_participation", sql: `
+ALTER TABLE children ADD COLUMN show_publicly {{bool}} NOT NULL DEFAULT FALSE;
+CREATE TABLE proposals (
+	id TEXT PRIMARY KEY,
+	body_id TEXT NOT NULL REFERENCES bodies(id) ON DELETE CASCADE,
+	author_id TEXT REFERENCES children(id) ON DELETE SET NULL,
+	title TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	category TEXT NOT NULL,
+	stage TEXT NOT NULL,
+	visibility TEXT NOT NULL,
+	support_count INTEGER NOT NULL DEFAULT 0,
+	comment_count INTEGER NOT NULL DEFAULT 0,
+	closed_reason TEXT NOT NULL DEFAULT '',
+	merged_into TEXT REFERENCES proposals(id) ON DELETE SET NULL,
+	summary TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL,
+	published_at {{ts}},
+	response_due_at {{ts}},
+	first_response_at {{ts}},
+	updated_at {{ts}} NOT NULL
+);
+CREATE INDEX proposals_body ON proposals(body_id, id);
+CREATE INDEX proposals_author ON proposals(author_id);
+CREATE INDEX proposals_due ON proposals(response_due_at);
+CREATE TABLE proposal_events (
+	id TEXT PRIMARY KEY,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	from_stage TEXT,
+	to_stage TEXT NOT NULL,
+	actor_role TEXT NOT NULL,
+	actor_id TEXT NOT NULL,
+	note TEXT NOT NULL DEFAULT '',
+	at {{ts}} NOT NULL
+);
+CREATE INDEX proposal_events_proposal ON proposal_events(proposal_id, id);
+CREATE TABLE supports (
+	id TEXT PRIMARY KEY,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	child_id TEXT REFERENCES children(id) ON DELETE SET NULL,
+	created_at {{ts}} NOT NULL,
+	UNIQUE (proposal_id, child_id)
+);
+CREATE INDEX supports_child ON supports(child_id);
+CREATE TABLE options (
+	id TEXT PRIMARY KEY,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	title TEXT NOT NULL,
+	description TEXT NOT NULL DEFAULT '',
+	image_url TEXT NOT NULL DEFAULT '',
+	vote_count INTEGER NOT NULL DEFAULT 0,
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX options_proposal ON options(proposal_id, id);
+CREATE TABLE votes (
+	id TEXT PRIMARY KEY,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	option_id TEXT NOT NULL REFERENCES options(id) ON DELETE CASCADE,
+	child_id TEXT REFERENCES children(id) ON DELETE SET NULL,
+	created_at {{ts}} NOT NULL,
+	updated_at {{ts}} NOT NULL,
+	UNIQUE (proposal_id, child_id)
+);
+CREATE INDEX votes_child ON votes(child_id);
+CREATE INDEX votes_option ON votes(option_id);
+CREATE TABLE comments (
+	id TEXT PRIMARY KEY,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	option_id TEXT REFERENCES options(id) ON DELETE SET NULL,
+	parent_id TEXT REFERENCES comments(id) ON DELETE CASCADE,
+	author_id TEXT,
+	author_role TEXT NOT NULL,
+	body TEXT NOT NULL,
+	visibility TEXT NOT NULL,
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX comments_proposal ON comments(proposal_id, id);
+CREATE INDEX comments_author ON comments(author_id);
+CREATE TABLE decisions (
+	proposal_id TEXT PRIMARY KEY REFERENCES proposals(id) ON DELETE CASCADE,
+	outcome TEXT NOT NULL,
+	child_summary TEXT NOT NULL,
+	details TEXT NOT NULL DEFAULT '',
+	responsible_unit TEXT NOT NULL DEFAULT '',
+	planned_completion TEXT NOT NULL DEFAULT '',
+	notice_days INTEGER NOT NULL,
+	decided_at {{ts}} NOT NULL,
+	notice_until TEXT NOT NULL
+);
+CREATE TABLE evaluations (
+	id TEXT PRIMARY KEY,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	child_id TEXT REFERENCES children(id) ON DELETE SET NULL,
+	safety INTEGER NOT NULL,
+	fun INTEGER NOT NULL,
+	access INTEGER NOT NULL,
+	looks INTEGER NOT NULL,
+	comment TEXT NOT NULL DEFAULT '',
+	visibility TEXT NOT NULL,
+	created_at {{ts}} NOT NULL,
+	UNIQUE (proposal_id, child_id)
+);
+CREATE INDEX evaluations_child ON evaluations(child_id);
+CREATE TABLE inspections (
+	id TEXT PRIMARY KEY,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	author_id TEXT,
+	author_role TEXT NOT NULL,
+	body_name TEXT NOT NULL DEFAULT '',
+	items TEXT NOT NULL,
+	summary TEXT NOT NULL DEFAULT '',
+	visibility TEXT NOT NULL,
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX inspections_proposal ON inspections(proposal_id);
+CREATE INDEX inspections_author ON inspections(author_id);
+CREATE TABLE notifications (
+	id TEXT PRIMARY KEY,
+	user_id TEXT NOT NULL,
+	kind TEXT NOT NULL,
+	proposal_id TEXT REFERENCES proposals(id) ON DELETE CASCADE,
+	params TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL,
+	read_at {{ts}}
+);
+CREATE INDEX notifications_user ON notifications(user_id, id)`},
+	{id: "0003_moderation", sql: `
+CREATE TABLE moderation_items (
+	id TEXT PRIMARY KEY,
+	target_type TEXT NOT NULL,
+	target_id TEXT NOT NULL,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	body_id TEXT NOT NULL REFERENCES bodies(id) ON DELETE CASCADE,
+	author_id TEXT,
+	reasons TEXT NOT NULL DEFAULT '',
+	safeguarding {{bool}} NOT NULL DEFAULT FALSE,
+	report_count INTEGER NOT NULL DEFAULT 0,
+	status TEXT NOT NULL,
+	created_at {{ts}} NOT NULL,
+	decided_at {{ts}},
+	decided_by TEXT NOT NULL DEFAULT '',
+	decision_reason TEXT NOT NULL DEFAULT '',
+	UNIQUE (target_type, target_id)
+);
+CREATE INDEX moderation_items_queue ON moderation_items(status, safeguarding, id);
+CREATE INDEX moderation_items_body ON moderation_items(body_id);
+CREATE TABLE reports (
+	id TEXT PRIMARY KEY,
+	target_type TEXT NOT NULL,
+	target_id TEXT NOT NULL,
+	reporter_id TEXT NOT NULL,
+	reason TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL,
+	UNIQUE (target_type, target_id, reporter_id)
+);
+CREATE INDEX reports_reporter ON reports(reporter_id);
+ALTER TABLE proposals ADD COLUMN erased {{bool}} NOT NULL DEFAULT FALSE;
+CREATE TABLE settings (
+	key TEXT PRIMARY KEY,
+	value TEXT NOT NULL,
+	version INTEGER NOT NULL,
+	updated_at {{ts}} NOT NULL
+)`},
+}
+
+func (s *Store) spell(sql string) string {
+	ts, boolean := "DATETIME", "BOOLEAN"
+	if s.dialect == DialectPostgres {
+		ts = "TIMESTAMPTZ"
+	}
+	return strings.NewReplacer("{{ts}}", ts, "{{bool}}", boolean).Replace(sql)
+}
+
+// Migrate runs the migrations that have not run yet and returns their IDs.
+func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	db := s.db.WithContext(ctx)
+	if err := db.Exec(s.spell(`CREATE TABLE IF NOT EXISTS schema_migrations (
+		id TEXT PRIMARY KEY, applied_at {{ts}} NOT NULL)`)).Error; err != nil {
+		return nil, fmt.Errorf("create schema_migrations: %w", err)
+	}
+	var done []string
+	if err := db.Raw("SELECT id FROM schema_migrations").Scan(&done).Error; err != nil {
+		return nil, fmt.Errorf("read schema_migrations: %w", err)
+	}
+	ran := map[string]bool{}
+	for _, id := range done {
+		ran[id] = true
+	}
+	var applied []string
+	for _, m := range migrations {
+		if ran[m.id] {
+			continue
+		}
+		err := s.tx(ctx, func(tx *gorm.DB) error {
+			for _, stmt := range strings.Split(s.spell(m.sql), ";\n") {
+				if strings.TrimSpace(stmt) == "" {
+					continue
+				}
+				if err := tx.Exec(stmt).Error; err != nil {
+					return err
+				}
+			}
+			return tx.Exec("INSERT INTO schema_migrations (id, applied_at) VALUES (?, ?)", m.id, time.Now().UTC()).Error
+		})
+		if err != nil {
+			return applied, fmt.Errorf("migration %s: %w", m.id, err)
+		}
+		applied = append(applied, m.id)
+	}
+	return applied, nil
+}

@@ -1,0 +1,195 @@
+package models_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+
+	"tongsheng/models"
+	"tongsheng/models/modelstest"
+)
+
+func TestIDsSortByCreationAndLookRight(t *testing.T) {
+	now := time.Now()
+	var ids []string
+	for i := range 2000 {
+		ids = append(ids, models.NewID(now.Add(time.Duration(i/100)*time.Millisecond)))
+	}
+	if !sort.StringsAreSorted(ids) {
+		t.Fatal("IDs made one after another do not sort in that order")
+	}
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if !models.ValidID(id) || seen[id] {
+			t.Fatalf("bad or repeated ID %q", id)
+		}
+		seen[id] = true
+	}
+	for _, bad := range []string{"", "x", strings.Repeat("a", 25), strings.Repeat("i", 26), "01AAAAAAAAAAAAAAAAAAAAAAAA", "'; DROP TABLE children;--    "} {
+		if models.ValidID(bad) {
+			t.Errorf("ValidID(%q) = true", bad)
+		}
+	}
+}
+
+func TestNewIDConcurrentUnique(t *testing.T) {
+	var mu sync.Mutex
+	seen := map[string]bool{}
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 1000 {
+				id := models.NewID(time.Now())
+				mu.Lock()
+				if seen[id] {
+					t.Errorf("duplicate ID %s", id)
+				}
+				seen[id] = true
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+}
+
+func TestAge(t *testing.T) {
+	day := func(y, m int) time.Time { return time.Date(y, time.Month(m), 15, 0, 0, 0, 0, time.UTC) }
+	for _, c := range []struct{ by, bm, y, m, want int }{
+		{2016, 3, 2026, 3, 10}, {2016, 3, 2026, 2, 9}, {2016, 12, 2026, 11, 9}, {2016, 1, 2026, 12, 10},
+	} {
+		if got := models.Age(c.by, c.bm, day(c.y, c.m)); got != c.want {
+			t.Errorf("born %d-%02d, on %d-%02d: age %d, want %d", c.by, c.bm, c.y, c.m, got, c.want)
+		}
+	}
+}
+
+func TestNormaliseJoinCode(t *testing.T) {
+	if got := models.NormaliseJoinCode(" qhg-y26 "); got != "QHGY26" {
+		t.Fatalf("got %q", got)
+	}
+}
+
+func TestMigrationsRunOnceAndRecord(t *testing.T) {
+	for _, d := range modelstest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			s := modelstest.Open(t, d, nil, modelstest.FastHashing)
+			ran, err := s.Migrate(context.Background())
+			if err != nil || len(ran) != 0 {
+				t.Fatalf("second migrate ran %v (err %v), want nothing", ran, err)
+			}
+		})
+	}
+}
+
+// The write gate of DESIGN.md rule 1: consent and assent both, or consent_required.
+func TestRequireParticipation(t *testing.T) {
+	for _, c := range []struct {
+		consent, assent string
+		want            error
+	}{
+		{models.ConsentActive, models.AssentGiven, nil},
+		{models.ConsentActive, models.AssentRequired, models.ErrConsentRequired},
+		{models.ConsentActive, models.AssentDeclined, models.ErrConsentRequired},
+		{models.ConsentPending, models.AssentGiven, models.ErrConsentRequired},
+		{models.ConsentRefused, models.AssentGiven, models.ErrConsentRequired},
+		{models.ConsentWithdrawn, models.AssentGiven, models.ErrConsentRequired},
+	} {
+		a := &models.Actor{Role: models.RoleChild, ConsentStatus: c.consent, Assent: c.assent}
+		if got := a.RequireParticipation(); got != c.want {
+			t.Errorf("consent %s, assent %s: %v, want %v", c.consent, c.assent, got, c.want)
+		}
+	}
+	if err := (&models.Actor{Role: models.RoleAdmin}).RequireParticipation(); err != models.ErrForbidden {
+		t.Errorf("staff: %v, want forbidden", err)
+	}
+}
+
+// Real names and guardian contacts are sealed at rest: the database file never holds them.
+func TestPersonalFieldsSealedAtRest(t *testing.T) {
+	dir := t.TempDir()
+	s, err := models.Open(models.Options{DataDir: dir, Hashing: modelstest.FastHashing, DataKey: make([]byte, 32)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	sys := models.SystemActor()
+	city, _ := s.CreateRegion(ctx, sys, models.RegionInput{Name: "乐清市", Kind: "city"})
+	body, err := s.CreateBody(ctx, sys, models.BodyInput{Name: "议事会", Kind: "council", RegionID: city.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.AddMember(ctx, sys, body.ID, models.MemberInput{Nickname: "小雨", LoginName: "xiaoyu", PIN: "864209",
+		BirthYear: 2016, BirthMonth: 3, RealName: "欧阳娜娜", Guardian: models.GuardianInput{Name: "欧阳芳", Contact: "13912345678"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	for _, name := range []string{"tongsheng.db", "tongsheng.db-wal"} {
+		raw, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			continue
+		}
+		for _, secret := range []string{"欧阳娜娜", "欧阳芳", "13912345678", "864209"} {
+			if strings.Contains(string(raw), secret) {
+				t.Errorf("%s holds %q in clear", name, secret)
+			}
+		}
+	}
+}
+
+// A backup taken while the store is open is a complete, openable database.
+func TestBackup(t *testing.T) {
+	s := modelstest.Open(t, models.DialectSQLite, nil, modelstest.FastHashing)
+	ctx := context.Background()
+	if _, err := s.CreateRegion(ctx, models.SystemActor(), models.RegionInput{Name: "常州市", Kind: "city"}); err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "backup.db")
+	if err := s.Backup(ctx, out); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Backup(ctx, out); err == nil {
+		t.Fatal("a second backup over the first must fail, not overwrite")
+	}
+	db, err := gorm.Open(sqlite.Open(out), &gorm.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var name string
+	if err := db.Raw("SELECT name FROM regions").Scan(&name).Error; err != nil || name != "常州市" {
+		t.Fatalf("backup holds %q (err %v), want 常州市", name, err)
+	}
+}
+
+func TestLoadSecret(t *testing.T) {
+	dir := t.TempDir()
+	a, err := models.LoadSecret("", "", dir, "jwt_secret")
+	if err != nil || len(a) != 32 {
+		t.Fatalf("generate: %v", err)
+	}
+	info, err := os.Stat(filepath.Join(dir, "jwt_secret"))
+	if err != nil || info.Mode().Perm() != 0o600 {
+		t.Fatalf("generated secret file mode %v (err %v), want 0600", info.Mode().Perm(), err)
+	}
+	b, _ := models.LoadSecret("", "", dir, "jwt_secret")
+	if string(a) != string(b) {
+		t.Fatal("the generated secret changed between loads")
+	}
+	if _, err := models.LoadSecret("short", "", dir, "x"); err == nil {
+		t.Fatal("a short secret was accepted")
+	}
+	hex := strings.Repeat("ab", 32)
+	if k, err := models.LoadSecret(hex, "", dir, "x"); err != nil || k[0] != 0xab {
+		t.Fatalf("hex secret: %v", err)
+	}
+}

@@ -1,0 +1,375 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+
+	"tongsheng/moderation"
+)
+
+// Stages of a proposal, in the order of DESIGN.md's table.
+const (
+	StageNeeds      = "needs"
+	StageDesign     = "design"
+	StageDecision   = "decision"
+	StageEvaluation = "evaluation"
+	StageClosed     = "closed"
+)
+
+// Stages lists every stage in order.
+var Stages = []string{StageNeeds, StageDesign, StageDecision, StageEvaluation, StageClosed}
+
+// Visibility of a proposal, comment or evaluation.
+const (
+	VisibilityPending   = "pending"
+	VisibilityPublished = "published"
+	VisibilityRejected  = "rejected"
+	VisibilityHidden    = "hidden"
+)
+
+// Categories a proposal may have.
+var Categories = []string{"park", "school_route", "library", "childrens_home", "safety", "other"}
+
+// Why a proposal was closed.
+const (
+	ClosedWithdrawn  = "withdrawn"
+	ClosedMerged     = "merged"
+	ClosedNotAdopted = "not_adopted"
+	ClosedCompleted  = "completed"
+)
+
+// Proposal is a child's proposal as stored. Counts are kept exact in the transaction of every
+// change, never recounted on read.
+type Proposal struct {
+	ID              string
+	BodyID          string
+	AuthorID        *string
+	Title           string
+	Description     string
+	Category        string
+	Stage           string
+	Visibility      string
+	SupportCount    int
+	CommentCount    int
+	ClosedReason    string
+	MergedInto      *string
+	Summary         string
+	CreatedAt       time.Time
+	PublishedAt     *time.Time
+	ResponseDueAt   *time.Time
+	FirstResponseAt *time.Time
+	UpdatedAt       time.Time
+	Erased          bool // the author's texts were erased; Title and Description are ErasedText
+}
+
+// Event is one step of a proposal's timeline.
+type Event struct {
+	ID         string    `json:"-"`
+	ProposalID string    `json:"-"`
+	FromStage  *string   `json:"from" gorm:"column:from_stage"`
+	ToStage    string    `json:"to" gorm:"column:to_stage"`
+	ActorRole  string    `json:"actor_role"`
+	ActorID    string    `json:"-"`
+	Note       string    `json:"note"`
+	At         time.Time `json:"at"`
+}
+
+// TableName names the timeline table.
+func (Event) TableName() string { return "proposal_events" }
+
+// PublicName is how a child appears to others: nickname and age, never more. Nil means the
+// child is shown as "a participant" (no permission to be named, or erased).
+type PublicName struct {
+	Nickname string `json:"nickname"`
+	Age      *int   `json:"age"`
+}
+
+// BodyRef names a body in a list item.
+type BodyRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+}
+
+// ProposalItem is a proposal in a list.
+type ProposalItem struct {
+	ID            string      `json:"id"`
+	Title         string      `json:"title"`
+	Category      string      `json:"category"`
+	Stage         string      `json:"stage"`
+	Visibility    string      `json:"visibility"`
+	Body          BodyRef     `json:"body"`
+	Author        *PublicName `json:"author"`
+	SupportCount  int         `json:"support_count"`
+	CommentCount  int         `json:"comment_count"`
+	ClosedReason  string      `json:"closed_reason,omitempty"`
+	CreatedAt     time.Time   `json:"created_at"`
+	ResponseDueAt *time.Time  `json:"response_due_at"`
+	Erased        bool        `json:"erased,omitempty"` // withdrawn by its author: say so in the reader's language
+}
+
+// ProposalInput is a new proposal.
+type ProposalInput struct {
+	BodyID, Title, Description, Category string
+}
+
+// ProposalFilter narrows a list of proposals.
+type ProposalFilter struct {
+	BodyID string
+	Stage  string
+	Query  string
+	Mine   bool
+}
+
+// proposalRow is a proposal joined with what a list item shows.
+type proposalRow struct {
+	Proposal
+	BodyName           string
+	AuthorNickname     *string
+	AuthorBirthYear    *int
+	AuthorBirthMonth   *int
+	AuthorShowPublicly *bool
+}
+
+const proposalColumns = `proposals.*, bodies.name AS body_name, children.nickname AS author_nickname,
+	children.birth_year AS author_birth_year, children.birth_month AS author_birth_month,
+	children.show_publicly AS author_show_publicly`
+
+func (s *Store) proposalQuery(ctx context.Context) *gorm.DB {
+	return s.db.WithContext(ctx).Table("proposals").Select(proposalColumns).
+		Joins("JOIN bodies ON bodies.id = proposals.body_id").
+		Joins("LEFT JOIN children ON children.id = proposals.author_id")
+}
+
+// item turns a row into a list item. public applies the guardian's show_publicly choice.
+func (s *Store) item(r proposalRow, public bool) ProposalItem {
+	it := ProposalItem{
+		ID: r.ID, Title: r.Title, Category: r.Category, Stage: r.Stage, Visibility: r.Visibility,
+		Body: BodyRef{ID: r.BodyID, Name: r.BodyName}, SupportCount: r.SupportCount, CommentCount: r.CommentCount,
+		ClosedReason: r.ClosedReason, CreatedAt: r.CreatedAt, ResponseDueAt: r.ResponseDueAt, Erased: r.Erased,
+	}
+	if r.AuthorNickname != nil && *r.AuthorNickname != "" && (!public || r.AuthorShowPublicly != nil && *r.AuthorShowPublicly) {
+		age := Age(*r.AuthorBirthYear, *r.AuthorBirthMonth, s.Now().In(s.loc))
+		it.Author = &PublicName{Nickname: *r.AuthorNickname, Age: &age}
+	}
+	return it
+}
+
+func validCategory(c string) bool { return slices.Contains(Categories, c) }
+
+// ValidStage reports whether s names a stage.
+func ValidStage(s string) bool { return slices.Contains(Stages, s) }
+
+// CreateProposal records a child's proposal in one of the child's bodies. The texts are screened
+// first: a blocked text is not stored at all; a held one, or any in a body with pre-moderation,
+// waits for a person. Returns forbidden for staff, not_found for a body out of scope,
+// consent_required, bad_request for an unknown category, validation_failed, moderation_blocked.
+func (s *Store) CreateProposal(ctx context.Context, a *Actor, in ProposalInput) (*ProposalDetail, error) {
+	if a.Role != RoleChild {
+		return nil, ErrForbidden
+	}
+	body, err := s.Body(ctx, a, in.BodyID)
+	if err != nil {
+		if in.BodyID == "" {
+			var v Invalid
+			v.Add("body_id", "field.required", nil)
+			return nil, v.Err()
+		}
+		return nil, err
+	}
+	if err := a.RequireParticipation(); err != nil {
+		return nil, err
+	}
+	if in.Category != "" && !validCategory(in.Category) {
+		return nil, BadField("category", "field.unknown_value")
+	}
+	var v Invalid
+	title, desc := clean(in.Title), clean(in.Description)
+	v.length("title", title, 2, 60)
+	v.length("description", desc, 0, 2000)
+	if in.Category == "" {
+		v.Add("category", "field.required", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	sc, err := s.screen(field{"title", title}, field{"description", desc})
+	if err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	p := &Proposal{
+		ID: NewID(now), BodyID: body.ID, AuthorID: &a.ID, Title: title, Description: desc, Category: in.Category,
+		Stage: StageNeeds, Visibility: VisibilityPending, CreatedAt: now, UpdatedAt: now,
+	}
+	if !sc.held && body.ModerationMode == ModerationPost {
+		s.publish(p, body.ResponseDays)
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(p).Error; err != nil {
+			return err
+		}
+		if err := tx.Create(&Event{ID: NewID(now), ProposalID: p.ID, ToStage: StageNeeds, ActorRole: string(RoleChild), ActorID: a.ID, At: now}).Error; err != nil {
+			return err
+		}
+		if p.Visibility == VisibilityPending {
+			return s.enqueue(tx, TargetProposal, p.ID, p.ID, body.ID, a.ID, sc)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("store proposal: %w", err)
+	}
+	return s.ProposalDetail(ctx, a, p.ID)
+}
+
+// publish makes a proposal visible and starts its response deadline.
+func (s *Store) publish(p *Proposal, responseDays int) {
+	now := s.Now()
+	due := now.Add(time.Duration(responseDays) * 24 * time.Hour)
+	p.Visibility, p.PublishedAt, p.ResponseDueAt = VisibilityPublished, &now, &due
+}
+
+// field is one text a child wrote, by the name of its field.
+type field struct{ name, text string }
+
+// screening is what moderation found in a child's write that is allowed to be stored.
+type screening struct {
+	held         bool
+	kinds        []string // of the held findings, for the queue
+	safeguarding bool
+}
+
+// screen runs every field through moderation. It returns moderation_blocked with the reasons
+// when any field is blocked (nothing of it is stored); otherwise what must wait for a person.
+func (s *Store) screen(fields ...field) (screening, error) {
+	var sc screening
+	var blocked []BlockReason
+	for _, f := range fields {
+		if f.text == "" {
+			continue
+		}
+		v := s.screener().Screen(f.text)
+		for _, r := range v.Reasons {
+			switch r.Action {
+			case moderation.Block:
+				blocked = append(blocked, BlockReason{Field: f.name, Kind: r.Kind, Hash: s.keyedHash(f.text[r.Start:r.End])})
+			case moderation.Hold:
+				sc.held = true
+				if !slices.Contains(sc.kinds, r.Kind) {
+					sc.kinds = append(sc.kinds, r.Kind)
+				}
+				sc.safeguarding = sc.safeguarding || r.Kind == moderation.KindSafeguarding
+			}
+		}
+	}
+	if len(blocked) > 0 {
+		return screening{}, &Error{Code: CodeModerationBlocked, Reasons: blocked}
+	}
+	return sc, nil
+}
+
+// proposal loads a proposal the actor may read, or not_found.
+func (s *Store) proposal(ctx context.Context, a *Actor, id string) (*proposalRow, error) {
+	if !ValidID(id) {
+		return nil, ErrNotFound
+	}
+	var r proposalRow
+	err := scopeProposals(s.db.WithContext(ctx), s.proposalQuery(ctx), a).Where("proposals.id = ?", id).Take(&r).Error
+	if err != nil {
+		return nil, notFound(err)
+	}
+	return &r, nil
+}
+
+// ListProposals lists the proposals the actor may read, newest first. Returns bad_request for
+// an unknown stage, not_found for a body filter out of scope.
+func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p Page) ([]ProposalItem, string, error) {
+	if f.Stage != "" && !ValidStage(f.Stage) {
+		return nil, "", BadField("stage", "field.unknown_value")
+	}
+	q := scopeProposals(s.db.WithContext(ctx), s.proposalQuery(ctx), a)
+	if f.BodyID != "" {
+		if _, err := s.Body(ctx, a, f.BodyID); err != nil && a.IsStaff() {
+			return nil, "", err
+		}
+		q = q.Where("proposals.body_id = ?", f.BodyID)
+	}
+	if f.Stage != "" {
+		q = q.Where("proposals.stage = ?", f.Stage)
+	}
+	if f.Mine {
+		q = q.Where("proposals.author_id = ?", a.ID)
+	}
+	if t := strings.ToLower(strings.TrimSpace(f.Query)); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		q = q.Where(`(LOWER(proposals.title) LIKE ? ESCAPE '\' OR LOWER(proposals.description) LIKE ? ESCAPE '\')`, like, like)
+	}
+	rows, next, err := pageOf(q, p, "proposals.id", true, func(r proposalRow) string { return r.ID })
+	if err != nil {
+		return nil, "", fmt.Errorf("list proposals: %w", err)
+	}
+	out := make([]ProposalItem, len(rows))
+	for i, r := range rows {
+		out[i] = s.item(r, false)
+	}
+	return out, next, nil
+}
+
+func escapeLike(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// WithdrawProposal lets a child take back their own proposal while it is still in needs.
+// Returns not_found, forbidden (not the author), consent_required, invalid_transition.
+func (s *Store) WithdrawProposal(ctx context.Context, a *Actor, id string) (*ProposalDetail, error) {
+	r, err := s.proposal(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if a.Role != RoleChild || r.AuthorID == nil || *r.AuthorID != a.ID {
+		return nil, ErrForbidden
+	}
+	if err := a.RequireParticipation(); err != nil {
+		return nil, err
+	}
+	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+		if p.Stage != StageNeeds {
+			return Errorf(CodeInvalidTransition)
+		}
+		return s.moveStage(tx, a, p, StageClosed, stageChange{closedReason: ClosedWithdrawn})
+	})
+	if err != nil {
+		return nil, wrap("withdraw proposal", err)
+	}
+	return s.ProposalDetail(ctx, a, id)
+}
+
+// onProposal runs fn in a write transaction holding the proposal's lock (see lockProposal).
+func (s *Store) onProposal(ctx context.Context, id string, fn func(tx *gorm.DB, p *Proposal) error) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		p, err := lockProposal(tx, id)
+		if err != nil {
+			return err
+		}
+		return fn(tx, p)
+	})
+}
+
+// lockProposal reads a proposal inside a write transaction and holds it until the transaction
+// ends, so that changes to one proposal's counts and stage happen one after another. (The
+// no-op update takes the row lock on PostgreSQL; SQLite's write transactions are serial.)
+func lockProposal(tx *gorm.DB, id string) (*Proposal, error) {
+	if err := tx.Exec("UPDATE proposals SET updated_at = updated_at WHERE id = ?", id).Error; err != nil {
+		return nil, err
+	}
+	var p Proposal
+	if err := tx.Where("id = ?", id).Take(&p).Error; err != nil {
+		return nil, notFound(err)
+	}
+	return &p, nil
+}

@@ -1,0 +1,381 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// moves is the stage machine of DESIGN.md rule 2: where each stage may go by a plain stage
+// change. Entering decision is only by posting a decision (PostDecision); the conditions on
+// some moves (a merge target, a closing summary, the decision's outcome) are in checkMove.
+var moves = map[string][]string{
+	StageNeeds:      {StageDesign, StageClosed}, // closed: merged into another proposal (or withdrawn by its author)
+	StageDesign:     {},                         // onward only by a decision
+	StageDecision:   {StageEvaluation, StageClosed},
+	StageEvaluation: {StageClosed},
+	StageClosed:     {},
+}
+
+func canMove(from, to string) bool {
+	for _, s := range moves[from] {
+		if s == to {
+			return true
+		}
+	}
+	return false
+}
+
+// StageInput moves a proposal: to a stage, with a note; closing from evaluation needs a
+// summary, closing from needs (a merge) the proposal it joins.
+type StageInput struct {
+	To, Note, Summary, MergedInto string
+}
+
+type stageChange struct {
+	note, summary, closedReason string
+	mergedInto                  *string
+}
+
+// ChangeStage moves a proposal through the stage machine. Returns not_found, forbidden,
+// bad_request for an unknown stage, invalid_transition for a move the machine does not allow,
+// validation_failed for a missing summary or merge target.
+func (s *Store) ChangeStage(ctx context.Context, a *Actor, id string, in StageInput) (*ProposalDetail, error) {
+	if _, err := s.proposal(ctx, a, id); err != nil {
+		return nil, err
+	}
+	if err := a.Require(ManageStages); err != nil {
+		return nil, err
+	}
+	if !ValidStage(in.To) {
+		if in.To == "" {
+			var v Invalid
+			v.Add("to", "field.required", nil)
+			return nil, v.Err()
+		}
+		return nil, BadField("to", "field.unknown_value")
+	}
+	var v Invalid
+	ch := stageChange{note: clean(in.Note), summary: clean(in.Summary)}
+	v.length("note", ch.note, 0, 500)
+	v.length("summary", ch.summary, 0, 500)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+		if p.Visibility != VisibilityPublished || !canMove(p.Stage, in.To) {
+			return Errorf(CodeInvalidTransition)
+		}
+		switch {
+		case p.Stage == StageNeeds && in.To == StageClosed:
+			target, err := s.proposal(ctx, a, in.MergedInto)
+			if err != nil || target.ID == p.ID {
+				v.Add("merged_into", "field.merge_target", nil)
+				return v.Err()
+			}
+			ch.closedReason, ch.mergedInto = ClosedMerged, &target.ID
+		case p.Stage == StageDecision:
+			var d Decision
+			if err := tx.Where("proposal_id = ?", p.ID).Take(&d).Error; err != nil {
+				return notFound(err)
+			}
+			notAdopted := d.Outcome == OutcomeNotAdopted
+			if (in.To == StageClosed) != notAdopted {
+				return Errorf(CodeInvalidTransition) // not adopted goes straight to closed; the rest are evaluated
+			}
+			if notAdopted {
+				ch.closedReason = ClosedNotAdopted
+			}
+		case p.Stage == StageEvaluation:
+			if ch.summary == "" {
+				v.Add("summary", "field.required", nil)
+				return v.Err()
+			}
+			ch.closedReason = ClosedCompleted
+		}
+		return s.moveStage(tx, a, p, in.To, ch)
+	})
+	if err != nil {
+		return nil, wrap("change stage", err)
+	}
+	return s.ProposalDetail(ctx, a, id)
+}
+
+// moveStage records a stage change: the new stage, a timeline event, the first staff response,
+// an audit event and the notifications. The caller holds the proposal's lock.
+func (s *Store) moveStage(tx *gorm.DB, a *Actor, p *Proposal, to string, ch stageChange) error {
+	now := s.Now()
+	updates := map[string]any{"stage": to, "updated_at": now}
+	if ch.closedReason != "" {
+		updates["closed_reason"] = ch.closedReason
+	}
+	if ch.summary != "" {
+		updates["summary"] = ch.summary
+	}
+	if ch.mergedInto != nil {
+		updates["merged_into"] = *ch.mergedInto
+	}
+	if err := tx.Model(&Proposal{}).Where("id = ?", p.ID).Updates(updates).Error; err != nil {
+		return err
+	}
+	from := p.Stage
+	if err := tx.Create(&Event{ID: NewID(now), ProposalID: p.ID, FromStage: &from, ToStage: to,
+		ActorRole: string(a.Role), ActorID: a.ID, Note: ch.note, At: now}).Error; err != nil {
+		return err
+	}
+	if a.IsStaff() {
+		if err := s.audit(tx, a, "proposal.stage", "proposal", p.ID, from+">"+to); err != nil {
+			return err
+		}
+		if err := s.markResponded(tx, p); err != nil {
+			return err
+		}
+	}
+	kind := NotifyStageChanged
+	if ch.closedReason == ClosedWithdrawn {
+		kind = NotifyWithdrawn
+	}
+	return s.notifyParticipants(tx, a, p.ID, kind, map[string]string{"stage": to, "reason": ch.closedReason})
+}
+
+// markResponded records the first staff response to a published proposal (rule 3).
+func (s *Store) markResponded(tx *gorm.DB, p *Proposal) error {
+	if p.FirstResponseAt != nil || p.Visibility != VisibilityPublished {
+		return nil
+	}
+	now := s.Now()
+	p.FirstResponseAt = &now
+	return tx.Model(&Proposal{}).Where("id = ? AND first_response_at IS NULL", p.ID).Update("first_response_at", now).Error
+}
+
+// Decision outcomes.
+const (
+	OutcomeAdopted      = "adopted"
+	OutcomePartly       = "partly_adopted"
+	OutcomeNotAdopted   = "not_adopted"
+	DefaultNoticeDays   = 7
+	MaxNoticeDays       = 90
+	MinOptions          = 2
+	MaxOptions          = 5
+	MaxChildSummaryRune = 300
+)
+
+// Decision is the committee's answer to a proposal.
+type Decision struct {
+	ProposalID        string    `json:"-" gorm:"primaryKey"`
+	Outcome           string    `json:"outcome"`
+	ChildSummary      string    `json:"child_summary"`
+	Details           string    `json:"details"`
+	ResponsibleUnit   string    `json:"responsible_unit"`
+	PlannedCompletion string    `json:"planned_completion"`
+	NoticeDays        int       `json:"notice_days"`
+	DecidedAt         time.Time `json:"decided_at"`
+	NoticeUntil       string    `json:"notice_until"` // local date: the end of the public notice period
+}
+
+// DecisionInput is a decision as the committee writes it. NoticeDays nil means the default.
+type DecisionInput struct {
+	Outcome, ChildSummary, Details, ResponsibleUnit, PlannedCompletion string
+	NoticeDays                                                         *int
+}
+
+func validOutcome(o string) bool {
+	return o == OutcomeAdopted || o == OutcomePartly || o == OutcomeNotAdopted
+}
+
+// PostDecision publishes (or, while in decision, corrects) the committee's decision, which is
+// the only way into decision: from needs, or from design with at least two options. Returns
+// not_found, forbidden, bad_request for an unknown outcome, validation_failed (a child summary
+// is required), invalid_transition from any other stage.
+func (s *Store) PostDecision(ctx context.Context, a *Actor, id string, in DecisionInput) (*ProposalDetail, error) {
+	if _, err := s.proposal(ctx, a, id); err != nil {
+		return nil, err
+	}
+	if err := a.Require(ManageStages); err != nil {
+		return nil, err
+	}
+	if in.Outcome != "" && !validOutcome(in.Outcome) {
+		return nil, BadField("outcome", "field.unknown_value")
+	}
+	d := Decision{
+		ProposalID: id, Outcome: in.Outcome, ChildSummary: clean(in.ChildSummary), Details: clean(in.Details),
+		ResponsibleUnit: clean(in.ResponsibleUnit), PlannedCompletion: in.PlannedCompletion, NoticeDays: DefaultNoticeDays,
+	}
+	var v Invalid
+	if d.Outcome == "" {
+		v.Add("outcome", "field.required", nil)
+	}
+	v.length("child_summary", d.ChildSummary, 1, MaxChildSummaryRune)
+	v.length("details", d.Details, 0, 5000)
+	v.length("responsible_unit", d.ResponsibleUnit, 0, 100)
+	if d.PlannedCompletion != "" && !validDate(d.PlannedCompletion) {
+		v.Add("planned_completion", "field.bad_date", nil)
+	}
+	if in.NoticeDays != nil {
+		d.NoticeDays = *in.NoticeDays
+		if d.NoticeDays < 1 || d.NoticeDays > MaxNoticeDays {
+			v.Add("notice_days", "field.out_of_range", map[string]any{"Min": 1, "Max": MaxNoticeDays})
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	now := s.Now()
+	d.DecidedAt = now
+	d.NoticeUntil = now.In(s.loc).AddDate(0, 0, d.NoticeDays).Format(time.DateOnly)
+	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+		if p.Visibility != VisibilityPublished {
+			return Errorf(CodeInvalidTransition)
+		}
+		switch p.Stage {
+		case StageNeeds, StageDecision:
+		case StageDesign:
+			var n int64
+			if err := tx.Model(&Option{}).Where("proposal_id = ?", p.ID).Count(&n).Error; err != nil {
+				return err
+			}
+			if n < MinOptions {
+				return Errorf(CodeInvalidTransition, "error.too_few_options")
+			}
+		default:
+			return Errorf(CodeInvalidTransition)
+		}
+		if err := tx.Save(&d).Error; err != nil {
+			return err
+		}
+		if err := s.audit(tx, a, "proposal.decision", "proposal", p.ID, d.Outcome); err != nil {
+			return err
+		}
+		return s.moveStage(tx, a, p, StageDecision, stageChange{note: d.ChildSummary})
+	})
+	if err != nil {
+		return nil, wrap("post decision", err)
+	}
+	return s.ProposalDetail(ctx, a, id)
+}
+
+// Option is a design option of a proposal.
+type Option struct {
+	ID          string    `json:"id"`
+	ProposalID  string    `json:"-"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	ImageURL    string    `json:"image_url" gorm:"column:image_url"`
+	VoteCount   int       `json:"votes"`
+	CreatedAt   time.Time `json:"-"`
+}
+
+// OptionInput is a new design option.
+type OptionInput struct {
+	Title, Description, ImageURL string
+}
+
+// AddOption adds a design option while the proposal is in design, at most five. Returns
+// not_found, forbidden, stage_closed outside design, conflict past five, validation_failed.
+func (s *Store) AddOption(ctx context.Context, a *Actor, id string, in OptionInput) (*Option, error) {
+	if _, err := s.proposal(ctx, a, id); err != nil {
+		return nil, err
+	}
+	if err := a.Require(ManageStages); err != nil {
+		return nil, err
+	}
+	o := &Option{ID: NewID(s.Now()), ProposalID: id, Title: clean(in.Title), Description: clean(in.Description), ImageURL: clean(in.ImageURL), CreatedAt: s.Now()}
+	var v Invalid
+	v.length("title", o.Title, 2, 60)
+	v.length("description", o.Description, 0, 2000)
+	v.length("image_url", o.ImageURL, 0, 500)
+	if o.ImageURL != "" && !validImageURL(o.ImageURL) {
+		v.Add("image_url", "field.image_url", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+		if p.Stage != StageDesign {
+			return Errorf(CodeStageClosed)
+		}
+		var n int64
+		if err := tx.Model(&Option{}).Where("proposal_id = ?", id).Count(&n).Error; err != nil {
+			return err
+		}
+		if n >= MaxOptions {
+			return Errorf(CodeConflict, "error.too_many_options")
+		}
+		if err := tx.Create(o).Error; err != nil {
+			return err
+		}
+		return s.markResponded(tx, p)
+	})
+	if err != nil {
+		return nil, wrap("add option", err)
+	}
+	return o, nil
+}
+
+func validImageURL(u string) bool {
+	return len(u) > 8 && (u[:8] == "https://" || u[:7] == "http://") || len(u) > 1 && u[0] == '/' && u[1] != '/'
+}
+
+// Notification kinds.
+const (
+	NotifyStageChanged = "stage_changed"
+	NotifyWithdrawn    = "withdrawn"
+	NotifyStaffReply   = "staff_reply"
+	NotifyReply        = "reply"
+	NotifyApproved     = "moderation_approved"
+	NotifyRejected     = "moderation_rejected"
+)
+
+// Notification is an inbox entry. Its words are written when read, in the reader's language,
+// from Kind and Params.
+type Notification struct {
+	ID         string
+	UserID     string
+	Kind       string
+	ProposalID *string
+	Params     string
+	CreatedAt  time.Time
+	ReadAt     *time.Time
+}
+
+// notifyParticipants tells the author, the supporters and the voters of a proposal, except the
+// actor, that something happened to it.
+func (s *Store) notifyParticipants(tx *gorm.DB, a *Actor, proposalID, kind string, params map[string]string) error {
+	var users []string
+	err := tx.Raw(`SELECT author_id FROM proposals WHERE id = ? AND author_id IS NOT NULL
+		UNION SELECT child_id FROM supports WHERE proposal_id = ? AND child_id IS NOT NULL
+		UNION SELECT child_id FROM votes WHERE proposal_id = ? AND child_id IS NOT NULL`,
+		proposalID, proposalID, proposalID).Scan(&users).Error
+	if err != nil {
+		return err
+	}
+	return s.notify(tx, users, a.ID, proposalID, kind, params)
+}
+
+// notify writes one notification to each user but the actor.
+func (s *Store) notify(tx *gorm.DB, users []string, actorID, proposalID, kind string, params map[string]string) error {
+	raw, err := json.Marshal(params)
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	var rows []Notification
+	seen := map[string]bool{actorID: true}
+	for _, u := range users {
+		if seen[u] {
+			continue
+		}
+		seen[u] = true
+		rows = append(rows, Notification{ID: NewID(now), UserID: u, Kind: kind, ProposalID: &proposalID, Params: string(raw), CreatedAt: now})
+	}
+	if len(rows) == 0 {
+		return nil
+	}
+	if err := tx.CreateInBatches(rows, 200).Error; err != nil {
+		return fmt.Errorf("notify: %w", err)
+	}
+	return nil
+}

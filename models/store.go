@@ -1,0 +1,234 @@
+package models
+
+import (
+	"cmp"
+	"context"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"gorm.io/driver/postgres"
+	"gorm.io/driver/sqlite"
+	"gorm.io/gorm"
+	"gorm.io/gorm/logger"
+
+	"tongsheng/moderation"
+)
+
+// Dialects the store runs on.
+const (
+	DialectSQLite   = "sqlite"
+	DialectPostgres = "postgres"
+)
+
+// Options configure a Store. The zero value of every field but DSN or DataDir is usable.
+type Options struct {
+	// DSN is a postgres:// URL; empty means SQLite in DataDir.
+	DSN string
+	// DataDir holds the SQLite database (tongsheng.db).
+	DataDir string
+	// Clock returns the current time; tests inject one. Defaults to time.Now.
+	Clock func() time.Time
+	// Location is the local time zone for dates and day counts. Defaults to Asia/Shanghai.
+	Location *time.Location
+	// DataKey seals personal fields (real names, guardian contacts); 32 bytes.
+	DataKey []byte
+	// Hashing sets the cost of PIN and password hashes; zero means DefaultHashing.
+	Hashing HashParams
+	// PublicURL prefixes links given to guardians, e.g. https://tongsheng.example.cn.
+	PublicURL string
+	// NoticeVersion is the privacy notice in force; a newer one than a consent was given
+	// under puts that consent back to pending. Zero means CurrentNoticeVersion.
+	NoticeVersion int
+	// PurgeGrace is how long after a body's term ends its children's personal fields are
+	// kept, unless consent is renewed. Zero means DefaultPurgeGrace.
+	PurgeGrace time.Duration
+}
+
+// Store is the domain's storage and rules. It is safe for concurrent use.
+type Store struct {
+	db        *gorm.DB
+	dialect   string
+	clock     func() time.Time
+	loc       *time.Location
+	sealer    *sealer
+	hasher    *hasher
+	publicURL string
+	screening *screenerState
+	hashKey   []byte // keys the hashes of blocked items in the log
+	notice    int
+	grace     time.Duration
+}
+
+// Open connects to the database named by opts and runs pending migrations.
+func Open(opts Options) (*Store, error) {
+	s, err := Connect(opts)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.Migrate(context.Background()); err != nil {
+		s.Close()
+		return nil, err
+	}
+	if err := s.Optimize(context.Background()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("optimize: %w", err)
+	}
+	if err := s.applyNoticeVersion(context.Background()); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("notice version: %w", err)
+	}
+	return s, nil
+}
+
+// Connect connects without migrating (for `tongsheng migrate` and backups).
+func Connect(opts Options) (*Store, error) {
+	if opts.Clock == nil {
+		opts.Clock = time.Now
+	}
+	if opts.Location == nil {
+		loc, err := time.LoadLocation("Asia/Shanghai")
+		if err != nil {
+			return nil, fmt.Errorf("load time zone: %w", err)
+		}
+		opts.Location = loc
+	}
+	if opts.Hashing == (HashParams{}) {
+		opts.Hashing = DefaultHashing
+	}
+	sl, err := newSealer(opts.DataKey)
+	if err != nil {
+		return nil, err
+	}
+	cfg := &gorm.Config{
+		Logger:                 logger.Discard, // queries carry children's data; the api logs requests instead
+		NowFunc:                func() time.Time { return opts.Clock().UTC() },
+		SkipDefaultTransaction: true, // every write that needs one opens it explicitly
+		TranslateError:         true,
+	}
+	var db *gorm.DB
+	dialect := DialectSQLite
+	if strings.HasPrefix(opts.DSN, "postgres://") || strings.HasPrefix(opts.DSN, "postgresql://") {
+		dialect = DialectPostgres
+		db, err = gorm.Open(postgres.Open(opts.DSN), cfg)
+	} else {
+		if opts.DSN != "" {
+			return nil, fmt.Errorf("TONGSHENG_DB must be a postgres:// URL or empty for SQLite")
+		}
+		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
+			return nil, fmt.Errorf("create data folder: %w", err)
+		}
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(filepath.Join(opts.DataDir, "tongsheng.db"))), cfg)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open %s database: %w", dialect, err)
+	}
+	sqlDB, err := db.DB()
+	if err != nil {
+		return nil, err
+	}
+	if dialect == DialectSQLite {
+		// WAL lets readers run beside the one writer; a few connections are plenty.
+		sqlDB.SetMaxOpenConns(8)
+	} else {
+		sqlDB.SetMaxOpenConns(20)
+	}
+	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	return &Store{
+		db: db, dialect: dialect, clock: opts.Clock, loc: opts.Location, sealer: sl,
+		hasher: newHasher(opts.Hashing), publicURL: strings.TrimRight(opts.PublicURL, "/"),
+		screening: &screenerState{s: moderation.New(moderation.Defaults())},
+		hashKey:   hashKeyFrom(opts.DataKey),
+		notice:    cmp.Or(opts.NoticeVersion, CurrentNoticeVersion),
+		grace:     cmp.Or(opts.PurgeGrace, DefaultPurgeGrace),
+	}, nil
+}
+
+// sqliteDSN turns on WAL, foreign keys, a busy timeout and immediate write transactions, so that
+// concurrent writers queue instead of failing with "database is locked" halfway through.
+func sqliteDSN(path string) string {
+	// secure_delete overwrites deleted content, so that erased texts leave no trace in the file.
+	return "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_secure_delete=on"
+}
+
+// Close releases the database connections.
+func (s *Store) Close() error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.Close()
+}
+
+// Dialect names the database in use.
+func (s *Store) Dialect() string { return s.dialect }
+
+// Now is the store's clock in UTC.
+func (s *Store) Now() time.Time { return s.clock().UTC() }
+
+// Location is the local time zone used for dates.
+func (s *Store) Location() *time.Location { return s.loc }
+
+// Ping reports whether the database answers.
+func (s *Store) Ping(ctx context.Context) error {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return err
+	}
+	return sqlDB.PingContext(ctx)
+}
+
+// Backup writes a consistent copy of the SQLite database to path while the server keeps running.
+// Returns an error for PostgreSQL, whose own tools (pg_dump) do this better.
+func (s *Store) Backup(ctx context.Context, path string) error {
+	if s.dialect != DialectSQLite {
+		return errors.New("backup: use pg_dump for PostgreSQL")
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("backup: %s exists already", path)
+	}
+	return s.db.WithContext(ctx).Exec("VACUUM INTO ?", path).Error
+}
+
+// tx runs fn in a write transaction; on SQLite it begins IMMEDIATE, so it never fails to upgrade.
+func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	return s.db.WithContext(ctx).Transaction(fn)
+}
+
+// notFound maps gorm's missing-record error to ErrNotFound and leaves others as they are.
+func notFound(err error) error {
+	if errors.Is(err, gorm.ErrRecordNotFound) {
+		return ErrNotFound
+	}
+	return err
+}
+
+// isDuplicate reports whether err is a unique-constraint violation.
+func isDuplicate(err error) bool {
+	return errors.Is(err, gorm.ErrDuplicatedKey)
+}
+
+// Optimize refreshes the query planner's statistics. Without them SQLite cannot tell that a
+// page of a city's proposals is cheapest read in key order, and sorts every row instead.
+// analysis_limit bounds the cost on large databases. PostgreSQL's autovacuum does this itself.
+func (s *Store) Optimize(ctx context.Context) error {
+	if s.dialect != DialectSQLite {
+		return nil
+	}
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Exec("PRAGMA analysis_limit = 1000").Error; err != nil {
+			return err
+		}
+		return tx.Exec("ANALYZE").Error
+	})
+}
+
+// hashKeyFrom derives the log-hash key from the data key, so the two are never the same bytes.
+func hashKeyFrom(dataKey []byte) []byte {
+	sum := sha256.Sum256(append([]byte("tongsheng log hash\x00"), dataKey...))
+	return sum[:]
+}
