@@ -1,0 +1,157 @@
+// Package api is Tongsheng's HTTP face: the Fiber app, its routes and thin handlers, the
+// middleware for sessions, scopes, languages and limits, the error envelope and the OpenAPI
+// document. Rules live in models; handlers parse, call and answer.
+package api
+
+import (
+	"log/slog"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tongsheng/frontend"
+	"tongsheng/locales"
+	"tongsheng/models"
+)
+
+// Config is what the app needs; cmd/tongsheng fills it from the environment.
+type Config struct {
+	Store   *models.Store
+	Catalog *locales.Catalog
+	// JWTSecret signs session tokens (HS256); at least 32 bytes.
+	JWTSecret []byte
+	Logger    *slog.Logger
+	// SecureCookies marks the session cookie Secure (serve over HTTPS).
+	SecureCookies bool
+	// TrustedProxies may set X-Forwarded-For; the client address limits sign-ins by it.
+	TrustedProxies []string
+	// Frontend is the web app served at / (and its pages); nil serves none.
+	Frontend *frontend.Site
+	// PrivacyContact is the person responsible for children's personal information, named in
+	// the privacy notice; empty uses the catalog's default wording.
+	PrivacyContact string
+}
+
+type server struct {
+	store          *models.Store
+	catalog        *locales.Catalog
+	tokens         tokens
+	log            *slog.Logger
+	secureCookies  bool
+	privacyContact string
+}
+
+// maxBody is the server-wide ceiling; routes keep DefaultBodyLimit unless they raise it.
+const maxBody = WordListBodyLimit
+
+// WordListBodyLimit is the one larger limit: a city's moderation word lists.
+const WordListBodyLimit = 4 << 20
+
+// New builds the app with every route registered.
+func New(cfg Config) *fiber.App {
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &server{
+		store: cfg.Store, catalog: cfg.Catalog, log: cfg.Logger, secureCookies: cfg.SecureCookies, privacyContact: cfg.PrivacyContact,
+		tokens: tokens{secret: cfg.JWTSecret, now: cfg.Store.Now},
+	}
+	fc := fiber.Config{
+		AppName:               "tongsheng",
+		BodyLimit:             maxBody,
+		Immutable:             true, // handlers keep strings past the request; fasthttp would reuse them
+		DisableStartupMessage: true,
+		ReadTimeout:           30 * time.Second,
+		WriteTimeout:          30 * time.Second,
+		IdleTimeout:           2 * time.Minute,
+		ErrorHandler:          s.handleError,
+	}
+	if len(cfg.TrustedProxies) > 0 {
+		fc.EnableTrustedProxyCheck = true
+		fc.TrustedProxies = cfg.TrustedProxies
+		fc.ProxyHeader = fiber.HeaderXForwardedFor
+	}
+	app := fiber.New(fc)
+	app.Use(s.observe, s.localize, s.secure, limitBody(DefaultBodyLimit, map[string]int{
+		fiber.MethodPut + " /api/v1/moderation/words": WordListBodyLimit,
+	}))
+
+	app.Get("/healthz", s.healthz)
+	app.Get("/readyz", s.readyz)
+
+	v1 := app.Group("/api/v1")
+	v1.Get("/openapi.json", s.openAPI)
+	v1.Get("/i18n/:lang", s.i18nCatalog)
+	v1.Post("/auth/staff/login", s.staffLogin)
+	v1.Post("/auth/child/login", s.childLogin)
+
+	// A guardian's consent link: no sign-in; the token is the key, and logs show only the route.
+	v1.Get("/consent/:token", s.consentView)
+	v1.Post("/consent/:token", s.consentDecide)
+	v1.Post("/consent/:token/withdraw", s.consentWithdraw)
+	v1.Get("/consent/:token/export", s.consentExport)
+
+	// Signed-in routes carry authenticate themselves, so unknown paths still answer 404.
+	auth := s.authenticate
+	v1.Post("/auth/logout", auth, s.logout)
+	v1.Get("/me", auth, s.me)
+	v1.Put("/me", auth, s.updateMe)
+
+	v1.Get("/regions", auth, s.listRegions)
+	v1.Post("/regions", auth, s.createRegion)
+	v1.Get("/bodies", auth, s.listBodies)
+	v1.Post("/bodies", auth, s.createBody)
+	v1.Get("/bodies/:id", auth, s.getBody)
+	v1.Get("/bodies/:id/members", auth, s.listMembers)
+	v1.Post("/bodies/:id/members", auth, s.addMember)
+	v1.Get("/children/:id", auth, s.getChild)
+	v1.Post("/children/:id/pin", auth, s.setPIN)
+	v1.Post("/children/:id/consent/paper", auth, s.paperConsent)
+	v1.Post("/children/:id/consent/link", auth, s.consentLink)
+	v1.Post("/children/:id/consent/withdraw", auth, s.paperWithdraw)
+	v1.Post("/bodies/:id/consent-links", auth, s.consentLetters)
+	v1.Post("/me/assent", auth, s.assent)
+	v1.Get("/staff", auth, s.listStaff)
+	v1.Post("/staff", auth, s.createStaff)
+	v1.Delete("/staff/:id", auth, s.deleteStaff)
+	v1.Get("/audit", auth, s.auditLog)
+
+	v1.Get("/proposals", auth, s.listProposals)
+	v1.Post("/proposals", auth, s.createProposal)
+	v1.Get("/proposals/overdue", auth, s.overdue)
+	v1.Get("/proposals/:id", auth, s.getProposal)
+	v1.Post("/proposals/:id/withdraw", auth, s.withdrawProposal)
+	v1.Put("/proposals/:id/support", auth, s.support)
+	v1.Delete("/proposals/:id/support", auth, s.support)
+	v1.Get("/proposals/:id/comments", auth, s.listComments)
+	v1.Post("/proposals/:id/comments", auth, s.addComment)
+	v1.Post("/proposals/:id/stage", auth, s.changeStage)
+	v1.Post("/proposals/:id/options", auth, s.addOption)
+	v1.Put("/proposals/:id/vote", auth, s.vote)
+	v1.Get("/proposals/:id/results", auth, s.results)
+	v1.Post("/proposals/:id/decision", auth, s.postDecision)
+	v1.Post("/proposals/:id/evaluations", auth, s.evaluate)
+	v1.Post("/proposals/:id/inspections", auth, s.inspect)
+	v1.Get("/notifications", auth, s.notifications)
+	v1.Post("/notifications/:id/read", auth, s.markRead)
+	v1.Get("/stats", auth, s.stats)
+	v1.Get("/stats/export.csv", auth, s.exportCSV)
+
+	v1.Post("/moderation/check", auth, s.check)
+	v1.Post("/reports", auth, s.report)
+	v1.Get("/moderation/queue", auth, s.queue)
+	v1.Post("/moderation/items/:id", auth, s.decide)
+	v1.Get("/moderation/words", auth, s.words)
+	v1.Put("/moderation/words", auth, s.setWords)
+
+	// The public notice (公示): no sign-in, nothing personal.
+	v1.Get("/public/proposals", s.publicProposals)
+	v1.Get("/public/proposals/:id", s.publicProposal)
+	v1.Get("/public/feed.atom", s.publicFeed)
+	v1.Get("/public/decisions.json", s.publicDecisions)
+
+	if cfg.Frontend != nil {
+		mountFrontend(app, cfg.Frontend)
+	}
+	return app
+}

@@ -1,0 +1,49 @@
+package api
+
+import (
+	"io/fs"
+	"mime"
+	"path"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tongsheng/frontend"
+	"tongsheng/models"
+)
+
+// pageCSP allows the app's own scripts, styles and API only: no inline script, no framing.
+const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; " +
+	"font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+
+// pages are the app's own addresses; each answers index.html and the app routes itself.
+var pages = []string{"/", "/new", "/inbox", "/proposals/:id", "/consent/:token", "/staff", "/staff/*"}
+
+// mountFrontend serves the web app: index.html at every page address (never cached) and its
+// files under /static/<hash>/ (cached for a year).
+func mountFrontend(app *fiber.App, site *frontend.Site) {
+	index := func(c *fiber.Ctx) error {
+		c.Set(fiber.HeaderCacheControl, "no-cache")
+		c.Set(fiber.HeaderContentSecurityPolicy, pageCSP)
+		c.Type("html", "utf-8")
+		return c.Send(site.Index)
+	}
+	for _, p := range pages {
+		app.Get(p, index)
+	}
+	app.Get("/static/:hash/*", func(c *fiber.Ctx) error {
+		name := c.Params("*")
+		if c.Params("hash") != site.Hash || !fs.ValidPath(name) || strings.HasSuffix(name, ".html") {
+			return models.ErrNotFound
+		}
+		body, err := fs.ReadFile(site.FS, name)
+		if err != nil {
+			return models.ErrNotFound
+		}
+		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")
+		if t := mime.TypeByExtension(path.Ext(name)); t != "" {
+			c.Set(fiber.HeaderContentType, t)
+		}
+		return c.Send(body)
+	})
+}

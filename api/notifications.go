@@ -1,0 +1,57 @@
+package api
+
+import (
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+)
+
+type notificationView struct {
+	ID         string    `json:"id"`
+	Kind       string    `json:"kind"`
+	ProposalID *string   `json:"proposal_id"`
+	Title      string    `json:"title"`
+	Message    string    `json:"message"`
+	CreatedAt  time.Time `json:"created_at"`
+	Read       bool      `json:"read"`
+}
+
+// notifications writes each entry in the reader's own language (chosen at first sign-in or in
+// PUT /me), not the language of the request.
+func (s *server) notifications(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	a := actor(c)
+	rows, next, unread, err := s.store.Notifications(c.UserContext(), a, p)
+	if err != nil {
+		return err
+	}
+	lang := a.Locale
+	if _, ok := s.catalog.Messages(lang); !ok {
+		lang = langOf(c)
+	}
+	items := make([]notificationView, len(rows))
+	for i, n := range rows {
+		data := map[string]any{"Title": n.ProposalTitle}
+		if st := n.Params["stage"]; st != "" {
+			data["Stage"] = s.catalog.Text(lang, "stage."+st, nil)
+		}
+		data["Reason"] = n.Params["reason"] // a moderator's words, as they wrote them
+		items[i] = notificationView{ID: n.ID, Kind: n.Kind, ProposalID: n.ProposalID, Title: n.ProposalTitle,
+			Message: s.catalog.Text(lang, "notification."+n.Kind, data), CreatedAt: n.CreatedAt, Read: n.Read}
+	}
+	var cursor *string
+	if next != "" {
+		cursor = &next
+	}
+	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor, "unread_count": unread})
+}
+
+func (s *server) markRead(c *fiber.Ctx) error {
+	if err := s.store.MarkRead(c.UserContext(), actor(c), c.Params("id")); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
+}

@@ -1,0 +1,87 @@
+package api
+
+import (
+	"github.com/gofiber/fiber/v2"
+
+	"tongsheng/models"
+)
+
+type proposalRequest struct {
+	BodyID      string `json:"body_id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Category    string `json:"category"`
+}
+
+func (s *server) listProposals(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	mine := c.Query("mine")
+	if mine != "" && mine != "true" && mine != "false" {
+		return models.BadField("mine", "field.unknown_value")
+	}
+	f := models.ProposalFilter{BodyID: c.Query("body_id"), Stage: c.Query("stage"), Query: c.Query("q"), Mine: mine == "true"}
+	items, next, err := s.store.ListProposals(c.UserContext(), actor(c), f, p)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		s.localizeErased(c, &items[i], nil)
+	}
+	return list(c, items, next)
+}
+
+func (s *server) createProposal(c *fiber.Ctx) error {
+	var req proposalRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	d, err := s.store.CreateProposal(c.UserContext(), actor(c), models.ProposalInput(req))
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(d)
+}
+
+func (s *server) getProposal(c *fiber.Ctx) error {
+	d, err := s.store.ProposalDetail(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	s.localizeErased(c, &d.ProposalItem, &d.Description)
+	return c.JSON(d)
+}
+
+// localizeErased writes "withdrawn by its author" in the reader's language where an erased
+// proposal's texts were.
+func (s *server) localizeErased(c *fiber.Ctx, it *models.ProposalItem, description *string) {
+	if !it.Erased {
+		return
+	}
+	it.Title = s.catalog.Text(langOf(c), "ui.erased", nil)
+	if description != nil {
+		*description = it.Title
+	}
+}
+
+func (s *server) withdrawProposal(c *fiber.Ctx) error {
+	d, err := s.store.WithdrawProposal(c.UserContext(), actor(c), c.Params("id"))
+	if err != nil {
+		return err
+	}
+	return c.JSON(d)
+}
+
+func (s *server) overdue(c *fiber.Ctx) error {
+	p, err := page(c)
+	if err != nil {
+		return err
+	}
+	items, next, err := s.store.Overdue(c.UserContext(), actor(c), p)
+	if err != nil {
+		return err
+	}
+	return list(c, items, next)
+}

@@ -1,0 +1,110 @@
+package api
+
+import (
+	"strings"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+	"github.com/golang-jwt/jwt/v5"
+
+	"tongsheng/models"
+)
+
+// cookieName holds the browser's session token, out of reach of page scripts.
+const cookieName = "tongsheng_session"
+
+// csrfHeader must accompany unsafe requests authenticated by the cookie: a cross-site form
+// cannot set it.
+const csrfHeader, csrfValue = "X-Requested-With", "tongsheng"
+
+type claims struct {
+	Role string `json:"role"`
+	jwt.RegisteredClaims
+}
+
+// tokens issues and checks HS256 session tokens.
+type tokens struct {
+	secret []byte
+	now    func() time.Time
+}
+
+func (t tokens) issue(a *models.Actor, jti string, expires time.Time) (string, error) {
+	now := t.now()
+	tok := jwt.NewWithClaims(jwt.SigningMethodHS256, claims{
+		Role: string(a.Role),
+		RegisteredClaims: jwt.RegisteredClaims{
+			Subject: a.ID, ID: jti, IssuedAt: jwt.NewNumericDate(now), ExpiresAt: jwt.NewNumericDate(expires),
+		},
+	})
+	return tok.SignedString(t.secret)
+}
+
+// parse accepts only HS256 tokens with our signature, an expiry in the future, a subject and an
+// ID; anything else (alg none, RS256, a bad signature, expired) is unauthenticated.
+func (t tokens) parse(raw string) (*claims, error) {
+	var cl claims
+	_, err := jwt.ParseWithClaims(raw, &cl, func(*jwt.Token) (any, error) { return t.secret, nil },
+		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
+		jwt.WithExpirationRequired(), jwt.WithIssuedAt(), jwt.WithTimeFunc(t.now))
+	if err != nil || cl.Subject == "" || cl.ID == "" {
+		return nil, models.ErrUnauthenticated
+	}
+	return &cl, nil
+}
+
+// authenticate loads the actor of the request's token (header first, else cookie) into the
+// context. Requests authenticated by cookie with an unsafe method need the CSRF header.
+func (s *server) authenticate(c *fiber.Ctx) error {
+	raw, fromCookie := "", false
+	if h := c.Get(fiber.HeaderAuthorization); h != "" {
+		scheme, token, ok := strings.Cut(h, " ")
+		if !ok || !strings.EqualFold(scheme, "Bearer") {
+			return models.ErrUnauthenticated
+		}
+		raw = strings.TrimSpace(token)
+	} else if ck := c.Cookies(cookieName); ck != "" {
+		raw, fromCookie = ck, true
+	}
+	if raw == "" {
+		return models.ErrUnauthenticated
+	}
+	cl, err := s.tokens.parse(raw)
+	if err != nil {
+		return err
+	}
+	if fromCookie && !isSafeMethod(c.Method()) && c.Get(csrfHeader) != csrfValue {
+		return models.Errorf(models.CodeForbidden, "error.csrf")
+	}
+	a, err := s.store.SessionActor(c.UserContext(), cl.ID, cl.Subject)
+	if err != nil {
+		return err
+	}
+	if string(a.Role) != cl.Role {
+		return models.ErrUnauthenticated
+	}
+	c.Locals(actorKey, a)
+	return c.Next()
+}
+
+func isSafeMethod(m string) bool {
+	return m == fiber.MethodGet || m == fiber.MethodHead || m == fiber.MethodOptions
+}
+
+// actor is the signed-in user of a request that passed authenticate.
+func actor(c *fiber.Ctx) *models.Actor {
+	return c.Locals(actorKey).(*models.Actor)
+}
+
+func (s *server) setSessionCookie(c *fiber.Ctx, token string, expires time.Time) {
+	c.Cookie(&fiber.Cookie{
+		Name: cookieName, Value: token, Path: "/", Expires: expires,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: s.secureCookies,
+	})
+}
+
+func (s *server) clearSessionCookie(c *fiber.Ctx) {
+	c.Cookie(&fiber.Cookie{
+		Name: cookieName, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
+		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: s.secureCookies,
+	})
+}

@@ -1,0 +1,69 @@
+package api
+
+import (
+	"bytes"
+	"encoding/csv"
+	"strconv"
+	"strings"
+
+	"github.com/gofiber/fiber/v2"
+
+	"tongsheng/models"
+)
+
+func statsFilter(c *fiber.Ctx) models.StatsFilter {
+	return models.StatsFilter{RegionID: c.Query("region_id"), From: c.Query("from"), To: c.Query("to")}
+}
+
+func (s *server) stats(c *fiber.Ctx) error {
+	st, err := s.store.Statistics(c.UserContext(), actor(c), statsFilter(c))
+	if err != nil {
+		return err
+	}
+	return c.JSON(st)
+}
+
+// exportColumns are the CSV columns, by the catalog key of their heading.
+var exportColumns = []string{"id", "title", "body", "category", "stage", "visibility", "created_on", "published_on",
+	"due_on", "responded_on", "days_to_response", "overdue", "supports", "comments", "votes", "outcome",
+	"responsible_unit", "planned_completion", "evaluations", "evaluation_overall"}
+
+// exportCSV answers one row per proposal, UTF-8 with a byte-order mark so that spreadsheet
+// programs open it as UTF-8, headings in the reader's language.
+func (s *server) exportCSV(c *fiber.Ctx) error {
+	rows, err := s.store.Export(c.UserContext(), actor(c), statsFilter(c))
+	if err != nil {
+		return err
+	}
+	lang := langOf(c)
+	var buf bytes.Buffer
+	buf.WriteString("\uFEFF")
+	w := csv.NewWriter(&buf)
+	head := make([]string, len(exportColumns))
+	for i, col := range exportColumns {
+		head[i] = s.catalog.Text(lang, "csv."+col, nil)
+	}
+	_ = w.Write(head)
+	yes, no := s.catalog.Text(lang, "ui.yes", nil), s.catalog.Text(lang, "ui.no", nil)
+	for _, r := range rows {
+		overdue := no
+		if r.Overdue {
+			overdue = yes
+		}
+		_ = w.Write([]string{r.ID, cell(r.Title), cell(r.Body), r.Category, r.Stage, r.Visibility, r.CreatedOn, r.PublishedOn,
+			r.DueOn, r.RespondedOn, r.DaysToResponse, overdue, strconv.Itoa(r.Supports), strconv.Itoa(r.Comments),
+			strconv.Itoa(r.Votes), r.Outcome, cell(r.ResponsibleUnit), r.PlannedCompletion, strconv.Itoa(r.Evaluations), r.EvaluationOverall})
+	}
+	w.Flush()
+	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
+	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tongsheng-proposals.csv"`)
+	return c.Send(buf.Bytes())
+}
+
+// cell keeps a text from being read as a formula by a spreadsheet program.
+func cell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
