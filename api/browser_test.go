@@ -1,0 +1,571 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/cdproto/runtime"
+	"github.com/chromedp/chromedp"
+
+	"tongsheng/api"
+	"tongsheng/frontend"
+	"tongsheng/locales"
+	"tongsheng/models"
+	"tongsheng/models/modelstest"
+)
+
+// browser is a headless Chromium driving the app served on a loopback port.
+type browser struct {
+	t        *testing.T
+	e        *env
+	base     string
+	ctx      context.Context
+	mu       sync.Mutex
+	problems []string // uncaught exceptions and console.error calls
+	dialogs  int
+	fetched  map[network.RequestID]*netEvent
+	order    []network.RequestID
+}
+
+type netEvent struct {
+	url       string
+	fromCache bool
+	bytes     float64
+}
+
+func chromiumPath(t *testing.T) string {
+	for _, p := range []string{"/usr/bin/chromium", "/usr/bin/chromium-browser"} {
+		if _, err := os.Stat(p); err == nil {
+			return p
+		}
+	}
+	if p, err := exec.LookPath("chromium"); err == nil {
+		return p
+	}
+	if os.Getenv("CI") == "true" {
+		t.Fatal("Chromium is not installed; .ci/run installs it (apt-get install chromium fonts-wqy-microhei)")
+	}
+	t.Skip("Chromium is not installed (apt-get install chromium fonts-wqy-microhei)")
+	return ""
+}
+
+// browserEnv is an env on the real clock (the browser keeps cookies by real time) with the web
+// app served on a loopback port.
+func browserEnv(t *testing.T) (*env, string) {
+	t.Helper()
+	store, err := models.Open(models.Options{DataDir: t.TempDir(), Hashing: modelstest.FastHashing, DataKey: make([]byte, 32), PublicURL: "http://placeholder"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	e := newEnvFrom(t, store, nil)
+	site, err := frontend.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	catalog, _ := locales.Load()
+	e.app = api.New(api.Config{Store: store, Catalog: catalog, JWTSecret: testSecret, Frontend: site, Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	go e.app.Listener(ln)
+	t.Cleanup(func() { e.app.Shutdown() })
+	e.fixtures()
+	return e, "http://" + ln.Addr().String()
+}
+
+func newBrowser(t *testing.T, e *env, base string, width, height int64) *browser {
+	t.Helper()
+	// The profile is removed by hand once Chromium has exited: t.TempDir's check would race
+	// with the browser's last writes.
+	profile, err := os.MkdirTemp("", "tongsheng-chromium-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(chromiumPath(t)), chromedp.NoSandbox, chromedp.DisableGPU, chromedp.WindowSize(int(width), int(height)),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true), chromedp.UserDataDir(profile))
+	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
+	ctx, cancelC := chromedp.NewContext(actx)
+	t.Cleanup(func() {
+		_ = chromedp.Cancel(ctx) // waits for the browser to close
+		cancelC()
+		cancelA()
+		os.RemoveAll(profile)
+	})
+	b := &browser{t: t, e: e, base: base, ctx: ctx, fetched: map[network.RequestID]*netEvent{}}
+	chromedp.ListenTarget(ctx, func(ev any) {
+		b.mu.Lock()
+		defer b.mu.Unlock()
+		switch ev := ev.(type) {
+		case *runtime.EventExceptionThrown:
+			b.problems = append(b.problems, "exception: "+ev.ExceptionDetails.Error())
+		case *runtime.EventConsoleAPICalled:
+			if ev.Type == runtime.APITypeError {
+				var parts []string
+				for _, a := range ev.Args {
+					parts = append(parts, string(a.Value)+a.Description)
+				}
+				b.problems = append(b.problems, "console.error: "+strings.Join(parts, " "))
+			}
+		case *page.EventJavascriptDialogOpening:
+			b.dialogs++
+			go chromedp.Run(ctx, page.HandleJavaScriptDialog(false))
+		case *network.EventRequestWillBeSent:
+			if _, ok := b.fetched[ev.RequestID]; !ok {
+				b.order = append(b.order, ev.RequestID)
+			}
+			b.fetched[ev.RequestID] = &netEvent{url: ev.Request.URL}
+		case *network.EventRequestServedFromCache:
+			if n := b.fetched[ev.RequestID]; n != nil {
+				n.fromCache = true
+			}
+		case *network.EventResponseReceived:
+			if n := b.fetched[ev.RequestID]; n != nil && (ev.Response.FromDiskCache || ev.Response.FromPrefetchCache) {
+				n.fromCache = true
+			}
+		case *network.EventLoadingFinished:
+			if n := b.fetched[ev.RequestID]; n != nil {
+				n.bytes = ev.EncodedDataLength
+			}
+		}
+	})
+	// The first Run starts the browser and ties its life to ctx: it must not be a shorter context.
+	if err := chromedp.Run(ctx, network.Enable(), page.Enable(), runtime.Enable(), chromedp.EmulateViewport(width, height)); err != nil {
+		t.Fatalf("start Chromium: %v", err)
+	}
+	return b
+}
+
+// run performs actions with a deadline of their own, so that a step that hangs says which.
+func (b *browser) run(actions ...chromedp.Action) {
+	b.t.Helper()
+	if err := b.try(actions...); err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+func (b *browser) open(path string) {
+	b.t.Helper()
+	b.run(chromedp.Navigate(b.base+path), chromedp.WaitReady("#app > *", chromedp.ByQuery))
+}
+
+func sel(testid string) string { return fmt.Sprintf(`[data-testid="%s"]`, testid) }
+
+func (b *browser) click(testid string) {
+	b.t.Helper()
+	b.clickOn(sel(testid))
+}
+
+func (b *browser) typeInto(testid, text string) {
+	b.t.Helper()
+	b.typeOn(sel(testid), text)
+}
+
+// clickOn clicks the element css finds, as a finger would.
+func (b *browser) clickOn(css string) {
+	b.t.Helper()
+	b.retryStale(func() error { return b.try(chromedp.Click(css, chromedp.ByQuery)) })
+}
+
+// typeOn types text into the field css finds, key by key, and checks that the field holds it.
+func (b *browser) typeOn(css, text string) {
+	b.t.Helper()
+	b.retryStale(func() error {
+		// A retry types into a field that a re-render put in place of the old one; clear it so
+		// that the text is never typed twice.
+		if err := b.try(chromedp.Evaluate(fmt.Sprintf(`(f => { if (f) f.value = "" })(document.querySelector(%q))`, css), nil), chromedp.SendKeys(css, text, chromedp.ByQuery)); err != nil {
+			return err
+		}
+		var got string
+		if err := b.try(chromedp.Value(css, &got, chromedp.ByQuery)); err != nil {
+			return err
+		}
+		if got != text {
+			return fmt.Errorf("%s holds %q after typing %q", css, got, text)
+		}
+		return nil
+	})
+}
+
+// try is run without failing the test, for the helpers that retry.
+func (b *browser) try(actions ...chromedp.Action) error {
+	ctx, cancel := context.WithTimeout(b.ctx, 30*time.Second)
+	defer cancel()
+	return chromedp.Run(ctx, actions...)
+}
+
+// retryStale repeats an action whose element the page replaced between the query and the
+// action. Chromium then answers "Could not find node with given id": the app re-renders a page
+// by replacing its nodes, and DevTools node ids do not survive that. Any other error fails.
+func (b *browser) retryStale(action func() error) {
+	b.t.Helper()
+	var err error
+	for range 3 {
+		if err = action(); err == nil || !strings.Contains(err.Error(), "Could not find node") {
+			break
+		}
+		b.t.Logf("the page replaced the element; again: %v", err)
+		time.Sleep(200 * time.Millisecond)
+	}
+	if err != nil {
+		b.t.Fatalf("browser: %v", err)
+	}
+}
+
+func (b *browser) waitText(css, want string) {
+	b.t.Helper()
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		var got string
+		_ = chromedp.Run(b.ctx, chromedp.Evaluate(fmt.Sprintf(`(document.querySelector(%q)||{}).textContent||""`, css), &got))
+		if strings.Contains(got, want) {
+			return
+		}
+		if time.Now().After(deadline) {
+			b.t.Fatalf("%s never showed %q; it shows %q", css, want, got)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// shot saves a screenshot to testdata/screenshots (ignored by git) and checks that nothing on
+// the page is wider than the screen.
+func (b *browser) shot(name string) {
+	b.t.Helper()
+	time.Sleep(150 * time.Millisecond) // let the last render settle
+	var png []byte
+	var overflow bool
+	b.run(chromedp.CaptureScreenshot(&png),
+		chromedp.Evaluate(`document.documentElement.scrollWidth > document.documentElement.clientWidth`, &overflow))
+	dir := filepath.Join("testdata", "screenshots")
+	_ = os.MkdirAll(dir, 0o755)
+	if err := os.WriteFile(filepath.Join(dir, name+".png"), png, 0o644); err != nil {
+		b.t.Fatal(err)
+	}
+	if overflow {
+		b.t.Errorf("%s: the page is wider than the screen", name)
+	}
+}
+
+func (b *browser) setLang(lang string) {
+	b.t.Helper()
+	b.run(chromedp.Evaluate(fmt.Sprintf(`localStorage.setItem("ts-lang", %q)`, lang), nil))
+}
+
+func (b *browser) checkClean() {
+	b.t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for _, p := range b.problems {
+		b.t.Errorf("the page logged: %s", p)
+	}
+	if b.dialogs > 0 {
+		b.t.Errorf("%d script dialogs opened", b.dialogs)
+	}
+}
+
+// childSignIn goes through the three sign-in screens as a child would.
+func (b *browser) childSignIn(code, login, pin string) {
+	b.t.Helper()
+	b.open("/")
+	b.typeInto("join-code", code)
+	b.click("next")
+	b.typeInto("login-name", login)
+	b.click("next")
+	for _, d := range pin {
+		b.click("pin-digit-" + string(d))
+	}
+	b.click("sign-in")
+	b.run(chromedp.WaitVisible(sel("inbox"), chromedp.ByQuery))
+}
+
+func TestBrowserJourneys(t *testing.T) {
+	e, base := browserEnv(t)
+	other := e.propose("child2", "清和公园东门加一个饮水机")
+	design := e.propose("child2", "爱心斑马线的三个方案")
+	e.toStage(design, "design")
+	e.propose("child2", "<img src=x onerror=alert(1)>")
+
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"tablet", 768, 1024}, {"phone", 390, 844}} {
+		for _, lang := range []string{"zh-CN", "en"} {
+			t.Run(size.name+"-"+lang, func(t *testing.T) {
+				b := newBrowser(t, e, base, size.width, size.height)
+				b.open("/")
+				b.setLang(lang)
+				b.shot(fmt.Sprintf("child-signin-%s-%s", size.name, lang))
+				b.childSignIn(e.codes["council"], "child", "2580")
+				b.shot(fmt.Sprintf("child-home-%s-%s", size.name, lang))
+				b.click("new-proposal")
+				b.typeInto("proposal-title", "公园里加遮阳棚")
+				b.typeInto("proposal-description", "有事打我电话 138 0013 8000")
+				want := map[string]string{"zh-CN": "电话号码", "en": "phone numbers"}[lang]
+				b.waitText(sel("moderation-hint"), want)
+				b.shot(fmt.Sprintf("child-new-%s-%s", size.name, lang))
+				b.run(chromedp.SetValue(sel("proposal-description"), "夏天太晒了，希望在滑梯旁边搭一个遮阳棚。", chromedp.ByQuery))
+				b.clickOn(`[data-category="park"]`)
+				b.click("submit-proposal")
+				b.waitText("h1", "公园里加遮阳棚")
+				b.run(chromedp.WaitVisible(sel("read-aloud"), chromedp.ByQuery))
+				b.shot(fmt.Sprintf("child-proposal-%s-%s", size.name, lang))
+				b.open("/proposals/" + other)
+				b.click("support")
+				b.run(chromedp.WaitVisible(sel("support")+`[aria-pressed="true"]`, chromedp.ByQuery))
+				b.typeInto("comment-body", "我也想要饮水机 "+lang+size.name)
+				b.click("submit-comment")
+				b.waitText(".comments", "我也想要饮水机 "+lang+size.name)
+				b.click("reply")
+				b.typeInto("comment-body", "对，夏天很需要 "+lang+size.name)
+				b.click("submit-comment")
+				b.waitText(".comments", "对，夏天很需要 "+lang+size.name)
+				var isReply bool
+				b.run(chromedp.Evaluate(fmt.Sprintf(`[...document.querySelectorAll(".comments .reply")].some(e => e.textContent.includes(%q))`, "对，夏天很需要 "+lang+size.name), &isReply))
+				if !isReply {
+					t.Fatal("the answer was not shown as a reply")
+				}
+				b.open("/proposals/" + design)
+				b.click("vote-option")
+				b.waitText(".option.chosen", "方案")
+				b.shot(fmt.Sprintf("child-vote-%s-%s", size.name, lang))
+				b.open("/inbox")
+				b.shot(fmt.Sprintf("child-inbox-%s-%s", size.name, lang))
+				b.click("sign-out")
+				b.run(chromedp.WaitVisible(sel("join-code"), chromedp.ByQuery))
+				b.checkClean()
+			})
+		}
+	}
+
+	t.Run("staff publish a decision; the child finds it in the inbox", func(t *testing.T) {
+		mine := e.propose("child", "学校门口的爱心斑马线再亮一点")
+		b := newBrowser(t, e, base, 1280, 900)
+		b.open("/staff")
+		b.typeInto("staff-username", "committee")
+		b.typeInto("staff-password", "committee-password")
+		b.click("staff-sign-in")
+		b.run(chromedp.WaitVisible(sel("staff-proposal"), chromedp.ByQuery))
+		b.shot("staff-proposals")
+		b.open("/staff/proposals/" + mine)
+		b.typeInto("decision-summary", "我们会把斑马线重新刷亮，还会加上闪烁的警示灯。")
+		b.waitText(sel("decision-preview"), "闪烁的警示灯")
+		b.shot("staff-decision")
+		b.click("publish-decision")
+		b.waitText(".meta", "决策公示")
+		b.open("/staff/queue")
+		b.shot("staff-queue")
+		b.open("/staff/stats")
+		b.shot("staff-stats")
+		b.open("/staff/members")
+		b.shot("staff-members")
+		b.click("sign-out")
+		b.checkClean()
+
+		c := newBrowser(t, e, base, 768, 1024)
+		c.childSignIn(e.codes["council"], "child", "2580")
+		c.run(chromedp.WaitVisible(sel("unread-count"), chromedp.ByQuery))
+		c.click("inbox")
+		c.waitText(sel("notification"), "学校门口的爱心斑马线再亮一点")
+		c.click("notification")
+		c.waitText(sel("decision"), "闪烁的警示灯")
+		c.run(chromedp.WaitVisible(sel("read-aloud-decision"), chromedp.ByQuery))
+		c.shot("child-decision")
+		c.checkClean()
+	})
+
+	for _, size := range []struct {
+		name          string
+		width, height int64
+	}{{"tablet", 768, 1024}, {"phone", 390, 844}} {
+		for _, lang := range []string{"zh-CN", "en"} {
+			t.Run("staff desk "+size.name+"-"+lang, func(t *testing.T) {
+				b := newBrowser(t, e, base, size.width, size.height)
+				b.open("/staff")
+				b.setLang(lang)
+				b.open("/staff")
+				b.typeInto("staff-username", "admin")
+				b.typeInto("staff-password", "admin-password")
+				b.click("staff-sign-in")
+				b.run(chromedp.WaitVisible(sel("staff-proposal"), chromedp.ByQuery))
+				name := func(s string) string { return fmt.Sprintf("staff-%s-%s-%s", s, size.name, lang) }
+				b.shot(name("proposals"))
+				b.open("/staff/proposals/" + design)
+				b.run(chromedp.WaitVisible(sel("publish-decision"), chromedp.ByQuery))
+				b.shot(name("proposal"))
+				for _, page := range []string{"queue", "stats", "audit"} {
+					b.open("/staff/" + page)
+					b.run(chromedp.WaitVisible("h1", chromedp.ByQuery))
+					b.shot(name(page))
+				}
+				b.open("/staff/members")
+				b.click("print-letters")
+				b.run(chromedp.WaitVisible(".letter svg.qr", chromedp.ByQuery))
+				b.shot(name("letters"))
+				b.checkClean()
+			})
+		}
+	}
+
+	t.Run("a tablet left alone signs its child out after five minutes", func(t *testing.T) {
+		b := newBrowser(t, e, base, 768, 1024)
+		b.childSignIn(e.codes["council"], "child", "2580")
+		// Virtual time runs the app's timers without waiting five real minutes.
+		b.run(virtualTime(emulation.VirtualTimePolicyAdvance, 4.6*60*1000))
+		b.run(chromedp.WaitVisible("#idle-warning", chromedp.ByID))
+		b.shot("child-idle-warning")
+		b.run(virtualTime(emulation.VirtualTimePolicyAdvance, 60*1000))
+		b.run(chromedp.WaitVisible(sel("join-code"), chromedp.ByQuery))
+		var status int
+		b.run(virtualTime(emulation.VirtualTimePolicyPause, 0))
+		b.run(chromedp.Evaluate(`fetch("/api/v1/me").then(r => r.status)`, &status, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+		if status != 401 {
+			t.Fatalf("after the automatic sign-out the session answers %d, want 401", status)
+		}
+		b.checkClean()
+	})
+
+	t.Run("a title written as HTML shows as text and runs nothing", func(t *testing.T) {
+		b := newBrowser(t, e, base, 768, 1024)
+		b.childSignIn(e.codes["council"], "child", "2580")
+		b.waitText("main", "<img src=x onerror=alert(1)>")
+		var imgs int
+		b.run(chromedp.Evaluate(`document.querySelectorAll('img[src="x"]').length`, &imgs))
+		if imgs != 0 {
+			t.Fatalf("the title became an image element")
+		}
+		b.checkClean()
+	})
+
+	t.Run("a guardian grants consent on a phone, then withdraws", func(t *testing.T) {
+		_, token := e.newMember("phoneuser", "手机")
+		for _, v := range []struct {
+			lang          string
+			width, height int64
+		}{{"en", 768, 1024}, {"en", 390, 844}, {"zh-CN", 768, 1024}, {"zh-CN", 390, 844}} {
+			b := newBrowser(t, e, base, v.width, v.height)
+			b.open("/consent/" + token)
+			b.setLang(v.lang)
+			b.open("/consent/" + token)
+			b.run(chromedp.WaitVisible(sel("consent-grant"), chromedp.ByQuery), chromedp.WaitVisible(sel("consent-deny"), chromedp.ByQuery))
+			b.shot(fmt.Sprintf("guardian-consent-%d-%s", v.width, v.lang))
+			b.checkClean()
+		}
+		b := newBrowser(t, e, base, 390, 844)
+		b.open("/consent/" + token)
+		b.typeOn("#gname", "王芳")
+		b.typeOn("#relation", "母亲")
+		b.click("consent-grant")
+		b.run(chromedp.WaitVisible(sel("consent-export"), chromedp.ByQuery))
+		b.shot("guardian-granted")
+		if me := e.childStatus("phoneuser"); me != "active" {
+			t.Fatalf("consent status after granting in the browser: %s", me)
+		}
+		b.clickOn("#erase-yes")
+		b.click("consent-withdraw")
+		b.click("consent-withdraw-confirm")
+		b.waitText("main", map[string]string{"zh-CN": "已撤回"}["zh-CN"])
+		b.shot("guardian-withdrawn")
+		if me := e.childStatus("phoneuser"); me != "withdrawn" {
+			t.Fatalf("consent status after withdrawing in the browser: %s", me)
+		}
+		b.checkClean()
+	})
+
+	t.Run("a child rates finished work with faces", func(t *testing.T) {
+		done := e.propose("child2", "儿童之家的新书架")
+		e.toStage(done, "evaluation")
+		b := newBrowser(t, e, base, 390, 844)
+		b.childSignIn(e.codes["council"], "child", "2580")
+		b.open("/proposals/" + done)
+		for _, k := range []string{"safety", "fun", "access", "looks"} {
+			b.click("face-" + k + "-4")
+		}
+		b.shot("child-rate")
+		b.click("submit-evaluation")
+		b.waitText("main", "4")
+		b.run(chromedp.WaitNotPresent(sel("submit-evaluation"), chromedp.ByQuery))
+		b.checkClean()
+	})
+
+	t.Run("budgets: the child home screen", func(t *testing.T) {
+		b := newBrowser(t, e, base, 768, 1024)
+		b.childSignIn(e.codes["council"], "child", "2580")
+		b.run(network.ClearBrowserCache())
+		first := b.measure("/")
+		var kb float64
+		for _, n := range first {
+			kb += n.bytes / 1024
+		}
+		t.Logf("first load on an empty cache: %d requests, %.1f KB transferred", len(first), kb)
+		for _, n := range first {
+			t.Logf("  %s %.1f KB", strings.TrimPrefix(n.url, base), n.bytes/1024)
+		}
+		if len(first) > 10 || kb > 150 {
+			t.Errorf("first load: %d requests and %.1f KB; the budget is 10 and 150 KB", len(first), kb)
+		}
+		second := b.measure("/")
+		t.Logf("second load: %d requests over the network", len(second))
+		for _, n := range second {
+			if path := strings.TrimPrefix(n.url, base); path != "/" && !strings.HasPrefix(path, "/api/") {
+				t.Errorf("second load fetched %s again", path)
+			}
+		}
+		b.checkClean()
+	})
+}
+
+// virtualTime sets how the page's clock runs; budget is in milliseconds of virtual time.
+func virtualTime(policy emulation.VirtualTimePolicy, budget float64) chromedp.Action {
+	return chromedp.ActionFunc(func(ctx context.Context) error {
+		p := emulation.SetVirtualTimePolicy(policy)
+		if budget > 0 {
+			p = p.WithBudget(budget)
+		}
+		_, err := p.Do(ctx)
+		return err
+	})
+}
+
+// measure loads path and returns the requests that went over the network.
+func (b *browser) measure(path string) []netEvent {
+	b.t.Helper()
+	b.mu.Lock()
+	b.fetched, b.order = map[network.RequestID]*netEvent{}, nil
+	b.mu.Unlock()
+	b.run(chromedp.Navigate(b.base+path), chromedp.WaitVisible(sel("inbox"), chromedp.ByQuery))
+	time.Sleep(500 * time.Millisecond)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []netEvent
+	for _, id := range b.order {
+		if n := b.fetched[id]; !n.fromCache && strings.HasPrefix(n.url, b.base) {
+			out = append(out, *n)
+		}
+	}
+	return out
+}
+
+func (e *env) childStatus(login string) string {
+	for _, m := range e.ok(200, "GET", "/api/v1/bodies/{council}/members?limit=100", "facilitator", nil).json()["items"].([]any) {
+		if mm := m.(map[string]any); mm["login_name"] == login {
+			return mm["consent_status"].(string)
+		}
+	}
+	return ""
+}
