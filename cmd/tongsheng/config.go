@@ -1,0 +1,90 @@
+package main
+
+import (
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"time"
+
+	"tongsheng/models"
+)
+
+// option is one configuration variable, its default and what it does; README's table is this.
+type option struct{ name, def, doc string }
+
+var options = []option{
+	{"TONGSHENG_ADDR", "127.0.0.1:8080", "address to listen on"},
+	{"TONGSHENG_DATA_DIR", "./data", "folder for the SQLite database and generated secrets"},
+	{"TONGSHENG_DB", "", "postgres://… to use PostgreSQL; empty for SQLite in the data folder"},
+	{"TONGSHENG_JWT_SECRET", "", "session signing secret (32 bytes as hex or base64, or a passphrase of 32+ characters); `_FILE` variant reads it from a file; else generated into the data folder"},
+	{"TONGSHENG_DATA_KEY", "", "key sealing real names and guardian contacts (AES-256-GCM), same forms and `_FILE` variant; else generated into the data folder"},
+	{"TONGSHENG_DEMO", "on", "`off` to start an empty database without demo data"},
+	{"TONGSHENG_TZ", "Asia/Shanghai", "local time zone for dates and day counts"},
+	{"TONGSHENG_PUBLIC_URL", "http://<TONGSHENG_ADDR>", "the address guardians' consent links start with"},
+	{"TONGSHENG_TRUSTED_PROXIES", "", "comma-separated proxy addresses allowed to set X-Forwarded-For"},
+	{"TONGSHENG_LOG_LEVEL", "info", "debug, info, warn or error"},
+	{"TONGSHENG_PURGE_GRACE_DAYS", "180", "days after a body's term ends before its children's personal data is purged (unless consent is renewed)"},
+	{"TONGSHENG_PRIVACY_CONTACT", "", "the person responsible for children's personal information, named in the privacy notice"},
+}
+
+type config struct {
+	addr, dataDir, db, publicURL string
+	demo                         bool
+	jwtSecret, dataKey           []byte
+	loc                          *time.Location
+	trustedProxies               []string
+	logLevel                     slog.Level
+	purgeGrace                   time.Duration
+	privacyContact               string
+}
+
+func loadConfig(getenv func(string) string) (*config, error) {
+	get := func(name string) string {
+		if v := strings.TrimSpace(getenv(name)); v != "" {
+			return v
+		}
+		for _, o := range options {
+			if o.name == name {
+				return o.def
+			}
+		}
+		return ""
+	}
+	c := &config{addr: get("TONGSHENG_ADDR"), dataDir: get("TONGSHENG_DATA_DIR"), db: get("TONGSHENG_DB")}
+	c.demo = !strings.EqualFold(get("TONGSHENG_DEMO"), "off")
+	c.publicURL = getenv("TONGSHENG_PUBLIC_URL")
+	if c.publicURL == "" {
+		c.publicURL = "http://" + c.addr
+	}
+	loc, err := time.LoadLocation(get("TONGSHENG_TZ"))
+	if err != nil {
+		return nil, fmt.Errorf("TONGSHENG_TZ: %w", err)
+	}
+	c.loc = loc
+	if c.jwtSecret, err = models.LoadSecret(getenv("TONGSHENG_JWT_SECRET"), getenv("TONGSHENG_JWT_SECRET_FILE"), c.dataDir, "jwt_secret"); err != nil {
+		return nil, fmt.Errorf("TONGSHENG_JWT_SECRET: %w", err)
+	}
+	if c.dataKey, err = models.LoadSecret(getenv("TONGSHENG_DATA_KEY"), getenv("TONGSHENG_DATA_KEY_FILE"), c.dataDir, "data_key"); err != nil {
+		return nil, fmt.Errorf("TONGSHENG_DATA_KEY: %w", err)
+	}
+	for _, p := range strings.Split(get("TONGSHENG_TRUSTED_PROXIES"), ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			c.trustedProxies = append(c.trustedProxies, p)
+		}
+	}
+	if err := c.logLevel.UnmarshalText([]byte(get("TONGSHENG_LOG_LEVEL"))); err != nil {
+		return nil, fmt.Errorf("TONGSHENG_LOG_LEVEL: %w", err)
+	}
+	days, err := strconv.Atoi(get("TONGSHENG_PURGE_GRACE_DAYS"))
+	if err != nil || days < 1 {
+		return nil, fmt.Errorf("TONGSHENG_PURGE_GRACE_DAYS must be a whole number of days, 1 or more")
+	}
+	c.purgeGrace = time.Duration(days) * 24 * time.Hour
+	c.privacyContact = get("TONGSHENG_PRIVACY_CONTACT")
+	return c, nil
+}
+
+func (c *config) storeOptions() models.Options {
+	return models.Options{DSN: c.db, DataDir: c.dataDir, Location: c.loc, DataKey: c.dataKey, PublicURL: c.publicURL, PurgeGrace: c.purgeGrace}
+}

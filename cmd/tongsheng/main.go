@@ -1,0 +1,239 @@
+// Command tongsheng is the Tongsheng server and its maintenance commands:
+//
+//	tongsheng [serve]      serve the API and the web app (demo data on an empty database)
+//	tongsheng migrate      run pending database migrations
+//	tongsheng seed         load the demo data into an empty database
+//	tongsheng staff add --username U --password P --role admin|committee|facilitator [--region ID] [--body ID]…
+//	tongsheng backup FILE  write a consistent copy of the SQLite database while the server runs
+//	tongsheng purge        remove the personal data of children whose bodies' terms ended long enough ago
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"tongsheng/api"
+	"tongsheng/frontend"
+	"tongsheng/locales"
+	"tongsheng/models"
+	"tongsheng/seeds"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "tongsheng:", err)
+		os.Exit(1)
+	}
+}
+
+const usage = `usage: tongsheng [serve | migrate | seed | staff add … | backup FILE | purge]`
+
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cmd := "serve"
+	if len(args) > 0 {
+		cmd, args = args[0], args[1:]
+	}
+	cfg, err := loadConfig(getenv)
+	if err != nil {
+		return err
+	}
+	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	switch cmd {
+	case "serve":
+		return serve(ctx, cfg, log, stdout)
+	case "migrate":
+		store, err := models.Connect(cfg.storeOptions())
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		ran, err := store.Migrate(ctx)
+		fmt.Fprintf(stdout, "applied %d migrations %v\n", len(ran), ran)
+		return err
+	case "seed":
+		store, err := models.Open(cfg.storeOptions())
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		return seedDemo(ctx, store, stdout, true)
+	case "staff":
+		return staffCommand(ctx, cfg, args, stdout)
+	case "backup":
+		if len(args) != 1 {
+			return errors.New("usage: tongsheng backup FILE")
+		}
+		store, err := models.Connect(cfg.storeOptions())
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		if err := store.Backup(ctx, args[0]); err != nil {
+			return err
+		}
+		fmt.Fprintln(stdout, "backup written to", args[0])
+		return nil
+	case "purge":
+		store, err := models.Open(cfg.storeOptions())
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		n, err := store.Purge(ctx)
+		fmt.Fprintf(stdout, "purged the personal data of %d children\n", n)
+		return err
+	case "-h", "--help", "help":
+		fmt.Fprintln(stdout, usage+"\n\nconfiguration (environment):")
+		for _, o := range options {
+			fmt.Fprintf(stdout, "  %-26s %s (default %q)\n", o.name, o.doc, o.def)
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n%s", cmd, usage)
+}
+
+// seedDemo loads the demo data if the database is empty; strict makes a non-empty one an error.
+func seedDemo(ctx context.Context, store *models.Store, stdout io.Writer, strict bool) error {
+	empty, err := store.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if !empty {
+		if strict {
+			return errors.New("the database already has data; demo data goes into an empty one only")
+		}
+		return nil
+	}
+	if err := seeds.Demo(ctx, store); err != nil {
+		return err
+	}
+	seeds.PrintSignIns(stdout)
+	return nil
+}
+
+func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer) error {
+	store, err := models.Open(cfg.storeOptions())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	if cfg.demo {
+		if err := seedDemo(ctx, store, stdout, false); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	go maintain(ctx, store, log)
+	catalog, err := locales.Load()
+	if err != nil {
+		return err
+	}
+	site, err := frontend.Load()
+	if err != nil {
+		return err
+	}
+	app := api.New(api.Config{
+		Store: store, Catalog: catalog, JWTSecret: cfg.jwtSecret, Logger: log,
+		SecureCookies: strings.HasPrefix(cfg.publicURL, "https://"), TrustedProxies: cfg.trustedProxies,
+		Frontend: site, PrivacyContact: cfg.privacyContact,
+	})
+	errc := make(chan error, 1)
+	go func() { errc <- app.Listen(cfg.addr) }()
+	log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", store.Dialect()))
+	fmt.Fprintf(stdout, "Tongsheng 童声 is at http://%s/\n", cfg.addr)
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing requests in flight")
+	return app.ShutdownWithTimeout(20 * time.Second)
+}
+
+// maintenanceEvery is how often serve refreshes the planner's statistics; purging runs on
+// every fourth round, once a day.
+const maintenanceEvery = 6 * time.Hour
+
+// maintain runs the periodic upkeep of a serving instance until ctx ends: the retention purge
+// at once and then daily, the planner's statistics every few hours (opening the store has
+// just refreshed them).
+func maintain(ctx context.Context, store *models.Store, log *slog.Logger) {
+	for round := 0; ; round++ {
+		if round%4 == 0 {
+			if n, err := store.Purge(ctx); err != nil && ctx.Err() == nil {
+				log.Error("purge failed", slog.String("error", err.Error()))
+			} else if n > 0 {
+				log.Info("purged personal data after the retention period", slog.Int("children", n))
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(maintenanceEvery):
+		}
+		if err := store.Optimize(ctx); err != nil && ctx.Err() == nil {
+			log.Warn("optimize failed", slog.String("error", err.Error()))
+		}
+	}
+}
+
+func staffCommand(ctx context.Context, cfg *config, args []string, stdout io.Writer) error {
+	if len(args) == 0 || args[0] != "add" {
+		return errors.New("usage: tongsheng staff add --username U --password P --role admin|committee|facilitator [--region ID] [--body ID]…")
+	}
+	fs := flag.NewFlagSet("staff add", flag.ContinueOnError)
+	var in models.StaffInput
+	fs.StringVar(&in.Username, "username", "", "login name")
+	fs.StringVar(&in.Password, "password", "", "password (10–128 characters)")
+	fs.StringVar(&in.Role, "role", "", "admin, committee or facilitator")
+	fs.StringVar(&in.RegionID, "region", "", "region ID (committee)")
+	fs.Func("body", "body ID a facilitator runs (repeatable)", func(v string) error {
+		in.BodyIDs = append(in.BodyIDs, v)
+		return nil
+	})
+	if err := fs.Parse(args[1:]); err != nil {
+		return err
+	}
+	store, err := models.Open(cfg.storeOptions())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	acct, err := store.CreateStaff(ctx, models.SystemActor(), in)
+	if err != nil {
+		return describe(err)
+	}
+	fmt.Fprintf(stdout, "created %s %s (id %s)\n", acct.Role, acct.Username, acct.ID)
+	return nil
+}
+
+// describe turns a domain error into words for the command line, in English.
+func describe(err error) error {
+	var e *models.Error
+	if !errors.As(err, &e) {
+		return err
+	}
+	catalog, cerr := locales.Load()
+	if cerr != nil {
+		return err
+	}
+	key := e.Key
+	if key == "" {
+		key = "error." + string(e.Code)
+	}
+	parts := []string{catalog.Text("en", key, nil)}
+	for field, fe := range e.Fields {
+		parts = append(parts, field+": "+catalog.Text("en", fe.Key, fe.Params))
+	}
+	return errors.New(strings.Join(parts, "; "))
+}
