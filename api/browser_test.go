@@ -18,6 +18,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 
 	"tongsheng/api"
 	"tongsheng/frontend"
@@ -233,6 +234,52 @@ func (b *browser) shot(name string) {
 	if overflow {
 		b.t.Errorf("%s: the page is wider than the screen", name)
 	}
+	b.audit(name)
+}
+
+// tabThrough presses Tab from the top to the end of the page and checks that each
+// control it reaches shows a focus ring of at least 2 px.
+func (b *browser) tabThrough(page string) {
+	b.t.Helper()
+	// Start from the top of the page, not from the heading a new page focuses.
+	b.run(chromedp.Evaluate(`(() => { const s = document.createElement("span"); s.tabIndex = -1; document.body.prepend(s); s.focus(); })()`, nil))
+	stops := 0
+	for range 80 {
+		var problem string
+		b.run(chromedp.KeyEvent(kb.Tab), chromedp.Evaluate(`(() => {
+			const el = document.activeElement;
+			if (!el || el === document.body) return "end";
+			const s = getComputedStyle(el);
+			if (s.outlineStyle === "none" || parseFloat(s.outlineWidth) < 2)
+				return "no visible focus on <" + el.tagName.toLowerCase() + "> " + (el.textContent || "").trim().slice(0, 24);
+			return "";
+		})()`, &problem))
+		if problem == "end" {
+			break
+		}
+		stops++
+		if problem != "" {
+			b.t.Errorf("%s, Tab %d: %s", page, stops, problem)
+		}
+	}
+	if stops == 0 {
+		b.t.Errorf("%s: Tab reached no control", page)
+	}
+	b.t.Logf("%s: Tab reached %d controls", page, stops)
+}
+
+// audit runs testdata/audit.js on the page: contrast, target sizes, names and alt texts.
+func (b *browser) audit(name string) {
+	b.t.Helper()
+	script, err := os.ReadFile(filepath.Join("testdata", "audit.js"))
+	if err != nil {
+		b.t.Fatal(err)
+	}
+	var problems []string
+	b.run(chromedp.Evaluate(string(script), &problems))
+	for _, p := range problems {
+		b.t.Errorf("%s: %s", name, p)
+	}
 }
 
 func (b *browser) setLang(lang string) {
@@ -267,6 +314,14 @@ func (b *browser) childSignIn(code, login, pin string) {
 	b.run(chromedp.WaitVisible(sel("inbox"), chromedp.ByQuery))
 }
 
+// screens are the sizes every journey runs at. A 768×1024 tablet zoomed to 200% lays pages out
+// exactly as a 384×512 screen does (only the pixels per CSS pixel differ), so that is how zoom
+// is tested.
+var screens = []struct {
+	name          string
+	width, height int64
+}{{"tablet", 768, 1024}, {"phone", 390, 844}, {"zoom200", 384, 512}}
+
 func TestBrowserJourneys(t *testing.T) {
 	e, base := browserEnv(t)
 	other := e.propose("child2", "清和公园东门加一个饮水机")
@@ -274,10 +329,7 @@ func TestBrowserJourneys(t *testing.T) {
 	e.toStage(design, "design")
 	e.propose("child2", "<img src=x onerror=alert(1)>")
 
-	for _, size := range []struct {
-		name          string
-		width, height int64
-	}{{"tablet", 768, 1024}, {"phone", 390, 844}} {
+	for _, size := range screens {
 		for _, lang := range []string{"zh-CN", "en"} {
 			t.Run(size.name+"-"+lang, func(t *testing.T) {
 				// A child of its own: the same child's support or vote from an earlier journey
@@ -367,10 +419,7 @@ func TestBrowserJourneys(t *testing.T) {
 		c.checkClean()
 	})
 
-	for _, size := range []struct {
-		name          string
-		width, height int64
-	}{{"tablet", 768, 1024}, {"phone", 390, 844}} {
+	for _, size := range screens {
 		for _, lang := range []string{"zh-CN", "en"} {
 			t.Run("staff desk "+size.name+"-"+lang, func(t *testing.T) {
 				b := newBrowser(t, e, base, size.width, size.height)
@@ -399,6 +448,25 @@ func TestBrowserJourneys(t *testing.T) {
 			})
 		}
 	}
+
+	t.Run("a keyboard user always sees where focus is", func(t *testing.T) {
+		b := newBrowser(t, e, base, 768, 1024)
+		b.open("/")
+		b.tabThrough("child sign-in")
+		b.childSignIn(e.codes["council"], "child", "2580")
+		b.tabThrough("child home")
+		_, token := e.newMember("keyboard", "键盘")
+		b.open("/consent/" + token)
+		b.run(chromedp.WaitVisible(sel("consent-grant"), chromedp.ByQuery))
+		b.tabThrough("guardian page")
+		b.open("/staff")
+		b.typeInto("staff-username", "committee")
+		b.typeInto("staff-password", "committee-password")
+		b.click("staff-sign-in")
+		b.run(chromedp.WaitVisible(sel("staff-proposal"), chromedp.ByQuery))
+		b.tabThrough("staff desk")
+		b.checkClean()
+	})
 
 	t.Run("a tablet left alone signs its child out after five minutes", func(t *testing.T) {
 		b := newBrowser(t, e, base, 768, 1024)
