@@ -444,6 +444,15 @@ func TestBrowserJourneys(t *testing.T) {
 				b.click("print-letters")
 				b.run(chromedp.WaitVisible(".letter svg.qr", chromedp.ByQuery))
 				b.shot(name("letters"))
+				// The other language, for a guardian who reads it, with the same links.
+				var before, after string
+				b.run(chromedp.Text(".letter .link", &before, chromedp.ByQuery))
+				b.click("lang-switch")
+				b.waitText(".letter h1", map[string]string{"zh-CN": "guardian consent letter", "en": "监护人同意书"}[lang])
+				b.run(chromedp.Text(".letter .link", &after, chromedp.ByQuery))
+				if before == "" || after != before {
+					t.Errorf("switching language changed the letter's link from %q to %q", before, after)
+				}
 				b.checkClean()
 			})
 		}

@@ -117,8 +117,9 @@ async function loadLang(lang) {
   }
 }
 
-/** langSwitch is the 中文 / English switch on every screen. */
-export function langSwitch() {
+/** langSwitch is the 中文 / English switch on every screen; redraw shows the screen again in the
+ * new language (by default the current route, fetched afresh). */
+export function langSwitch(redraw = route) {
   const other = state.lang === "zh-CN" ? "en" : "zh-CN";
   return h("button", {
     class: "lang", "data-testid": "lang-switch", lang: other,
@@ -126,7 +127,7 @@ export function langSwitch() {
       localStorage.setItem("ts-lang", other); // a device setting, nothing about any child
       await loadLang(other);
       if (state.me) await api("PUT", "/api/v1/me", { locale: other });
-      route();
+      redraw();
     },
   }, other === "en" ? "English" : "中文");
 }

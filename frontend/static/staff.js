@@ -144,10 +144,14 @@ async function members(bodyID) {
   const letters = async () => {
     const r = await api("POST", `/api/v1/bodies/${body.id}/consent-links`);
     if (!r.ok) return out.replaceChildren(note(r.error.message, "error"));
-    mount(h("main", { class: "letters" }, ...r.data.items.map((l) => h("article", { class: "letter" },
-      h("h1", {}, t("ui.letter_title")), h("p", {}, t("ui.letter_body", { Nickname: l.nickname, Body: body.name })),
-      qrCode(l.qr, t("ui.letter_qr")), h("p", { class: "link" }, l.link), h("p", { class: "meta" }, t("ui.letter_expires", { Date: new Date(l.expires_at).toLocaleDateString(state.lang) })))),
-      h("button", { class: "big noprint", onclick: () => print() }, t("ui.print")), h("button", { class: "big noprint", onclick: () => members(body.id) }, t("ui.back"))));
+    // Switching language redraws these letters: asking again would replace every link.
+    const show = () => mount(h("main", { class: "letters" },
+      h("div", { class: "row noprint" }, langSwitch(show),
+        h("button", { class: "big", onclick: () => print() }, t("ui.print")), h("button", { class: "big", onclick: () => members(body.id) }, t("ui.back"))),
+      ...r.data.items.map((l) => h("article", { class: "letter" },
+        h("h1", {}, t("ui.letter_title")), h("p", {}, t("ui.letter_body", { Nickname: l.nickname, Body: body.name })),
+        qrCode(l.qr, t("ui.letter_qr")), h("p", { class: "link" }, l.link), h("p", { class: "meta" }, t("ui.letter_expires", { Date: new Date(l.expires_at).toLocaleDateString(state.lang) }))))));
+    show();
   };
   mount(top(), h("main", {}, h("h1", {}, t("ui.members")),
     h("div", { class: "row" }, ...list.map((b) => h("button", { class: b.id === body.id ? "tab on" : "tab", onclick: () => navigate(`/staff/members/${b.id}`) }, b.name))),
