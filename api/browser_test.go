@@ -322,6 +322,15 @@ var screens = []struct {
 	width, height int64
 }{{"tablet", 768, 1024}, {"phone", 390, 844}, {"zoom200", 384, 512}}
 
+// staffSignIn signs a fixture staff member in on the desk's sign-in screen, already open.
+func (b *browser) staffSignIn(username string) {
+	b.t.Helper()
+	b.typeInto("staff-username", username)
+	b.typeInto("staff-password", username+"-password")
+	b.click("staff-sign-in")
+	b.run(chromedp.WaitVisible(sel("staff-proposal"), chromedp.ByQuery))
+}
+
 func TestBrowserJourneys(t *testing.T) {
 	e, base := browserEnv(t)
 	other := e.propose("child2", "清和公园东门加一个饮水机")
@@ -387,10 +396,7 @@ func TestBrowserJourneys(t *testing.T) {
 		mine := e.propose("child", "学校门口的爱心斑马线再亮一点")
 		b := newBrowser(t, e, base, 1280, 900)
 		b.open("/staff")
-		b.typeInto("staff-username", "committee")
-		b.typeInto("staff-password", "committee-password")
-		b.click("staff-sign-in")
-		b.run(chromedp.WaitVisible(sel("staff-proposal"), chromedp.ByQuery))
+		b.staffSignIn("committee")
 		b.shot("staff-proposals")
 		b.open("/staff/proposals/" + mine)
 		b.typeInto("decision-summary", "我们会把斑马线重新刷亮，还会加上闪烁的警示灯。")
@@ -426,10 +432,7 @@ func TestBrowserJourneys(t *testing.T) {
 				b.open("/staff")
 				b.setLang(lang)
 				b.open("/staff")
-				b.typeInto("staff-username", "admin")
-				b.typeInto("staff-password", "admin-password")
-				b.click("staff-sign-in")
-				b.run(chromedp.WaitVisible(sel("staff-proposal"), chromedp.ByQuery))
+				b.staffSignIn("admin")
 				name := func(s string) string { return fmt.Sprintf("staff-%s-%s-%s", s, size.name, lang) }
 				b.shot(name("proposals"))
 				b.open("/staff/proposals/" + design)
@@ -469,10 +472,7 @@ func TestBrowserJourneys(t *testing.T) {
 		b.run(chromedp.WaitVisible(sel("consent-grant"), chromedp.ByQuery))
 		b.tabThrough("guardian page")
 		b.open("/staff")
-		b.typeInto("staff-username", "committee")
-		b.typeInto("staff-password", "committee-password")
-		b.click("staff-sign-in")
-		b.run(chromedp.WaitVisible(sel("staff-proposal"), chromedp.ByQuery))
+		b.staffSignIn("committee")
 		b.tabThrough("staff desk")
 		b.checkClean()
 	})
