@@ -72,6 +72,11 @@ func TestProposalLifecycle(t *testing.T) {
 		e.ok(201, "POST", p+"/evaluations", "child", map[string]any{"ratings": map[string]int{"safety": 5, "fun": 4, "access": 5, "looks": 3}})
 		e.refused(t, 409, "conflict", "POST", p+"/evaluations", "child", map[string]any{"ratings": map[string]int{"safety": 1, "fun": 1, "access": 1, "looks": 1}})
 		e.ok(201, "POST", p+"/evaluations", "observer", map[string]any{"ratings": map[string]int{"safety": 4, "fun": 4, "access": 4, "looks": 4}, "comment": "很凉快"})
+		for who, want := range map[string]string{"observer": `"can_inspect":true`, "child": `"can_inspect":false`} {
+			if r := e.ok(200, "GET", p, who, nil); !strings.Contains(r.body, want) {
+				t.Errorf("%s reads a proposal in evaluation without %s: %s", who, want, r.body)
+			}
+		}
 		e.ok(201, "POST", p+"/inspections", "observer", map[string]any{"items": []map[string]any{{"item": "座位牢固", "ok": true}, {"item": "有遮阳", "ok": true, "note": "中午有一点晒"}}, "summary": "整体不错"})
 		e.refused(t, 403, "forbidden", "POST", p+"/inspections", "child", map[string]any{"items": []map[string]any{{"item": "x", "ok": true}}})
 		e.ok(201, "POST", p+"/inspections", "facilitator", map[string]any{"items": []map[string]any{{"item": "验收", "ok": true}}})

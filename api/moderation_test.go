@@ -172,6 +172,47 @@ func TestHeldTextsAndTheQueue(t *testing.T) {
 	})
 }
 
+// A held inspection waits for review: its author and staff see it marked pending, other
+// children and the public notice do not; approval publishes it for everyone.
+func TestHeldInspectionWaitsForReview(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		p := e.propose("child2", "清和公园加遮阳棚")
+		e.toStage(p, "evaluation")
+		url := "/api/v1/proposals/" + p
+		r := e.ok(201, "POST", url+"/inspections", "observer", map[string]any{
+			"items": []map[string]any{{"item": "有遮阳", "ok": false, "note": "清远路15号那边的墙挡住了风"}}, "summary": "还可以"})
+		if !strings.Contains(r.body, `"visibility":"pending"`) {
+			t.Fatalf("an inspection naming a street and number was published: %s", r.body)
+		}
+		id := r.json()["id"].(string)
+		sees := func(as string, want bool) {
+			t.Helper()
+			body := e.ok(200, "GET", url, as, nil).body
+			if strings.Contains(body, id) != want {
+				t.Errorf("%s sees the held inspection: %v, want %v: %s", as, !want, want, body)
+			}
+		}
+		sees("observer", true)
+		sees("committee", true)
+		sees("facilitator", true)
+		sees("child", false)
+		if pub := e.do("GET", "/api/v1/public/proposals/"+p, "", nil, nil); strings.Contains(pub.body, id) {
+			t.Fatalf("the public notice shows a held inspection: %s", pub.body)
+		}
+		var item string
+		for _, it := range e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil).json()["items"].([]any) {
+			if m := it.(map[string]any); m["target_id"] == id && m["target_type"] == "inspection" {
+				item = m["id"].(string)
+			}
+		}
+		if item == "" {
+			t.Fatal("the held inspection is not in the facilitator's queue")
+		}
+		e.ok(200, "POST", "/api/v1/moderation/items/"+item, "facilitator", map[string]any{"action": "approve"})
+		sees("child", true)
+	})
+}
+
 func TestCheckReportsAndWords(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		p := e.propose("child", "清和公园加座位")

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"math"
 	"time"
@@ -37,6 +38,9 @@ type MyStatus struct {
 	Supported    bool    `json:"supported"`
 	VoteOptionID *string `json:"vote_option_id"`
 	Evaluated    bool    `json:"evaluated"`
+	// CanInspect: the proposal is in evaluation and the child belongs to an observer group
+	// whose region holds it, so may file an inspection.
+	CanInspect bool `json:"can_inspect"`
 }
 
 // Averages are mean ratings, rounded to one decimal; Overall is the mean of the four.
@@ -109,6 +113,13 @@ func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public boo
 		}
 		db.Model(&Evaluation{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&n)
 		d.My.Evaluated = n > 0
+		if r.Stage == StageEvaluation {
+			_, err := s.observerGroupOver(ctx, a, r.BodyID)
+			if err != nil && !errors.Is(err, ErrForbidden) {
+				return nil, err
+			}
+			d.My.CanInspect = err == nil
+		}
 	}
 	return d, nil
 }
@@ -130,15 +141,18 @@ func (s *Store) evaluationSummary(ctx context.Context, a *Actor, r *proposalRow,
 			Overall: round1((*agg.Safety + *agg.Fun + *agg.Access + *agg.Look) / 4)}
 	}
 	q := db.Where("proposal_id = ?", r.ID)
-	if a == nil || !a.IsStaff() {
+	switch {
+	case a == nil || public:
 		q = q.Where("visibility = ?", VisibilityPublished)
+	case !a.IsStaff(): // a child sees their own inspection while it waits for review
+		q = q.Where("visibility = ? OR author_id = ?", VisibilityPublished, a.ID)
 	}
 	var ins []Inspection
 	if err := q.Order("id").Find(&ins).Error; err != nil {
 		return nil, fmt.Errorf("read inspections: %w", err)
 	}
 	for _, in := range ins {
-		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Summary: in.Summary, CreatedAt: in.CreatedAt}
+		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Summary: in.Summary, Visibility: in.Visibility, CreatedAt: in.CreatedAt}
 		if err := json.Unmarshal([]byte(in.Items), &v.Items); err != nil {
 			return nil, fmt.Errorf("read inspection items: %w", err)
 		}

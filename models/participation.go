@@ -461,12 +461,14 @@ type Inspection struct {
 
 // InspectionView is an inspection as the proposal shows it.
 type InspectionView struct {
-	ID        string           `json:"id"`
-	ByRole    string           `json:"by_role"`
-	BodyName  string           `json:"body_name"`
-	Items     []InspectionItem `json:"items"`
-	Summary   string           `json:"summary"`
-	CreatedAt time.Time        `json:"created_at"`
+	ID       string           `json:"id"`
+	ByRole   string           `json:"by_role"`
+	BodyName string           `json:"body_name"`
+	Items    []InspectionItem `json:"items"`
+	Summary  string           `json:"summary"`
+	// Visibility is pending while a held text waits for review; only staff and the author see it then.
+	Visibility string    `json:"visibility"`
+	CreatedAt  time.Time `json:"created_at"`
 }
 
 // FileInspection records an inspection report on a proposal in evaluation: by a member of an
@@ -534,7 +536,8 @@ func (s *Store) FileInspection(ctx context.Context, a *Actor, id string, items [
 	if err != nil {
 		return nil, fmt.Errorf("store inspection: %w", err)
 	}
-	return &InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: items, Summary: in.Summary, CreatedAt: in.CreatedAt}, nil
+	return &InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: items, Summary: in.Summary,
+		Visibility: in.Visibility, CreatedAt: in.CreatedAt}, nil
 }
 
 // observerGroupOver returns the name of an observer group of the child whose region subtree
