@@ -238,7 +238,7 @@ function stepper(stage) {
       svg(STAGE_PIC[s], i <= at ? STAGE_COLOR[s] : "#9aa5b1", ""), h("span", {}, t("stage." + s)))));
 }
 
-async function proposal(id) {
+async function proposal(id, filed) {
   const [res, comments] = await Promise.all([api("GET", `/api/v1/proposals/${id}`), api("GET", `/api/v1/proposals/${id}/comments?limit=100`)]);
   if (res.status === 401) return signIn();
   if (!res.ok) return mount(topBar(), h("main", {}, h("h1", {}, t("error.not_found")), h("button", { class: "big", onclick: () => navigate("/") }, t("ui.back"))));
@@ -273,12 +273,8 @@ async function proposal(id) {
       h("p", { class: "meta" }, t("ui.notice_until", { Date: d.notice_until }))));
   }
   if (p.stage === "evaluation" && write && !p.my.evaluated) parts.push(evaluationForm(id));
-  if (p.evaluation_summary && p.evaluation_summary.count) {
-    const a = p.evaluation_summary.averages;
-    parts.push(h("section", { class: "card" }, h("h2", {}, t("ui.ratings")),
-      h("p", {}, ["safety", "fun", "access", "looks"].map((k) => `${t("criterion." + k)} ${a[k]}`).join(" · ")),
-      p.evaluation_summary.summary ? h("p", {}, p.evaluation_summary.summary) : null));
-  }
+  if (p.stage === "evaluation" && write && p.my.can_inspect) parts.push(inspectionForm(id, (filed) => proposal(id, filed)));
+  parts.push(evaluationResults(p, filed));
   const timeline = h("ol", { class: "timeline" }, ...p.timeline.map((e) => h("li", {},
     h("strong", {}, t("stage." + e.to)), " · ", new Date(e.at).toLocaleDateString(state.lang), e.note ? h("p", {}, e.note) : null)));
   const commentBox = commentsSection(id, p, comments.ok ? comments.data.items : [], write);
@@ -292,6 +288,7 @@ async function proposal(id) {
     ...parts,
     h("h2", {}, t("ui.timeline")), timeline,
     commentBox));
+  showFiled(filed);
 }
 
 function evaluationForm(id) {
@@ -313,6 +310,73 @@ function evaluationForm(id) {
         const r = await api("POST", `/api/v1/proposals/${id}/evaluations`, { ratings });
         if (r.ok) return proposal(id);
         out.replaceChildren(note(r.error.message, "error"));
+      },
+    }, t("ui.submit")));
+}
+
+/** evaluationResults shows the ratings, the observers' inspections and the closing summary;
+ * the inspection just filed, if any, says thank you. */
+export function evaluationResults(p, filed) {
+  const e = p.evaluation_summary;
+  if (!e || (!e.count && !(e.inspections || []).length && !e.summary)) return null;
+  const a = e.averages;
+  return h("section", { class: "card", "data-testid": "evaluation-results" }, h("h2", {}, t("ui.ratings")),
+    e.count ? h("p", {}, ["safety", "fun", "access", "looks"].map((k) => `${t("criterion." + k)} ${a[k]}`).join(" · "),
+      h("span", { class: "meta" }, t("ui.rated_by", { Count: e.count }))) : null,
+    ...(e.inspections || []).map((x) => h("article", { class: "inspection", "data-testid": "inspection", id: "inspection-" + x.id, tabindex: "-1" },
+      h("h3", {}, t("ui.inspection_by", { By: x.body_name || t("role." + x.by_role) })),
+      x.id === filed ? note(t(x.visibility === "pending" ? "ui.inspect_thanks_pending" : "ui.inspect_thanks"), "ok") : null,
+      x.visibility === "pending" && x.id !== filed ? h("p", { class: "meta" }, t("ui.waiting_review")) : null,
+      h("ul", {}, ...x.items.map((i) => h("li", { class: i.ok ? "fine" : "problem" },
+        h("strong", {}, i.ok ? t("ui.inspect_ok") : t("ui.inspect_problem")), " · ", i.item, i.note ? ` (${i.note})` : ""))),
+      x.summary ? h("p", {}, x.summary) : null,
+      h("p", { class: "meta" }, new Date(x.created_at).toLocaleDateString(state.lang)))),
+    e.summary ? h("p", { class: "summary" }, e.summary) : null);
+}
+
+/** showFiled brings the inspection just filed into view and focus, after the page redrew. */
+export function showFiled(filed) {
+  const el = filed && document.getElementById("inspection-" + filed);
+  if (!el) return;
+  el.scrollIntoView({ block: "center" });
+  el.focus({ preventScroll: true });
+}
+
+// The observers' checklist: what a child can see for themselves at a finished place.
+const CHECKLIST = ["safe", "ground", "reach", "shade", "clean", "as_planned"];
+
+/** inspectionForm lets an observer-group member (or a facilitator) report on finished work:
+ * fine or a problem for each point of the checklist, with a note, and a summary. */
+export function inspectionForm(id, done) {
+  const answers = {};
+  const notes = {};
+  const rows = CHECKLIST.map((k) => {
+    notes[k] = h("input", { id: "inspect-note-" + k, maxlength: "500", autocomplete: "off" });
+    const choose = (ok) => (e) => {
+      answers[k] = ok;
+      e.currentTarget.parentElement.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === e.currentTarget)));
+    };
+    return h("fieldset", { class: "inspect-item" }, h("legend", {}, t("inspect." + k)),
+      h("div", { class: "row" },
+        h("button", { class: "big", "aria-pressed": "false", "data-testid": `inspect-${k}-ok`, onclick: choose(true) }, t("ui.inspect_ok")),
+        h("button", { class: "big", "aria-pressed": "false", "data-testid": `inspect-${k}-problem`, onclick: choose(false) }, t("ui.inspect_problem"))),
+      h("label", { for: "inspect-note-" + k }, t("ui.inspect_note")), notes[k]);
+  });
+  const summary = h("textarea", { id: "inspect-summary", rows: "3", maxlength: "500", "data-testid": "inspect-summary" });
+  const hint = moderationHint();
+  summary.addEventListener("input", () => hint.check(summary.value));
+  const out = h("div", {});
+  return h("section", { class: "card" }, h("h2", {}, t("ui.inspect")), h("p", {}, t("ui.inspect_intro")), ...rows,
+    h("label", { for: "inspect-summary" }, t("ui.inspect_summary")), summary, hint, out,
+    h("button", {
+      class: "big primary", "data-testid": "submit-inspection",
+      onclick: async () => {
+        const items = CHECKLIST.filter((k) => k in answers).map((k) => ({ item: t("inspect." + k), ok: answers[k], note: notes[k].value }));
+        if (!items.length) return out.replaceChildren(note(t("ui.inspect_choose"), "error"));
+        const r = await api("POST", `/api/v1/proposals/${id}/inspections`, { items, summary: summary.value });
+        if (r.ok) return done(r.data.id);
+        out.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")),
+          ...Object.values(r.error.fields || {}).map((m) => note(m, "error")));
       },
     }, t("ui.submit")));
 }

@@ -2,7 +2,7 @@
 // queue (cries for help first), bodies and members with consent links and printable letters,
 // statistics with a simple chart and the CSV export.
 import { state, t, h, api, navigate, mount, note, langSwitch, readAloud } from "./app.js";
-import { STAGES } from "./child.js";
+import { STAGES, evaluationResults, inspectionForm, showFiled } from "./child.js";
 
 export async function show(path) {
   if (!state.me || state.me.role === "child") {
@@ -60,7 +60,7 @@ async function proposals() {
     })));
 }
 
-async function proposalAdmin(id) {
+async function proposalAdmin(id, filed) {
   const r = await api("GET", `/api/v1/proposals/${id}`);
   if (!r.ok) return mount(top(), h("main", {}, note(r.error ? r.error.message : "", "error")));
   const p = r.data;
@@ -92,22 +92,44 @@ async function proposalAdmin(id) {
     const outcome = h("select", { id: "outcome", "data-testid": "decision-outcome" }, ...["adopted", "partly_adopted", "not_adopted"].map((o) => h("option", { value: o }, t("outcome." + o))));
     const summary = h("textarea", { id: "child-summary", rows: "3", maxlength: "300", "data-testid": "decision-summary" });
     const unit = h("input", { id: "unit", maxlength: "100" });
+    const details = h("textarea", { id: "details", rows: "3", maxlength: "2000" });
+    const planned = h("input", { id: "planned", type: "date" });
+    const days = h("input", { id: "notice-days", type: "number", min: "1", max: "60", value: "7", inputmode: "numeric" });
     const preview = h("p", { class: "summary preview", "data-testid": "decision-preview", "aria-live": "polite" });
     const count = h("span", { class: "meta" });
-    summary.addEventListener("input", () => { preview.textContent = summary.value; count.textContent = `${[...summary.value].length}/300`; });
+    const update = () => { preview.textContent = summary.value; count.textContent = `${[...summary.value].length}/300`; };
+    summary.addEventListener("input", update);
+    if (p.decision) { // correcting a published decision starts from it
+      const d = p.decision;
+      [outcome.value, summary.value, details.value, unit.value, planned.value, days.value] =
+        [d.outcome, d.child_summary, d.details || "", d.responsible_unit || "", d.planned_completion || "", String(d.notice_days || 7)];
+      update();
+    }
     sections.push(h("section", { class: "card" }, h("h2", {}, t("ui.write_decision")),
       h("label", { for: "outcome" }, t("ui.outcome")), outcome,
       h("label", { for: "child-summary" }, t("ui.child_summary")), summary, count,
       h("p", { class: "label" }, t("ui.preview")), preview, readAloud(() => summary.value),
+      h("label", { for: "details" }, t("ui.decision_details")), details,
       h("label", { for: "unit" }, t("ui.responsible")), unit,
-      h("button", { class: "big primary", "data-testid": "publish-decision", onclick: () => act("POST", `/api/v1/proposals/${id}/decision`, { outcome: outcome.value, child_summary: summary.value, responsible_unit: unit.value }) }, t("ui.publish"))));
+      h("label", { for: "planned" }, t("ui.planned_completion")), planned,
+      h("label", { for: "notice-days" }, t("ui.notice_days")), days,
+      h("button", {
+        class: "big primary", "data-testid": "publish-decision",
+        onclick: () => act("POST", `/api/v1/proposals/${id}/decision`, {
+          outcome: outcome.value, child_summary: summary.value, details: details.value, responsible_unit: unit.value,
+          planned_completion: planned.value || undefined, notice_days: days.value === "" ? undefined : Number(days.value),
+        }),
+      }, t("ui.publish"))));
   }
+  if (p.stage === "evaluation" && state.me.role !== "admin") sections.push(inspectionForm(id, (f) => proposalAdmin(id, f)));
   mount(top(), h("main", {},
     h("button", { class: "ghost", onclick: () => navigate("/staff") }, "← " + t("ui.back")),
     h("h1", {}, p.title), h("p", { class: "meta" }, t("stage." + p.stage), " · ", p.body.name),
     p.description ? h("p", {}, p.description) : null,
     p.decision ? h("p", { class: "summary" }, p.decision.child_summary) : null,
+    evaluationResults(p, filed),
     out, ...sections));
+  showFiled(filed);
 }
 
 async function queue() {
