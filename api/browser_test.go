@@ -394,11 +394,16 @@ func TestBrowserJourneys(t *testing.T) {
 
 	t.Run("staff publish a decision; the child finds it in the inbox", func(t *testing.T) {
 		mine := e.propose("child", "学校门口的爱心斑马线再亮一点")
+		e.ok(201, "POST", "/api/v1/proposals/"+mine+"/comments", "child", map[string]any{"body": "晚上放学的时候看不清斑马线"})
 		b := newBrowser(t, e, base, 1280, 900)
 		b.open("/staff")
 		b.staffSignIn("committee")
 		b.shot("staff-proposals")
 		b.open("/staff/proposals/" + mine)
+		b.click("reply")
+		b.typeInto("comment-body", "我们晚上也会去路口看一看。")
+		b.click("submit-comment")
+		b.waitText(".comments .reply", "我们晚上也会去路口看一看。")
 		b.typeInto("decision-summary", "我们会把斑马线重新刷亮，还会加上闪烁的警示灯。")
 		b.run(chromedp.SetValue("#planned", "2027-06-30", chromedp.ByID))
 		b.waitText(sel("decision-preview"), "闪烁的警示灯")
@@ -422,6 +427,8 @@ func TestBrowserJourneys(t *testing.T) {
 		c.click("notification")
 		c.waitText(sel("decision"), "闪烁的警示灯")
 		c.waitText(sel("decision"), "2027-06-30")
+		c.waitText(".comments .reply", "我们晚上也会去路口看一看。")
+		c.waitText(".comments .reply", "妇儿工委办")
 		c.run(chromedp.WaitVisible(sel("read-aloud-decision"), chromedp.ByQuery))
 		c.shot("child-decision")
 		c.checkClean()
@@ -570,6 +577,37 @@ func TestBrowserJourneys(t *testing.T) {
 		s.run(chromedp.WaitVisible(sel("submit-inspection"), chromedp.ByQuery))
 		s.shot("staff-evaluation")
 		s.checkClean()
+	})
+
+	t.Run("staff merge two proposals; the author follows theirs to the one it joined", func(t *testing.T) {
+		kept := e.propose("child2", "图书馆里加儿童座位")
+		merged := e.propose("child", "图书馆没有小朋友坐的地方")
+		s := newBrowser(t, e, base, 1280, 900)
+		s.open("/staff")
+		s.staffSignIn("committee")
+		s.open("/staff/proposals/" + merged)
+		s.run(chromedp.SetValue(sel("merge-into"), kept, chromedp.ByQuery))
+		s.typeOn("#merge-note", "两条建议说的是同一件事")
+		s.shot("staff-merge")
+		s.click("merge")
+		s.waitText(".meta", "已办结")
+		s.checkClean()
+
+		b := newBrowser(t, e, base, 768, 1024)
+		b.childSignIn(e.codes["council"], "child", "2580")
+		b.click("inbox")
+		b.waitText(sel("notification"), "合在一起")
+		b.click("notification")
+		b.waitText(sel("closed-note"), "合在一起")
+		b.shot("child-merged")
+		var done int
+		b.run(chromedp.Evaluate(`document.querySelectorAll(".stepper li.done").length`, &done))
+		if done != 1 {
+			t.Errorf("the stepper shows %d stages done; the merged proposal went only through needs", done)
+		}
+		b.click("merged-into")
+		b.waitText("h1", "图书馆里加儿童座位")
+		b.checkClean()
 	})
 
 	t.Run("a child rates finished work with faces", func(t *testing.T) {

@@ -178,11 +178,19 @@ func TestNotAdoptedGoesStraightToClosed(t *testing.T) {
 func TestMergeAndWithdraw(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		a, b := e.propose("child", "公园里加饮水机"), e.propose("child2", "公园需要喝水的地方")
+		e.ok(200, "PUT", "/api/v1/proposals/"+b+"/support", "child", nil)
 		e.refused(t, 422, "validation_failed", "POST", "/api/v1/proposals/"+b+"/stage", "committee", map[string]any{"to": "closed"})
 		e.refused(t, 422, "validation_failed", "POST", "/api/v1/proposals/"+b+"/stage", "committee", map[string]any{"to": "closed", "merged_into": "01aaaaaaaaaaaaaaaaaaaaaaaa"})
 		r := e.ok(200, "POST", "/api/v1/proposals/"+b+"/stage", "committee", map[string]any{"to": "closed", "merged_into": a, "note": "两条建议说的是一件事"})
 		if !strings.Contains(r.body, `"merged_into":"`+a+`"`) || !strings.Contains(r.body, `"closed_reason":"merged"`) {
 			t.Fatalf("merge: %s", r.body)
+		}
+		// The author and the supporter are told where it went, in words that say so.
+		for _, who := range []string{"child2", "child"} {
+			n := e.ok(200, "GET", "/api/v1/notifications", who, nil)
+			if !strings.Contains(n.body, `"kind":"merged"`) || !strings.Contains(n.body, "合在一起") {
+				t.Errorf("%s was not told of the merge: %s", who, n.body)
+			}
 		}
 
 		c := e.propose("child", "我想撤回这条")

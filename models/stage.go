@@ -135,8 +135,11 @@ func (s *Store) moveStage(tx *gorm.DB, a *Actor, p *Proposal, to string, ch stag
 		}
 	}
 	kind := NotifyStageChanged
-	if ch.closedReason == ClosedWithdrawn {
+	switch ch.closedReason {
+	case ClosedWithdrawn:
 		kind = NotifyWithdrawn
+	case ClosedMerged:
+		kind = NotifyMerged // "closed" alone would read as if nothing came of it
 	}
 	return s.notifyParticipants(tx, a, p.ID, kind, map[string]string{"stage": to, "reason": ch.closedReason})
 }
@@ -323,6 +326,7 @@ func validImageURL(u string) bool {
 const (
 	NotifyStageChanged = "stage_changed"
 	NotifyWithdrawn    = "withdrawn"
+	NotifyMerged       = "merged"
 	NotifyStaffReply   = "staff_reply"
 	NotifyReply        = "reply"
 	NotifyApproved     = "moderation_approved"

@@ -231,11 +231,17 @@ function newProposal() {
       h("button", { class: "big primary", "data-testid": "submit-proposal", onclick: submit }, t("ui.submit")))));
 }
 
-function stepper(stage) {
-  const at = STAGES.indexOf(stage);
+/** stepper shows the five stages; a stage the proposal went through is done, one it skipped (a
+ * merge, or straight to a decision) stays grey. */
+function stepper(p) {
+  const at = STAGES.indexOf(p.stage);
+  const visited = new Set(p.timeline.map((e) => e.to));
   return h("ol", { class: "stepper", "aria-label": t("ui.stages") },
-    ...STAGES.map((s, i) => h("li", { class: i < at ? "done" : i === at ? "now" : "", "aria-current": i === at ? "step" : null },
-      svg(STAGE_PIC[s], i <= at ? STAGE_COLOR[s] : "#9aa5b1", ""), h("span", {}, t("stage." + s)))));
+    ...STAGES.map((s, i) => {
+      const done = i < at && visited.has(s);
+      return h("li", { class: done ? "done" : i === at ? "now" : "", "aria-current": i === at ? "step" : null },
+        svg(STAGE_PIC[s], done || i === at ? STAGE_COLOR[s] : "#9aa5b1", ""), h("span", {}, t("stage." + s)));
+    }));
 }
 
 async function proposal(id, filed) {
@@ -272,16 +278,17 @@ async function proposal(id, filed) {
       d.planned_completion ? h("p", { class: "meta" }, t("ui.planned", { Date: d.planned_completion })) : null,
       h("p", { class: "meta" }, t("ui.notice_until", { Date: d.notice_until }))));
   }
+  if (p.stage === "closed") parts.push(await closedNote(p));
   if (p.stage === "evaluation" && write && !p.my.evaluated) parts.push(evaluationForm(id));
   if (p.stage === "evaluation" && write && p.my.can_inspect) parts.push(inspectionForm(id, (filed) => proposal(id, filed)));
   parts.push(evaluationResults(p, filed));
   const timeline = h("ol", { class: "timeline" }, ...p.timeline.map((e) => h("li", {},
     h("strong", {}, t("stage." + e.to)), " · ", new Date(e.at).toLocaleDateString(state.lang), e.note ? h("p", {}, e.note) : null)));
-  const commentBox = commentsSection(id, p, comments.ok ? comments.data.items : [], write);
+  const commentBox = commentsSection(id, p, comments.ok ? comments.data.items : [], write, () => proposal(id));
   mount(topBar(), h("main", {},
     h("button", { class: "ghost", onclick: () => navigate("/") }, "← " + t("ui.back")),
     h("h1", {}, p.title),
-    stepper(p.stage),
+    stepper(p),
     h("p", { class: "meta" }, authorLine(p.author), " · ", t("category." + p.category)),
     p.description ? h("p", { class: "description" }, p.description) : null,
     readAloud(() => [p.title, p.description, p.decision ? p.decision.child_summary : ""].join("。")),
@@ -312,6 +319,18 @@ function evaluationForm(id) {
         out.replaceChildren(note(r.error.message, "error"));
       },
     }, t("ui.submit")));
+}
+
+/** closedNote says in a sentence why a proposal closed; a merged one links to the proposal it joined. */
+async function closedNote(p) {
+  const why = p.closed_reason || "completed";
+  if (why === "merged" && p.merged_into) {
+    const target = await api("GET", `/api/v1/proposals/${p.merged_into}`);
+    const title = target.ok ? target.data.title : t("ui.the_other_proposal");
+    return h("section", { class: "card", "data-testid": "closed-note" }, h("p", {}, t("closed.merged")),
+      h("button", { class: "big", "data-testid": "merged-into", onclick: () => navigate(`/proposals/${p.merged_into}`) }, "→ ", title));
+  }
+  return h("section", { class: "card", "data-testid": "closed-note" }, h("p", {}, t("closed." + why)));
 }
 
 /** evaluationResults shows the ratings, the observers' inspections and the closing summary;
@@ -381,7 +400,9 @@ export function inspectionForm(id, done) {
     }, t("ui.submit")));
 }
 
-function commentsSection(id, p, items, write) {
+/** commentsSection lists a proposal's comments with one level of replies and, while comments are
+ * open and write is true, a form; reload redraws the page after sending. */
+export function commentsSection(id, p, items, write, reload) {
   const open = ["needs", "design", "decision"].includes(p.stage) && write;
   let parent = null;
   const input = h("textarea", { id: "comment", rows: "3", maxlength: "500", "data-testid": "comment-body" });
@@ -407,7 +428,7 @@ function commentsSection(id, p, items, write) {
       class: "big primary", "data-testid": "submit-comment",
       onclick: async () => {
         const r = await api("POST", `/api/v1/proposals/${id}/comments`, { body: input.value, parent_id: parent || undefined });
-        if (r.ok) return proposal(id);
+        if (r.ok) return reload();
         out.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")));
       },
     }, t("ui.send")));

@@ -2,7 +2,7 @@
 // queue (cries for help first), bodies and members with consent links and printable letters,
 // statistics with a simple chart and the CSV export.
 import { state, t, h, api, navigate, mount, note, langSwitch, readAloud } from "./app.js";
-import { STAGES, evaluationResults, inspectionForm, showFiled } from "./child.js";
+import { STAGES, evaluationResults, inspectionForm, showFiled, commentsSection } from "./child.js";
 
 export async function show(path) {
   if (!state.me || state.me.role === "child") {
@@ -61,7 +61,7 @@ async function proposals() {
 }
 
 async function proposalAdmin(id, filed) {
-  const r = await api("GET", `/api/v1/proposals/${id}`);
+  const [r, comments] = await Promise.all([api("GET", `/api/v1/proposals/${id}`), api("GET", `/api/v1/proposals/${id}/comments?limit=100`)]);
   if (!r.ok) return mount(top(), h("main", {}, note(r.error ? r.error.message : "", "error")));
   const p = r.data;
   const out = h("div", {});
@@ -81,6 +81,7 @@ async function proposalAdmin(id, filed) {
       h("label", { for: "stage-summary" }, t("ui.closing_summary")), summary,
       h("button", { class: "big primary", "data-testid": "move-stage", onclick: () => act("POST", `/api/v1/proposals/${id}/stage`, { to: to.value, note: noteIn.value, summary: summary.value }) }, t("ui.move"))));
   }
+  if (p.stage === "needs") sections.push(await mergeSection(p, act));
   if (p.stage === "design") {
     const title = h("input", { id: "opt-title", maxlength: "60", "data-testid": "option-title" });
     const desc = h("textarea", { id: "opt-desc", rows: "2" });
@@ -121,7 +122,10 @@ async function proposalAdmin(id, filed) {
         }),
       }, t("ui.publish"))));
   }
-  if (p.stage === "evaluation" && state.me.role !== "admin") sections.push(inspectionForm(id, (f) => proposalAdmin(id, f)));
+  if (p.stage === "evaluation") sections.push(inspectionForm(id, (f) => proposalAdmin(id, f)));
+  // Staff answer children where they asked; a first staff comment counts as the response.
+  const mayComment = ["committee", "facilitator"].includes(state.me.role);
+  sections.push(commentsSection(id, p, comments.ok ? comments.data.items : [], mayComment, () => proposalAdmin(id)));
   mount(top(), h("main", {},
     h("button", { class: "ghost", onclick: () => navigate("/staff") }, "← " + t("ui.back")),
     h("h1", {}, p.title), h("p", { class: "meta" }, t("stage." + p.stage), " · ", p.body.name),
@@ -130,6 +134,19 @@ async function proposalAdmin(id, filed) {
     evaluationResults(p, filed),
     out, ...sections));
   showFiled(filed);
+}
+
+/** mergeSection joins a proposal in needs to another of the same body that says the same thing;
+ * its author and supporters are told, and its page points to the one it joined. */
+async function mergeSection(p, act) {
+  const r = await api("GET", `/api/v1/proposals?body_id=${p.body.id}&limit=100`);
+  const others = (r.ok ? r.data.items : []).filter((x) => x.id !== p.id && x.stage !== "closed");
+  if (!others.length) return null;
+  const into = h("select", { id: "merge-into", "data-testid": "merge-into" }, ...others.map((x) => h("option", { value: x.id }, `${x.title} · ${t("stage." + x.stage)}`)));
+  const why = h("input", { id: "merge-note", maxlength: "500" });
+  return h("section", { class: "card" }, h("h2", {}, t("ui.merge")), h("p", { class: "meta" }, t("ui.merge_explained")),
+    h("label", { for: "merge-into" }, t("ui.merge_into")), into, h("label", { for: "merge-note" }, t("ui.note")), why,
+    h("button", { class: "big", "data-testid": "merge", onclick: () => act("POST", `/api/v1/proposals/${p.id}/stage`, { to: "closed", merged_into: into.value, note: why.value }) }, t("ui.merge")));
 }
 
 async function queue() {
