@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/compress"
 
 	"tongsheng/frontend"
 	"tongsheng/locales"
@@ -81,7 +82,7 @@ func New(cfg Config) *fiber.App {
 
 	v1 := app.Group("/api/v1")
 	v1.Get("/openapi.json", s.openAPI)
-	v1.Get("/i18n/:lang", s.i18nCatalog)
+	v1.Get("/i18n/:lang", compress.New(), s.i18nCatalog) // the largest file a tablet loads; no secrets in it
 	v1.Post("/auth/staff/login", s.staffLogin)
 	v1.Post("/auth/child/login", s.childLogin)
 

@@ -44,6 +44,12 @@ func mountFrontend(app *fiber.App, site *frontend.Site) {
 		if t := mime.TypeByExtension(path.Ext(name)); t != "" {
 			c.Set(fiber.HeaderContentType, t)
 		}
+		c.Vary(fiber.HeaderAcceptEncoding)
+		// AcceptsEncodings picks the first offer when the header is missing: ask only when it is there.
+		if gz, ok := site.Gzip[name]; ok && c.Get(fiber.HeaderAcceptEncoding) != "" && c.AcceptsEncodings("gzip") == "gzip" {
+			c.Set(fiber.HeaderContentEncoding, "gzip")
+			return c.Send(gz)
+		}
 		return c.Send(body)
 	})
 }

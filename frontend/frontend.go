@@ -4,6 +4,7 @@ package frontend
 
 import (
 	"bytes"
+	"compress/gzip"
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
@@ -21,6 +22,9 @@ type Site struct {
 	FS    fs.FS
 	Hash  string
 	Index []byte // index.html with the hashed prefix filled in
+	// Gzip holds each file compressed once at start, for clients that accept gzip; a file that
+	// would not shrink is left out.
+	Gzip map[string][]byte
 }
 
 // Load reads the embedded site.
@@ -48,7 +52,21 @@ func Load() (*Site, error) {
 		h.Write([]byte(n))
 		h.Write(b)
 	}
-	site := &Site{FS: sub, Hash: hex.EncodeToString(h.Sum(nil))[:12]}
+	site := &Site{FS: sub, Hash: hex.EncodeToString(h.Sum(nil))[:12], Gzip: map[string][]byte{}}
+	for _, n := range names {
+		b, _ := fs.ReadFile(sub, n) // read above
+		var buf bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
+		if _, err := zw.Write(b); err != nil {
+			return nil, err
+		}
+		if err := zw.Close(); err != nil {
+			return nil, err
+		}
+		if buf.Len() < len(b) {
+			site.Gzip[n] = buf.Bytes()
+		}
+	}
 	index, err := fs.ReadFile(sub, "index.html")
 	if err != nil {
 		return nil, err

@@ -1,0 +1,54 @@
+package api_test
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"strings"
+	"testing"
+
+	"tongsheng/frontend"
+)
+
+// Tablets on school Wi-Fi get the app's files and the catalog gzipped when they ask for it, and
+// the same bytes either way; a client that does not ask gets them plain.
+func TestFrontendFilesAreGzipped(t *testing.T) {
+	e, _ := browserEnv(t)
+	site, err := frontend.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	gunzip := func(s string) string {
+		zr, err := gzip.NewReader(strings.NewReader(s))
+		if err != nil {
+			t.Fatalf("not gzip: %v", err)
+		}
+		b, err := io.ReadAll(zr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, url := range []string{"/static/" + site.Hash + "/child.js", "/static/" + site.Hash + "/app.css", "/api/v1/i18n/zh-CN"} {
+		plain := e.do("GET", url, "", nil, nil)
+		zipped := e.do("GET", url, "", nil, map[string]string{"Accept-Encoding": "gzip, deflate"})
+		if plain.status != 200 || zipped.status != 200 {
+			t.Fatalf("%s: %d and %d", url, plain.status, zipped.status)
+		}
+		if enc := plain.header.Get("Content-Encoding"); enc != "" {
+			t.Errorf("%s without Accept-Encoding came as %q", url, enc)
+		}
+		if enc := zipped.header.Get("Content-Encoding"); enc != "gzip" {
+			t.Fatalf("%s with Accept-Encoding: gzip came as %q", url, enc)
+		}
+		if !strings.Contains(zipped.header.Get("Vary"), "Accept-Encoding") {
+			t.Errorf("%s does not vary by Accept-Encoding, so a cache could serve gzip to a client that cannot read it", url)
+		}
+		if got := gunzip(zipped.body); !bytes.Equal([]byte(got), []byte(plain.body)) {
+			t.Errorf("%s: the gzipped body differs from the plain one", url)
+		}
+		if len(zipped.body)*2 > len(plain.body) {
+			t.Errorf("%s: gzip saved little: %d of %d bytes", url, len(zipped.body), len(plain.body))
+		}
+	}
+}
