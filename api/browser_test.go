@@ -352,6 +352,11 @@ func TestBrowserJourneys(t *testing.T) {
 				b.shot(fmt.Sprintf("child-signin-%s-%s", size.name, lang))
 				b.childSignIn(e.codes["council"], kid, "2580")
 				b.shot(fmt.Sprintf("child-home-%s-%s", size.name, lang))
+				var sameFont bool
+				b.run(chromedp.Evaluate(`getComputedStyle(document.querySelector('[data-testid="proposal-card"]')).fontFamily === getComputedStyle(document.body).fontFamily`, &sameFont))
+				if !sameFont {
+					t.Error("proposal cards are not in the page's font")
+				}
 				b.click("new-proposal")
 				b.typeInto("proposal-title", "公园里加遮阳棚")
 				b.typeInto("proposal-description", "有事打我电话 138 0013 8000")
@@ -458,10 +463,10 @@ func TestBrowserJourneys(t *testing.T) {
 				b.shot(name("letters"))
 				// The other language, for a guardian who reads it, with the same links.
 				var before, after string
-				b.run(chromedp.Text(".letter .link", &before, chromedp.ByQuery))
+				b.run(chromedp.Text(".letter .url", &before, chromedp.ByQuery))
 				b.click("lang-switch")
 				b.waitText(".letter h1", map[string]string{"zh-CN": "guardian consent letter", "en": "监护人同意书"}[lang])
-				b.run(chromedp.Text(".letter .link", &after, chromedp.ByQuery))
+				b.run(chromedp.Text(".letter .url", &after, chromedp.ByQuery))
 				if before == "" || after != before {
 					t.Errorf("switching language changed the letter's link from %q to %q", before, after)
 				}

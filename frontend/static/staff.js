@@ -178,7 +178,7 @@ async function members(bodyID) {
     const r = await api("POST", `/api/v1/bodies/${body.id}/members`, { nickname: f.nickname.value, login_name: f.login_name.value, pin: f.pin.value,
       birth_year: Number(f.birth_year.value), birth_month: Number(f.birth_month.value) });
     if (!r.ok) return out.replaceChildren(note(r.error.message, "error"), ...Object.values(r.error.fields || {}).map((x) => note(x, "error")));
-    out.replaceChildren(note(t("ui.member_added"), "ok"), h("p", { class: "link", "data-testid": "consent-link" }, r.data.consent.link));
+    out.replaceChildren(note(t("ui.member_added"), "ok"), h("p", { class: "url", "data-testid": "consent-link" }, r.data.consent.link));
   };
   const letters = async () => {
     const r = await api("POST", `/api/v1/bodies/${body.id}/consent-links`);
@@ -189,7 +189,7 @@ async function members(bodyID) {
         h("button", { class: "big", onclick: () => print() }, t("ui.print")), h("button", { class: "big", onclick: () => members(body.id) }, t("ui.back"))),
       ...r.data.items.map((l) => h("article", { class: "letter" },
         h("h1", {}, t("ui.letter_title")), h("p", {}, t("ui.letter_body", { Nickname: l.nickname, Body: body.name })),
-        qrCode(l.qr, t("ui.letter_qr")), h("p", { class: "link" }, l.link), h("p", { class: "meta" }, t("ui.letter_expires", { Date: new Date(l.expires_at).toLocaleDateString(state.lang) }))))));
+        qrCode(l.qr, t("ui.letter_qr")), h("p", { class: "url" }, l.link), h("p", { class: "meta" }, t("ui.letter_expires", { Date: new Date(l.expires_at).toLocaleDateString(state.lang) }))))));
     show();
   };
   mount(top(), h("main", {}, h("h1", {}, t("ui.members")),
