@@ -241,19 +241,24 @@ async function stats() {
   const s = r.data;
   const max = Math.max(1, ...Object.values(s.proposals_by_stage));
   const ns = "http://www.w3.org/2000/svg";
+  // Horizontal bars: the stage names, long in English, get a column of their own.
   const chart = document.createElementNS(ns, "svg");
-  chart.setAttribute("viewBox", "0 0 300 160");
+  const row = 26;
+  chart.setAttribute("viewBox", `0 0 320 ${STAGES.length * row + 4}`);
   chart.setAttribute("class", "chart");
   chart.setAttribute("role", "img");
-  chart.setAttribute("aria-label", t("ui.by_stage"));
+  chart.setAttribute("aria-label", `${t("ui.by_stage")}: ` + STAGES.map((st) => `${t("stage." + st)} ${s.proposals_by_stage[st] || 0}`).join(", "));
+  const draw = (tag, attrs, text) => {
+    const el = document.createElementNS(ns, tag);
+    Object.entries(attrs).forEach(([k, v]) => el.setAttribute(k, v));
+    if (text !== undefined) el.textContent = text;
+    chart.append(el);
+  };
   STAGES.forEach((st, i) => {
-    const n = s.proposals_by_stage[st] || 0, hgt = (n / max) * 110;
-    const bar = document.createElementNS(ns, "rect");
-    Object.entries({ x: 10 + i * 58, y: 130 - hgt, width: 40, height: hgt, fill: "#1d6fb8" }).forEach(([k, v]) => bar.setAttribute(k, v));
-    const label = document.createElementNS(ns, "text");
-    Object.entries({ x: 30 + i * 58, y: 150, "text-anchor": "middle", "font-size": "11" }).forEach(([k, v]) => label.setAttribute(k, v));
-    label.textContent = `${t("stage." + st)} ${n}`;
-    chart.append(bar, label);
+    const n = s.proposals_by_stage[st] || 0, y = 4 + i * row, w = (n / max) * 160;
+    draw("text", { x: 0, y: y + 15, "font-size": "12", fill: "#1f2933" }, t("stage." + st));
+    draw("rect", { x: 110, y: y + 3, width: Math.max(w, 1), height: 16, fill: "#1d6fb8" });
+    draw("text", { x: 116 + w, y: y + 15, "font-size": "12", fill: "#1f2933" }, String(n));
   });
   const pct = (x) => `${Math.round(x * 100)}%`;
   mount(top(), h("main", {}, h("h1", {}, t("ui.stats")),
