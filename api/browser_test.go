@@ -322,6 +322,18 @@ var screens = []struct {
 	width, height int64
 }{{"tablet", 768, 1024}, {"phone", 390, 844}, {"zoom200", 384, 512}}
 
+// finishedWorkOnAPhone makes a proposal of child2 and takes it to evaluation, then opens it on a
+// phone signed in as a fixture child of bodyName.
+func finishedWorkOnAPhone(t *testing.T, e *env, base, title, bodyName, login string) (string, *browser) {
+	t.Helper()
+	id := e.propose("child2", title)
+	e.toStage(id, "evaluation")
+	b := newBrowser(t, e, base, 390, 844)
+	b.childSignIn(e.codes[bodyName], login, "2580")
+	b.open("/proposals/" + id)
+	return id, b
+}
+
 // staffSignIn signs a fixture staff member in on the desk's sign-in screen, already open.
 func (b *browser) staffSignIn(username string) {
 	b.t.Helper()
@@ -557,11 +569,7 @@ func TestBrowserJourneys(t *testing.T) {
 	})
 
 	t.Run("an observer checks finished work on site; the facilitator reads it", func(t *testing.T) {
-		done := e.propose("child2", "清和公园的新遮阳棚")
-		e.toStage(done, "evaluation")
-		b := newBrowser(t, e, base, 390, 844)
-		b.childSignIn(e.codes["observers"], "observer", "2580")
-		b.open("/proposals/" + done)
+		done, b := finishedWorkOnAPhone(t, e, base, "清和公园的新遮阳棚", "observers", "observer")
 		b.click("inspect-safe-ok")
 		b.click("inspect-shade-problem")
 		b.typeOn("#inspect-note-shade", "下午三点以后滑梯还是很晒")
@@ -616,11 +624,7 @@ func TestBrowserJourneys(t *testing.T) {
 	})
 
 	t.Run("a child rates finished work with faces", func(t *testing.T) {
-		done := e.propose("child2", "儿童之家的新书架")
-		e.toStage(done, "evaluation")
-		b := newBrowser(t, e, base, 390, 844)
-		b.childSignIn(e.codes["council"], "child", "2580")
-		b.open("/proposals/" + done)
+		_, b := finishedWorkOnAPhone(t, e, base, "儿童之家的新书架", "council", "child")
 		for _, k := range []string{"safety", "fun", "access", "looks"} {
 			b.click("face-" + k + "-4")
 		}

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"io/fs"
 	"mime"
 	"path"
 	"strings"
@@ -33,11 +32,8 @@ func mountFrontend(app *fiber.App, site *frontend.Site) {
 	}
 	app.Get("/static/:hash/*", func(c *fiber.Ctx) error {
 		name := c.Params("*")
-		if c.Params("hash") != site.Hash || !fs.ValidPath(name) || strings.HasSuffix(name, ".html") {
-			return models.ErrNotFound
-		}
-		body, err := fs.ReadFile(site.FS, name)
-		if err != nil {
+		body, ok := site.Files[name]
+		if c.Params("hash") != site.Hash || !ok || strings.HasSuffix(name, ".html") {
 			return models.ErrNotFound
 		}
 		c.Set(fiber.HeaderCacheControl, "public, max-age=31536000, immutable")

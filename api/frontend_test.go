@@ -52,3 +52,26 @@ func TestFrontendFilesAreGzipped(t *testing.T) {
 		}
 	}
 }
+
+// Only the app's own files answer under the current hash; anything else is 404.
+func TestStaticFilesOutsideTheSiteAre404(t *testing.T) {
+	e, _ := browserEnv(t)
+	site, err := frontend.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, url := range []string{
+		"/static/000000000000/child.js",           // a stale hash
+		"/static/" + site.Hash + "/nothing.js",    // no such file
+		"/static/" + site.Hash + "/index.html",    // pages are served at their addresses only
+		"/static/" + site.Hash + "/../../go.mod",  // outside the site
+		"/static/" + site.Hash + "/%2e%2e/go.mod", // the same, escaped
+	} {
+		if r := e.do("GET", url, "", nil, nil); r.status != 404 {
+			t.Errorf("%s: %d, want 404", url, r.status)
+		}
+	}
+	if r := e.do("GET", "/static/"+site.Hash+"/app.js", "", nil, nil); r.status != 200 || !strings.Contains(r.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("app.js: %d %q", r.status, r.header.Get("Cache-Control"))
+	}
+}

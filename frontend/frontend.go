@@ -19,42 +19,41 @@ var files embed.FS
 // /static/<hash>/, so a tablet caches them for good and still never runs stale code: any change
 // to any file changes the prefix.
 type Site struct {
-	FS    fs.FS
 	Hash  string
 	Index []byte // index.html with the hashed prefix filled in
-	// Gzip holds each file compressed once at start, for clients that accept gzip; a file that
-	// would not shrink is left out.
-	Gzip map[string][]byte
+	// Files holds each file by its name, read once at start; Gzip holds the same compressed, for
+	// clients that accept gzip (a file that would not shrink is left out).
+	Files map[string][]byte
+	Gzip  map[string][]byte
 }
 
-// Load reads the embedded site.
+// Load reads the embedded site, hashes it and compresses each file once.
 func Load() (*Site, error) {
 	sub, err := fs.Sub(files, "static")
 	if err != nil {
 		return nil, err
 	}
+	site := &Site{Files: map[string][]byte{}, Gzip: map[string][]byte{}}
 	var names []string
 	if err := fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			names = append(names, p)
+		if err != nil || d.IsDir() {
+			return err
 		}
-		return err
+		b, err := fs.ReadFile(sub, p)
+		if err != nil {
+			return err
+		}
+		names, site.Files[p] = append(names, p), b
+		return nil
 	}); err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
 	h := sha256.New()
 	for _, n := range names {
-		b, err := fs.ReadFile(sub, n)
-		if err != nil {
-			return nil, err
-		}
+		b := site.Files[n]
 		h.Write([]byte(n))
 		h.Write(b)
-	}
-	site := &Site{FS: sub, Hash: hex.EncodeToString(h.Sum(nil))[:12], Gzip: map[string][]byte{}}
-	for _, n := range names {
-		b, _ := fs.ReadFile(sub, n) // read above
 		var buf bytes.Buffer
 		zw, _ := gzip.NewWriterLevel(&buf, gzip.BestCompression) // the level is valid
 		if _, err := zw.Write(b); err != nil {
@@ -67,9 +66,10 @@ func Load() (*Site, error) {
 			site.Gzip[n] = buf.Bytes()
 		}
 	}
-	index, err := fs.ReadFile(sub, "index.html")
-	if err != nil {
-		return nil, err
+	site.Hash = hex.EncodeToString(h.Sum(nil))[:12]
+	index, ok := site.Files["index.html"]
+	if !ok {
+		return nil, fs.ErrNotExist
 	}
 	site.Index = bytes.ReplaceAll(index, []byte("/static/HASH/"), []byte("/static/"+site.Hash+"/"))
 	return site, nil
