@@ -88,7 +88,7 @@ func fold(text string) *folded {
 			f.add(nr, int32(i), int32(i+w))
 		case needsNFKC(r):
 			for _, nr := range string(norm.NFKC.AppendString(buf[:0], text[i:i+w])) {
-				f.add(simplify(unicode.ToLower(nr)), int32(i), int32(i+w))
+				f.add(simplify(plainLatin(unicode.ToLower(nr))), int32(i), int32(i+w))
 			}
 		default:
 			f.add(simplify(unicode.ToLower(r)), int32(i), int32(i+w))
@@ -96,6 +96,48 @@ func fold(text string) *folded {
 		i += w
 	}
 	return f
+}
+
+// plainLatin turns the decimal digits of every script into ASCII digits (٣, ३, ๓ → 3; NFKC
+// already did the full-width and mathematical ones) and drops the tone marks and accents of
+// Latin letters (wēi xìn → wei xin), so that numbers and cue words read the same in any dress.
+func plainLatin(r rune) rune {
+	switch {
+	case r < 0xC0:
+		return r
+	case r <= 0x2AF: // Latin-1 Supplement and Latin Extended: ā, ǐ, ü, é…
+		for _, d := range norm.NFD.String(string(r)) {
+			if d >= 'a' && d <= 'z' {
+				return d
+			}
+			break
+		}
+	case unicode.IsDigit(r):
+		return digitValue(r)
+	case r >= 0x2776 && r <= 0x2793: // dingbat circled digits ❶…❿, ➀…➉, ➊…➓
+		return '0' + ((r-0x2776)%10+1)%10
+	case r >= 0x24F5 && r <= 0x24FE: // double circled ⓵…⓾
+		return '0' + (r-0x24F5+1)%10
+	case r == 0x24FF || r == 0x24EA: // ⓿, ⓪
+		return '0'
+	}
+	return r
+}
+
+// digitValue returns the ASCII digit of a decimal digit of any script. Unicode encodes every
+// script's digits as runs of ten, zero first, so the value is the offset within the run.
+func digitValue(r rune) rune {
+	for _, rg := range unicode.Nd.R16 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return '0' + (r-lo)%10
+		}
+	}
+	for _, rg := range unicode.Nd.R32 {
+		if lo, hi := rune(rg.Lo), rune(rg.Hi); r >= lo && r <= hi {
+			return '0' + (r-lo)%10
+		}
+	}
+	return r
 }
 
 func simplify(r rune) rune {
@@ -129,8 +171,10 @@ func isNoise(r rune) bool {
 
 // isSeparator is noise that may sit inside a written number: 138-0013-8000, 138 0013 8000,
 // 1.3.8…, emoji between digits. '+' and '@' are not: they begin or carry other things.
+// Most brackets are not (〔2021〕1380号 is a year and a document number); parentheses are, for
+// an area code: （0577）36322808.
 func isSeparator(r rune) bool {
-	return r != '+' && r != '@' && r != '#' && r != '%' && isNoise(r)
+	return r != '+' && r != '@' && r != '#' && r != '%' && !strings.ContainsRune("[]【】〔〕《》<>{}", r) && isNoise(r)
 }
 
 // wordForm drops noise, so that 傻 * 逼 and 傻-逼 read as 傻逼; a single space is kept between
@@ -187,7 +231,7 @@ var numerals = map[rune]rune{
 var spoken = map[rune]rune{
 	'幺': '1', '妖': '1', '腰': '1', '衣': '1', '依': '1', '伊': '1', '医': '1',
 	'两': '2', '俩': '2', '尔': '2',
-	'伞': '3', '散': '3', '山': '3',
+	'伞': '3', '散': '3', '山': '3', '参': '3', // 參, the traditional capital 3, simplifies to 参
 	'寺': '4', '似': '4', '死': '4',
 	'舞': '5', '午': '5', '捂': '5', '吾': '5',
 	'溜': '6', '留': '6', '流': '6',

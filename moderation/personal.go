@@ -12,12 +12,13 @@ import (
 const marker = '\uE000'
 
 var (
-	dateRe = regexp.MustCompile(`(?:19|20)\d{2}\s*[-/.年]\s*(?:0?[1-9]|1[0-2])\s*[-/.月]\s*(?:0?[1-9]|[12]\d|3[01])(?:\s*[日号])?`)
+	// Two-digit months and days come first: leftmost-first matching would stop at the 2 of 28.
+	dateRe = regexp.MustCompile(`(?:19|20)\d{2}\s*[-/.年]\s*(?:1[0-2]|0?[1-9])\s*[-/.月]\s*(?:[12]\d|3[01]|0?[1-9])(?:\s*[日号])?`)
 	timeRe = regexp.MustCompile(`(?:[01]?\d|2[0-3])\s*:\s*[0-5]\d(?:\s*:\s*[0-5]\d)?`)
 	// Year ranges (2023-2025年, 2024—2025学年) are dates too.
 	yearsRe = regexp.MustCompile(`(?:19|20)\d{2}\s*[-~/—–至到]\s*(?:19|20)\d{2}`)
 
-	emailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._+-]*\s*(?:@|艾特|\(at\)|\[at\]|\{at\}|\bat\b)\s*[a-z0-9][a-z0-9-]*(?:\s*(?:\.|点|\(dot\)|\[dot\]|\bdot\b)\s*[a-z0-9-]+)*?\s*(?:\.|点|\(dot\)|\[dot\]|\bdot\b)\s*(?:com|cn|net|org|edu|gov|cc|io|me|top|vip|info|hk|tw|co|xyz|club|site)\b`)
+	emailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._+-]*\s*(?:@|#|艾特|圈儿?a|小老鼠|老鼠|\(at\)|\[at\]|\{at\}|\bat\b)\s*[a-z0-9][a-z0-9-]*(?:\s*(?:\.|。|点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b)\s*[a-z0-9-]+)*?\s*(?:\.|。|点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b)\s*(?:com|cn|net|org|edu|gov|cc|io|me|top|vip|info|hk|tw|co|xyz|club|site)\b`)
 
 	// A unit, a room, building-unit-room or a home: personal, whatever place it is in.
 	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:我|我们)家(?:住)?在|家住|我住在|我住的(?:地方|小区)|家庭住址|家的地址|我家地址|我的地址|住址`)
@@ -26,15 +27,42 @@ var (
 	// A street and number may be a school, a park gate or a home: a person looks.
 	streetRe = regexp.MustCompile(`\p{Han}{1,12}?(?:路|街|大道|巷|弄|胡同)\s*\d{1,5}\s*号`)
 
-	classRe = regexp.MustCompile(`\d{1,2}\s*年级(?:\s*\d{1,2}\s*班)?|[初高][1-3]\s*(?:年级)?\s*(?:\(?\s*\d{1,2}\s*\)?\s*班)?|\d{1,2}\s*班`)
+	classRe = regexp.MustCompile(`\d{1,2}\s*年级(?:\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|[初高][1-3]\s*(?:年级)?\s*(?:[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\d{1,3}\s*班`)
+	// A grade and a class together (3年级2班, 五(3)班, 初二(5)班, 503班, Class 4 Grade 5) name about forty
+	// children; with a school or the child speaking of themself, one of them.
+	gradeClassRe = regexp.MustCompile(`\d{1,2}\s*年级\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*\d{1,2}\s*,?\s*(?:of\s*)?grade\s*\d{1,2}|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
+	schoolCueRe  = regexp.MustCompile(`小学|中学|学校|实验|一中|二中|学号|座位号|我是|我在|我叫|\bi'?m\b|\bi am\b|primary|school|` + surnames + `\p{Han}{1,2}`)
+
+	// A home told by its floor or building: 我家在3楼, 住在…7栋, 第2间就是我的房间.
+	homeNumberRe = regexp.MustCompile(`(?:我家|我住|我的家|我的房间|住在|家住|(?:^|[^之])家在|在.{0,12}住)[^。！？!?\n]{0,30}?(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间|号)|(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间)[^。！？!?\n]{0,12}?(?:就是|是)我(?:的)?(?:家|房间)`)
+	// Addresses in pinyin or English: wo zhu zai … 15 hao, 3 dong 2 danyuan 501, Room 1102.
+	latinHomeRe = regexp.MustCompile(`(?:zhu\s*zai|wo\s*jia|jia\s*zai|jia\s*zhu|di\s*zhi|\bhome\b|\blive\b|\bflat\b|\baddress\b|xiao\s*qu|hua\s*yuan|我住|我家|地址)[^。！？!?\n]{0,60}?\d{1,4}\s*(?:hao|dong|zhuang|dan\s*yuan|lou|shi|ceng|men|号|栋|楼)|\b(?:room|building|unit|apt|apartment)\s*\d{1,4}\b`)
 	// A building number after one of these is a public building's, not a home's.
 	publicBuildingRe = regexp.MustCompile(`学校|校园|教学|实验|办公|行政|医院|图书馆|少年宫|科技馆|体育馆|博物馆|公园|儿童之家|综合`)
 	nameCueRe        = regexp.MustCompile(`(?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|姓名)\s*\p{Han}{2,4}|我是` + surnames + `\p{Han}{1,2}`)
 	nameRe           = regexp.MustCompile(surnames + `\p{Han}{1,2}`)
 
-	qqCueRe     = regexp.MustCompile(`qq|扣扣|企鹅|q号|球球|我的q|加我?q|\bq\s*:`)
-	wechatCueRe = regexp.MustCompile(`微信|威信|薇信|徽信|维信|围信|vx|wx|v信|加我?\s*v\b|绿泡泡|weixin|wechat|微x|v号|\bv\s*:`)
+	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
+	// little noise between their characters.
+	qqCueRe     = regexp.MustCompile(spacedCues("qq", "扣扣", "企鹅", "q号", "球球", "我的q", "加q", "加我q") + `|\bq\s*[:：]`)
+	wechatCueRe = regexp.MustCompile(spacedCues("微信", "威信", "薇信", "徽信", "维信", "围信", "胃信", "vx", "wx", "v信", "绿泡泡",
+		"weixin", "wechat", "微x", "v号", "vx号", "wx号", "v我", "我v") + `|加我?\s*v\b|\bv\s*[:：]`)
 )
+
+// spacedCues is an alternation of cue words in which up to two spaces, dots or other
+// separators may stand between any two characters.
+func spacedCues(cues ...string) string {
+	alts := make([]string, len(cues))
+	for i, c := range cues {
+		rs := []rune(c)
+		parts := make([]string, len(rs))
+		for j, r := range rs {
+			parts[j] = regexp.QuoteMeta(string(r))
+		}
+		alts[i] = strings.Join(parts, `[\s\p{P}\p{S}]{0,2}`)
+	}
+	return strings.Join(alts, "|")
+}
 
 const surnames = `(?:欧阳|司马|上官|诸葛|[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤])`
 
@@ -82,20 +110,20 @@ func (t *text) reason(kind string, a, b int) Reason {
 // cheaper than searching the whole text.
 type anchors struct {
 	email, home, street, building, class []int
-	qq, wechat, digits                   bool
+	qq, wechat, digits, latin            bool
 }
 
 func findAnchors(s string) anchors {
 	var a anchors
 	for i, r := range s {
 		switch r {
-		case '@', '艾':
+		case '@', '艾', '#', '圈', '老':
 			a.email = append(a.email, i)
 		case 'a':
 			if strings.HasPrefix(s[i:], "at") {
 				a.email = append(a.email, i)
 			}
-		case '家', '住', '址', '单', '室', '-':
+		case '家', '住', '址', '单', '室', '-', '房', '间':
 			a.home = append(a.home, i)
 		case '号':
 			a.street = append(a.street, i)
@@ -106,11 +134,13 @@ func findAnchors(s string) anchors {
 			a.class = append(a.class, i)
 		case 'q', '扣', '企', '球':
 			a.qq = true
-		case '微', '威', '薇', '徽', '维', '围', 'v', 'w', '绿':
+		case '微', '威', '薇', '徽', '维', '围', '胃', 'v', 'w', '绿':
 			a.wechat = true
 		}
 		if r >= '0' && r <= '9' {
 			a.digits = true
+		} else if r >= 'a' && r <= 'z' {
+			a.latin = true
 		}
 	}
 	return a
@@ -254,17 +284,27 @@ func maskDates(f *folded) *text {
 
 // personal finds personal information in the folded text.
 func personal(base *folded) []Reason {
-	t := maskDates(digitForm(base))
+	t := maskDates(digitForm(spelledDigits(base)))
 	d := t.f
 	a := findAnchors(t.s)
 	var out []Reason
 	for _, m := range t.around(emailRe, 96, 96, a.email) {
 		out = append(out, t.reason("email", m[0], m[1]))
 	}
+	if len(a.email) > 0 && strings.Contains(t.s, " ") {
+		// y u e y u e 2 0 1 3 @ 1 6 3 . c o m: read again with the spaces taken out.
+		tight := newText(dropSpaces(t.f))
+		for _, m := range tight.matches(emailRe) {
+			out = append(out, tight.reason("email", m[0], m[1]))
+		}
+	}
 	for _, m := range t.around(homeRe, 24, 12, a.home) {
 		out = append(out, t.reason("address", m[0], m[1]))
 	}
 	if !a.digits {
+		if a.wechat { // a WeChat ID may be letters only
+			out = append(out, numbers(newText(joinDigits(d)), a)...)
+		}
 		return out
 	}
 	for _, m := range t.around(streetRe, 48, 3, a.street) {
@@ -272,7 +312,7 @@ func personal(base *folded) []Reason {
 	}
 	for _, m := range t.around(buildingRe, 12, 9, a.building) {
 		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
-		if !publicBuildingRe.MatchString(before) {
+		if !publicBuildingRe.MatchString(before) || strings.ContainsAny(before, "小区家住") {
 			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
 		}
 	}
@@ -280,8 +320,33 @@ func personal(base *folded) []Reason {
 		for _, m := range classes {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 		}
+	} else if a.class != nil || a.latin {
+		if m := gradeClassRe.FindStringIndex(t.s); m != nil && (schoolCueRe.MatchString(t.s) || strings.Contains(t.s[m[0]:m[1]], "年级")) {
+			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
+		}
+	}
+	if len(a.home) > 0 {
+		for _, m := range homeNumberRe.FindAllStringIndex(t.s, -1) {
+			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+		}
+	}
+	if a.latin || len(a.home) > 0 {
+		for _, m := range latinHomeRe.FindAllStringIndex(t.s, -1) {
+			out = append(out, t.reason("address", m[0], m[1]))
+		}
 	}
 	return append(out, numbers(newText(joinDigits(d)), a)...)
+}
+
+// dropSpaces returns f without its spaces.
+func dropSpaces(f *folded) *folded {
+	out := newFolded(len(f.r))
+	for i, r := range f.r {
+		if r != ' ' && r != '\t' {
+			out.add(r, f.start[i], f.end[i])
+		}
+	}
+	return out
 }
 
 // namedNear reports whether a name is given with a school class: by a cue (我叫…) anywhere, or a
@@ -477,7 +542,7 @@ func idAfter(s string, at int) (int, int, bool) {
 		if isIDRune(r) {
 			break
 		}
-		if !strings.ContainsRune("号是为:我的搜加 ", r) && !isNoise(r) {
+		if !strings.ContainsRune("号是为:我的搜索找你加 ", r) && !isNoise(r) {
 			return 0, 0, false
 		}
 		i += w

@@ -1,0 +1,148 @@
+package moderation
+
+// Digits spelled out in Latin letters: English words (one three eight, oh, double five) and
+// pinyin syllables, with or without spaces (yao san ba, yaosanba; tone marks are gone after
+// fold). Such words are ordinary text too ("one day", "yi" in a name), so a run of them is read
+// as digits only when it is long enough to carry a number (three digits or more), or when it
+// touches a written digit.
+
+var digitWords = map[string]string{
+	"zero": "0", "oh": "0", "o": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5",
+	"six": "6", "seven": "7", "eight": "8", "nine": "9",
+}
+
+// pinyinDigits are the syllables of digits as said in Mandarin, the phone forms included
+// (but not dong, 洞, for 0: in an address it is 栋, a building).
+var pinyinDigits = map[string]byte{
+	"ling": '0', "yi": '1', "yao": '1', "er": '2', "liang": '2', "san": '3', "si": '4',
+	"wu": '5', "liu": '6', "qi": '7', "guai": '7', "ba": '8', "jiu": '9', "gou": '9',
+}
+
+// spellDigits returns the digits a Latin word stands for: an English digit word, or a word
+// made wholly of pinyin digit syllables (yaosanba → 138). repeat is 2 or 3 for double and
+// triple, which multiply the next digit.
+func spellDigits(w string) (digits string, repeat int) {
+	switch w {
+	case "double":
+		return "", 2
+	case "triple":
+		return "", 3
+	}
+	if d, ok := digitWords[w]; ok {
+		return d, 0
+	}
+	if w == "dong" {
+		return "", 0 // alone it is 栋; inside a run of syllables (yaodongsan) it is 0
+	}
+	// Pinyin syllables, longest first at each position: at most five letters each.
+	var out []byte
+	for i := 0; i < len(w); {
+		found := false
+		for n := min(5, len(w)-i); n >= 2; n-- {
+			if d, ok := pinyinDigits[w[i:i+n]]; ok || w[i:i+n] == "dong" {
+				if !ok {
+					d = '0'
+				}
+				out = append(out, d)
+				i += n
+				found = true
+				break
+			}
+		}
+		if !found {
+			return "", 0
+		}
+	}
+	return string(out), 0
+}
+
+// spelledDigits rewrites runs of spelled digits in f as digit runes, each keeping the span of
+// the word it came from, so that the number detectors see 138… and findings point at the words.
+func spelledDigits(f *folded) *folded {
+	type word struct {
+		a, b   int // rune range in f
+		digits string
+		repeat int
+	}
+	// Find the Latin words and which of them are digits.
+	var words []word
+	anyDigitWord := false
+	for i := 0; i < len(f.r); {
+		if !(f.r[i] >= 'a' && f.r[i] <= 'z') {
+			i++
+			continue
+		}
+		j := i
+		for j < len(f.r) && f.r[j] >= 'a' && f.r[j] <= 'z' {
+			j++
+		}
+		d, rep := spellDigits(string(f.r[i:j]))
+		if d != "" || rep > 0 {
+			anyDigitWord = true
+		}
+		words = append(words, word{i, j, d, rep})
+		i = j
+	}
+	if !anyDigitWord {
+		return f
+	}
+	// Group digit words that follow each other across separators; keep a group that spells
+	// three digits or more or that touches a written digit.
+	convert := make([]bool, len(words))
+	for k := 0; k < len(words); {
+		if words[k].digits == "" && words[k].repeat == 0 {
+			k++
+			continue
+		}
+		m, n := k, 0
+		for ; m < len(words) && (words[m].digits != "" || words[m].repeat > 0); m++ {
+			if m > k && !onlySeparators(f.r[words[m-1].b:words[m].a]) {
+				break
+			}
+			n += len(words[m].digits)
+		}
+		touches := digitNear(f.r, words[k].a, -1) || digitNear(f.r, words[m-1].b-1, 1)
+		if n >= 3 || touches && n >= 1 {
+			for x := k; x < m; x++ {
+				convert[x] = true
+			}
+		}
+		k = m
+	}
+	out := newFolded(len(f.r))
+	at, repeat := 0, 0
+	for k, w := range words {
+		if !convert[k] {
+			continue
+		}
+		for ; at < w.a; at++ {
+			out.add(f.r[at], f.start[at], f.end[at])
+		}
+		repeat = max(repeat, w.repeat)
+		// Each digit spans the whole word it was spelled in.
+		for _, d := range w.digits {
+			for range max(repeat, 1) {
+				out.add(d, f.start[w.a], f.end[w.b-1])
+			}
+			repeat = 0
+		}
+		at = w.b
+	}
+	for ; at < len(f.r); at++ {
+		out.add(f.r[at], f.start[at], f.end[at])
+	}
+	return out
+}
+
+// onlySeparators reports whether r is at most three separators (or nothing).
+func onlySeparators(r []rune) bool {
+	if len(r) > 3 {
+		return false
+	}
+	for _, c := range r {
+		if !isSeparator(c) {
+			return false
+		}
+	}
+	return true
+}
