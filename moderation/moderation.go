@@ -53,6 +53,9 @@ type Reason struct {
 	Kind       string
 	Action     Action
 	Start, End int
+	// Class says what a meaning finding read: self_harm or abuse (safeguarding); threat,
+	// body_shaming, exclusion or contempt (insult). Empty for formats and listed words.
+	Class string
 }
 
 // Verdict is the outcome of screening one text: the strictest action of its reasons.
@@ -103,6 +106,7 @@ func (s *Screener) Patterns() int { return s.words.Load().size }
 func (s *Screener) Screen(text string) Verdict {
 	base := fold(text)
 	found := append(personal(base), s.words.Load().match(wordForm(base))...)
+	found = append(found, meaning(base)...)
 	v := Verdict{Action: Allow}
 	for _, r := range found {
 		r.Action = Block
@@ -124,7 +128,10 @@ func (s *Screener) Screen(text string) Verdict {
 		if a.End != b.End {
 			return a.End - b.End
 		}
-		return strings.Compare(a.Kind, b.Kind)
+		if c := strings.Compare(a.Kind, b.Kind); c != 0 {
+			return c
+		}
+		return strings.Compare(a.Class, b.Class)
 	})
 	v.Reasons = slices.Compact(v.Reasons)
 	return v

@@ -1,0 +1,766 @@
+package moderation
+
+import (
+	_ "embed"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	"github.com/go-ego/gse"
+)
+
+// Meaning: what formats and word lists cannot catch. A cry for help ("I want to jump off the
+// roof", "Dad hits me with a belt") and bullying without a swear word (threats, body shaming,
+// exclusion, contempt) are recognised by who speaks to whom about what: the text is cut into
+// sentences and clauses, each clause is segmented into words (gse, on a compact dictionary),
+// every word is tagged from a lexicon (data/meaning.txt: persons, relations, negation,
+// hypotheticals and safeguards, wishes, methods, harm, the body), and rules read the tags in
+// order. Phrases too specific to need tags are patterns over the clause.
+//
+// Only sentences holding a telltale character are read this way, so that ordinary proposals
+// cost a table look-up per character.
+
+// Classes of meaning findings: the first two are safeguarding, the rest bullying (insult).
+const (
+	ClassSelfHarm    = "self_harm"
+	ClassAbuse       = "abuse"
+	ClassThreat      = "threat"
+	ClassBodyShaming = "body_shaming"
+	ClassExclusion   = "exclusion"
+	ClassContempt    = "contempt"
+)
+
+//go:embed data/meaning.txt
+var meaningLexicon string
+
+// data/zh_words.txt: the most frequent words of gse's Chinese dictionary (Apache-2.0, itself
+// drawn from jieba's, MIT), one "word frequency part-of-speech" a line. The whole dictionary
+// takes 195 MB and 4 s to load; this part takes about 12 MB and a fraction of a second.
+//
+//go:embed data/zh_words.txt
+var zhWords string
+
+type tag uint32
+
+const (
+	tP1 tag = 1 << iota
+	tP2
+	tP3
+	tKin
+	tNeg
+	tIf
+	tGuard
+	tFiction
+	tDesire
+	tDie
+	tMethod
+	tSelf
+	tHarm
+	tSexual
+	tPassive
+	tInstrument
+	tBody
+	tBodyNoun
+	tDegree
+	tThing
+	tRisk
+	tGame
+	tBodyPart
+	tBodyBad
+	tPositive
+	tContempt
+	tExclV
+	tGroup
+	tThreatV
+	tOutcome
+)
+
+var tagNames = map[string]tag{
+	"P1": tP1, "P2": tP2, "P3": tP3, "KIN": tKin, "NEG": tNeg, "IF": tIf, "GUARD": tGuard, "FICTION": tFiction,
+	"DESIRE": tDesire, "DIE": tDie, "METHOD": tMethod, "SELF": tSelf, "HARM": tHarm, "SEXUAL": tSexual,
+	"PASSIVE": tPassive, "INSTRUMENT": tInstrument, "BODY": tBody, "BODYNOUN": tBodyNoun, "DEGREE": tDegree,
+	"THING": tThing, "RISK": tRisk, "GAME": tGame, "BODYPART": tBodyPart, "BODYBAD": tBodyBad, "POSITIVE": tPositive,
+	"CONTEMPT": tContempt, "EXCLV": tExclV, "GROUP": tGroup, "THREATV": tThreatV, "OUTCOME": tOutcome,
+}
+
+// meaningModel is the segmenter and the lexicon, loaded once on first use.
+type meaningModel struct {
+	seg   gse.Segmenter
+	tags  map[string]tag
+	index *literalIndex
+}
+
+// telltale tags: a sentence is read only if it holds a word with one of these, or a literal of
+// a phrase.
+const telltale = tDie | tMethod | tHarm | tSexual | tBody | tBodyNoun | tBodyPart | tContempt | tThreatV | tOutcome
+
+var (
+	modelOnce sync.Once
+	model     *meaningModel
+)
+
+func loadModel() *meaningModel {
+	modelOnce.Do(func() {
+		m := &meaningModel{tags: map[string]tag{}}
+		m.seg.SkipLog = true
+		m.seg.NotLoadHMM = true
+		var dict strings.Builder
+		dict.WriteString(zhWords)
+		for _, line := range strings.Split(meaningLexicon, "\n") {
+			fields := strings.Fields(line)
+			if len(fields) < 2 || strings.HasPrefix(fields[0], "#") {
+				continue
+			}
+			t, ok := tagNames[fields[0]]
+			if !ok {
+				panic("moderation: unknown tag in data/meaning.txt: " + fields[0])
+			}
+			for _, w := range fields[1:] {
+				w = string(fold(w).r)
+				m.tags[w] |= t
+				if !isASCIIAlnum(rune(w[0])) && utf8.RuneCountInString(w) > 1 {
+					// A lexicon word is a word to the segmenter too, so that it is not cut apart.
+					dict.WriteString("\n" + w + " 3000 n")
+				}
+			}
+		}
+		var words []string
+		for w, t := range m.tags {
+			if t&telltale != 0 {
+				words = append(words, w)
+			}
+		}
+		sort.Strings(words)
+		m.index = newLiteralIndex(words, phraseSets...)
+		if err := m.seg.LoadDictStr(dict.String()); err != nil {
+			panic("moderation: load dictionary: " + err.Error())
+		}
+		model = m
+	})
+	return model
+}
+
+// WarmUp loads the segmenter's dictionary now rather than on the first screening that needs it.
+func WarmUp() { loadModel() }
+
+// sentenceEnd and clauseEnd split a text; both are kept in the clause they close.
+func sentenceEnd(r rune) bool {
+	return strings.ContainsRune("。！？!?；;\n…", r)
+}
+
+func clauseEnd(r rune) bool {
+	return sentenceEnd(r) || strings.ContainsRune("，,、：:", r)
+}
+
+type word struct {
+	w    string
+	tags tag
+}
+
+// clause is one clause's text and words, with the rune range it covers in the folded text.
+type clause struct {
+	s     string
+	words []word
+	a, b  int
+}
+
+// meaning finds cries for help and bullying in the folded text.
+func meaning(base *folded) []Reason {
+	m := loadModel()
+	type hit struct {
+		at   int
+		uses []literalUse
+	}
+	var hits []hit
+	m.index.ac.each(base.r, func(lit int32, a, _ int) {
+		hits = append(hits, hit{a, m.index.what[lit]})
+	})
+	if len(hits) == 0 {
+		return nil
+	}
+	slices.SortFunc(hits, func(x, y hit) int { return x.at - y.at })
+	var out []Reason
+	for a, h := 0, 0; a < len(base.r) && h < len(hits); {
+		b := a
+		for b < len(base.r) && !sentenceEnd(base.r[b]) {
+			b++
+		}
+		if b < len(base.r) {
+			b++
+		}
+		first := h
+		for h < len(hits) && hits[h].at < b {
+			h++
+		}
+		if h > first {
+			var cands []candidate
+			for _, x := range hits[first:h] {
+				for _, u := range x.uses {
+					if u.set >= 0 {
+						cands = append(cands, candidate{x.at, u.set, u.pattern})
+					}
+				}
+			}
+			out = append(out, readSentence(m, base, a, b, cands)...)
+		}
+		a = b
+	}
+	return out
+}
+
+// candidate is a phrase pattern worth trying because a literal of it stands at rune at.
+type candidate struct {
+	at, set, pattern int
+}
+
+// readSentence applies the rules to the sentence held in runes a..b of the folded text.
+func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []Reason {
+	var clauses []clause
+	for i := a; i < b; {
+		j := i
+		for j < b && !clauseEnd(base.r[j]) {
+			j++
+		}
+		if j < b {
+			j++
+		}
+		c := clause{s: string(base.r[i:j]), a: i, b: j}
+		for _, s := range m.seg.Segment([]byte(c.s)) {
+			w := strings.TrimSpace(s.Token().Text())
+			if w == "" || isNoise([]rune(w)[0]) {
+				continue
+			}
+			c.words = append(c.words, word{w, m.tags[w]})
+		}
+		clauses = append(clauses, c)
+		i = j
+	}
+	var sentenceTags tag
+	for _, c := range clauses {
+		for _, w := range c.words {
+			sentenceTags |= w.tags
+		}
+	}
+	var out []Reason
+	for k, c := range clauses {
+		ctx := readCtx{c: c, sentence: sentenceTags}
+		for _, cd := range cands {
+			if cd.at >= c.a && cd.at < c.b {
+				ctx.cands = append(ctx.cands, cd)
+			}
+		}
+		if k > 0 {
+			ctx.prev = &clauses[k-1]
+		}
+		for _, rule := range rules {
+			if rule.find(&ctx) {
+				kind := holdPrefix + KindInsult
+				if rule.class == ClassSelfHarm || rule.class == ClassAbuse {
+					kind = holdPrefix + KindSafeguarding
+				}
+				start, end := base.span(c.a, c.b-1)
+				out = append(out, Reason{Kind: kind, Class: rule.class, Start: start, End: end})
+				break
+			}
+		}
+	}
+	return out
+}
+
+type readCtx struct {
+	c        clause
+	cands    []candidate
+	prev     *clause // the clause before, in the same sentence
+	sentence tag     // every tag of the sentence
+}
+
+func (x *readCtx) has(t tag) bool { return x.sentence&t != 0 }
+
+// sentenceHas reports whether the clause or the one before holds any of the strings.
+func (x *readCtx) sentenceHas(subs ...string) bool {
+	for _, sub := range subs {
+		if strings.Contains(x.c.s, sub) || x.prev != nil && strings.Contains(x.prev.s, sub) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasWord(ws []word, ws2 ...string) bool {
+	for _, w := range ws {
+		if slices.Contains(ws2, w.w) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasSelf reports whether the clause speaks of the self as an object: 自己, myself.
+func hasSelf(ws []word) bool { return hasWord(ws, "自己", "我自己", "myself") }
+
+// phrase returns where the first pattern of ps that matches the clause matches, or nil.
+func (x *readCtx) phrase(ps *phraseSet) []int {
+	for _, cd := range x.cands {
+		if cd.set == ps.id {
+			if loc := ps.res[cd.pattern].FindStringIndex(x.c.s); loc != nil {
+				return loc
+			}
+		}
+	}
+	return nil
+}
+
+// clauseTags is the union of the tags of the clause's words.
+func (x *readCtx) clauseTags() tag {
+	var t tag
+	for _, w := range x.c.words {
+		t |= w.tags
+	}
+	return t
+}
+
+type rule struct {
+	class string
+	find  func(*readCtx) bool
+}
+
+// rules in order: safeguarding first, so that a clause that is both ("I'll hurt myself")
+// reaches an adult as a cry for help.
+var rules = []rule{
+	{ClassSelfHarm, selfHarm},
+	{ClassAbuse, abuse},
+	{ClassThreat, threat},
+	{ClassBodyShaming, bodyShaming},
+	{ClassExclusion, exclusion},
+	{ClassContempt, contempt},
+}
+
+// hyperbole are words after which 死 means "very": 笑死了, 累得要死, 想死你了 (miss you).
+var hyperbole = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("笑 热 累 饿 烦 吓 困 气 冷 急 忙 痛 疼 无聊 闷 羡慕 美 乐 高兴 开心 渴 馋 臭 挤 吵 晒 冻 懒 丑 忙 难吃 好吃 得 得要 要 笑死 累死 热死 饿死 烦死 吓死 困死 气死 冷死 渴死 晒死 冻死 难受") {
+		hyperbole[w] = true
+	}
+}
+
+// phraseSets are the rules' phrase patterns, numbered by their place here.
+var phraseSets []*phraseSet
+
+func re(patterns ...string) *phraseSet {
+	ps := newPhraseSet(patterns...)
+	ps.id = len(phraseSets)
+	phraseSets = append(phraseSets, ps)
+	return ps
+}
+
+// Self-harm: a wish to die or not to live, a plan with a method, self-injury, hopelessness
+// and goodbyes, in words or as a phrase.
+var selfHarmPhrase = re(
+	`不想活|活不下去|活着(真|好|太|都)?(没|没有)(意思|意义|劲)|活着(真|好|太|有什么)?(累|意思|用)|活够了|不如死了|死了(算了|就好了|最好|一了百了)`,
+	`不想再活|没有活下去|不想(活|待)在这个世界|想(要)?(永远)?消失|消失(就好了|算了)|我(就|只)?是(一)?个?多余的|多余的人|我(是|就是)?(个)?(累赘|拖累|负担|废物)`,
+	`没有我.{0,10}(更|会|就)(好|开心|快乐|轻松|幸福)|没(有)?人(会)?(在乎|在意|关心|需要|发现)我|没人会(发现|注意到|想我)|(活着|生活).{0,4}(太|好|真)?(痛苦|绝望)`,
+	`撑不下去|坚持不下去|想结束(这一切|一切|生命|自己)|结束(我|自己)的?生命|离开这个世界|遗书|永别|再也(见不到|看不到)我|最后一次(跟|和|给)你们`,
+	`(割|划|刺|烫|掐|抓|咬)(了|伤|破)?(几下|好几下|一下)?(自己|我的?(手腕|手臂|胳膊|大腿|手|腿))|伤害自己|惩罚自己|弄伤自己|(打|捶)自己|(头|脑袋)(往|撞)墙|撞墙`,
+	`(吃|吞)(了|下)?(一大把|很多|好多|一瓶|一把|一整瓶|一盒|整瓶)(的)?(药|安眠药|药片)|(想|要|打算|准备|真想|好想|决定).{0,8}(楼顶|天台|顶楼|窗户|窗台|阳台|桥上|悬崖|高楼|楼上|几楼|层楼).{0,6}跳|从.{0,6}(楼顶|天台|顶楼|窗户|阳台|桥上|楼上|几楼|层楼)跳下去`,
+	`(没有|没|不)(被)?(出生|生下来|来到这个世界)(就好了|多好|该多好)|要是.{0,6}没(有)?(出生|被生下来)|(存在|活[着著]).{0,6}(错误|多余|浪费|没意义|没有意义)|浪费(空气|粮食)`,
+	`永远(晚安|再见)|不会再回来了?|以后(不用|不必|别)再管我|谁(也|都)找不到我|再也不会(烦|麻烦)你们|用不着了|遗言|最后一(次|篇|条)(日记|留言)`,
+	`攒.{0,6}药|药.{0,8}攒|(一次|一起)(吃|吞)(完|光|掉)|不会(再)?醒(了|来)?|再也不(用)?醒|一觉不醒|永远睡`,
+	`(死|死掉|饿死|消失|不在了|走了)(了)?(就好了|算了|最好|多好)|(只要|等|如果|要是)我(死了|不在了|消失)|我要是死了|不如(早点)?结束|(人生|生命|生活).{0,6}(没有意义|没意义|没意思)|不想再(撑|继续|坚持|活|醒|醒来)|活[着著](好|真|太)?累|又(划|割)(了|伤)`,
+	`\bbu\s*xiang\s*huo|\bxiang\s*si\b|\bzi\s*sha\b|\bkms\b|think(ing)? about (dying|death|killing myself|ending)|(saving|stockpiling|hoarding|collecting)( up)? pills|take them all at once|\bend it( all)?\b|my goodbye|goodbye (everyone|forever|world)|not (to )?survive|won'?t (wake up|be here|be around)|walk into (the )?traffic|can'?t (do this|go on|take (it|this)) anymore|(pointless|no point|meaningless).{0,12}(life|living)|(life|living).{0,12}(pointless|no point|meaningless)|(till|until) (it|they) bleeds?|\bi deserve (it|to die|pain|to hurt)`,
+	`(恨|讨厌|厌恶)(死)?(我)?自己|撑不住|不(要|想)(再)?醒|(跟|和|向)(这个)?世界(说)?(再见|告别)|去天堂(找|见)?|想(去)?陪(去世|死去)?的?(奶奶|爷爷|外婆|外公|妈妈|爸爸)`,
+	`\bi hate myself|wish i could (disappear|die|sleep forever|vanish)|nobody (cares|loves|wants) (about )?me|i'?m (just )?a burden|better off dead|i should (just )?die|(sleep|disappear) forever|self.?harm|\bunalive`,
+	`\b(cut|cutting|scratch|scratching|burn|burning|punch|punching) (my|myself)\b|\bwant(s|ed)? to die|wanna die|kill (myself|me)\b|end (my|it) (life|all)|suicid|(hurt|hurting|cut|cutting|harm|harming) myself|better off without me|no (reason|point) (to live|in living)|(don'?t|do not) want to (live|be alive|exist|wake up)|wish i (was|were) (dead|never born)|nobody would (notice|care|miss)|hate my life|(jump|jumping) off|not worth living|disappear forever`,
+)
+
+func selfHarm(x *readCtx) bool {
+	if x.has(tFiction) {
+		return false
+	}
+	ct := x.clauseTags()
+	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 {
+		return true
+	}
+	ws := x.c.words
+	// Self-injury: the self, and a hurt done to it (用圆规扎自己, 把自己的腿划破).
+	if hasSelf(ws) && (ct&tHarm != 0 || hasWord(ws, "扎", "划破", "弄伤", "伤", "割破", "划开")) && ct&tP2 == 0 && !x.has(tRisk|tGuard) {
+		return true
+	}
+	// A jump from a height: 跳下去 with a roof, a bridge, a window in the sentence.
+	if hasWord(ws, "跳下去", "跳下", "跳楼", "跳河", "跳桥", "跳江", "跳湖", "跳海") && x.sentenceHas("楼", "天台", "桥", "窗", "阳台", "悬崖", "顶", "层", "河", "江", "湖") && !x.has(tGuard) && (x.has(tP1) || x.has(tDesire)) {
+		return true
+	}
+	for i, w := range ws {
+		if w.tags&tDie == 0 && w.tags&tMethod == 0 {
+			continue
+		}
+		if w.tags&tDie != 0 && isHyperbole(ws, i) {
+			continue
+		}
+		// A wish or plan before it, not negated, and not said of "you" (那你去死 is contempt).
+		for j := i - 1; j >= 0 && j >= i-5; j-- {
+			if ws[j].tags&tDesire == 0 && !(ws[j].tags&tDie != 0 && j == i-1) {
+				continue
+			}
+			if j > 0 && ws[j-1].tags&tNeg != 0 {
+				break // 不想死: not a wish to die
+			}
+			if subject(ws, j)&tP2 != 0 {
+				break
+			}
+			if x.has(tGuard) && !x.has(tP1) {
+				break // 防止有人想不开: a safeguard
+			}
+			return true
+		}
+		// 我自杀, 我想不开: the strongest words need no wish.
+		if w.tags&tDie != 0 && strongDie[w.w] && (i == 0 || ws[i-1].tags&tNeg == 0) && x.clauseTags()&tP2 == 0 && !x.has(tGuard) {
+			return true
+		}
+	}
+	return false
+}
+
+var strongDie = map[string]bool{"自杀": true, "轻生": true, "寻死": true, "自尽": true, "紫砂": true, "自鲨": true, "想不开": true,
+	"结束生命": true, "离开这个世界": true, "suicide": true, "suicidal": true}
+
+// isHyperbole reports whether 死 at ws[i] means "very" (笑死了) or "miss" (想死你了).
+func isHyperbole(ws []word, i int) bool {
+	w := ws[i].w
+	if strings.HasSuffix(w, "死") && hyperbole[w] {
+		return true
+	}
+	if i > 0 && hyperbole[ws[i-1].w] {
+		return true
+	}
+	if i+1 < len(ws) && ws[i+1].tags&tP2 != 0 {
+		return true // 想死你了
+	}
+	if i > 0 && strings.HasSuffix(ws[i-1].w, "得") {
+		return true // 累得要死
+	}
+	return false
+}
+
+// subject returns the tags of who does the verb at ws[i]: the nearest person before it,
+// across adverbs and wishes.
+func subject(ws []word, i int) tag {
+	for j := i - 1; j >= 0; j-- {
+		if t := ws[j].tags & (tP1 | tP2 | tP3 | tKin); t != 0 {
+			return t
+		}
+	}
+	return 0
+}
+
+// guardedBefore reports whether a safeguard or hypothetical stands shortly before byte at of
+// s: 防止…, 如果有人…, 不要….
+var guardWords = []string{"防止", "避免", "以免", "预防", "防", "禁止", "不要", "别", "如果", "要是", "万一", "不能", "反对", "制止", "提醒", "教育", "不许", "不准"}
+
+func guardedBefore(s string, at int) bool {
+	head := s[:at]
+	if n := utf8.RuneCountInString(head); n > 8 {
+		head = string([]rune(head)[n-8:])
+	}
+	for _, g := range guardWords {
+		if strings.Contains(head, g) {
+			return true
+		}
+	}
+	return false
+}
+
+// Abuse: a child telling that an adult or older child hurts them or someone at home, touches
+// them, locks them up, leaves them without food, or asks them to keep it secret.
+var abusePhrase = re(
+	`不(让|许|准)我告诉(别人|任何人|妈妈|爸爸|老师|家里人|别的人)|不许(我)?(告诉|说出去)|(这是|是)(我们|我俩)(之间|两个人)?的(小)?秘密`,
+	`把我(一个人)?(关|锁|丢|扔)在|不给我(饭|吃饭|吃的|饭吃)|没(有)?人给我(做|煮)?饭|(好|好几|两|三|几)天(都)?没(人管|吃饭|饭吃|人回家)|一个人在家(好几天|几天|两天|三天)`,
+	`(赶|轰)出(家门|家)|(用|拿)(烟头|开水|皮带|棍子|衣架|鞭子|尺子|拖鞋).{0,4}(烫|打|抽|浇|揍)|身上(都是|全是|好多|很多)(伤|青|紫|疤)|打得.{0,4}(流血|出血|青|紫|肿|起不来|好疼|很疼)`,
+	`不敢回家|怕回家|看我洗澡|拍我(的)?(裸|光|没穿)|摸我(的)?(下面|屁股|胸|身体|隐私|大腿|私处)|(偷偷|晚上|半夜|趁).{0,10}(摸|亲|脱)我|(脱|扒)(了)?我的?(衣服|裤子)|(让|逼|要|强迫)我(脱|摸|亲|看他)`,
+	`进我(的)?房间.{0,10}(摸|亲|脱)|(天天|每天|经常|总是|老是|又|一直)(挨打|被打|挨揍|被揍)|挨打|挨揍|(抢|要|拿)我(的)?钱.{0,8}(打|揍|踢)|(打|揍|踢)我.{0,8}(抢|要|拿)我(的)?钱`,
+	`(几|好几|两|三|四|五|六|七|八|九|十|\d+)(天|个星期|星期|周|个月)(都)?没(人)?(回来|回家|管我|给我饭)|没(有)?(吃的|饭吃|东西吃)了?|只能吃剩|不(让|给)我吃饭|冰箱.{0,4}没(吃的|东西)`,
+	`是.{0,6}(打|揍|掐|烫|踢)的|往死里打|(按|摁)在.{0,8}(打|揍)|(逼|强迫)我(喝|吃|跪|舔|脱|做)|(让|罚)我(跪|蹲|站)在|(烟头|打火机|开水|热水).{0,8}(烫|烧|按|浇)|烧我|电我|不给(钱)?就.{0,2}(打|揍)`,
+	`(不能|不许|不准|不要|别)告诉(爸妈|爸爸|妈妈|别人|任何人|老师|家里)|给我看.{0,4}(身体|下面|隐私|那里)|让我跟他走|单独.{0,12}(锁|亲|抱|摸|脱)|(抱|亲)我.{0,10}(不能|不许|别)告诉`,
+	`(说|骂)我是.{0,5}(赔钱货|狗|废物|野种|垃圾|多余|累赘|没人要)|不要我了|不准(我)?回家`,
+	`家暴|虐待|性侵|猥亵|(经常|总是|天天|每天|又|老是|一直)(打|揍|踢|掐|扇|抽)我|被(侵犯|猥亵|性侵|虐待)`,
+	`not to tell|(if|when) i tell (anyone|someone|my)|(makes|made) me (sit on|touch|take off|undress)|sits? on his lap|\b(dad|mom|mum|father|mother|stepdad|stepfather|stepmom|uncle|teacher|coach|brother|he|she)('s)?\s+(always\s+|often\s+|keeps\s+)?(hits|beats|kicks|slaps|punches|burns|locks|touches|hit|beat|kicked|slapped|punched|burned|locked|touched|hurts|hurt)\s+(me|my)\b`,
+	`touch(es|ed)? me (there|down|when|at night)|keep (it|this) (a )?secret|lock(s|ed)? me (in|out|up)|(won'?t|doesn'?t|don'?t) (feed me|let me eat|give me food)|(scared|afraid) to go home|beat(s)? me up|hit(s)? me with`,
+)
+
+func abuse(x *readCtx) bool {
+	if x.has(tFiction) {
+		return false
+	}
+	if loc := x.phrase(abusePhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !x.has(tIf) {
+		return true
+	}
+	if x.has(tIf) || x.has(tGuard) || x.has(tGame) {
+		return false // 如果爸爸妈妈打你，要告诉老师: advice
+	}
+	ws := x.c.words
+	kinBefore := x.prev != nil && hasTag(x.prev.words, tKin)
+	for i, w := range ws {
+		if w.tags&(tHarm|tSexual) == 0 || w.tags&tSexual != 0 && w.tags&tHarm == 0 && w.w != "摸" {
+			continue
+		}
+		if i > 0 && ws[i-1].tags&tNeg != 0 || negatedBetween(ws, 0, i) {
+			continue
+		}
+		// 我被爸爸打了, 我又被打了: passive, with the child or an adult named.
+		for j := i - 1; j >= 0 && j >= i-3; j-- {
+			if ws[j].tags&tPassive != 0 && ws[j].w != "让" && ws[j].w != "给" && (hasTag(ws[:j], tP1|tP3) || hasTag(ws, tKin)) {
+				return true
+			}
+		}
+		// 爸爸打我, 妈妈用衣架打我, 爸爸把我关在门外: an adult does it to a child or to someone at home.
+		// 他们几个把我按在厕所里打: anyone but the child, doing it to the child.
+		if (p1ObjectAfter(ws, i) || hasBaMe(ws[:i])) && subject(ws, i)&(tP3|tKin) != 0 && w.tags&tHarm != 0 {
+			return true
+		}
+		if !(hasTag(ws[:i], tKin) || kinBefore) {
+			continue
+		}
+		if objectAfter(ws, i) || hasBa(ws[:i]) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasTag(ws []word, t tag) bool {
+	for _, w := range ws {
+		if w.tags&t != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func negatedBetween(ws []word, a, b int) bool {
+	for _, w := range ws[a:b] {
+		if w.tags&tNeg != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// objectAfter reports whether a person is the object of the verb at ws[i]: within the next
+// three words.
+func objectAfter(ws []word, i int) bool {
+	for j := i + 1; j < len(ws) && j <= i+3; j++ {
+		if ws[j].tags&(tP1|tP3|tKin) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// p1ObjectAfter reports whether the child (我) follows the verb at ws[i] at once.
+func p1ObjectAfter(ws []word, i int) bool {
+	return i+1 < len(ws) && (ws[i+1].w == "我" || ws[i+1].w == "me")
+}
+
+// hasBaMe reports whether 把我 or 将我 comes before.
+func hasBaMe(ws []word) bool {
+	for j, w := range ws {
+		if (w.w == "把" || w.w == "将" || w.w == "堵") && j+1 < len(ws) && ws[j+1].w == "我" {
+			return true
+		}
+	}
+	return false
+}
+
+// hasBa reports whether 把 or 将 puts a person before the verb: 把我关在门外.
+func hasBa(ws []word) bool {
+	for j, w := range ws {
+		if (w.w == "把" || w.w == "将") && j+1 < len(ws) && ws[j+1].tags&(tP1|tP3|tKin) != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// Threats: to hurt someone, to wait for them, to spoil their things, to shame them.
+var threatPhrase = re(
+	`你(给我)?等着|等着瞧|放学(后|以后|了)?(你)?(别走|等着|等你|给我等着|走着瞧)|(门口|后门|校门|厕所|操场|公园|楼下|巷子).{0,4}等(着|你)|让你好看|有你好看|给你(点)?颜色|你(就)?完(了|蛋了)|你死定了`,
+	`(弄|打|揍|掐|踢)死你|收拾你|教训(教训)?你|废了你|(撕|扔|砸|弄坏|烧|剪)(了|掉|烂)?你的|把你的.{0,8}(撕|扔|砸|弄坏|烧|藏|剪)|(发|传|贴)(到|在)(群|网上|班级群|朋友圈)|曝光你`,
+	`(再|要是|敢|如果你).{0,12}(就|我就|我们就)(打|揍|踢|扇|收拾|弄|让你|叫人|找人|掐)|小心(点|我)(打|揍|收拾)?你?|(找|叫)(人|哥哥|几个人).{0,4}(打|揍|收拾)你|(打|揍|踢|扇|掐)(你|死你|烂你|扁你|哭你)`,
+	`你就(等着|知道|完了|死定了|别想)|有你(好受|好看|受)的|让你(后悔|好看|好受|哭个够|知道)|信不信我|(堵|截|拦)你|跟着你回家|一直跟着你|(一个人|单独)来|小心你的|你给我小心|别想(进|出|回|好过|上)|待不下去|下场|好果子吃`,
+	`\bi('ll| will| am going to|'m gonna| gonna| am gonna) (beat|hit|punch|kick|hurt|get|find|smash|break)\b|you('re| are) dead|watch your back|(wait|waiting) (for you )?after school|meet me after school|you('ll| will) regret|beat you up|(i'll|i will) (tell everyone|post)`,
+)
+
+func threat(x *readCtx) bool {
+	if x.has(tGame) || x.has(tFiction) {
+		return false
+	}
+	loc := x.phrase(threatPhrase)
+	if loc == nil || guardedBefore(x.c.s, loc[0]) {
+		return threatByWords(x)
+	}
+	// 如果有人打你，要告诉老师: advice, unless the speaker threatens (如果你再说，我就打你).
+	if (x.has(tIf) || x.has(tGuard)) && !x.has(tP1) && !strings.Contains(x.c.s, "就") {
+		return false
+	}
+	if x.has(tFiction) {
+		return false
+	}
+	return true
+}
+
+// threatByWords reads a threat from its parts: "you" in the sentence, a speaker who will act
+// (我就, 我会, 明天我), and harm to you or your things (把你的书包扔了, 把你推下去).
+func threatByWords(x *readCtx) bool {
+	if !x.has(tP2) || x.has(tGuard) {
+		return false
+	}
+	ct := x.clauseTags()
+	if ct&(tThreatV|tOutcome) == 0 {
+		return false
+	}
+	for _, cue := range []string{"我就", "我们就", "我会", "我要", "就把你", "就让你", "我一定", "我带", "明天我", "下次我", "就给你", "我把你", "我让你"} {
+		if strings.Contains(x.c.s, cue) {
+			return !negatedNear(x.c.s, cue)
+		}
+	}
+	return false
+}
+
+// negatedNear reports whether 不 or 没 stands just after a cue: 我就不….
+func negatedNear(s, cue string) bool {
+	i := strings.Index(s, cue) + len(cue)
+	return strings.HasPrefix(s[i:], "不") || strings.HasPrefix(s[i:], "没")
+}
+
+// Body shaming: a body insult as a name, or a person said to be fat, ugly, short….
+var bodyPhrase = re(
+	`\b(you|he|she|ur|your|u)('re| are| is|'s| r)? (so |too |really |such an? |a )?(fat|ugly|short|skinny|smelly|gross|fatty)\b|four.?eyes|\bfatty\b|\bfatso\b|\bpiggy\b`,
+	`一股味|有味儿|身上.{0,3}臭|脏兮兮|离我远点`,
+	`长得(像|跟)?(猪|猴|丑|难看|恶心|真丑|好丑|太丑|那么丑|这么丑|像猪|像个猪)|胖得像|丑得|矮得像|黑得像|(像|跟)(头|只)?猪一样(胖|肥)`,
+)
+
+func bodyShaming(x *readCtx) bool {
+	if x.has(tGuard) || x.has(tFiction) {
+		return false
+	}
+	if loc := x.phrase(bodyPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
+		return true
+	}
+	ws := x.c.words
+	ct := x.clauseTags()
+	// A person's body part compared or belittled: 你的耳朵那么大, 她的脸像个大饼.
+	if ct&tBodyPart != 0 && ct&tPositive == 0 && (x.has(tP2|tP3) || hasName(ws)) &&
+		(ct&tBodyBad != 0 || strings.Contains(x.c.s, "像") || strings.Contains(x.c.s, "一样") || strings.Contains(x.c.s, "比")) && ct&tNeg == 0 && ct&tThing == 0 {
+		return true
+	}
+	for i, w := range ws {
+		if w.tags&tBodyNoun != 0 && !negatedBetween(ws, max(0, i-2), i) {
+			return true
+		}
+		if w.tags&tBody == 0 {
+			continue
+		}
+		// A person, then at most a few linking words (长得, 真, 太, 也, 这么), then the adjective.
+		for j := i - 1; j >= 0 && j >= i-3; j-- {
+			t := ws[j].tags
+			if t&tThing != 0 || t&tNeg != 0 {
+				break
+			}
+			if t&(tP2|tP3) != 0 || looksLikeName(ws[j].w) {
+				return true
+			}
+			if t&tDegree == 0 && !linking[ws[j].w] {
+				break
+			}
+		}
+	}
+	return false
+}
+
+func hasName(ws []word) bool {
+	for _, w := range ws {
+		if looksLikeName(w.w) {
+			return true
+		}
+	}
+	return false
+}
+
+var linking = map[string]bool{"长得": true, "长": true, "得": true, "也": true, "是": true, "又": true, "的": true, "就": true, "那": true, "这": true, "真是": true, "实在": true, "怎么": true, "咋": true, "这么": true, "那么": true}
+
+// looksLikeName reports whether a word reads as a child's name or nickname: 小明, 阿强, 王小红.
+func looksLikeName(w string) bool {
+	rs := []rune(w)
+	if len(rs) < 2 || len(rs) > 3 {
+		return false
+	}
+	return rs[0] == '小' || rs[0] == '阿' || rs[0] == '老' && len(rs) == 2 || nameRe.MatchString(w) && len(rs) == 3
+}
+
+// Exclusion: organising others to shut someone out.
+var exclusionPhrase = re(
+	`谁(跟|和|同|理|帮|找|敢跟|敢和)[^，,。]{1,8}?(玩|说话|做朋友|一起|坐|一组|好).{0,8}(就|我们就|我们)?(不理|不跟|不和|绝交|孤立|是叛徒|别想|就不|也不)`,
+	`(大家|我们|你们|全班|所有人|都)(都|以后|从今天起|以后都)?(别|不要|不许|不准|不)(理|跟|和|同)(他|她|他们|她们|[^，,。不]{1,4}?)(玩|说话|一起|做朋友|坐)?`,
+	`(别|不|不要|不准|不许|不能)(让|叫|带)(他|她|[^，,。]{1,4}?)(进|加入|参加|来|当|入|玩)|(踢|赶|轰|移)出(去|群|我们|议事会|小组|队)|把(他|她|[^，,。]{1,4}?)(踢|赶|轰|拉黑|移出)|拉黑(他|她)`,
+	`孤立(他|她|[^，,。]{1,4})|(建|拉|弄|开|搞)(个|一个)?(小)?群.{0,10}(骂|笑话|嘲笑|坏话|吐槽|整|说)|专门(骂|笑话|嘲笑|整|欺负)(他|她)|排挤(他|她)|不带(他|她)(玩|一起)|(他|她)(不配|别想)(加入|参加|进|和我们)`,
+	`(别|不要|不许|不准|都别|谁也别|都不|不)(理|带|叫|告诉|投|回复|点赞|传球给|邀请|请|喊|搭理|让|同)(他|她|ta)|不(带|叫|让|要|选|投)(他|她|ta)|让(他|她|ta)一个人|谁.{1,12}谁(就|也)|当(他|她)不存在|装作(看不见|没看见)|不要(他|她)了?|别让(他|她).{0,4}(有朋友|加入|进|参加|玩|来)|(一致|投票|决定).{0,6}不(跟|和|带|理)|不写(他|她)的名字|(她|他)来了我们就走|跑开.{0,6}让|谁(要是|敢)?(跟|和|去|帮).{0,10}(我就不|就不|就是叛徒)`,
+	`\b(nobody|no one|don'?t|do not|never) (talk|play|sit|hang out) (to|with) (him|her|them)|don'?t let (him|her) (join|in|play|come|sit)|(ignore|exclude) (him|her)\b|kick (him|her) out|(make|create|start) a (group|chat).{0,30}(insult|make fun|laugh at|mock|hate|talk about)|whoever (plays|talks|sits) with`,
+)
+
+func exclusion(x *readCtx) bool {
+	if x.has(tGuard) || x.has(tIf) || x.has(tFiction) {
+		return false
+	}
+	if loc := x.phrase(exclusionPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
+		return true
+	}
+	// 大家都别理小敏, 我们不带王芳玩: a group, a refusal, someone named.
+	ws := x.c.words
+	for i, w := range ws {
+		if w.tags&tExclV == 0 || i == 0 || ws[i-1].tags&tNeg == 0 {
+			continue
+		}
+		if !(x.has(tGroup) || i == 1) {
+			continue
+		}
+		for j := i + 1; j < len(ws) && j <= i+2; j++ {
+			if ws[j].tags&tP3 != 0 || looksLikeName(ws[j].w) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Contempt: humiliation without a swear word: a sick brain, a poor family, a village accent,
+// "you don't deserve", "nobody likes you".
+var contemptPhrase = re(
+	`脑子(有病|进水|坏了|有问题|秀逗|被门夹)|(你|他|她)(是不是)?有病(吧|啊|呀)?|你是不是(傻|笨|蠢|有病|脑子)|猪脑子|没(长)?脑子|智商(低|为零|欠费|有问题|是负)|穷鬼|穷光蛋|穷酸|要饭的|叫花子|乡巴佬|土包子`,
+	`(农村|乡下|山里|山沟|山沟沟|外地)(里)?来的|捡垃圾的|你(也|根本|就|才)?不配|你也配|没(有)?人喜欢你|没人要你|没人(愿意|想)(跟|和)你|你这种人|你算(什么|老几)|丢人现眼|(真|太|好)丢人|(你|他|她)(真|好|太)?恶心`,
+	`笨得要死|蠢得(要死|像)|学渣|差生|(你|他|她)(们)?家(那么|这么|真|好|太|超|穷得)穷|(你|他|她)(们)?家.{0,6}(穷得|破得|买不起)|买不起|穿得(真|那么|这么|好)?(破|土|寒酸)|口音(真|好|太)?(土|难听|怪)|滚回(你的?)?(老家|农村|乡下|山里)`,
+	`(你|他|她)(真|就)?是个?(废物|笑话|累赘|没用的东西)|(你|他|她)(妈|爸|爸妈|爸爸|妈妈)(是)?(没用|捡垃圾|要饭|扫大街)|(连|这都).{0,6}不会.{0,4}(笨|蠢|傻)|(你|他|她)(怎么|咋)(这么|那么)(笨|蠢|傻|没用)|(你|他|她)(真|好|太)(笨|蠢|没用)`,
+	`(没爸|没妈|离婚家庭|外地人|外地的|农村人|乡下人|留守|单亲|残疾|穷人家|留级生|保姆)(的孩子|的小孩)?(就是|都|就别|凭什么|有什么了不起|还想)|谁会听.{0,8}(的意见|的话)|好意思(说话|发言|举手)|有什么了不起|凭什么跟我们|只能去搬砖|没人想听`,
+	`\b(you'?re|you are|ur|u r) (so |such a |a |really )?(stupid|dumb|poor|worthless|useless|pathetic|loser|trash|garbage|idiot|retard)|(nobody|no one) (likes|wants|loves) you|\bloser\b|your (family|mom|dad|parents) (is|are) (so )?(poor|broke)|go back to your (village|farm|country)|you don'?t deserve`,
+)
+
+func contempt(x *readCtx) bool {
+	if x.has(tGuard) || x.has(tFiction) {
+		return false
+	}
+	if loc := x.phrase(contemptPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
+		return true
+	}
+	// "You", and a word that belittles, not negated: 你写的提议太蠢了, 你真可怜.
+	if !x.has(tP2) {
+		return false
+	}
+	ws := x.c.words
+	for i, w := range ws {
+		if w.tags&tContempt != 0 && (i == 0 || ws[i-1].tags&tNeg == 0) && !x.has(tIf) {
+			return true
+		}
+	}
+	return false
+}
