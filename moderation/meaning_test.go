@@ -1,0 +1,172 @@
+package moderation
+
+import (
+	"bufio"
+	"fmt"
+	"hash/fnv"
+	"os"
+	"slices"
+	"sort"
+	"strings"
+	"testing"
+)
+
+// The meaning corpus (testdata/meaning_a.tsv: cries for help, bullying and their look-alikes;
+// meaning_b.tsv: personal information written to slip past, and clean texts with numbers) was
+// written before the rules were tuned. It is split by a fixed hash of each text into a
+// development half, the only one looked at while tuning, and a test half that holds the
+// targets:
+//
+//	go test ./moderation -run MeaningCorpus -v
+type meaningCase struct {
+	label, class, text string
+}
+
+func loadMeaningCorpus(t testing.TB) []meaningCase {
+	t.Helper()
+	var out []meaningCase
+	for _, name := range []string{"testdata/meaning_a.tsv", "testdata/meaning_b.tsv"} {
+		f, err := os.Open(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		sc := bufio.NewScanner(f)
+		for sc.Scan() {
+			line := sc.Text()
+			if line == "" || strings.HasPrefix(line, "#") {
+				continue
+			}
+			p := strings.SplitN(line, "\t", 3)
+			if len(p) != 3 {
+				t.Fatalf("%s: bad line %q", name, line)
+			}
+			out = append(out, meaningCase{p[0], p[1], p[2]})
+		}
+		f.Close()
+	}
+	return out
+}
+
+// half puts a text in the development half ("dev") or the test half ("test") by its hash.
+func half(text string) string {
+	h := fnv.New32a()
+	h.Write([]byte(text))
+	if h.Sum32()%2 == 0 {
+		return "dev"
+	}
+	return "test"
+}
+
+// caught says whether the verdict is what the label asks: safeguarding held as a cry for help,
+// bullying held for a person (not blocked, not allowed), personal information not allowed,
+// and look-alikes allowed.
+func caught(label string, v Verdict) bool {
+	switch label {
+	case "safeguarding":
+		return v.Action == Hold && v.Safeguarding()
+	case "bullying":
+		return v.Action == Hold
+	case "pii":
+		return v.Action != Allow
+	default:
+		return v.Action == Allow
+	}
+}
+
+type tally struct{ right, total int }
+
+func (t tally) rate() float64 { return float64(t.right) / float64(max(t.total, 1)) }
+
+func TestMeaningCorpus(t *testing.T) {
+	s := New(Defaults())
+	cases := loadMeaningCorpus(t)
+	if len(cases) < 600 {
+		t.Fatalf("the meaning corpus has %d cases; it needs at least 600", len(cases))
+	}
+	byClass := map[string]map[string]*tally{"dev": {}, "test": {}}
+	byLabel := map[string]map[string]*tally{"dev": {}, "test": {}}
+	add := func(m map[string]*tally, k string, ok bool) {
+		if m[k] == nil {
+			m[k] = &tally{}
+		}
+		m[k].total++
+		if ok {
+			m[k].right++
+		}
+	}
+	for _, c := range cases {
+		v := s.Screen(c.text)
+		h := half(c.text)
+		ok := caught(c.label, v)
+		add(byClass[h], c.label+"/"+c.class, ok)
+		add(byLabel[h], c.label, ok)
+		if !ok && (h == "dev" || testing.Verbose()) {
+			var kinds []string
+			for _, r := range v.Reasons {
+				kinds = append(kinds, r.Kind+":"+r.Class)
+			}
+			t.Logf("%s miss %s/%s: %q → %s %v", h, c.label, c.class, c.text, v.Action, kinds)
+		}
+	}
+	for _, h := range []string{"dev", "test"} {
+		keys := make([]string, 0, len(byClass[h]))
+		for k := range byClass[h] {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		var b strings.Builder
+		for _, k := range keys {
+			fmt.Fprintf(&b, " %s %d/%d (%.1f%%);", k, byClass[h][k].right, byClass[h][k].total, 100*byClass[h][k].rate())
+		}
+		t.Logf("%s half:%s", h, b.String())
+	}
+	// targets are the issue's; floors are what the rules reach on the test half today, so that
+	// no change makes them worse. The log says how far each is from its target.
+	targets := map[string]float64{"safeguarding": 0.95, "bullying": 0.85, "pii": 0.99, "allow": 0.99}
+	floors := map[string]float64{"safeguarding": 0.55, "bullying": 0.55, "pii": 0.85, "allow": 0.97}
+	for label, floor := range floors {
+		r := byLabel["test"][label].rate()
+		t.Logf("test half: %s %.1f%% (target %.0f%%, dev half %.1f%%)", label, 100*r, 100*targets[label], 100*byLabel["dev"][label].rate())
+		if r < floor {
+			t.Errorf("test half: %s right %.1f%%, below its floor of %.0f%%", label, 100*r, 100*floor)
+		}
+	}
+}
+
+// The plans' own sentences are public policy: at least 99% allowed, and those about crimes and
+// harms to children (拐卖, 性侵, 欺凌, 溺水) are never blocked.
+func TestSeedPlansAreAllowed(t *testing.T) {
+	s := New(Defaults())
+	f, err := os.Open("testdata/seed_sentences.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	var total, allowed int
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 1<<20), 1<<20)
+	for sc.Scan() {
+		line := sc.Text()
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		total++
+		v := s.Screen(line)
+		if v.Action == Allow {
+			allowed++
+			continue
+		}
+		kinds := make([]string, 0, len(v.Reasons))
+		for _, r := range v.Reasons {
+			kinds = append(kinds, r.Kind+":"+r.Class+" "+line[r.Start:r.End])
+		}
+		t.Logf("not allowed: %q → %s %v", line, v.Action, kinds)
+		if v.Action == Block && slices.ContainsFunc(v.Reasons, func(r Reason) bool { return r.Kind == KindSevereWord }) {
+			t.Errorf("a plan's sentence is blocked as a severe word: %q", line)
+		}
+	}
+	t.Logf("seed plans: %d/%d allowed (%.2f%%)", allowed, total, 100*float64(allowed)/float64(total))
+	if float64(allowed) < 0.99*float64(total) {
+		t.Errorf("only %d of %d plan sentences allowed", allowed, total)
+	}
+}
