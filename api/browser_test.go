@@ -771,6 +771,7 @@ func TestBrowserSafeguarding(t *testing.T) {
 			b.shot(fmt.Sprintf("staff-safeguarding-%s-%s", size.name, run.lang))
 			b.click("sg-close") // without an outcome: asked to choose one
 			b.waitText(sel("queue-item")+" .note.error", map[string]string{"zh-CN": "请选择", "en": "Please choose"}[run.lang])
+			b.waitText(sel("sg-outcome"), map[string]string{"zh-CN": "已和孩子当面谈过", "en": "Spoke with the child"}[run.lang])
 			b.run(chromedp.SetValue(sel("sg-outcome"), "spoke_with_child", chromedp.ByQuery))
 			b.typeInto("sg-note", "课间和孩子谈过")
 			b.click("sg-close")

@@ -34,7 +34,7 @@ func TestDynamicMessageIDs(t *testing.T) {
 	}
 	ids = append(ids, "moderation.queue."+models.ReasonPreReview, "moderation.queue."+models.ReasonReported)
 	for _, o := range models.Outcomes {
-		ids = append(ids, "ui.sg_outcome_"+o) // the desk's choices when closing a cry for help
+		ids = append(ids, "safeguarding_outcome."+o) // the desk's choices when closing a cry for help
 	}
 	for _, lang := range locales.Languages {
 		msgs, _ := cat.Messages(lang)

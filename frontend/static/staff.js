@@ -170,7 +170,7 @@ async function queue() {
 function safeguardingItem(it) {
   const n = it.id;
   const outcome = h("select", { id: "sg-outcome-" + n, "data-testid": "sg-outcome" },
-    h("option", { value: "" }, "—"), ...OUTCOMES.map((o) => h("option", { value: o }, t("ui.sg_outcome_" + o))));
+    h("option", { value: "" }, "—"), ...OUTCOMES.map((o) => h("option", { value: o }, t("safeguarding_outcome." + o))));
   const noteIn = h("textarea", { id: "sg-note-" + n, rows: "2", maxlength: "500", "data-testid": "sg-note" });
   const out = h("div", { "aria-live": "polite" });
   const close = async (action) => {
