@@ -312,3 +312,27 @@ func TestSafeguardingQueueScope(t *testing.T) {
 		}
 	})
 }
+
+// A child whose bodies no facilitator runs still reaches an adult at once: the committee of the
+// region is told straight away rather than after 24 hours.
+func TestSafeguardingWithoutAFacilitator(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		b, err := e.store.CreateBody(t.Context(), sys, models.BodyInput{Name: "测试lonely", Kind: models.BodyCouncil, RegionID: e.ids["lecheng"], TermEndsOn: "2027-08-31"})
+		e.must(err)
+		e.ids["lonely"], e.codes["lonely"] = b.ID, b.JoinCode
+		e.child("lonely_kid", "lonely", true)
+		r := e.ok(201, "POST", "/api/v1/proposals", "lonely_kid", map[string]any{"body_id": "{lonely}", "title": cry, "category": "other"})
+		if !strings.Contains(r.body, `"visibility":"pending"`) || !strings.Contains(r.body, "12355") {
+			t.Fatalf("proposal: %s", r.body)
+		}
+		for as, want := range map[string]int{"committee": 1, "committee_town": 1, "committee_other": 0, "facilitator": 0} {
+			if n := strings.Count(e.ok(200, "GET", "/api/v1/notifications", as, nil).body, `"kind":"safeguarding"`); n != want {
+				t.Errorf("%s has %d alerts, want %d", as, n, want)
+			}
+		}
+		e.advance(25 * time.Hour)
+		if n, err := e.store.EscalateSafeguarding(t.Context()); err != nil || n != 0 {
+			t.Fatalf("told the committee twice: %d %v", n, err)
+		}
+	})
+}

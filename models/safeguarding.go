@@ -47,7 +47,39 @@ func (s *Store) raiseSafeguarding(tx *gorm.DB, item *ModerationItem) error {
 	if err := s.notifySafeguarding(tx, staff, item); err != nil {
 		return err
 	}
-	return s.audit(tx, &Actor{ID: *item.AuthorID, Role: RoleChild}, "safeguarding.raised", "moderation_item", item.ID, fmt.Sprintf("%d", len(staff)))
+	if err := s.audit(tx, &Actor{ID: *item.AuthorID, Role: RoleChild}, "safeguarding.raised", "moderation_item", item.ID, fmt.Sprintf("%d", len(staff))); err != nil {
+		return err
+	}
+	if len(staff) == 0 {
+		// No facilitator runs the child's bodies: waiting 24 hours would tell nobody.
+		_, err := s.escalate(tx, item)
+		return err
+	}
+	return nil
+}
+
+// escalate tells the committee staff whose region holds the item's body, once: it reports false
+// and tells nobody when the item was decided or escalated meanwhile.
+func (s *Store) escalate(tx *gorm.DB, item *ModerationItem) (bool, error) {
+	res := tx.Model(&ModerationItem{}).Where("id = ? AND status = ? AND escalated_at IS NULL", item.ID, ItemPending).
+		Update("escalated_at", s.Now())
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	var committee []string
+	err := tx.Raw(`SELECT staff.id FROM staff
+		JOIN regions cr ON cr.id = staff.region_id
+		JOIN bodies b ON b.id = ?
+		JOIN regions br ON br.id = b.region_id
+		WHERE staff.role = ? AND br.path LIKE cr.path || '%'
+		ORDER BY staff.id`, item.BodyID, string(RoleCommittee)).Scan(&committee).Error
+	if err != nil {
+		return false, fmt.Errorf("find committee: %w", err)
+	}
+	if err := s.notifySafeguarding(tx, committee, item); err != nil {
+		return false, err
+	}
+	return true, s.audit(tx, SystemActor(), "safeguarding.escalated", "moderation_item", item.ID, fmt.Sprintf("%d", len(committee)))
 }
 
 // notifySafeguarding writes the alert about item to each of users: which body, and when.
@@ -126,27 +158,9 @@ func (s *Store) EscalateSafeguarding(ctx context.Context) (int, error) {
 	for i := range items {
 		item := &items[i]
 		escalated := false
-		err := s.tx(ctx, func(tx *gorm.DB) error {
-			res := tx.Model(&ModerationItem{}).Where("id = ? AND status = ? AND escalated_at IS NULL", item.ID, ItemPending).
-				Update("escalated_at", now)
-			if res.Error != nil || res.RowsAffected == 0 {
-				return res.Error // decided or escalated meanwhile
-			}
-			var committee []string
-			err := tx.Raw(`SELECT staff.id FROM staff
-				JOIN regions cr ON cr.id = staff.region_id
-				JOIN bodies b ON b.id = ?
-				JOIN regions br ON br.id = b.region_id
-				WHERE staff.role = ? AND br.path LIKE cr.path || '%'
-				ORDER BY staff.id`, item.BodyID, string(RoleCommittee)).Scan(&committee).Error
-			if err != nil {
-				return fmt.Errorf("find committee: %w", err)
-			}
-			if err := s.notifySafeguarding(tx, committee, item); err != nil {
-				return err
-			}
-			escalated = true
-			return s.audit(tx, SystemActor(), "safeguarding.escalated", "moderation_item", item.ID, fmt.Sprintf("%d", len(committee)))
+		err := s.tx(ctx, func(tx *gorm.DB) (err error) {
+			escalated, err = s.escalate(tx, item)
+			return err
 		})
 		if err != nil {
 			return n, fmt.Errorf("escalate: %w", err)
