@@ -701,3 +701,97 @@ func (e *env) childStatus(login string) string {
 	}
 	return ""
 }
+
+// A child types a cry for help: the live hint answers with the kind message and the 12355 line in
+// a calm note, and so does the screen after sending; the facilitator's desk shows the alert in
+// words, with who and where, and closes it by recording what the adult did.
+func TestBrowserSafeguarding(t *testing.T) {
+	e, base := browserEnv(t)
+	p := e.propose("child2", "清和公园加座位")
+	kids := 0
+	for _, size := range screens[:2] {
+		for _, lang := range []string{"zh-CN", "en"} {
+			t.Run("child "+size.name+"-"+lang, func(t *testing.T) {
+				kid := strings.ToLower("sg_" + size.name + "_" + strings.ReplaceAll(lang, "-", ""))
+				e.child(kid, "council", true)
+				kids++
+				b := newBrowser(t, e, base, size.width, size.height)
+				b.open("/")
+				b.setLang(lang)
+				b.childSignIn(e.codes["council"], kid, "2580")
+				b.open("/proposals/" + p)
+				b.typeInto("comment-body", "我不想活了，没有人喜欢我")
+				b.waitText(sel("moderation-hint")+" "+sel("care-message"), "12355")
+				var warned bool
+				b.run(chromedp.Evaluate(`!!document.querySelector('[data-testid="moderation-hint"] .note, [data-testid="moderation-hint"] [role="alert"]')`, &warned))
+				if warned {
+					t.Error("the cry for help was answered with a warning")
+				}
+				want := map[string]string{"zh-CN": "信任的大人", "en": "adult you trust"}[lang]
+				b.waitText(sel("care-message"), want)
+				b.shot(fmt.Sprintf("child-care-hint-%s-%s", size.name, lang))
+				b.click("submit-comment")
+				b.waitText("h1", map[string]string{"zh-CN": "我们收到了", "en": "We got your message"}[lang])
+				b.waitText(sel("care-message"), "12355")
+				b.waitText(sel("care-message"), want)
+				b.shot(fmt.Sprintf("child-care-sent-%s-%s", size.name, lang))
+				b.click("care-continue")
+				b.waitText(".comments", "没有人喜欢我")
+				b.checkClean()
+			})
+		}
+	}
+	for _, run := range []struct {
+		size int
+		lang string
+	}{{0, "zh-CN"}, {1, "en"}} {
+		size := screens[run.size]
+		t.Run("desk "+size.name+"-"+run.lang, func(t *testing.T) {
+			b := newBrowser(t, e, base, size.width, size.height)
+			b.open("/staff")
+			b.setLang(run.lang)
+			b.open("/staff")
+			b.staffSignIn("facilitator")
+			b.open("/staff/queue")
+			alert := map[string]string{"zh-CN": "求助提醒", "en": "Cry for help"}[run.lang]
+			b.waitText(sel("sg-alert"), alert)
+			b.waitText(sel("queue-item"), "真名sg_")
+			b.waitText(sel("sg-text"), "我不想活了")
+			var first bool
+			b.run(chromedp.Evaluate(`document.querySelector('[data-testid="queue-item"]').dataset.safeguarding === "true"`, &first))
+			if !first {
+				t.Error("the cry for help is not on top of the queue")
+			}
+			count := func() int {
+				var n int
+				b.run(chromedp.Evaluate(`document.querySelectorAll('[data-safeguarding="true"]').length`, &n))
+				return n
+			}
+			before := count()
+			b.shot(fmt.Sprintf("staff-safeguarding-%s-%s", size.name, run.lang))
+			b.click("sg-close") // without an outcome: asked to choose one
+			b.waitText(sel("queue-item")+" .note.error", map[string]string{"zh-CN": "请选择", "en": "Please choose"}[run.lang])
+			b.waitText(sel("sg-outcome"), map[string]string{"zh-CN": "已和孩子当面谈过", "en": "Spoke with the child"}[run.lang])
+			b.run(chromedp.SetValue(sel("sg-outcome"), "spoke_with_child", chromedp.ByQuery))
+			b.typeInto("sg-note", "课间和孩子谈过")
+			b.click("sg-close")
+			deadline := time.Now().Add(10 * time.Second)
+			for count() != before-1 {
+				if time.Now().After(deadline) {
+					t.Fatalf("the closed item is still on the desk (%d of %d)", count(), before)
+				}
+				time.Sleep(100 * time.Millisecond)
+			}
+			b.checkClean()
+		})
+	}
+	if kids == 4 {
+		r := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil)
+		if n := strings.Count(r.body, `"safeguarding":true`); n != 2 {
+			t.Errorf("%d cries for help left, want 2", n)
+		}
+		if r := e.ok(200, "GET", "/api/v1/audit?limit=100", "admin", nil); strings.Count(r.body, "safeguarding.resolve") != 2 {
+			t.Errorf("the audit log lacks the closings: %s", r.body)
+		}
+	}
+}

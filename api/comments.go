@@ -33,5 +33,8 @@ func (s *server) addComment(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(cm)
+	return c.Status(fiber.StatusCreated).JSON(struct {
+		*models.CommentView
+		Reasons []reasonView `json:"reasons"`
+	}{cm, s.reasons(c, cm.Held)})
 }

@@ -21,10 +21,11 @@ func (s *server) evaluate(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if err := s.store.Evaluate(c.UserContext(), actor(c), c.Params("id"), req.Ratings, req.Comment); err != nil {
+	r, err := s.store.Evaluate(c.UserContext(), actor(c), c.Params("id"), req.Ratings, req.Comment)
+	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"status": "ok"})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"status": "ok", "visibility": r.Visibility, "reasons": s.reasons(c, r.Held)})
 }
 
 func (s *server) inspect(c *fiber.Ctx) error {
@@ -36,5 +37,8 @@ func (s *server) inspect(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(in)
+	return c.Status(fiber.StatusCreated).JSON(struct {
+		*models.InspectionView
+		Reasons []reasonView `json:"reasons"`
+	}{in, s.reasons(c, in.Held)})
 }

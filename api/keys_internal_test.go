@@ -26,13 +26,16 @@ func TestDynamicMessageIDs(t *testing.T) {
 		ids = append(ids, "csv."+col)
 	}
 	for _, k := range []string{models.NotifyStageChanged, models.NotifyWithdrawn, models.NotifyStaffReply, models.NotifyReply,
-		models.NotifyApproved, models.NotifyRejected} {
+		models.NotifyApproved, models.NotifyRejected, models.NotifySafeguarding} {
 		ids = append(ids, "notification."+k)
 	}
 	for _, k := range moderation.Kinds {
 		ids = append(ids, "moderation.reason."+k, "moderation.queue."+k)
 	}
 	ids = append(ids, "moderation.queue."+models.ReasonPreReview, "moderation.queue."+models.ReasonReported)
+	for _, o := range models.Outcomes {
+		ids = append(ids, "safeguarding_outcome."+o) // the desk's choices when closing a cry for help
+	}
 	for _, lang := range locales.Languages {
 		msgs, _ := cat.Messages(lang)
 		for _, id := range ids {

@@ -19,8 +19,10 @@ type reasonView struct {
 }
 
 type decideRequest struct {
-	Action string `json:"action"`
-	Reason string `json:"reason"`
+	Action  string `json:"action"`
+	Reason  string `json:"reason"`
+	Outcome string `json:"outcome"`
+	Note    string `json:"note"`
 }
 
 type reportRequest struct {
@@ -42,16 +44,25 @@ func (s *server) check(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.store.Check(req.Text)
+	kinds := make([]string, len(v.Reasons))
+	for i, r := range v.Reasons {
+		kinds[i] = r.Kind
+	}
+	return c.JSON(fiber.Map{"verdict": v.Action, "reasons": s.reasons(c, kinds)})
+}
+
+// reasons tells a child, in their language, what screening found: each kind once.
+func (s *server) reasons(c *fiber.Ctx, kinds []string) []reasonView {
 	lang := langOf(c)
-	reasons := []reasonView{}
+	out := []reasonView{}
 	seen := map[string]bool{}
-	for _, r := range v.Reasons {
-		if !seen[r.Kind] {
-			seen[r.Kind] = true
-			reasons = append(reasons, reasonView{Kind: r.Kind, Message: s.catalog.Text(lang, "moderation.reason."+r.Kind, nil)})
+	for _, k := range kinds {
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, reasonView{Kind: k, Message: s.catalog.Text(lang, "moderation.reason."+k, nil)})
 		}
 	}
-	return c.JSON(fiber.Map{"verdict": v.Action, "reasons": reasons})
+	return out
 }
 
 func (s *server) queue(c *fiber.Ctx) error {
@@ -83,7 +94,7 @@ func (s *server) decide(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if err := s.store.Decide(c.UserContext(), actor(c), c.Params("id"), req.Action, req.Reason); err != nil {
+	if err := s.store.Decide(c.UserContext(), actor(c), c.Params("id"), models.DecideInput(req)); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"status": "ok"})

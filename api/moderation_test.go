@@ -154,7 +154,7 @@ func TestHeldTextsAndTheQueue(t *testing.T) {
 			return ""
 		}
 		e.ok(200, "POST", "/api/v1/moderation/items/"+itemOf(insult.json()["id"].(string)), "facilitator", map[string]any{"action": "reject", "reason": "请友善地表达。"})
-		e.ok(200, "POST", "/api/v1/moderation/items/"+itemOf(help.json()["id"].(string)), "facilitator", map[string]any{"action": "reject", "reason": "辅导员会来找你聊聊。"})
+		e.ok(200, "POST", "/api/v1/moderation/items/"+itemOf(help.json()["id"].(string)), "facilitator", map[string]any{"action": "reject", "reason": "辅导员会来找你聊聊。", "outcome": "spoke_with_child"})
 		inbox := e.ok(200, "GET", "/api/v1/notifications", "child2", nil)
 		if !strings.Contains(inbox.body, `"kind":"moderation_rejected"`) || !strings.Contains(inbox.body, "请友善地表达。") {
 			t.Fatalf("the author was not told kindly: %s", inbox.body)

@@ -4,16 +4,20 @@ import (
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+
+	"tongsheng/models"
 )
 
 type notificationView struct {
-	ID         string    `json:"id"`
-	Kind       string    `json:"kind"`
-	ProposalID *string   `json:"proposal_id"`
-	Title      string    `json:"title"`
-	Message    string    `json:"message"`
-	CreatedAt  time.Time `json:"created_at"`
-	Read       bool      `json:"read"`
+	ID         string  `json:"id"`
+	Kind       string  `json:"kind"`
+	ProposalID *string `json:"proposal_id"`
+	// QueueItemID is set on safeguarding alerts: the queue item to open.
+	QueueItemID *string   `json:"queue_item_id,omitempty"`
+	Title       string    `json:"title"`
+	Message     string    `json:"message"`
+	CreatedAt   time.Time `json:"created_at"`
+	Read        bool      `json:"read"`
 }
 
 // notifications writes each entry in the reader's own language (chosen at first sign-in or in
@@ -39,7 +43,16 @@ func (s *server) notifications(c *fiber.Ctx) error {
 			data["Stage"] = s.catalog.Text(lang, "stage."+st, nil)
 		}
 		data["Reason"] = n.Params["reason"] // a moderator's words, as they wrote them
-		items[i] = notificationView{ID: n.ID, Kind: n.Kind, ProposalID: n.ProposalID, Title: n.ProposalTitle,
+		title := n.ProposalTitle
+		if n.Kind == models.NotifySafeguarding {
+			// Which body and when, never the child's words: the title may be the cry for help itself.
+			title = s.catalog.Text(lang, "notification.safeguarding_title", nil)
+			data["Body"] = n.Params["body"]
+			if at, err := time.Parse(time.RFC3339, n.Params["at"]); err == nil {
+				data["At"] = at.In(s.store.Location()).Format("2006-01-02 15:04")
+			}
+		}
+		items[i] = notificationView{ID: n.ID, Kind: n.Kind, ProposalID: n.ProposalID, QueueItemID: n.QueueItemID, Title: title,
 			Message: s.catalog.Text(lang, "notification."+n.Kind, data), CreatedAt: n.CreatedAt, Read: n.Read}
 	}
 	var cursor *string

@@ -42,7 +42,10 @@ func (s *server) createProposal(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(d)
+	return c.Status(fiber.StatusCreated).JSON(struct {
+		*models.ProposalDetail
+		Reasons []reasonView `json:"reasons"`
+	}{d, s.reasons(c, d.Held)})
 }
 
 func (s *server) getProposal(c *fiber.Ctx) error {

@@ -22,6 +22,9 @@ type ProposalDetail struct {
 	My                *MyStatus          `json:"my,omitempty"`
 	MergedInto        *string            `json:"merged_into"`
 	Summary           string             `json:"summary"`
+	// Held are the reason kinds a child is told about when the proposal just written waits
+	// for a person (see screening.reasons).
+	Held []string `json:"-"`
 }
 
 // OptionView is a design option; Votes is nil for children while voting is open.
@@ -175,6 +178,7 @@ type NotificationView struct {
 	ID            string
 	Kind          string
 	ProposalID    *string
+	QueueItemID   *string
 	ProposalTitle string
 	Params        map[string]string
 	CreatedAt     time.Time
@@ -201,7 +205,7 @@ func (s *Store) Notifications(ctx context.Context, a *Actor, p Page) ([]Notifica
 	}
 	out := make([]NotificationView, len(rows))
 	for i, r := range rows {
-		out[i] = NotificationView{ID: r.ID, Kind: r.Kind, ProposalID: r.ProposalID, ProposalTitle: r.ProposalTitle,
+		out[i] = NotificationView{ID: r.ID, Kind: r.Kind, ProposalID: r.ProposalID, QueueItemID: r.QueueItemID, ProposalTitle: r.ProposalTitle,
 			CreatedAt: r.CreatedAt, Read: r.ReadAt != nil}
 		_ = json.Unmarshal([]byte(r.Params), &out[i].Params)
 	}

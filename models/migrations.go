@@ -304,6 +304,12 @@ CREATE TABLE settings (
 	version INTEGER NOT NULL,
 	updated_at {{ts}} NOT NULL
 )`},
+	{id: "0004_safeguarding", sql: `
+ALTER TABLE moderation_items ADD COLUMN outcome TEXT NOT NULL DEFAULT '';
+ALTER TABLE moderation_items ADD COLUMN outcome_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE moderation_items ADD COLUMN escalated_at {{ts}};
+CREATE INDEX moderation_items_author ON moderation_items(author_id);
+ALTER TABLE notifications ADD COLUMN queue_item_id TEXT REFERENCES moderation_items(id) ON DELETE CASCADE`},
 }
 
 func (s *Store) spell(sql string) string {

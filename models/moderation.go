@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -31,6 +32,7 @@ const (
 	ItemPending     = "pending"
 	ItemApproved    = "approved"
 	ItemRejected    = "rejected"
+	ItemResolved    = "resolved" // a cry for help closed by an adult, who recorded what they did
 	ReportsToHide   = 3
 	ReasonPreReview = "pre_moderation" // queued because the body reviews everything first
 	ReasonReported  = "reported"
@@ -53,6 +55,9 @@ type ModerationItem struct {
 	DecidedAt      *time.Time
 	DecidedBy      string
 	DecisionReason string
+	Outcome        string // what the adult did about a cry for help (Outcome* constants)
+	OutcomeNote    string
+	EscalatedAt    *time.Time // when the committee was told that nobody had acted
 }
 
 // Report is one child's report of an item.
@@ -74,12 +79,21 @@ func (s *Store) enqueue(tx *gorm.DB, targetType, targetID, proposalID, bodyID, a
 	raw, _ := json.Marshal(kinds)
 	item := &ModerationItem{ID: NewID(s.Now()), TargetType: targetType, TargetID: targetID, ProposalID: proposalID, BodyID: bodyID,
 		AuthorID: &authorID, Reasons: string(raw), Safeguarding: sc.safeguarding, Status: ItemPending, CreatedAt: s.Now()}
-	return tx.Create(item).Error
+	if err := tx.Create(item).Error; err != nil {
+		return err
+	}
+	if sc.safeguarding {
+		return s.raiseSafeguarding(tx, item)
+	}
+	return nil
 }
 
-// scopeItems limits queue items to the bodies a staff member may see.
+// scopeItems limits queue items to the bodies a staff member may see. A cry for help also
+// reaches the staff of the child's own bodies, wherever the child wrote it.
 func scopeItems(db *gorm.DB, q *gorm.DB, a *Actor) *gorm.DB {
-	return q.Where("moderation_items.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
+	visible := scopeBodies(db.Table("bodies").Select("bodies.id"), a)
+	return q.Where(`(moderation_items.body_id IN (?) OR (moderation_items.safeguarding = ? AND
+		moderation_items.author_id IN (SELECT child_id FROM memberships WHERE body_id IN (?))))`, visible, true, visible)
 }
 
 // QueueItem is a pending item as the queue shows it.
@@ -93,6 +107,20 @@ type QueueItem struct {
 	ReportCount  int       `json:"report_count"`
 	Safeguarding bool      `json:"safeguarding"`
 	CreatedAt    time.Time `json:"created_at"`
+	Body         BodyRef   `json:"body"`
+	// Text is the whole text of a cry for help, for the adult who acts on it.
+	Text string `json:"text,omitempty"`
+	// Child is the author of a cry for help; EscalatedAt says when the committee was told.
+	Child       *QueueChild `json:"child,omitempty"`
+	EscalatedAt *time.Time  `json:"escalated_at,omitempty"`
+}
+
+// QueueChild is who wrote a cry for help, as the desk shows it. RealName is given only to the
+// facilitators of the child's bodies.
+type QueueChild struct {
+	ID       string  `json:"id"`
+	Nickname string  `json:"nickname"`
+	RealName *string `json:"real_name,omitempty"`
 }
 
 // Queue lists the pending items in the staff member's scope: cries for help first, then the
@@ -124,18 +152,46 @@ func (s *Store) Queue(ctx context.Context, a *Actor, p Page) ([]QueueItem, strin
 		rows = rows[:p.Limit]
 		next = rows[len(rows)-1].ID
 	}
+	names, err := s.bodyNames(ctx, rows)
+	if err != nil {
+		return nil, "", err
+	}
 	out := make([]QueueItem, len(rows))
 	for i, r := range rows {
 		out[i] = QueueItem{ID: r.ID, TargetType: r.TargetType, TargetID: r.TargetID, ProposalID: r.ProposalID,
-			ReportCount: r.ReportCount, Safeguarding: r.Safeguarding, CreatedAt: r.CreatedAt}
+			ReportCount: r.ReportCount, Safeguarding: r.Safeguarding, CreatedAt: r.CreatedAt,
+			Body: BodyRef{ID: r.BodyID, Name: names[r.BodyID]}, EscalatedAt: r.EscalatedAt}
 		_ = json.Unmarshal([]byte(r.Reasons), &out[i].Reasons)
 		text, err := s.targetText(ctx, r.TargetType, r.TargetID)
 		if err != nil {
 			return nil, "", err
 		}
 		out[i].Excerpt = excerpt(text, 140)
+		if r.Safeguarding {
+			out[i].Text = text
+			if out[i].Child, err = s.queueChild(ctx, a, r.AuthorID); err != nil {
+				return nil, "", err
+			}
+		}
 	}
 	return out, next, nil
+}
+
+// bodyNames returns the names of the queue items' bodies by ID.
+func (s *Store) bodyNames(ctx context.Context, rows []ModerationItem) (map[string]string, error) {
+	ids := make([]string, 0, len(rows))
+	for _, r := range rows {
+		ids = append(ids, r.BodyID)
+	}
+	var bodies []Body
+	if err := s.db.WithContext(ctx).Select("id, name").Where("id IN ?", nonEmpty(ids)).Find(&bodies).Error; err != nil {
+		return nil, fmt.Errorf("read body names: %w", err)
+	}
+	names := make(map[string]string, len(bodies))
+	for _, b := range bodies {
+		names[b.ID] = b.Name
+	}
+	return names, nil
 }
 
 func excerpt(s string, n int) string {
@@ -180,16 +236,26 @@ func (s *Store) targetText(ctx context.Context, targetType, id string) (string, 
 	return strings.TrimSpace(strings.Join(parts, " ")), nil
 }
 
-// Decision on a queue item.
+// Decision on a queue item. Resolve closes a cry for help without publishing it.
 const (
 	ActionApprove = "approve"
 	ActionReject  = "reject"
+	ActionResolve = "resolve"
 )
 
-// Decide approves (the item is published) or rejects (it stays out of sight) a pending item,
-// and tells its author kindly. Returns not_found out of scope, forbidden, bad_request for an
-// unknown action, conflict when already decided, validation_failed for a reason too long.
-func (s *Store) Decide(ctx context.Context, a *Actor, itemID, action, reason string) error {
+// DecideInput is a person's decision on a queue item. Outcome and Note record what an adult did
+// about a cry for help; Reason is told to the author.
+type DecideInput struct {
+	Action, Reason, Outcome, Note string
+}
+
+// Decide approves (the item is published), rejects (it stays out of sight) or, for a cry for
+// help, resolves a pending item. A cry for help needs an outcome, recording what the adult did,
+// and only "not a concern" may publish it; its author hears about it from the adult, not from a
+// notification. Returns not_found out of scope, forbidden, bad_request for an unknown action or
+// outcome, conflict when already decided or when resolving an item that is no cry for help,
+// validation_failed for a missing outcome or a reason or note too long.
+func (s *Store) Decide(ctx context.Context, a *Actor, itemID string, in DecideInput) error {
 	if err := a.Require(ManageModeration); err != nil {
 		if a.Role == RoleChild {
 			return ErrNotFound
@@ -199,29 +265,38 @@ func (s *Store) Decide(ctx context.Context, a *Actor, itemID, action, reason str
 	if !ValidID(itemID) {
 		return ErrNotFound
 	}
-	if action != ActionApprove && action != ActionReject {
-		if action == "" {
-			var v Invalid
-			v.Add("action", "field.required", nil)
-			return v.Err()
-		}
+	switch in.Action {
+	case ActionApprove, ActionReject, ActionResolve:
+	case "":
+		var v Invalid
+		v.Add("action", "field.required", nil)
+		return v.Err()
+	default:
 		return BadField("action", "field.unknown_value")
 	}
-	reason = clean(reason)
+	if in.Outcome != "" && !slices.Contains(Outcomes, in.Outcome) {
+		return BadField("outcome", "field.unknown_value")
+	}
+	in.Reason, in.Note = clean(in.Reason), clean(in.Note)
 	var v Invalid
-	v.length("reason", reason, 0, 200)
+	v.length("reason", in.Reason, 0, 200)
+	v.length("note", in.Note, 0, 500)
 	if err := v.Err(); err != nil {
 		return err
 	}
 	db := s.db.WithContext(ctx)
 	var item ModerationItem
-	if err := scopeItems(db, db.Model(&ModerationItem{}), a).Where("id = ?", itemID).Take(&item).Error; err != nil {
+	if err := scopeItems(db, db.Model(&ModerationItem{}), a).Where("moderation_items.id = ?", itemID).Take(&item).Error; err != nil {
 		return notFound(err)
 	}
+	if err := checkOutcome(item, in); err != nil {
+		return err
+	}
+	status := map[string]string{ActionApprove: ItemApproved, ActionReject: ItemRejected, ActionResolve: ItemResolved}[in.Action]
 	return wrap("decide", s.onProposal(ctx, item.ProposalID, func(tx *gorm.DB, p *Proposal) error {
 		res := tx.Model(&ModerationItem{}).Where("id = ? AND status = ?", item.ID, ItemPending).
-			Updates(map[string]any{"status": map[string]string{ActionApprove: ItemApproved, ActionReject: ItemRejected}[action],
-				"decided_at": s.Now(), "decided_by": a.ID, "decision_reason": reason})
+			Updates(map[string]any{"status": status, "decided_at": s.Now(), "decided_by": a.ID, "decision_reason": in.Reason,
+				"outcome": in.Outcome, "outcome_note": in.Note})
 		if res.Error != nil {
 			return res.Error
 		}
@@ -229,24 +304,47 @@ func (s *Store) Decide(ctx context.Context, a *Actor, itemID, action, reason str
 			return Errorf(CodeConflict, "error.decided_already")
 		}
 		visibility := VisibilityRejected
-		if action == ActionApprove {
+		if in.Action == ActionApprove {
 			visibility = VisibilityPublished
 		}
 		if err := s.setVisibility(tx, a, p, item.TargetType, item.TargetID, visibility); err != nil {
 			return err
 		}
-		if err := s.audit(tx, a, "moderation."+action, item.TargetType, item.TargetID, ""); err != nil {
+		if item.Safeguarding {
+			if err := s.audit(tx, a, "safeguarding."+in.Action, "moderation_item", item.ID, in.Outcome); err != nil {
+				return err
+			}
+		} else if err := s.audit(tx, a, "moderation."+in.Action, item.TargetType, item.TargetID, ""); err != nil {
 			return err
 		}
-		if item.AuthorID == nil {
+		if item.AuthorID == nil || item.Safeguarding && in.Action != ActionApprove {
 			return nil
 		}
 		kind := NotifyApproved
-		if action == ActionReject {
+		if in.Action == ActionReject {
 			kind = NotifyRejected
 		}
-		return s.notify(tx, []string{*item.AuthorID}, a.ID, p.ID, kind, map[string]string{"target": item.TargetType, "reason": reason})
+		return s.notify(tx, []string{*item.AuthorID}, a.ID, p.ID, kind, map[string]string{"target": item.TargetType, "reason": in.Reason})
 	}))
+}
+
+// checkOutcome applies the rules of closing a cry for help: an outcome is required, and only
+// "not a concern" may publish the text. Resolving is for cries for help only.
+func checkOutcome(item ModerationItem, in DecideInput) error {
+	if !item.Safeguarding {
+		if in.Action == ActionResolve {
+			return Errorf(CodeConflict, "error.resolve_safeguarding_only")
+		}
+		return nil
+	}
+	var v Invalid
+	switch {
+	case in.Outcome == "":
+		v.Add("outcome", "field.required", nil)
+	case in.Action == ActionApprove && in.Outcome != OutcomeNotAConcern:
+		v.Add("outcome", "field.publish_not_a_concern", nil)
+	}
+	return v.Err()
 }
 
 // setVisibility changes what others see of a target, keeping the proposal's counts exact and
@@ -341,9 +439,11 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) error 
 	if err := v.Err(); err != nil {
 		return err
 	}
-	if _, err := s.screen(field{"reason", in.Reason}); err != nil {
+	sc, err := s.screen(field{"reason", in.Reason})
+	if err != nil {
 		return err
 	}
+	in.Reason = sc.text(field{"reason", in.Reason})
 	proposalID, authorID, err := s.visibleTarget(ctx, a, in.TargetType, in.TargetID)
 	if err != nil {
 		return err
@@ -439,40 +539,102 @@ func (s *Store) visibleTarget(ctx context.Context, a *Actor, targetType, id stri
 const wordListsKey = "moderation_words"
 
 // listsCheckEvery is how often an instance looks for word lists another instance saved.
-var listsCheckEvery = 15 * time.Second
+var listsCheckEvery = 5 * time.Second
 
 // screenerState keeps the screener in step with the word lists in the database, so that every
-// instance sharing it screens with the same lists, without a restart.
+// instance sharing it screens with the same lists, without a restart. Screening never waits for
+// it: one goroutine per store compares the saved version every listsCheckEvery, and a new list
+// is compiled and swapped in (Screener.Replace) while screening goes on with the old one.
 type screenerState struct {
-	mu      sync.Mutex
-	s       *moderation.Screener
+	s *moderation.Screener
+
+	mu      sync.Mutex // orders swaps, so an older list never replaces a newer one
 	version int64
-	checked time.Time
+
+	stop chan struct{}
+	done chan struct{}
+	once sync.Once
 }
 
-// screener returns the current screener, reloading the lists when another instance saved new
-// ones.
-func (s *Store) screener() *moderation.Screener {
-	st := s.screening
+// screener returns the current screener; it never blocks.
+func (s *Store) screener() *moderation.Screener { return s.screening.s }
+
+// apply swaps in the lists of version unless a newer version is in place already.
+func (st *screenerState) apply(version int64, l moderation.Lists) {
 	st.mu.Lock()
 	defer st.mu.Unlock()
-	if time.Since(st.checked) < listsCheckEvery {
-		return st.s
+	if version <= st.version {
+		return
 	}
-	st.checked = time.Now()
+	st.s.Replace(l)
+	st.version = version
+}
+
+// reloadWordLists reads the saved lists when their version differs from the one in use.
+func (s *Store) reloadWordLists(ctx context.Context) error {
+	st := s.screening
+	db := s.db.WithContext(ctx)
+	var versions []int64
+	if err := db.Table("settings").Where("key = ?", wordListsKey).Pluck("version", &versions).Error; err != nil {
+		return fmt.Errorf("read word list version: %w", err)
+	}
+	st.mu.Lock()
+	current := st.version
+	st.mu.Unlock()
+	if len(versions) == 0 || versions[0] == current {
+		return nil
+	}
 	var row struct {
 		Value   string
 		Version int64
 	}
-	err := s.db.Table("settings").Select("value, version").Where("key = ?", wordListsKey).Take(&row).Error
-	if err == nil && row.Version != st.version {
-		var l moderation.Lists
-		if json.Unmarshal([]byte(row.Value), &l) == nil {
-			st.s.Replace(l)
-			st.version = row.Version
-		}
+	if err := db.Table("settings").Select("value, version").Where("key = ?", wordListsKey).Take(&row).Error; err != nil {
+		return fmt.Errorf("read word lists: %w", err)
 	}
-	return st.s
+	var l moderation.Lists
+	if err := json.Unmarshal([]byte(row.Value), &l); err != nil {
+		return fmt.Errorf("decode word lists: %w", err)
+	}
+	st.apply(row.Version, l)
+	return nil
+}
+
+// watchWordLists starts the goroutine that keeps the lists in step until Close.
+func (s *Store) watchWordLists() {
+	st := s.screening
+	st.stop, st.done = make(chan struct{}), make(chan struct{})
+	every := listsCheckEvery
+	go func() {
+		defer close(st.done)
+		ctx, cancel := context.WithCancel(context.Background())
+		defer cancel()
+		go func() {
+			select {
+			case <-st.stop:
+				cancel() // a check under way ends with the store
+			case <-st.done:
+			}
+		}()
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-st.stop:
+				return
+			case <-t.C:
+				_ = s.reloadWordLists(ctx) // the database may be busy or away: try again next tick
+			}
+		}
+	}()
+}
+
+// stopWatching ends the goroutine of watchWordLists, if it runs, and waits for it.
+func (st *screenerState) stopWatching() {
+	if st.stop == nil {
+		return
+	}
+	st.once.Do(func() { close(st.stop) })
+	<-st.done
 }
 
 // WordLists returns the moderation word lists (admin).
@@ -515,11 +677,9 @@ func (s *Store) SetWordLists(ctx context.Context, a *Actor, l moderation.Lists) 
 	if err != nil {
 		return err
 	}
-	st := s.screening
-	st.mu.Lock()
-	defer st.mu.Unlock()
+	// No lock is held while saving: screening goes on with the old lists until the swap.
+	var version int64
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		var version int64
 		tx.Table("settings").Select("version").Where("key = ?", wordListsKey).Scan(&version)
 		version++
 		if err := tx.Exec(`INSERT INTO settings (key, value, version, updated_at) VALUES (?, ?, ?, ?)
@@ -527,20 +687,25 @@ func (s *Store) SetWordLists(ctx context.Context, a *Actor, l moderation.Lists) 
 			wordListsKey, string(raw), version, s.Now()).Error; err != nil {
 			return err
 		}
-		st.version = version
 		return s.audit(tx, a, "wordlists.replace", "settings", wordListsKey, fmt.Sprintf("%d/%d/%d", len(l.Block), len(l.Hold), len(l.Allow)))
 	})
 	if err != nil {
 		return fmt.Errorf("save word lists: %w", err)
 	}
-	st.s.Replace(l)
-	st.checked = time.Now()
+	s.screening.apply(version, l)
 	return nil
 }
 
-// Check screens a text without storing anything: the frontend's warning before submitting.
+// Check screens a text without storing anything: the frontend's warning before submitting. A cry
+// for help reads as a write would take it: held, with the kind message alone, whatever else it
+// holds (what would block is masked, not refused).
 func (s *Store) Check(text string) moderation.Verdict {
-	return s.screener().Screen(text)
+	v := s.screener().Screen(text)
+	if v.Safeguarding() {
+		v.Action = moderation.Hold
+		v.Reasons = slices.DeleteFunc(v.Reasons, func(r moderation.Reason) bool { return r.Kind != moderation.KindSafeguarding })
+	}
+	return v
 }
 
 // keyedHash identifies a blocked item in the log without revealing it.

@@ -199,6 +199,7 @@ type CommentView struct {
 	ParentID   *string     `json:"parent_id"`
 	CreatedAt  time.Time   `json:"created_at"`
 	Visibility string      `json:"visibility"`
+	Held       []string    `json:"-"` // why a comment just written waits, as the child is told
 }
 
 // CommentInput is a new comment.
@@ -257,6 +258,7 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 		if sc, err = s.screen(field{"body", c.Body}); err != nil {
 			return nil, err
 		}
+		c.Body = sc.text(field{"body", c.Body})
 		body, err := s.Body(ctx, a, r.BodyID)
 		if err != nil {
 			return nil, err
@@ -287,6 +289,7 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 	if err != nil || len(views) == 0 {
 		return nil, fmt.Errorf("read comment: %w", err)
 	}
+	views[0].Held = sc.reasons()
 	return &views[0], nil
 }
 
@@ -384,22 +387,29 @@ type Evaluation struct {
 	CreatedAt  time.Time
 }
 
+// Receipt tells a child what became of a text just written: whether others see it, and the
+// reason kinds they are told about when it waits for a person.
+type Receipt struct {
+	Visibility string
+	Held       []string
+}
+
 // Evaluate records a child's one evaluation of a proposal in evaluation: its audience, and
 // observer-group members of its region, may rate it. Returns not_found, forbidden,
 // consent_required, stage_closed, conflict on a second, validation_failed, moderation_blocked.
-func (s *Store) Evaluate(ctx context.Context, a *Actor, id string, ratings Ratings, comment string) error {
+func (s *Store) Evaluate(ctx context.Context, a *Actor, id string, ratings Ratings, comment string) (*Receipt, error) {
 	if a.Role != RoleChild {
-		return ErrForbidden
+		return nil, ErrForbidden
 	}
 	r, err := s.proposal(ctx, a, id)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if err := a.RequireParticipation(); err != nil {
-		return err
+		return nil, err
 	}
 	if r.Stage != StageEvaluation {
-		return Errorf(CodeStageClosed)
+		return nil, Errorf(CodeStageClosed)
 	}
 	var v Invalid
 	for name, val := range map[string]int{"ratings.safety": ratings.Safety, "ratings.fun": ratings.Fun, "ratings.access": ratings.Access, "ratings.looks": ratings.Looks} {
@@ -410,12 +420,13 @@ func (s *Store) Evaluate(ctx context.Context, a *Actor, id string, ratings Ratin
 	comment = clean(comment)
 	v.length("comment", comment, 0, 500)
 	if err := v.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	sc, err := s.screen(field{"comment", comment})
 	if err != nil {
-		return err
+		return nil, err
 	}
+	comment = sc.text(field{"comment", comment})
 	e := &Evaluation{ID: NewID(s.Now()), ProposalID: id, ChildID: &a.ID, Safety: ratings.Safety, Fun: ratings.Fun,
 		Access: ratings.Access, Looks: ratings.Looks, Comment: comment, Visibility: VisibilityPublished, CreatedAt: s.Now()}
 	if sc.held {
@@ -436,7 +447,10 @@ func (s *Store) Evaluate(ctx context.Context, a *Actor, id string, ratings Ratin
 		}
 		return nil
 	})
-	return wrap("evaluate", err)
+	if err != nil {
+		return nil, wrap("evaluate", err)
+	}
+	return &Receipt{Visibility: e.Visibility, Held: sc.reasons()}, nil
 }
 
 // InspectionItem is one line of an observer group's checklist.
@@ -469,6 +483,7 @@ type InspectionView struct {
 	// Visibility is pending while a held text waits for review; only staff and the author see it then.
 	Visibility string    `json:"visibility"`
 	CreatedAt  time.Time `json:"created_at"`
+	Held       []string  `json:"-"` // why an inspection just filed waits, as the child is told
 }
 
 // FileInspection records an inspection report on a proposal in evaluation: by a member of an
@@ -518,6 +533,10 @@ func (s *Store) FileInspection(ctx context.Context, a *Actor, id string, items [
 		if sc, err = s.screen(texts...); err != nil {
 			return nil, err
 		}
+		in.Summary = sc.text(texts[0])
+		for i := range items {
+			items[i].Item, items[i].Note = sc.text(texts[1+2*i]), sc.text(texts[2+2*i])
+		}
 		if sc.held {
 			in.Visibility = VisibilityPending
 		}
@@ -537,7 +556,7 @@ func (s *Store) FileInspection(ctx context.Context, a *Actor, id string, items [
 		return nil, fmt.Errorf("store inspection: %w", err)
 	}
 	return &InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: items, Summary: in.Summary,
-		Visibility: in.Visibility, CreatedAt: in.CreatedAt}, nil
+		Visibility: in.Visibility, CreatedAt: in.CreatedAt, Held: sc.reasons()}, nil
 }
 
 // observerGroupOver returns the name of an observer group of the child whose region subtree

@@ -201,6 +201,7 @@ func (s *Store) CreateProposal(ctx context.Context, a *Actor, in ProposalInput) 
 	if err != nil {
 		return nil, err
 	}
+	title, desc = sc.text(field{"title", title}), sc.text(field{"description", desc})
 	now := s.Now()
 	p := &Proposal{
 		ID: NewID(now), BodyID: body.ID, AuthorID: &a.ID, Title: title, Description: desc, Category: in.Category,
@@ -224,7 +225,12 @@ func (s *Store) CreateProposal(ctx context.Context, a *Actor, in ProposalInput) 
 	if err != nil {
 		return nil, fmt.Errorf("store proposal: %w", err)
 	}
-	return s.ProposalDetail(ctx, a, p.ID)
+	d, err := s.ProposalDetail(ctx, a, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	d.Held = sc.reasons()
+	return d, nil
 }
 
 // publish makes a proposal visible and starts its response deadline.
@@ -242,22 +248,48 @@ type screening struct {
 	held         bool
 	kinds        []string // of the held findings, for the queue
 	safeguarding bool
+	// masked holds, by field name, a cry for help's text with what would have blocked it
+	// (personal information, severe words) masked: such a text is never refused, and what
+	// screening found is never stored.
+	masked map[string]string
+}
+
+// text returns what may be stored of a field: the text itself, or its masked form.
+func (sc screening) text(f field) string {
+	if m, ok := sc.masked[f.name]; ok {
+		return m
+	}
+	return f.text
+}
+
+// reasons are the kinds the child is told about when a write waits for a person: a cry for help
+// hears only the kind message, never a correction.
+func (sc screening) reasons() []string {
+	if sc.safeguarding {
+		return []string{moderation.KindSafeguarding}
+	}
+	return sc.kinds
 }
 
 // screen runs every field through moderation. It returns moderation_blocked with the reasons
 // when any field is blocked (nothing of it is stored); otherwise what must wait for a person.
+// A write that asks for help (safeguarding) is never refused: what would have blocked it is
+// masked instead.
 func (s *Store) screen(fields ...field) (screening, error) {
 	var sc screening
 	var blocked []BlockReason
+	spans := map[string][]moderation.Reason{}
+	screener := s.screener()
 	for _, f := range fields {
 		if f.text == "" {
 			continue
 		}
-		v := s.screener().Screen(f.text)
+		v := screener.Screen(f.text)
 		for _, r := range v.Reasons {
 			switch r.Action {
 			case moderation.Block:
 				blocked = append(blocked, BlockReason{Field: f.name, Kind: r.Kind, Hash: s.keyedHash(f.text[r.Start:r.End])})
+				spans[f.name] = append(spans[f.name], r)
 			case moderation.Hold:
 				sc.held = true
 				if !slices.Contains(sc.kinds, r.Kind) {
@@ -267,10 +299,47 @@ func (s *Store) screen(fields ...field) (screening, error) {
 			}
 		}
 	}
-	if len(blocked) > 0 {
+	if len(blocked) > 0 && !sc.safeguarding {
 		return screening{}, &Error{Code: CodeModerationBlocked, Reasons: blocked}
 	}
+	for _, b := range blocked {
+		if !slices.Contains(sc.kinds, b.Kind) {
+			sc.kinds = append(sc.kinds, b.Kind) // tells the adult what was taken out
+		}
+	}
+	for _, f := range fields {
+		if rs := spans[f.name]; len(rs) > 0 {
+			if sc.masked == nil {
+				sc.masked = map[string]string{}
+			}
+			sc.masked[f.name] = mask(f.text, rs)
+		}
+	}
 	return sc, nil
+}
+
+// maskText stands where screening found something that may not be stored.
+const maskText = "＊＊＊"
+
+// mask replaces the byte spans of the findings in text, overlapping ones once.
+func mask(text string, found []moderation.Reason) string {
+	found = slices.Clone(found)
+	slices.SortFunc(found, func(a, b moderation.Reason) int { return a.Start - b.Start })
+	var b strings.Builder
+	at := 0
+	for _, r := range found {
+		end := min(r.End, len(text))
+		switch {
+		case r.Start < at: // overlaps the finding before: widen its mask
+			at = max(at, end)
+		case r.Start < end:
+			b.WriteString(text[at:r.Start])
+			b.WriteString(maskText)
+			at = end
+		}
+	}
+	b.WriteString(text[at:])
+	return b.String()
 }
 
 // proposal loads a proposal the actor may read, or not_found.

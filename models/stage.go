@@ -340,9 +340,11 @@ type Notification struct {
 	UserID     string
 	Kind       string
 	ProposalID *string
-	Params     string
-	CreatedAt  time.Time
-	ReadAt     *time.Time
+	// QueueItemID is the moderation queue item a safeguarding alert is about.
+	QueueItemID *string
+	Params      string
+	CreatedAt   time.Time
+	ReadAt      *time.Time
 }
 
 // notifyParticipants tells the author, the supporters and the voters of a proposal, except the

@@ -82,6 +82,11 @@ func Open(opts Options) (*Store, error) {
 		s.Close()
 		return nil, fmt.Errorf("notice version: %w", err)
 	}
+	if err := s.reloadWordLists(context.Background()); err != nil {
+		s.Close()
+		return nil, err
+	}
+	s.watchWordLists()
 	return s, nil
 }
 
@@ -155,8 +160,9 @@ func sqliteDSN(path string) string {
 	return "file:" + path + "?_journal_mode=WAL&_foreign_keys=on&_busy_timeout=10000&_txlock=immediate&_synchronous=NORMAL&_secure_delete=on"
 }
 
-// Close releases the database connections.
+// Close stops the store's background work and releases the database connections.
 func (s *Store) Close() error {
+	s.screening.stopWatching()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

@@ -75,7 +75,8 @@ func (d *demo) vote(id, option string, who ...string) {
 
 func (d *demo) rate(id, who string, r models.Ratings, comment string) {
 	if d.err == nil {
-		d.check(d.s.Evaluate(d.ctx, d.kids[who], id, r, comment))
+		_, err := d.s.Evaluate(d.ctx, d.kids[who], id, r, comment)
+		d.check(err)
 	}
 }
 

@@ -134,6 +134,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 		}
 	}
 	go maintain(ctx, store, log)
+	go escalate(ctx, store, log)
 	catalog, err := locales.Load()
 	if err != nil {
 		return err
@@ -183,6 +184,26 @@ func maintain(ctx context.Context, store *models.Store, log *slog.Logger) {
 		}
 		if err := store.Optimize(ctx); err != nil && ctx.Err() == nil {
 			log.Warn("optimize failed", slog.String("error", err.Error()))
+		}
+	}
+}
+
+// escalateEvery is how often serve looks for cries for help that nobody acted on in time.
+const escalateEvery = 10 * time.Minute
+
+// escalate tells the committee about cries for help that waited too long, at once and then every
+// escalateEvery until ctx ends. Several instances may run it: each item is escalated once.
+func escalate(ctx context.Context, store *models.Store, log *slog.Logger) {
+	for {
+		if n, err := store.EscalateSafeguarding(ctx); err != nil && ctx.Err() == nil {
+			log.Error("safeguarding escalation failed", slog.String("error", err.Error()))
+		} else if n > 0 {
+			log.Warn("cries for help escalated to the committee", slog.Int("items", n))
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(escalateEvery):
 		}
 	}
 }

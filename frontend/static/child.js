@@ -177,6 +177,34 @@ async function assent(agree) {
   home();
 }
 
+/** careMessage finds the kind message of a text that asks for help, among the reasons
+ * screening gave; a child who writes it is never told off, only pointed to an adult. */
+function careMessage(reasons) {
+  const r = (reasons || []).find((x) => x.kind === "safeguarding");
+  return r ? r.message : "";
+}
+
+/** careNote shows that kind message calmly: a supportive note, never a warning or an error. */
+function careNote(message) {
+  return h("div", { class: "care", "data-testid": "care-message" }, h("p", {}, message));
+}
+
+/** cared shows the kind message on a screen of its own after a child sent words that ask for
+ * help, instead of a "waiting for review" note; then goes on with next. */
+function cared(message, next) {
+  mount(topBar(), h("main", { class: "narrow" },
+    h("h1", {}, t("ui.sg_sent_title")),
+    careNote(message),
+    readAloud(() => message),
+    h("button", { class: "big primary", "data-testid": "care-continue", onclick: next }, t("ui.sg_continue"))));
+}
+
+/** afterSend goes on with next after a write, by way of the kind message when it asked for help. */
+function afterSend(r, next) {
+  const message = careMessage(r.data && r.data.reasons);
+  return message ? cared(message, next) : next();
+}
+
 /** hintFor asks the server what it would say, while the child is still typing. */
 function moderationHint() {
   const box = h("div", { class: "hint", "data-testid": "moderation-hint", role: "status", "aria-live": "polite" });
@@ -187,6 +215,8 @@ function moderationHint() {
       if (!text.trim()) return box.replaceChildren();
       const r = await api("POST", "/api/v1/moderation/check", { text });
       if (!r.ok || r.data.verdict === "allow") return box.replaceChildren();
+      const care = careMessage(r.data.reasons);
+      if (care) return box.replaceChildren(careNote(care));
       box.replaceChildren(...r.data.reasons.map((x) => h("p", { class: "note warn" }, x.message)));
     }, 350);
   };
@@ -215,7 +245,7 @@ function newProposal() {
     errors.replaceChildren();
     const body = state.me.memberships.find((m) => m.kind === "council") || state.me.memberships[0];
     const r = await api("POST", "/api/v1/proposals", { body_id: body.body_id, title: title.value, description: desc.value, category: category || "other" });
-    if (r.ok) return navigate(`/proposals/${r.data.id}`);
+    if (r.ok) return afterSend(r, () => navigate(`/proposals/${r.data.id}`));
     errors.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")),
       ...Object.values(r.error.fields || {}).map((m) => note(m, "error")));
   }
@@ -315,7 +345,7 @@ function evaluationForm(id) {
       class: "big primary", "data-testid": "submit-evaluation",
       onclick: async () => {
         const r = await api("POST", `/api/v1/proposals/${id}/evaluations`, { ratings });
-        if (r.ok) return proposal(id);
+        if (r.ok) return afterSend(r, () => proposal(id));
         out.replaceChildren(note(r.error.message, "error"));
       },
     }, t("ui.submit")));
@@ -393,7 +423,7 @@ export function inspectionForm(id, done) {
         const items = CHECKLIST.filter((k) => k in answers).map((k) => ({ item: t("inspect." + k), ok: answers[k], note: notes[k].value }));
         if (!items.length) return out.replaceChildren(note(t("ui.inspect_choose"), "error"));
         const r = await api("POST", `/api/v1/proposals/${id}/inspections`, { items, summary: summary.value });
-        if (r.ok) return done(r.data.id);
+        if (r.ok) return afterSend(r, () => done(r.data.id));
         out.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")),
           ...Object.values(r.error.fields || {}).map((m) => note(m, "error")));
       },
@@ -428,7 +458,7 @@ export function commentsSection(id, p, items, write, reload) {
       class: "big primary", "data-testid": "submit-comment",
       onclick: async () => {
         const r = await api("POST", `/api/v1/proposals/${id}/comments`, { body: input.value, parent_id: parent || undefined });
-        if (r.ok) return reload();
+        if (r.ok) return afterSend(r, reload);
         out.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")));
       },
     }, t("ui.send")));
