@@ -32,6 +32,9 @@ func TestDynamicMessageIDs(t *testing.T) {
 	for _, k := range moderation.Kinds {
 		ids = append(ids, "moderation.reason."+k, "moderation.queue."+k)
 	}
+	for _, c := range moderation.BullyingClasses {
+		ids = append(ids, "moderation.reason.insult_"+c) // the live hint names what hurts
+	}
 	ids = append(ids, "moderation.queue."+models.ReasonPreReview, "moderation.queue."+models.ReasonReported)
 	for _, o := range models.Outcomes {
 		ids = append(ids, "safeguarding_outcome."+o) // the desk's choices when closing a cry for help

@@ -14,7 +14,10 @@ type checkRequest struct {
 }
 
 type reasonView struct {
-	Kind    string `json:"kind"`
+	Kind string `json:"kind"`
+	// Class says what screening read in an insult (threat, body_shaming, exclusion, contempt)
+	// or a cry for help (self_harm, abuse); the message then speaks to it.
+	Class   string `json:"class,omitempty"`
 	Message string `json:"message"`
 }
 
@@ -44,11 +47,21 @@ func (s *server) check(c *fiber.Ctx) error {
 		return err
 	}
 	v := s.store.Check(req.Text)
-	kinds := make([]string, len(v.Reasons))
-	for i, r := range v.Reasons {
-		kinds[i] = r.Kind
+	lang := langOf(c)
+	out := []reasonView{}
+	seen := map[string]bool{}
+	for _, r := range v.Reasons {
+		if seen[r.Kind] {
+			continue
+		}
+		seen[r.Kind] = true
+		msg := "moderation.reason." + r.Kind
+		if r.Kind == moderation.KindInsult && r.Class != "" {
+			msg += "_" + r.Class // a hint that names what hurts: a threat, looks, leaving out, contempt
+		}
+		out = append(out, reasonView{Kind: r.Kind, Class: r.Class, Message: s.catalog.Text(lang, msg, nil)})
 	}
-	return c.JSON(fiber.Map{"verdict": v.Action, "reasons": s.reasons(c, kinds)})
+	return c.JSON(fiber.Map{"verdict": v.Action, "reasons": out})
 }
 
 // reasons tells a child, in their language, what screening found: each kind once.

@@ -32,6 +32,9 @@ const (
 	ClassContempt    = "contempt"
 )
 
+// BullyingClasses are the classes of an insult that meaning reads.
+var BullyingClasses = []string{ClassThreat, ClassBodyShaming, ClassExclusion, ClassContempt}
+
 //go:embed data/meaning.txt
 var meaningLexicon string
 
