@@ -342,9 +342,9 @@ func TestCheckNamesWhatHurts(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		for text, class := range map[string]string{
 			"放学后在公园门口等着，我要揍你": "threat",
-			"你这个死胖子":           "body_shaming",
-			"谁跟小明玩我们就不理谁":      "exclusion",
-			"你家那么穷还想当议事会主席":    "contempt",
+			"你这个死胖子":          "body_shaming",
+			"谁跟小明玩我们就不理谁":     "exclusion",
+			"你家那么穷还想当议事会主席":   "contempt",
 		} {
 			zh := e.ok(200, "POST", "/api/v1/moderation/check", "child", map[string]any{"text": text})
 			en := e.ok(200, "POST", "/api/v1/moderation/check?lang=en", "child", map[string]any{"text": text})
