@@ -150,11 +150,19 @@ func WarmUp() { loadModel() }
 
 // sentenceEnd and clauseEnd split a text; both are kept in the clause they close.
 func sentenceEnd(r rune) bool {
-	return strings.ContainsRune("。！？!?；;\n…", r)
+	switch r {
+	case '。', '！', '？', '!', '?', '；', ';', '\n', '…':
+		return true
+	}
+	return false
 }
 
 func clauseEnd(r rune) bool {
-	return sentenceEnd(r) || strings.ContainsRune("，,、：:", r)
+	switch r {
+	case '，', ',', '、', '：', ':':
+		return true
+	}
+	return sentenceEnd(r)
 }
 
 type word struct {

@@ -316,19 +316,23 @@ func personal(base *folded) []Reason {
 			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
 		}
 	}
-	if classes := t.around(classRe, 12, 16, a.class); len(classes) > 0 && namedNear(t, classes) {
+	classes := t.around(classRe, 12, 16, a.class)
+	if len(classes) > 0 && namedNear(t, classes) {
 		for _, m := range classes {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 		}
-	} else if a.class != nil || a.latin {
-		if m := gradeClassRe.FindStringIndex(t.s); m != nil && (schoolCueRe.MatchString(t.s) || strings.Contains(t.s[m[0]:m[1]], "年级")) {
-			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
+	} else if len(classes) > 0 || a.latin && strings.Contains(t.s, "class") {
+		// No name: a grade and a class together, with a school or the child speaking.
+		grades := t.matches(gradeClassRe)
+		for _, m := range grades {
+			if strings.Contains(t.s[m[0]:m[1]], "年级") || schoolCueRe.MatchString(t.s) {
+				out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
+				break
+			}
 		}
 	}
-	if len(a.home) > 0 {
-		for _, m := range homeNumberRe.FindAllStringIndex(t.s, -1) {
-			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
-		}
+	for _, m := range t.around(homeNumberRe, 64, 48, a.home) {
+		out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
 	}
 	if a.latin || len(a.home) > 0 {
 		for _, m := range latinHomeRe.FindAllStringIndex(t.s, -1) {

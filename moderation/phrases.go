@@ -122,7 +122,7 @@ func rarity(ks []string) int {
 		case len(rs) == 2:
 			n += 2
 		case strings.ContainsRune(commonRunes, rs[0]):
-			n += 8
+			n += 30
 		default:
 			n += 3
 		}
