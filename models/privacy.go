@@ -83,7 +83,7 @@ func (s *Store) anonymise(tx *gorm.DB, childID string, erase, purge bool) error 
 		func() error { return tx.Where("child_id = ?", childID).Delete(&Guardian{}).Error },
 		func() error {
 			return tx.Model(&Consent{}).Where("child_id = ?", childID).
-				Updates(map[string]any{"guardian_name": "", "token_hash": nil}).Error
+				Updates(map[string]any{"guardian_name": "", "relation": "", "token_hash": nil}).Error
 		},
 		func() error {
 			return tx.Model(&Consent{}).Where("child_id = ? AND status IN ?", childID, []string{ConsentActive, ConsentPending}).
@@ -389,11 +389,11 @@ func (s *Store) export(ctx context.Context, c *Child) (*Export, error) {
 		}
 	}
 	for _, g := range gs {
-		ex.Guardians = append(ex.Guardians, GuardianDetails{Name: s.sealer.open(g.Name), Relation: g.Relation, Contact: s.sealer.open(g.Contact)})
+		ex.Guardians = append(ex.Guardians, GuardianDetails{Name: s.sealer.open(g.Name), Relation: s.sealer.open(g.Relation), Contact: s.sealer.open(g.Contact)})
 	}
 	for _, k := range cs {
 		ex.Consents = append(ex.Consents, ExportConsent{Status: k.Status, Method: k.Method, NoticeVersion: k.NoticeVersion,
-			GuardianName: s.sealer.open(k.GuardianName), Relation: k.Relation, Scopes: Scopes{ShowPublicly: k.ShowPublicly, Photos: k.Photos},
+			GuardianName: s.sealer.open(k.GuardianName), Relation: s.sealer.open(k.Relation), Scopes: Scopes{ShowPublicly: k.ShowPublicly, Photos: k.Photos},
 			Reference: k.Reference, CreatedAt: k.CreatedAt, DecidedAt: k.DecidedAt, WithdrawnAt: k.WithdrawnAt})
 	}
 	var evs []Evaluation
