@@ -184,9 +184,7 @@ func (s *Store) Ready(ctx context.Context) error {
 		return nil
 	}
 	if s.health.probeDue(probeGap) {
-		if err := s.ProbeWrites(ctx); err == nil {
-			return nil
-		}
+		_ = s.ProbeWrites(ctx) // sets the state either way
 	}
 	if s.health.isDown() {
 		return ErrUnavailable
@@ -198,9 +196,7 @@ func (s *Store) Ready(ctx context.Context) error {
 // data folder. Success marks the store writable again. Returns unavailable when the write
 // fails for a reason of the disk or the connection.
 func (s *Store) ProbeWrites(ctx context.Context) error {
-	if !s.health.probing.TryLock() {
-		return nil // another probe is under way and will set the state
-	}
+	s.health.probing.Lock() // probes are rare; one waiting for another sees the state it left
 	defer s.health.probing.Unlock()
 	if s.dialect == DialectSQLite {
 		if err := probeFolder(s.dataDir); err != nil {
