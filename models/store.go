@@ -52,7 +52,8 @@ type Options struct {
 	// again, erasures that could not rewrite a table. Nothing personal. Defaults to discarding.
 	Logger *slog.Logger
 	// VacuumFullMaxBytes is the largest PostgreSQL table that erasure rewrites at once with
-	// VACUUM FULL (which locks it); larger ones get a plain VACUUM. Zero means DefaultVacuumFullMaxBytes, negative never rewrites.
+	// VACUUM FULL (which locks it); larger ones get a plain VACUUM. Zero means
+	// DefaultVacuumFullMaxBytes; negative never rewrites.
 	VacuumFullMaxBytes int64
 }
 
