@@ -25,6 +25,7 @@ var statusOf = map[models.Code]int{
 	models.CodeModerationBlocked: fiber.StatusUnprocessableEntity,
 	models.CodeTooManyRequests:   fiber.StatusTooManyRequests,
 	models.CodeLocked:            fiber.StatusTooManyRequests,
+	models.CodeUnavailable:       fiber.StatusServiceUnavailable,
 	models.CodeInternal:          fiber.StatusInternalServerError,
 }
 
@@ -52,8 +53,11 @@ type blockReason struct {
 }
 
 // handleError answers any error in the envelope of API.md, translated. Anything that is not a
-// domain error is a bug: it is logged once here and answered with 500.
+// domain error is a bug: it is logged once here and answered with 500. A database that cannot
+// be written answers 503 unavailable; the store logs that once, when it happens, not here on
+// every request.
 func (s *server) handleError(c *fiber.Ctx, err error) error {
+	err = s.store.Classify(err)
 	var (
 		dom    *models.Error
 		fe     *fiber.Error
@@ -116,7 +120,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		status, body.Code = fiber.StatusInternalServerError, models.CodeInternal
 		body.Message = s.catalog.Text(lang, "error.internal", nil)
 	}
-	if status >= 500 {
+	if status >= 500 && body.Code != models.CodeUnavailable {
 		s.log.Error("request failed", slog.String("request_id", requestID(c)),
 			slog.String("route", c.Route().Path), slog.String("error", err.Error()))
 	}

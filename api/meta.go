@@ -13,11 +13,12 @@ func (s *server) healthz(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": "ok"})
 }
 
-// readyz answers 503 while the database does not answer within two seconds.
+// readyz answers 503 while the database does not answer within two seconds, or cannot be
+// written (disk full, read-only, I/O errors), so that a load balancer sends traffic elsewhere.
 func (s *server) readyz(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Ping(ctx); err != nil {
+	if err := s.store.Ready(ctx); err != nil {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable"})
 	}
 	return c.JSON(fiber.Map{"status": "ok"})

@@ -49,13 +49,13 @@ type Membership struct {
 	CreatedAt time.Time
 }
 
-// Guardian is who answers for a child; name and contact are sealed.
+// Guardian is who answers for a child; name, relation and contact are sealed.
 type Guardian struct {
 	ID        string
 	ChildID   string
 	Name      string
-	Relation  string
-	Contact   string
+	Relation  string // sealed
+	Contact   string // sealed
 	CreatedAt time.Time
 }
 
@@ -176,7 +176,7 @@ func (s *Store) AddMember(ctx context.Context, a *Actor, bodyID string, in Membe
 		}
 		if g != (GuardianInput{}) {
 			if err := tx.Create(&Guardian{
-				ID: NewID(now), ChildID: child.ID, Name: s.sealer.seal(g.Name), Relation: g.Relation,
+				ID: NewID(now), ChildID: child.ID, Name: s.sealer.seal(g.Name), Relation: s.sealer.seal(g.Relation),
 				Contact: s.sealer.seal(g.Contact), CreatedAt: now,
 			}).Error; err != nil {
 				return err
@@ -321,7 +321,7 @@ func (s *Store) ChildDetails(ctx context.Context, a *Actor, id string) (*ChildDe
 			return nil, fmt.Errorf("read guardians: %w", err)
 		}
 		for _, g := range gs {
-			d.Guardians = append(d.Guardians, GuardianDetails{Name: s.sealer.open(g.Name), Relation: g.Relation, Contact: s.sealer.open(g.Contact)})
+			d.Guardians = append(d.Guardians, GuardianDetails{Name: s.sealer.open(g.Name), Relation: s.sealer.open(g.Relation), Contact: s.sealer.open(g.Contact)})
 		}
 	}
 	if err := s.audit(s.db.WithContext(ctx), a, "child.read", "child", c.ID, ""); err != nil {

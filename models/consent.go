@@ -30,7 +30,7 @@ type Consent struct {
 	Method        string // "link" or "paper"
 	NoticeVersion int
 	GuardianName  string // sealed
-	Relation      string
+	Relation      string // sealed
 	ShowPublicly  bool
 	Photos        bool
 	Reference     string
@@ -208,7 +208,7 @@ func (s *Store) DecideConsent(ctx context.Context, token, address string, in Con
 		status = ConsentRefused
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		updates := map[string]any{"status": status, "guardian_name": s.sealer.seal(in.GuardianName), "relation": in.Relation,
+		updates := map[string]any{"status": status, "guardian_name": s.sealer.seal(in.GuardianName), "relation": s.sealer.seal(in.Relation),
 			"show_publicly": in.Scopes.ShowPublicly, "photos": in.Scopes.Photos, "decided_at": now, "notice_version": s.notice}
 		if status == ConsentRefused {
 			updates["token_hash"] = nil // a refused link is spent
@@ -283,7 +283,7 @@ func (s *Store) RecordPaperConsent(ctx context.Context, a *Actor, childID string
 	return wrap("record paper consent", s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Create(&Consent{
 			ID: NewID(now), ChildID: c.ID, Status: ConsentActive, Method: "paper", NoticeVersion: s.notice,
-			GuardianName: s.sealer.seal(in.GuardianName), Relation: in.Relation, ShowPublicly: in.ShowPublicly,
+			GuardianName: s.sealer.seal(in.GuardianName), Relation: s.sealer.seal(in.Relation), ShowPublicly: in.ShowPublicly,
 			Photos: in.Photos, Reference: in.Reference, RecordedBy: a.ID, DecidedAt: &now, CreatedAt: now,
 		}).Error; err != nil {
 			return err

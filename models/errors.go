@@ -25,6 +25,7 @@ const (
 	CodeModerationBlocked Code = "moderation_blocked"
 	CodeTooManyRequests   Code = "too_many_requests"
 	CodeLocked            Code = "locked"
+	CodeUnavailable       Code = "unavailable" // the database cannot be written now (disk full, read-only, I/O)
 	CodeInternal          Code = "internal"
 )
 
@@ -42,6 +43,7 @@ type Error struct {
 	Fields     map[string]FieldError
 	RetryAfter time.Duration // for CodeLocked and CodeTooManyRequests
 	Reasons    []BlockReason // for CodeModerationBlocked: what to remove, by field
+	Err        error         // for CodeUnavailable: what the database said, for the log
 }
 
 // BlockReason tells a child which field held what kind of text that cannot be posted.
@@ -52,11 +54,17 @@ type BlockReason struct {
 }
 
 func (e *Error) Error() string {
+	if e.Err != nil {
+		return fmt.Sprintf("%s: %v", e.Code, e.Err)
+	}
 	if len(e.Fields) > 0 {
 		return fmt.Sprintf("%s: %d invalid fields", e.Code, len(e.Fields))
 	}
 	return string(e.Code)
 }
+
+// Unwrap gives the database's own error behind an unavailable one.
+func (e *Error) Unwrap() error { return e.Err }
 
 // ErrorCode returns the code of err, CodeInternal for errors that are not *Error.
 func ErrorCode(err error) Code {

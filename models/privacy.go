@@ -3,10 +3,13 @@ package models
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5/pgconn"
 	"gorm.io/gorm"
 )
 
@@ -83,7 +86,7 @@ func (s *Store) anonymise(tx *gorm.DB, childID string, erase, purge bool) error 
 		func() error { return tx.Where("child_id = ?", childID).Delete(&Guardian{}).Error },
 		func() error {
 			return tx.Model(&Consent{}).Where("child_id = ?", childID).
-				Updates(map[string]any{"guardian_name": "", "token_hash": nil}).Error
+				Updates(map[string]any{"guardian_name": "", "relation": "", "token_hash": nil}).Error
 		},
 		func() error {
 			return tx.Model(&Consent{}).Where("child_id = ? AND status IN ?", childID, []string{ConsentActive, ConsentPending}).
@@ -183,20 +186,62 @@ func (s *Store) eraseTexts(tx *gorm.DB, childID string) error {
 	return nil
 }
 
+// scrubbedTables are the tables that hold a child's texts and personal fields.
+var scrubbedTables = []string{"children", "guardians", "consents", "comments", "proposals", "evaluations",
+	"inspections", "notifications", "reports", "memberships"}
+
 // scrub makes deleted bytes unrecoverable from the database files: on SQLite secure_delete
 // has zeroed them in the pages, and a truncating checkpoint empties the write-ahead log; on
-// PostgreSQL the tables that held them are vacuumed.
+// PostgreSQL the tables that held them are rewritten (VACUUM FULL), because a plain VACUUM
+// only marks the old row versions free and leaves their bytes in the table files. Tables
+// larger than the store's limit get a plain VACUUM, and the log says so.
 func (s *Store) scrub(ctx context.Context) error {
 	db := s.db.WithContext(ctx)
 	if s.dialect == DialectSQLite {
 		return db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
 	}
-	for _, t := range []string{"children", "guardians", "consents", "comments", "proposals", "evaluations", "inspections", "notifications", "reports", "memberships"} {
-		if err := db.Exec("VACUUM " + t).Error; err != nil {
+	var kept []string
+	for _, t := range scrubbedTables {
+		rewritten, err := s.rewriteTable(ctx, t)
+		if err != nil {
 			return fmt.Errorf("vacuum %s: %w", t, err)
 		}
+		if !rewritten {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) > 0 {
+		s.log.Warn("erasure vacuumed tables too large or too busy to rewrite: erased rows stay readable in their files until PostgreSQL reuses the space",
+			slog.Any("tables", kept), slog.Int64("vacuum_full_max_bytes", s.fullMax))
 	}
 	return nil
+}
+
+// rewriteTable runs VACUUM FULL on a PostgreSQL table up to the size limit, waiting at most a
+// few seconds for its lock, and a plain VACUUM otherwise. It reports whether it rewrote.
+func (s *Store) rewriteTable(ctx context.Context, table string) (bool, error) {
+	db := s.db.WithContext(ctx)
+	var size int64
+	if err := db.Raw("SELECT pg_total_relation_size(CAST(? AS regclass))", table).Scan(&size).Error; err != nil {
+		return false, err
+	}
+	if size <= s.fullMax {
+		err := db.Connection(func(conn *gorm.DB) error {
+			if err := conn.Exec("SET lock_timeout = '5s'").Error; err != nil {
+				return err
+			}
+			defer conn.Exec("RESET lock_timeout")
+			return conn.Exec("VACUUM FULL " + table).Error
+		})
+		var pe *pgconn.PgError
+		if err == nil {
+			return true, nil
+		}
+		if !errors.As(err, &pe) || pe.Code != "55P03" { // lock_not_available: busy, fall back
+			return false, err
+		}
+	}
+	return false, db.Exec("VACUUM " + table).Error
 }
 
 // Purge removes the personal fields of every child whose bodies' terms all ended more than the
@@ -389,11 +434,11 @@ func (s *Store) export(ctx context.Context, c *Child) (*Export, error) {
 		}
 	}
 	for _, g := range gs {
-		ex.Guardians = append(ex.Guardians, GuardianDetails{Name: s.sealer.open(g.Name), Relation: g.Relation, Contact: s.sealer.open(g.Contact)})
+		ex.Guardians = append(ex.Guardians, GuardianDetails{Name: s.sealer.open(g.Name), Relation: s.sealer.open(g.Relation), Contact: s.sealer.open(g.Contact)})
 	}
 	for _, k := range cs {
 		ex.Consents = append(ex.Consents, ExportConsent{Status: k.Status, Method: k.Method, NoticeVersion: k.NoticeVersion,
-			GuardianName: s.sealer.open(k.GuardianName), Relation: k.Relation, Scopes: Scopes{ShowPublicly: k.ShowPublicly, Photos: k.Photos},
+			GuardianName: s.sealer.open(k.GuardianName), Relation: s.sealer.open(k.Relation), Scopes: Scopes{ShowPublicly: k.ShowPublicly, Photos: k.Photos},
 			Reference: k.Reference, CreatedAt: k.CreatedAt, DecidedAt: k.DecidedAt, WithdrawnAt: k.WithdrawnAt})
 	}
 	var evs []Evaluation

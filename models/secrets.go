@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -164,15 +165,29 @@ func LoadSecret(value, file, dataDir, name string) ([]byte, error) {
 		return decodeSecret(value)
 	}
 	path := filepath.Join(dataDir, name)
-	if b, err := os.ReadFile(path); err == nil {
+	b, err := os.ReadFile(path)
+	if err == nil {
 		return decodeSecret(strings.TrimSpace(string(b)))
 	}
-	if err := os.MkdirAll(dataDir, 0o700); err != nil {
+	if !errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("read %s: %s", path, whyNot(err)) // never replace a secret that exists
+	}
+	if err := PrepareDataDir(dataDir); err != nil {
 		return nil, err
 	}
 	secret := randomBytes(32)
-	if err := os.WriteFile(path, []byte(hex.EncodeToString(secret)+"\n"), 0o600); err != nil {
-		return nil, fmt.Errorf("write %s: %w", name, err)
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, fs.ErrExist) { // another instance starting beside this one wrote it first
+		return LoadSecret("", "", dataDir, name)
+	}
+	if err == nil {
+		_, err = f.WriteString(hex.EncodeToString(secret) + "\n")
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		return nil, fmt.Errorf("write %s: %s", path, whyNot(err))
 	}
 	return secret, nil
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"errors"
 	"fmt"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -47,7 +48,19 @@ type Options struct {
 	// PurgeGrace is how long after a body's term ends its children's personal fields are
 	// kept, unless consent is renewed. Zero means DefaultPurgeGrace.
 	PurgeGrace time.Duration
+	// Logger receives the store's own events: the database becoming unwritable and writable
+	// again, erasures that could not rewrite a table. Nothing personal. Defaults to discarding.
+	Logger *slog.Logger
+	// VacuumFullMaxBytes is the largest PostgreSQL table that erasure rewrites at once with
+	// VACUUM FULL (which locks it); larger ones get a plain VACUUM. Zero means
+	// DefaultVacuumFullMaxBytes; negative never rewrites.
+	VacuumFullMaxBytes int64
 }
+
+// DefaultVacuumFullMaxBytes is the largest table (with its indexes and TOAST) that erasure
+// rewrites with VACUUM FULL on PostgreSQL. The rewrite locks the table for its duration, which
+// is a fraction of a second at this size.
+const DefaultVacuumFullMaxBytes int64 = 64 << 20
 
 // Store is the domain's storage and rules. It is safe for concurrent use.
 type Store struct {
@@ -62,6 +75,10 @@ type Store struct {
 	hashKey   []byte // keys the hashes of blocked items in the log
 	notice    int
 	grace     time.Duration
+	dataDir   string
+	log       *slog.Logger
+	health    *health
+	fullMax   int64 // VacuumFullMaxBytes
 }
 
 // Open connects to the database named by opts and runs pending migrations.
@@ -124,10 +141,19 @@ func Connect(opts Options) (*Store, error) {
 		if opts.DSN != "" {
 			return nil, fmt.Errorf("TONGSHENG_DB must be a postgres:// URL or empty for SQLite")
 		}
-		if err := os.MkdirAll(opts.DataDir, 0o700); err != nil {
-			return nil, fmt.Errorf("create data folder: %w", err)
+		if err := PrepareDataDir(opts.DataDir); err != nil {
+			return nil, err
 		}
-		db, err = gorm.Open(sqlite.Open(sqliteDSN(filepath.Join(opts.DataDir, "tongsheng.db"))), cfg)
+		path := filepath.Join(opts.DataDir, "tongsheng.db")
+		for _, p := range []string{path + "-wal", path + "-shm"} {
+			if err := tighten(p); err != nil {
+				return nil, fmt.Errorf("database files: %w", err)
+			}
+		}
+		if err := ownerOnly(path); err != nil {
+			return nil, fmt.Errorf("database file: %w", err)
+		}
+		db, err = gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
@@ -143,14 +169,24 @@ func Connect(opts Options) (*Store, error) {
 		sqlDB.SetMaxOpenConns(20)
 	}
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
-	return &Store{
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	s := &Store{
 		db: db, dialect: dialect, clock: opts.Clock, loc: opts.Location, sealer: sl,
 		hasher: newHasher(opts.Hashing), publicURL: strings.TrimRight(opts.PublicURL, "/"),
 		screening: &screenerState{s: moderation.New(moderation.Defaults())},
 		hashKey:   hashKeyFrom(opts.DataKey),
 		notice:    cmp.Or(opts.NoticeVersion, CurrentNoticeVersion),
 		grace:     cmp.Or(opts.PurgeGrace, DefaultPurgeGrace),
-	}, nil
+		dataDir:   opts.DataDir, log: opts.Logger, health: &health{},
+		fullMax: cmp.Or(opts.VacuumFullMaxBytes, DefaultVacuumFullMaxBytes),
+	}
+	if err := s.watchFaults(); err != nil {
+		sqlDB.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // sqliteDSN turns on WAL, foreign keys, a busy timeout and immediate write transactions, so that
@@ -188,21 +224,35 @@ func (s *Store) Ping(ctx context.Context) error {
 	return sqlDB.PingContext(ctx)
 }
 
-// Backup writes a consistent copy of the SQLite database to path while the server keeps running.
-// Returns an error for PostgreSQL, whose own tools (pg_dump) do this better.
+// Backup writes a consistent copy of the SQLite database to path while the server keeps running,
+// readable by its owner only. Returns an error for PostgreSQL, whose own tools (pg_dump) do this
+// better.
 func (s *Store) Backup(ctx context.Context, path string) error {
 	if s.dialect != DialectSQLite {
 		return errors.New("backup: use pg_dump for PostgreSQL")
 	}
-	if _, err := os.Stat(path); err == nil {
+	// Created empty with mode 0600 first: VACUUM INTO fills an empty file and keeps its mode,
+	// where a file of its own would be readable by everyone.
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if errors.Is(err, os.ErrExist) {
 		return fmt.Errorf("backup: %s exists already", path)
 	}
-	return s.db.WithContext(ctx).Exec("VACUUM INTO ?", path).Error
+	if err != nil {
+		return fmt.Errorf("backup: %w", err)
+	}
+	f.Close()
+	if err := s.db.WithContext(ctx).Exec("VACUUM INTO ?", path).Error; err != nil {
+		os.Remove(path)
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
 }
 
 // tx runs fn in a write transaction; on SQLite it begins IMMEDIATE, so it never fails to upgrade.
+// A full disk often shows only at commit, which no statement callback sees: the result is
+// classified here too.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
-	return s.db.WithContext(ctx).Transaction(fn)
+	return s.fault(s.db.WithContext(ctx).Transaction(fn))
 }
 
 // notFound maps gorm's missing-record error to ErrNotFound and leaves others as they are.

@@ -26,6 +26,7 @@ var options = []option{
 	{"TONGSHENG_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"TONGSHENG_PURGE_GRACE_DAYS", "180", "days after a body's term ends before its children's personal data is purged (unless consent is renewed)"},
 	{"TONGSHENG_PRIVACY_CONTACT", "", "the person responsible for children's personal information, named in the privacy notice"},
+	{"TONGSHENG_VACUUM_FULL_MAX_MB", "64", "PostgreSQL: largest table (MB) that an erasure rewrites with VACUUM FULL, which locks it briefly; larger ones get a plain VACUUM"},
 }
 
 type config struct {
@@ -37,6 +38,8 @@ type config struct {
 	logLevel                     slog.Level
 	purgeGrace                   time.Duration
 	privacyContact               string
+	vacuumFullMax                int64
+	log                          *slog.Logger // set by run once the level is known
 }
 
 func loadConfig(getenv func(string) string) (*config, error) {
@@ -62,6 +65,14 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		return nil, fmt.Errorf("TONGSHENG_TZ: %w", err)
 	}
 	c.loc = loc
+	// The data folder holds the SQLite database and generated secrets: check it first, so that a
+	// read-only or missing folder is named with the reason, whichever file would have failed.
+	if c.db == "" || (getenv("TONGSHENG_JWT_SECRET") == "" && getenv("TONGSHENG_JWT_SECRET_FILE") == "") ||
+		(getenv("TONGSHENG_DATA_KEY") == "" && getenv("TONGSHENG_DATA_KEY_FILE") == "") {
+		if err := models.PrepareDataDir(c.dataDir); err != nil {
+			return nil, fmt.Errorf("TONGSHENG_DATA_DIR: %w", err)
+		}
+	}
 	if c.jwtSecret, err = models.LoadSecret(getenv("TONGSHENG_JWT_SECRET"), getenv("TONGSHENG_JWT_SECRET_FILE"), c.dataDir, "jwt_secret"); err != nil {
 		return nil, fmt.Errorf("TONGSHENG_JWT_SECRET: %w", err)
 	}
@@ -82,9 +93,18 @@ func loadConfig(getenv func(string) string) (*config, error) {
 	}
 	c.purgeGrace = time.Duration(days) * 24 * time.Hour
 	c.privacyContact = get("TONGSHENG_PRIVACY_CONTACT")
+	mb, err := strconv.Atoi(get("TONGSHENG_VACUUM_FULL_MAX_MB"))
+	if err != nil || mb < 0 {
+		return nil, fmt.Errorf("TONGSHENG_VACUUM_FULL_MAX_MB must be a whole number of megabytes, 0 or more")
+	}
+	c.vacuumFullMax = int64(mb) << 20
+	if mb == 0 {
+		c.vacuumFullMax = -1 // never rewrite: the store takes zero for its default
+	}
 	return c, nil
 }
 
 func (c *config) storeOptions() models.Options {
-	return models.Options{DSN: c.db, DataDir: c.dataDir, Location: c.loc, DataKey: c.dataKey, PublicURL: c.publicURL, PurgeGrace: c.purgeGrace}
+	return models.Options{DSN: c.db, DataDir: c.dataDir, Location: c.loc, DataKey: c.dataKey, PublicURL: c.publicURL, PurgeGrace: c.purgeGrace,
+		Logger: c.log, VacuumFullMaxBytes: c.vacuumFullMax}
 }

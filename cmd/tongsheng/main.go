@@ -49,6 +49,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	log := slog.New(slog.NewJSONHandler(stderr, &slog.HandlerOptions{Level: cfg.logLevel}))
+	cfg.log = log
 	switch cmd {
 	case "serve":
 		return serve(ctx, cfg, log, stdout)
@@ -135,6 +136,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 	}
 	go maintain(ctx, store, log)
 	go escalate(ctx, store, log)
+	go store.WatchWrites(ctx, writeProbeEvery)
 	catalog, err := locales.Load()
 	if err != nil {
 		return err
@@ -160,6 +162,10 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 	log.Info("shutting down: finishing requests in flight")
 	return app.ShutdownWithTimeout(20 * time.Second)
 }
+
+// writeProbeEvery is how often a database that could not be written is tried again, so that
+// /readyz turns back to 200 within seconds of the disk having room again.
+const writeProbeEvery = 3 * time.Second
 
 // maintenanceEvery is how often serve refreshes the planner's statistics; purging runs on
 // every fourth round, once a day.

@@ -74,6 +74,11 @@ func Open(tb testing.TB, dialect string, clock *Clock, hashing models.HashParams
 	return s
 }
 
+// PostgresDSN creates a schema for one test, dropped at cleanup, and returns a DSN whose
+// search_path is it; for tests that open a store with options of their own. Skips the test
+// when PostgreSQL is not configured.
+func PostgresDSN(tb testing.TB) string { return postgresSchema(tb) }
+
 // postgresSchema creates a schema for one test and returns a DSN whose search_path is it.
 func postgresSchema(tb testing.TB) string {
 	tb.Helper()
