@@ -78,6 +78,7 @@ const (
 	tGroup
 	tThreatV
 	tOutcome
+	tGate
 )
 
 var tagNames = map[string]tag{
@@ -85,7 +86,7 @@ var tagNames = map[string]tag{
 	"DESIRE": tDesire, "DIE": tDie, "METHOD": tMethod, "SELF": tSelf, "HARM": tHarm, "SEXUAL": tSexual,
 	"PASSIVE": tPassive, "INSTRUMENT": tInstrument, "BODY": tBody, "BODYNOUN": tBodyNoun, "DEGREE": tDegree,
 	"THING": tThing, "RISK": tRisk, "GAME": tGame, "BODYPART": tBodyPart, "BODYBAD": tBodyBad, "POSITIVE": tPositive,
-	"CONTEMPT": tContempt, "EXCLV": tExclV, "GROUP": tGroup, "THREATV": tThreatV, "OUTCOME": tOutcome,
+	"CONTEMPT": tContempt, "EXCLV": tExclV, "GROUP": tGroup, "THREATV": tThreatV, "OUTCOME": tOutcome, "GATE": tGate,
 }
 
 // meaningModel is the segmenter and the lexicon, loaded once on first use.
@@ -97,7 +98,7 @@ type meaningModel struct {
 
 // telltale tags: a sentence is read only if it holds a word with one of these, or a literal of
 // a phrase.
-const telltale = tDie | tMethod | tHarm | tSexual | tBody | tBodyNoun | tBodyPart | tContempt | tThreatV | tOutcome
+const telltale = tDie | tMethod | tHarm | tSexual | tBody | tBodyNoun | tBodyPart | tContempt | tThreatV | tOutcome | tGate
 
 var (
 	modelOnce sync.Once
@@ -207,18 +208,34 @@ func meaning(base *folded) []Reason {
 		}
 		if h > first {
 			var cands []candidate
+			telltaleWord := false
 			for _, x := range hits[first:h] {
 				for _, u := range x.uses {
 					if u.set >= 0 {
 						cands = append(cands, candidate{x.at, u.set, u.pattern})
+					} else {
+						telltaleWord = true
 					}
 				}
 			}
-			out = append(out, readSentence(m, base, a, b, cands)...)
+			// Without a telltale word only a phrase can match: segment only if one does.
+			if telltaleWord || anyPhraseMatches(base.r[a:b], cands) {
+				out = append(out, readSentence(m, base, a, b, cands)...)
+			}
 		}
 		a = b
 	}
 	return out
+}
+
+func anyPhraseMatches(sentence []rune, cands []candidate) bool {
+	s := string(sentence)
+	for _, c := range cands {
+		if phraseSets[c.set].res[c.pattern].MatchString(s) {
+			return true
+		}
+	}
+	return false
 }
 
 // candidate is a phrase pattern worth trying because a literal of it stands at rune at.
