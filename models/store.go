@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -62,6 +63,8 @@ type Store struct {
 	hashKey   []byte // keys the hashes of blocked items in the log
 	notice    int
 	grace     time.Duration
+	// secretCheckHook runs before each sign-in's hash comparison (tests only).
+	secretCheckHook atomic.Pointer[func()]
 }
 
 // Open connects to the database named by opts and runs pending migrations.
