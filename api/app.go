@@ -43,6 +43,7 @@ type server struct {
 	secureCookies  bool
 	privacyContact string
 	proxies        proxies
+	routes         *routeTable
 }
 
 // maxBody is the server-wide ceiling; routes keep DefaultBodyLimit unless they raise it.
@@ -76,9 +77,11 @@ func New(cfg Config) *fiber.App {
 		}
 	}
 	app := fiber.New(fc)
+	s.routes = &routeTable{app: app}
+	app.Server().Handler = knownMethods(app, app.Server().Handler)
 	app.Use(s.observe, s.localize, s.secure, limitBody(DefaultBodyLimit, map[string]int{
 		fiber.MethodPut + " /api/v1/moderation/words": WordListBodyLimit,
-	}))
+	}), s.checkInput)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
