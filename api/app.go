@@ -24,7 +24,9 @@ type Config struct {
 	Logger    *slog.Logger
 	// SecureCookies marks the session cookie Secure (serve over HTTPS).
 	SecureCookies bool
-	// TrustedProxies may set X-Forwarded-For; the client address limits sign-ins by it.
+	// TrustedProxies (IPs or CIDRs) may set X-Forwarded-For: behind them the client address
+	// that limits sign-ins is the rightmost entry that is not one of them. Empty ignores the
+	// header. Entries that ParseTrustedProxies refuses are ignored.
 	TrustedProxies []string
 	// Frontend is the web app served at / (and its pages); nil serves none.
 	Frontend *frontend.Site
@@ -40,6 +42,8 @@ type server struct {
 	log            *slog.Logger
 	secureCookies  bool
 	privacyContact string
+	proxies        proxies
+	routes         *routeTable
 }
 
 // maxBody is the server-wide ceiling; routes keep DefaultBodyLimit unless they raise it.
@@ -67,15 +71,17 @@ func New(cfg Config) *fiber.App {
 		IdleTimeout:           2 * time.Minute,
 		ErrorHandler:          s.handleError,
 	}
-	if len(cfg.TrustedProxies) > 0 {
-		fc.EnableTrustedProxyCheck = true
-		fc.TrustedProxies = cfg.TrustedProxies
-		fc.ProxyHeader = fiber.HeaderXForwardedFor
+	for _, p := range cfg.TrustedProxies {
+		if ps, err := ParseTrustedProxies([]string{p}); err == nil {
+			s.proxies = append(s.proxies, ps...)
+		}
 	}
 	app := fiber.New(fc)
+	s.routes = &routeTable{app: app}
+	app.Server().Handler = knownMethods(app, app.Server().Handler)
 	app.Use(s.observe, s.localize, s.secure, limitBody(DefaultBodyLimit, map[string]int{
 		fiber.MethodPut + " /api/v1/moderation/words": WordListBodyLimit,
-	}))
+	}), s.checkInput)
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)

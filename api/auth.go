@@ -58,7 +58,7 @@ func checkSessionKind(kind string) error {
 
 // signIn describes the attempt: the client address (rate limits) and its language (first sign-in).
 func (s *server) signIn(c *fiber.Ctx) models.SignIn {
-	return models.SignIn{Address: c.IP(), Locale: langOf(c)}
+	return models.SignIn{Address: s.clientAddr(c), Locale: langOf(c)}
 }
 
 // startSession answers a successful sign-in with a token, or with an HttpOnly cookie and no

@@ -71,7 +71,7 @@ func (s *server) notice(lang string) fiber.Map {
 }
 
 func (s *server) consentView(c *fiber.Ctx) error {
-	v, err := s.store.ConsentByLink(c.UserContext(), c.Params("token"), c.IP())
+	v, err := s.store.ConsentByLink(c.UserContext(), c.Params("token"), s.clientAddr(c))
 	if err != nil {
 		return err
 	}
@@ -86,7 +86,7 @@ func (s *server) consentDecide(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	status, err := s.store.DecideConsent(c.UserContext(), c.Params("token"), c.IP(), models.ConsentDecision(req))
+	status, err := s.store.DecideConsent(c.UserContext(), c.Params("token"), s.clientAddr(c), models.ConsentDecision(req))
 	if err != nil {
 		return err
 	}
@@ -109,14 +109,14 @@ func (s *server) consentWithdraw(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.WithdrawConsent(c.UserContext(), c.Params("token"), c.IP(), e); err != nil {
+	if err := s.store.WithdrawConsent(c.UserContext(), c.Params("token"), s.clientAddr(c), e); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"status": models.ConsentWithdrawn})
 }
 
 func (s *server) consentExport(c *fiber.Ctx) error {
-	ex, err := s.store.ExportByLink(c.UserContext(), c.Params("token"), c.IP())
+	ex, err := s.store.ExportByLink(c.UserContext(), c.Params("token"), s.clientAddr(c))
 	if err != nil {
 		return err
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"io"
 	"strconv"
 	"unicode/utf8"
 
@@ -13,7 +14,8 @@ import (
 )
 
 // decode reads a JSON request body into v. Malformed JSON, invalid UTF-8 and trailing data are
-// bad_request; a value of the wrong type names its field.
+// bad_request; a value of the wrong type names its field. checkInput has already refused bodies
+// that are not JSON, too deep, or hold NUL, for every route.
 func decode(c *fiber.Ctx, v any) error {
 	body := c.Body()
 	if !utf8.Valid(body) {
@@ -27,7 +29,7 @@ func decode(c *fiber.Ctx, v any) error {
 		}
 		return models.Errorf(models.CodeBadRequest, "error.malformed_json")
 	}
-	if dec.More() {
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) { // trailing data, even a stray ] or }
 		return models.Errorf(models.CodeBadRequest, "error.malformed_json")
 	}
 	return nil

@@ -21,6 +21,10 @@ var statusOf = map[models.Code]int{
 	models.CodeInvalidTransition: fiber.StatusConflict,
 	models.CodeStageClosed:       fiber.StatusConflict,
 	models.CodeTooLarge:          fiber.StatusRequestEntityTooLarge,
+
+	models.CodeUnsupportedMediaType: fiber.StatusUnsupportedMediaType,
+	models.CodeMethodNotAllowed:     fiber.StatusMethodNotAllowed,
+
 	models.CodeValidationFailed:  fiber.StatusUnprocessableEntity,
 	models.CodeModerationBlocked: fiber.StatusUnprocessableEntity,
 	models.CodeTooManyRequests:   fiber.StatusTooManyRequests,
@@ -36,6 +40,9 @@ var codeOfStatus = map[int]models.Code{
 	fiber.StatusUnauthorized:          models.CodeUnauthenticated,
 	fiber.StatusForbidden:             models.CodeForbidden,
 	fiber.StatusTooManyRequests:       models.CodeTooManyRequests,
+
+	fiber.StatusMethodNotAllowed:     models.CodeMethodNotAllowed,
+	fiber.StatusUnsupportedMediaType: models.CodeUnsupportedMediaType,
 }
 
 type errorBody struct {
@@ -108,8 +115,6 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 		switch {
 		case ok:
 			body.Code = code
-		case fe.Code == fiber.StatusMethodNotAllowed:
-			body.Code = "method_not_allowed"
 		case fe.Code >= 500:
 			status, body.Code = fiber.StatusInternalServerError, models.CodeInternal
 		default:
@@ -119,6 +124,11 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	default:
 		status, body.Code = fiber.StatusInternalServerError, models.CodeInternal
 		body.Message = s.catalog.Text(lang, "error.internal", nil)
+	}
+	if status == fiber.StatusMethodNotAllowed {
+		if allow := s.routes.allowed(c.Path()); allow != "" {
+			c.Set(fiber.HeaderAllow, allow)
+		}
 	}
 	if status >= 500 && body.Code != models.CodeUnavailable {
 		s.log.Error("request failed", slog.String("request_id", requestID(c)),

@@ -137,6 +137,9 @@ func (s *server) setWords(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
+	if err := requireArrays(c.Body(), "block", "hold", "allow"); err != nil { // null or missing would wipe a list
+		return err
+	}
 	if err := s.store.SetWordLists(c.UserContext(), actor(c), moderation.Lists(req)); err != nil {
 		return err
 	}

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-	"gorm.io/gorm/clause"
 )
 
 // Sign-in limits of API.md "Settled details".
@@ -57,23 +56,24 @@ type SignIn struct {
 	Locale  string
 }
 
-// StaffSignIn checks a username and password. Returns unauthenticated for a wrong pair,
-// locked while the account is locked, too_many_requests when the address has failed too often.
+// StaffSignIn checks a username and password; the attempt counts against the limits before the
+// password is checked. Returns unauthenticated for a wrong pair, locked while the account is
+// locked, too_many_requests when the address has failed too often.
 func (s *Store) StaffSignIn(ctx context.Context, username, password string, at SignIn) (*Actor, error) {
 	username = strings.ToLower(strings.TrimSpace(username))
-	account := "staff:" + username
-	if err := s.signInAllowed(ctx, account, at.Address); err != nil {
+	r, err := s.reserveSignIn(ctx, "staff:"+username, at.Address)
+	if err != nil {
 		return nil, err
 	}
 	var st Staff
-	err := s.db.WithContext(ctx).Where("username = ?", username).Take(&st).Error
+	err = s.db.WithContext(ctx).Where("username = ?", username).Take(&st).Error
 	if err != nil && notFound(err) != ErrNotFound {
 		return nil, fmt.Errorf("find staff: %w", err)
 	}
-	if !s.hasher.verify(password, st.PasswordHash) {
-		return nil, s.signInFailed(ctx, account, at.Address)
+	if !s.checkSecret(password, st.PasswordHash) {
+		return nil, Errorf(CodeUnauthenticated, "error.sign_in_failed")
 	}
-	if err := s.signInSucceeded(ctx, account); err != nil {
+	if err := s.signInSucceeded(ctx, r); err != nil {
 		return nil, err
 	}
 	if st.Locale == "" && at.Locale != "" {
@@ -87,12 +87,12 @@ func (s *Store) StaffSignIn(ctx context.Context, username, password string, at S
 func (s *Store) ChildSignIn(ctx context.Context, joinCode, loginName, pin string, at SignIn) (*Actor, error) {
 	joinCode = NormaliseJoinCode(joinCode)
 	loginName = strings.ToLower(strings.TrimSpace(loginName))
-	account := "child:" + joinCode + ":" + loginName
-	if err := s.signInAllowed(ctx, account, at.Address); err != nil {
+	r, err := s.reserveSignIn(ctx, "child:"+joinCode+":"+loginName, at.Address)
+	if err != nil {
 		return nil, err
 	}
 	var c Child
-	err := s.db.WithContext(ctx).Model(&Child{}).
+	err = s.db.WithContext(ctx).Model(&Child{}).
 		Joins("JOIN memberships ON memberships.child_id = children.id").
 		Joins("JOIN bodies ON bodies.id = memberships.body_id").
 		Where("bodies.join_code = ? AND memberships.login_name = ?", joinCode, loginName).
@@ -100,10 +100,10 @@ func (s *Store) ChildSignIn(ctx context.Context, joinCode, loginName, pin string
 	if err != nil && notFound(err) != ErrNotFound {
 		return nil, fmt.Errorf("find child: %w", err)
 	}
-	if !s.hasher.verify(pin, c.PINHash) {
-		return nil, s.signInFailed(ctx, account, at.Address)
+	if !s.checkSecret(pin, c.PINHash) {
+		return nil, Errorf(CodeUnauthenticated, "error.sign_in_failed")
 	}
-	if err := s.signInSucceeded(ctx, account); err != nil {
+	if err := s.signInSucceeded(ctx, r); err != nil {
 		return nil, err
 	}
 	if c.Locale == "" && at.Locale != "" {
@@ -111,78 +111,6 @@ func (s *Store) ChildSignIn(ctx context.Context, joinCode, loginName, pin string
 		s.db.WithContext(ctx).Model(&Child{}).Where("id = ?", c.ID).Update("locale", at.Locale)
 	}
 	return s.childActor(ctx, &c)
-}
-
-func (s *Store) signInAllowed(ctx context.Context, account, address string) error {
-	now := s.Now()
-	var n int64
-	err := s.db.WithContext(ctx).Model(&signInFailure{}).
-		Where("address = ? AND at > ?", address, now.Add(-AddressWindow)).Count(&n).Error
-	if err != nil {
-		return fmt.Errorf("count sign-in failures: %w", err)
-	}
-	if n >= MaxAddressFailures {
-		var oldest signInFailure
-		s.db.WithContext(ctx).Where("address = ? AND at > ?", address, now.Add(-AddressWindow)).Order("at").Take(&oldest)
-		return &Error{Code: CodeTooManyRequests, RetryAfter: retryAfter(oldest.At.Add(AddressWindow), now)}
-	}
-	var lock accountLock
-	err = s.db.WithContext(ctx).Where("account = ?", account).Take(&lock).Error
-	if err == nil && lock.LockedUntil != nil && lock.LockedUntil.After(now) {
-		return &Error{Code: CodeLocked, RetryAfter: retryAfter(*lock.LockedUntil, now)}
-	}
-	if err != nil && notFound(err) != ErrNotFound {
-		return fmt.Errorf("read account lock: %w", err)
-	}
-	return nil
-}
-
-func retryAfter(until, now time.Time) time.Duration {
-	d := until.Sub(now).Round(time.Second)
-	if d < time.Second {
-		d = time.Second
-	}
-	return d
-}
-
-// signInFailed counts a failure against the account and the address, locks the account at the
-// fifth failure in a row, and returns unauthenticated. Counting is one upsert, so concurrent
-// failures are never lost.
-func (s *Store) signInFailed(ctx context.Context, account, address string) error {
-	now := s.Now()
-	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Create(&signInFailure{ID: NewID(now), Address: address, At: now}).Error; err != nil {
-			return err
-		}
-		// Old address failures are no longer counted; drop them as we go.
-		if err := tx.Where("address = ? AND at <= ?", address, now.Add(-AddressWindow)).Delete(&signInFailure{}).Error; err != nil {
-			return err
-		}
-		// An expired lock starts the count again.
-		if err := tx.Model(&accountLock{}).Where("account = ? AND locked_until <= ?", account, now).
-			Updates(map[string]any{"failures": 0, "locked_until": nil}).Error; err != nil {
-			return err
-		}
-		if err := tx.Clauses(clause.OnConflict{
-			Columns:   []clause.Column{{Name: "account"}},
-			DoUpdates: clause.Assignments(map[string]any{"failures": gorm.Expr("account_locks.failures + 1"), "updated_at": now}),
-		}).Create(&accountLock{Account: account, Failures: 1, UpdatedAt: now}).Error; err != nil {
-			return err
-		}
-		return tx.Model(&accountLock{}).Where("account = ? AND failures >= ? AND locked_until IS NULL", account, MaxAccountFailures).
-			Update("locked_until", now.Add(AccountLockTime)).Error
-	})
-	if err != nil {
-		return fmt.Errorf("record sign-in failure: %w", err)
-	}
-	return Errorf(CodeUnauthenticated, "error.sign_in_failed")
-}
-
-func (s *Store) signInSucceeded(ctx context.Context, account string) error {
-	if err := s.db.WithContext(ctx).Where("account = ?", account).Delete(&accountLock{}).Error; err != nil {
-		return fmt.Errorf("clear account lock: %w", err)
-	}
-	return nil
 }
 
 // StartSession records a new session for the actor and returns its ID and expiry.

@@ -21,6 +21,12 @@ const (
 	CodeInvalidTransition Code = "invalid_transition"
 	CodeStageClosed       Code = "stage_closed"
 	CodeTooLarge          Code = "too_large"
+
+	// A request the app refuses for its form before reading it: a body that is not JSON, a
+	// method the route (or the app) does not serve.
+	CodeUnsupportedMediaType Code = "unsupported_media_type"
+	CodeMethodNotAllowed     Code = "method_not_allowed"
+
 	CodeValidationFailed  Code = "validation_failed"
 	CodeModerationBlocked Code = "moderation_blocked"
 	CodeTooManyRequests   Code = "too_many_requests"

@@ -4,6 +4,8 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net/url"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -318,8 +320,18 @@ func (s *Store) AddOption(ctx context.Context, a *Actor, id string, in OptionInp
 	return o, nil
 }
 
+// validImageURL accepts an https:// address with a host, or a path on this site that starts
+// with exactly one "/" and holds no "//": browsers read "//host" and "/\host" as another site.
+// Backslashes, spaces and control characters are refused anywhere.
 func validImageURL(u string) bool {
-	return len(u) > 8 && (u[:8] == "https://" || u[:7] == "http://") || len(u) > 1 && u[0] == '/' && u[1] != '/'
+	if strings.ContainsFunc(u, func(r rune) bool { return r == '\\' || r <= ' ' || r == 0x7f }) {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(u, "https://"); ok {
+		parsed, err := url.Parse(u)
+		return err == nil && rest != "" && parsed.Host != "" && parsed.User == nil
+	}
+	return len(u) > 1 && u[0] == '/' && !strings.Contains(u, "//")
 }
 
 // Notification kinds.

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"gorm.io/driver/postgres"
@@ -79,6 +80,8 @@ type Store struct {
 	log       *slog.Logger
 	health    *health
 	fullMax   int64 // VacuumFullMaxBytes
+	// secretCheckHook runs before each sign-in's hash comparison (tests only).
+	secretCheckHook atomic.Pointer[func()]
 }
 
 // Open connects to the database named by opts and runs pending migrations.

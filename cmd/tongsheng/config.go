@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"tongsheng/api"
 	"tongsheng/models"
 )
 
@@ -22,7 +23,7 @@ var options = []option{
 	{"TONGSHENG_DEMO", "on", "`off` to start an empty database without demo data"},
 	{"TONGSHENG_TZ", "Asia/Shanghai", "local time zone for dates and day counts"},
 	{"TONGSHENG_PUBLIC_URL", "http://<TONGSHENG_ADDR>", "the address guardians' consent links start with"},
-	{"TONGSHENG_TRUSTED_PROXIES", "", "comma-separated proxy addresses allowed to set X-Forwarded-For"},
+	{"TONGSHENG_TRUSTED_PROXIES", "", "comma-separated IPs or CIDR networks of proxies allowed to set X-Forwarded-For; the client is then the rightmost entry that is not one of them; empty ignores the header"},
 	{"TONGSHENG_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"TONGSHENG_PURGE_GRACE_DAYS", "180", "days after a body's term ends before its children's personal data is purged (unless consent is renewed)"},
 	{"TONGSHENG_PRIVACY_CONTACT", "", "the person responsible for children's personal information, named in the privacy notice"},
@@ -83,6 +84,9 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		if p = strings.TrimSpace(p); p != "" {
 			c.trustedProxies = append(c.trustedProxies, p)
 		}
+	}
+	if _, err := api.ParseTrustedProxies(c.trustedProxies); err != nil {
+		return nil, fmt.Errorf("TONGSHENG_TRUSTED_PROXIES: %w", err)
 	}
 	if err := c.logLevel.UnmarshalText([]byte(get("TONGSHENG_LOG_LEVEL"))); err != nil {
 		return nil, fmt.Errorf("TONGSHENG_LOG_LEVEL: %w", err)

@@ -1,0 +1,138 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// signInReservation is an attempt counted against the sign-in limits before its secret is
+// checked: the account's run of failures and one failure row of the client address. A wrong
+// secret leaves both as they are, so the failure is already counted; a right one takes them back.
+type signInReservation struct {
+	account   string
+	failureID string
+}
+
+// addressLockClass keys PostgreSQL's advisory locks on client addresses, apart from any other
+// advisory lock the database may carry.
+const addressLockClass = 0x7473
+
+// reserveSignIn counts an attempt on account from address before anything is checked, so
+// that simultaneous guesses cannot pass the limits together: at most MaxAccountFailures
+// attempts in a row per account and MaxAddressFailures per address and window are ever checked.
+// It is one transaction: the address's count is serialised by a lock (the write lock on
+// SQLite, an advisory lock on PostgreSQL, so several instances share it), and the account's
+// count is one statement that increments and returns. Returns locked while the account is
+// locked, too_many_requests when the address has failed too often; a refused attempt counts
+// for nothing.
+func (s *Store) reserveSignIn(ctx context.Context, account, address string) (*signInReservation, error) {
+	now := s.Now()
+	r := &signInReservation{account: account, failureID: NewID(now)}
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if s.dialect == DialectPostgres {
+			if err := tx.Exec("SELECT pg_advisory_xact_lock(?, hashtext(?))", addressLockClass, address).Error; err != nil {
+				return err
+			}
+		}
+		// Old address failures are no longer counted; drop them as we go.
+		if err := tx.Where("address = ? AND at <= ?", address, now.Add(-AddressWindow)).Delete(&signInFailure{}).Error; err != nil {
+			return err
+		}
+		var recent []time.Time
+		if err := tx.Model(&signInFailure{}).Where("address = ?", address).Order("at").
+			Limit(MaxAddressFailures).Pluck("at", &recent).Error; err != nil {
+			return err
+		}
+		if len(recent) >= MaxAddressFailures {
+			return &Error{Code: CodeTooManyRequests, RetryAfter: retryAfter(recent[0].Add(AddressWindow), now)}
+		}
+		// An expired lock starts the run again; otherwise the run grows by this attempt.
+		var failures []int
+		err := tx.Raw(`INSERT INTO account_locks (account, failures, locked_until, updated_at) VALUES (?, 1, NULL, ?)
+ON CONFLICT (account) DO UPDATE SET
+	failures = CASE WHEN account_locks.locked_until <= ? THEN 1 ELSE account_locks.failures + 1 END,
+	locked_until = CASE WHEN account_locks.locked_until <= ? THEN NULL ELSE account_locks.locked_until END,
+	updated_at = ?
+RETURNING failures`, account, now, now, now, now).Scan(&failures).Error
+		if err != nil {
+			return err
+		}
+		if len(failures) != 1 {
+			return fmt.Errorf("count attempt: %d rows", len(failures))
+		}
+		switch n := failures[0]; {
+		case n > MaxAccountFailures:
+			var lock accountLock
+			if err := tx.Where("account = ?", account).Take(&lock).Error; err != nil {
+				return err
+			}
+			until := now.Add(AccountLockTime)
+			if lock.LockedUntil != nil {
+				until = *lock.LockedUntil
+			}
+			return &Error{Code: CodeLocked, RetryAfter: retryAfter(until, now)} // rolls the count back
+		case n == MaxAccountFailures:
+			// The last attempt allowed locks the account at once; if it (or one still being
+			// checked) is right, its success lifts the lock again.
+			if err := tx.Model(&accountLock{}).Where("account = ? AND locked_until IS NULL", account).
+				Update("locked_until", now.Add(AccountLockTime)).Error; err != nil {
+				return err
+			}
+		}
+		return tx.Create(&signInFailure{ID: r.failureID, Address: address, At: now}).Error
+	})
+	var dom *Error
+	if errors.As(err, &dom) {
+		return nil, dom
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reserve sign-in attempt: %w", err)
+	}
+	return r, nil
+}
+
+// signInSucceeded takes the reservation back: a right secret is no failure of the address,
+// and it ends the account's run of failures (and a lock its own attempt set).
+func (s *Store) signInSucceeded(ctx context.Context, r *signInReservation) error {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Where("id = ?", r.failureID).Delete(&signInFailure{}).Error; err != nil {
+			return err
+		}
+		return tx.Where("account = ?", r.account).Delete(&accountLock{}).Error
+	})
+	if err != nil {
+		return fmt.Errorf("clear sign-in failures: %w", err)
+	}
+	return nil
+}
+
+func retryAfter(until, now time.Time) time.Duration {
+	d := until.Sub(now).Round(time.Second)
+	if d < time.Second {
+		d = time.Second
+	}
+	return d
+}
+
+// checkSecret compares a PIN or password with its hash (in constant time), after the attempt
+// has been reserved; the hook lets tests count and pace the comparisons.
+func (s *Store) checkSecret(secret, encoded string) bool {
+	if f := s.secretCheckHook.Load(); f != nil {
+		(*f)()
+	}
+	return s.hasher.verify(secret, encoded)
+}
+
+// OnSecretCheck sets a function called just before each sign-in compares a PIN or password
+// with its hash, so tests can count and pace the comparisons; nil removes it.
+func (s *Store) OnSecretCheck(f func()) {
+	if f == nil {
+		s.secretCheckHook.Store(nil)
+		return
+	}
+	s.secretCheckHook.Store(&f)
+}
