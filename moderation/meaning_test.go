@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/fnv"
 	"os"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -169,4 +170,21 @@ func TestSeedPlansAreAllowed(t *testing.T) {
 	if float64(allowed) < 0.99*float64(total) {
 		t.Errorf("only %d of %d plan sentences allowed", allowed, total)
 	}
+}
+
+// BenchmarkLoadMeaningModel reports what the segmenter's dictionary and the lexicon take:
+//
+//	go test ./moderation -run XXX -bench LoadMeaningModel -benchtime 3x
+func BenchmarkLoadMeaningModel(b *testing.B) {
+	var before, after runtime.MemStats
+	var m *meaningModel
+	for b.Loop() {
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		m = buildModel()
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+	}
+	runtime.KeepAlive(m)
+	b.ReportMetric(float64(after.HeapAlloc-before.HeapAlloc), "model-bytes")
 }

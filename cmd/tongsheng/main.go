@@ -25,6 +25,7 @@ import (
 	"tongsheng/frontend"
 	"tongsheng/locales"
 	"tongsheng/models"
+	"tongsheng/moderation"
 	"tongsheng/seeds"
 )
 
@@ -136,6 +137,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 	}
 	go maintain(ctx, store, log)
 	go escalate(ctx, store, log)
+	go moderation.WarmUp() // the segmenter's dictionary, so the first child to write does not wait for it
 	go store.WatchWrites(ctx, writeProbeEvery)
 	catalog, err := locales.Load()
 	if err != nil {
