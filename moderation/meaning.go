@@ -2,6 +2,7 @@ package moderation
 
 import (
 	_ "embed"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -94,6 +95,7 @@ type meaningModel struct {
 	seg   gse.Segmenter
 	tags  map[string]tag
 	index *literalIndex
+	clf   *classifier
 }
 
 // telltale tags: a sentence is read only if it holds a word with one of these, or a literal of
@@ -143,6 +145,7 @@ func buildModel() *meaningModel {
 	}
 	sort.Strings(words)
 	m.index = newLiteralIndex(words, phraseSets...)
+	m.clf = trainClassifier(meaningTrain)
 	if err := m.seg.LoadDictStr(dict.String()); err != nil {
 		panic("moderation: load dictionary: " + err.Error())
 	}
@@ -181,8 +184,12 @@ type clause struct {
 	a, b  int
 }
 
-// meaning finds cries for help and bullying in the folded text.
-func meaning(base *folded) []Reason {
+// meaning finds cries for help and bullying in the folded text, sentence by sentence: the
+// rules where a telltale word or phrase stands, and the classifier everywhere else.
+//
+// It also returns the spans of the sentences the classifier is sure are fine: a built-in
+// safeguarding word found there (想死你了, miss you to death) is not a cry for help.
+func meaning(base *folded) (found []Reason, calm [][2]int) {
 	m := loadModel()
 	type hit struct {
 		at   int
@@ -192,12 +199,9 @@ func meaning(base *folded) []Reason {
 	m.index.ac.each(base.r, func(lit int32, a, _ int) {
 		hits = append(hits, hit{a, m.index.what[lit]})
 	})
-	if len(hits) == 0 {
-		return nil
-	}
 	slices.SortFunc(hits, func(x, y hit) int { return x.at - y.at })
-	var out []Reason
-	for a, h := 0, 0; a < len(base.r) && h < len(hits); {
+	var buf []uint64
+	for a, h := 0, 0; a < len(base.r); {
 		b := a
 		for b < len(base.r) && !sentenceEnd(base.r[b]) {
 			b++
@@ -209,6 +213,7 @@ func meaning(base *folded) []Reason {
 		for h < len(hits) && hits[h].at < b {
 			h++
 		}
+		var here []Reason
 		if h > first {
 			var cands []candidate
 			telltaleWord := false
@@ -223,12 +228,34 @@ func meaning(base *folded) []Reason {
 			}
 			// Without a telltale word only a phrase can match: segment only if one does.
 			if telltaleWord || anyPhraseMatches(base.r[a:b], cands) {
-				out = append(out, readSentence(m, base, a, b, cands)...)
+				here = readSentence(m, base, a, b, cands)
 			}
 		}
+		sentence := wordForm(&folded{r: base.r[a:b], start: base.start[a:b], end: base.end[a:b]})
+		var class string
+		var margin float32
+		class, margin, buf = m.clf.classify(sentence.r, buf)
+		if margin < -classifierVeto && b > a {
+			here = nil // the rules read harm where every example like it was fine: 小胖跑得快
+			start, end := base.span(a, b-1)
+			calm = append(calm, [2]int{start, end})
+		}
+		if len(here) == 0 && margin > classifierMargin && b > a {
+			start, end := base.span(a, b-1)
+			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
+		}
+		found = append(found, here...)
 		a = b
 	}
-	return out
+	return found, calm
+}
+
+// kindOfClass is the reason kind a meaning class holds with.
+func kindOfClass(class string) string {
+	if class == ClassSelfHarm || class == ClassAbuse {
+		return holdPrefix + KindSafeguarding
+	}
+	return holdPrefix + KindInsult
 }
 
 func anyPhraseMatches(sentence []rune, cands []candidate) bool {
@@ -276,7 +303,7 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 	}
 	var out []Reason
 	for k, c := range clauses {
-		ctx := readCtx{c: c, sentence: sentenceTags}
+		ctx := readCtx{c: c, text: string(base.r[a:b]), sentence: sentenceTags}
 		for _, cd := range cands {
 			if cd.at >= c.a && cd.at < c.b {
 				ctx.cands = append(ctx.cands, cd)
@@ -287,12 +314,8 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 		}
 		for _, rule := range rules {
 			if rule.find(&ctx) {
-				kind := holdPrefix + KindInsult
-				if rule.class == ClassSelfHarm || rule.class == ClassAbuse {
-					kind = holdPrefix + KindSafeguarding
-				}
 				start, end := base.span(c.a, c.b-1)
-				out = append(out, Reason{Kind: kind, Class: rule.class, Start: start, End: end})
+				out = append(out, Reason{Kind: kindOfClass(rule.class), Class: rule.class, Start: start, End: end})
 				break
 			}
 		}
@@ -302,12 +325,26 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 
 type readCtx struct {
 	c        clause
+	text     string // the whole sentence
 	cands    []candidate
 	prev     *clause // the clause before, in the same sentence
 	sentence tag     // every tag of the sentence
 }
 
 func (x *readCtx) has(t tag) bool { return x.sentence&t != 0 }
+
+// teaching reports whether the sentence passes on advice or a rule (老师说…要告诉大人, 安全课,
+// 主题是“不取外号”): it speaks about harm to prevent it.
+func (x *readCtx) teaching() bool { return teachingRe.MatchString(x.text) }
+
+// benign reports whether the sentence is about a surprise, a move or a game ending: 别告诉妈妈，
+// 我们在准备生日惊喜; goodbye everyone, I'm moving.
+func (x *readCtx) benign() bool { return benignRe.MatchString(x.text) }
+
+var (
+	teachingRe = regexp.MustCompile(`老师(说|教|讲|告诉我们)|班主任说|学校规定|安全课|班会|主题是|(要|一定要|马上|赶紧|应该)(告诉|报告)(大人|老师|家长|爸爸妈妈|爸妈|班主任)|千万不要|不取外号|防欺凌|\b(teacher said|we learned|safety class)\b`)
+	benignRe   = regexp.MustCompile(`惊喜|礼物|生日|母亲节|父亲节|教师节|搬家|毕业|转学|\b(surprise|gift|birthday|moving|move to|graduat|keep posting|see you)`)
+)
 
 // sentenceHas reports whether the clause or the one before holds any of the strings.
 func (x *readCtx) sentenceHas(subs ...string) bool {
@@ -407,7 +444,7 @@ var selfHarmPhrase = re(
 )
 
 func selfHarm(x *readCtx) bool {
-	if x.has(tFiction) {
+	if x.has(tFiction) || x.teaching() || x.benign() {
 		return false
 	}
 	ct := x.clauseTags()
@@ -488,7 +525,8 @@ func subject(ws []word, i int) tag {
 
 // guardedBefore reports whether a safeguard or hypothetical stands shortly before byte at of
 // s: 防止…, 如果有人…, 不要….
-var guardWords = []string{"防止", "避免", "以免", "预防", "防", "禁止", "不要", "别", "如果", "要是", "万一", "不能", "反对", "制止", "提醒", "教育", "不许", "不准"}
+var guardWords = []string{"防止", "避免", "以免", "预防", "防", "禁止", "不要", "别", "如果", "要是", "万一", "不能", "反对", "制止", "提醒", "教育", "不许", "不准",
+	"不觉得", "不是", "才不", "不再", "已经不", "没有"}
 
 func guardedBefore(s string, at int) bool {
 	head := s[:at]
@@ -521,7 +559,7 @@ var abusePhrase = re(
 )
 
 func abuse(x *readCtx) bool {
-	if x.has(tFiction) {
+	if x.has(tFiction) || x.teaching() || x.benign() || x.has(tGame) {
 		return false
 	}
 	if loc := x.phrase(abusePhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !x.has(tIf) {
@@ -624,7 +662,7 @@ var threatPhrase = re(
 )
 
 func threat(x *readCtx) bool {
-	if x.has(tGame) || x.has(tFiction) {
+	if x.has(tGame) || x.has(tFiction) || x.teaching() || x.benign() {
 		return false
 	}
 	loc := x.phrase(threatPhrase)
@@ -673,7 +711,7 @@ var bodyPhrase = re(
 )
 
 func bodyShaming(x *readCtx) bool {
-	if x.has(tGuard) || x.has(tFiction) {
+	if x.has(tGuard) || x.has(tFiction) || x.has(tPositive) || x.has(tThing) || x.teaching() {
 		return false
 	}
 	if loc := x.phrase(bodyPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
@@ -741,7 +779,7 @@ var exclusionPhrase = re(
 )
 
 func exclusion(x *readCtx) bool {
-	if x.has(tGuard) || x.has(tIf) || x.has(tFiction) {
+	if x.has(tGuard) || x.has(tIf) || x.has(tFiction) || x.has(tGame) || x.teaching() || x.benign() {
 		return false
 	}
 	if loc := x.phrase(exclusionPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
@@ -777,7 +815,7 @@ var contemptPhrase = re(
 )
 
 func contempt(x *readCtx) bool {
-	if x.has(tGuard) || x.has(tFiction) {
+	if x.has(tGuard) || x.has(tFiction) || x.has(tPositive) || x.teaching() {
 		return false
 	}
 	if loc := x.phrase(contemptPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {

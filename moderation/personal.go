@@ -22,6 +22,11 @@ var (
 
 	// A unit, a room, building-unit-room or a home: personal, whatever place it is in.
 	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:我|我们)家(?:住)?在|家住|我住在|我住的(?:地方|小区)|家庭住址|家的地址|我家地址|我的地址|住址`)
+	codeRe = regexp.MustCompile(`(?:isbn[:：\s]*)?97[89][-\s]?\d{1,5}[-\s]?\d{1,7}[-\s]?\d{1,7}[-\s]?[\dx]\b|\bgb(?:/t)?\s*\d{3,5}(?:\.\d+)?\s*-\s*(?:19|20)\d{2}`)
+	// A number after one of these names a thing (a bike, a book, a manhole), not a person.
+	thingNumberRe = regexp.MustCompile(`(?:书号|型号|序号|工单号|订单号|单号|车号|车牌|井盖|资产|提案|条码|货号|批号)[:：\s是为]*$`)
+	// Advice about addresses is not one: 不要把自己的家庭住址告诉陌生人.
+	adviceRe = regexp.MustCompile(`不要|别|不能|不可以|千万`)
 	// A building number alone may be a school's (学校3号楼): a person looks.
 	buildingRe = regexp.MustCompile(`\d{1,4}\s*(?:栋|幢|号楼)`)
 	// A street and number may be a school, a park gate or a home: a person looks.
@@ -36,11 +41,11 @@ var (
 	// A home told by its floor or building: 我家在3楼, 住在…7栋, 第2间就是我的房间.
 	homeNumberRe = regexp.MustCompile(`(?:我家|我住|我的家|我的房间|住在|家住|(?:^|[^之])家在|在.{0,12}住)[^。！？!?\n]{0,30}?(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间|号)|(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间)[^。！？!?\n]{0,12}?(?:就是|是)我(?:的)?(?:家|房间)`)
 	// Addresses in pinyin or English: wo zhu zai … 15 hao, 3 dong 2 danyuan 501, Room 1102.
-	latinHomeRe = regexp.MustCompile(`(?:zhu\s*zai|wo\s*jia|jia\s*zai|jia\s*zhu|di\s*zhi|\bhome\b|\blive\b|\bflat\b|\baddress\b|xiao\s*qu|hua\s*yuan|我住|我家|地址)[^。！？!?\n]{0,60}?\d{1,4}\s*(?:hao|dong|zhuang|dan\s*yuan|lou|shi|ceng|men|号|栋|楼)|\b(?:room|building|unit|apt|apartment)\s*\d{1,4}\b`)
+	latinHomeRe = regexp.MustCompile(`(?:zhu\s*zai|wo\s*jia|jia\s*zai|jia\s*zhu|di\s*zhi|\bhome\b|\blive\b|\bflat\b|\baddress\b|xiao\s*qu|hua\s*yuan|我住|我家|地址)[^。！？!?\n]{0,60}?\d{1,4}\s*(?:hao|dong|zhuang|dan\s*yuan|lou|shi|ceng|men|号|栋|楼)|\b(?:my|our|i live|live at|home)\b[^.!?\n]{0,40}?\b(?:room|building|unit|apt|flat|floor)\s*\d{1,4}\b`)
 	// A building number after one of these is a public building's, not a home's.
 	publicBuildingRe = regexp.MustCompile(`学校|校园|教学|实验|办公|行政|医院|图书馆|少年宫|科技馆|体育馆|博物馆|公园|儿童之家|综合`)
 	nameCueRe        = regexp.MustCompile(`(?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|姓名)\s*\p{Han}{2,4}|我是` + surnames + `\p{Han}{1,2}`)
-	nameRe           = regexp.MustCompile(surnames + `\p{Han}{1,2}`)
+	nameRe           = regexp.MustCompile(surnames + givenName + `{1,2}`)
 
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
@@ -63,6 +68,10 @@ func spacedCues(cues ...string) string {
 	}
 	return strings.Join(alts, "|")
 }
+
+// givenName is a character of a given name: Han, but not the little words that follow a
+// surname-like character in ordinary sentences (太高了, 马上, 林子里).
+const givenName = `[^\P{Han}了的是在和就也都很太不有个们上下里子么]`
 
 const surnames = `(?:欧阳|司马|上官|诸葛|[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤])`
 
@@ -242,6 +251,12 @@ func maskDates(f *folded) *text {
 			}
 		}
 	}
+	// Book numbers and standards: ISBN 978-7-5344-0380-4, GB 8408-2018.
+	if strings.Contains(s, "97") || strings.Contains(s, "gb") {
+		for _, m := range codeRe.FindAllStringIndex(s, -1) {
+			mask(m[0], m[1])
+		}
+	}
 	for i := 0; i < len(s); i++ {
 		if s[i] != ':' {
 			continue
@@ -299,16 +314,22 @@ func personal(base *folded) []Reason {
 		}
 	}
 	for _, m := range t.around(homeRe, 24, 12, a.home) {
-		out = append(out, t.reason("address", m[0], m[1]))
+		if before := string(t.f.r[max(0, t.runeI(m[0])-8):t.runeI(m[0])]); !adviceRe.MatchString(before) {
+			out = append(out, t.reason("address", m[0], m[1]))
+		}
 	}
 	if !a.digits {
+		out = append(out, loose(t)...)
 		if a.wechat { // a WeChat ID may be letters only
 			out = append(out, numbers(newText(joinDigits(d)), a)...)
 		}
 		return out
 	}
 	for _, m := range t.around(streetRe, 48, 3, a.street) {
-		out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+		after := string(t.f.r[t.runeI(m[1]):min(len(t.f.r), t.runeI(m[1])+8)])
+		if !publicBuildingRe.MatchString(after) && !strings.Contains(after, "中心") {
+			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+		}
 	}
 	for _, m := range t.around(buildingRe, 12, 9, a.building) {
 		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
@@ -339,6 +360,7 @@ func personal(base *folded) []Reason {
 			out = append(out, t.reason("address", m[0], m[1]))
 		}
 	}
+	out = append(out, loose(t)...)
 	return append(out, numbers(newText(joinDigits(d)), a)...)
 }
 
@@ -426,6 +448,8 @@ func classify(t *text, i, j int, qq, wechat []int) string {
 		return "wechat"
 	case isQuantity(t.s, i, j):
 		return ""
+	case len(n) < 13 && (i > 0 && isASCIILetterOrDash(t.s[i-1]) || thingNumberRe.MatchString(t.s[max(0, i-24):i])):
+		return "" // a code: YS-2019-0386, TS2024-0318, 编号8640219375
 	case len(n) >= 13 && len(n) <= 19 && luhn(n):
 		return "bank_card"
 	case len(n) >= 11:
@@ -435,6 +459,8 @@ func classify(t *text, i, j int, qq, wechat []int) string {
 	}
 	return ""
 }
+
+func isASCIILetterOrDash(c byte) bool { return c >= 'a' && c <= 'z' || c == '-' }
 
 func isMobile(n string) bool {
 	for _, p := range []string{"0086", "86", ""} {

@@ -1,0 +1,123 @@
+package moderation
+
+import (
+	_ "embed"
+	"math"
+	"slices"
+	"strings"
+)
+
+// The classifier reads what the rules have no word for. It is a naive Bayes model over the
+// character n-grams (one to three) of each sentence's word form, trained when the model loads
+// on data/meaning_train.tsv: the development half of the meaning corpus and nothing of its test
+// half (TestTrainingSetIsTheDevelopmentHalf keeps it so). Rules say why; the classifier
+// generalises to phrasings no rule lists. A sentence is held when some harmful class beats
+// "ok" by more than classifierMargin in log-likelihood.
+
+//go:embed data/meaning_train.tsv
+var meaningTrain string
+
+// classifierMargin is the log-likelihood by which a harmful class must beat "ok": chosen on the
+// development data so that look-alike texts stay allowed.
+const classifierMargin = 16
+
+// classifierVeto is how surely the classifier must say "ok" to overrule the rules.
+const classifierVeto = 8
+
+// classifierClasses are the classes the model tells apart; "ok" first.
+var classifierClasses = []string{"ok", ClassSelfHarm, ClassAbuse, ClassThreat, ClassBodyShaming, ClassExclusion, ClassContempt}
+
+type classifier struct {
+	logp   map[uint64][]float32 // per n-gram: log P(n-gram | class)
+	prior  []float32
+	unseen []float32
+}
+
+// trainClassifier counts, per class, the texts each n-gram occurs in.
+func trainClassifier(tsv string) *classifier {
+	k := len(classifierClasses)
+	counts := map[uint64][]float32{}
+	docs := make([]float32, k)
+	totals := make([]float32, k)
+	for _, line := range strings.Split(tsv, "\n") {
+		if line == "" || line[0] == '#' {
+			continue
+		}
+		class, text, ok := strings.Cut(line, "\t")
+		if !ok {
+			continue
+		}
+		c := slices.Index(classifierClasses, class)
+		if c < 0 {
+			panic("moderation: unknown class in data/meaning_train.tsv: " + class)
+		}
+		docs[c]++
+		for _, g := range ngramHashes(wordForm(fold(text)).r, nil) {
+			row := counts[g]
+			if row == nil {
+				row = make([]float32, k)
+				counts[g] = row
+			}
+			row[c]++
+			totals[c]++
+		}
+	}
+	const alpha = 0.1 // additive smoothing
+	vocab := float32(len(counts))
+	m := &classifier{logp: make(map[uint64][]float32, len(counts)), prior: make([]float32, k), unseen: make([]float32, k)}
+	var all float32
+	for _, d := range docs {
+		all += d
+	}
+	for c := range k {
+		m.prior[c] = float32(math.Log(float64((docs[c] + 1) / (all + float32(k)))))
+		m.unseen[c] = float32(math.Log(float64(alpha / (totals[c] + alpha*vocab))))
+	}
+	for g, row := range counts {
+		lp := make([]float32, k)
+		for c := range k {
+			lp[c] = float32(math.Log(float64((row[c] + alpha) / (totals[c] + alpha*vocab))))
+		}
+		m.logp[g] = lp
+	}
+	return m
+}
+
+// ngramHashes appends the distinct hashes of the 1-, 2- and 3-grams of r to buf.
+func ngramHashes(r []rune, buf []uint64) []uint64 {
+	buf = buf[:0]
+	for i := range r {
+		h := uint64(14695981039346656037)
+		for n := 0; n < 3 && i+n < len(r); n++ {
+			h ^= uint64(r[i+n])
+			h *= 1099511628211
+			buf = append(buf, h^uint64(n))
+		}
+	}
+	slices.Sort(buf)
+	return slices.Compact(buf)
+}
+
+// classify returns the harmful class that beats "ok" by the widest margin, and that margin.
+func (m *classifier) classify(r []rune, buf []uint64) (string, float32, []uint64) {
+	buf = ngramHashes(r, buf)
+	k := len(classifierClasses)
+	var score [8]float32
+	copy(score[:], m.prior)
+	for _, g := range buf {
+		lp, ok := m.logp[g]
+		if !ok {
+			continue // unseen n-grams say nothing about the class
+		}
+		for c := range k {
+			score[c] += lp[c]
+		}
+	}
+	best, margin := "", float32(math.Inf(-1))
+	for c := 1; c < k; c++ {
+		if d := score[c] - score[0]; d > margin {
+			best, margin = classifierClasses[c], d
+		}
+	}
+	return best, margin, buf
+}

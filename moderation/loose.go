@@ -1,0 +1,101 @@
+package moderation
+
+import (
+	"regexp"
+	"strings"
+)
+
+// Looser readings of contact details and homes, for the ways children write them when they
+// know a filter is looking: an e-mail whose @ and dot are spelled out any way at all, an account
+// name after any word that says "find me", a home told by the way to it, and addresses in
+// pinyin or English. Each needs two signs together (a provider and a name, a cue and a name, a
+// home and a direction), so that ordinary sentences that have only one pass.
+
+var (
+	// A mail provider, and an account-like name before it.
+	mailProviderRe = regexp.MustCompile(`\b(?:163|126|139|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|live|msn|tom|21cn)\b`)
+	mailCueRe      = regexp.MustCompile(`@|#|ⓐ|艾特|\bat\b|\(a\)|在|邮箱|邮件|e-?mail|mail|邮`)
+
+	// An account name: starts with a letter, 6–20 letters, digits, _ or -, with a digit, _ or -
+	// in it, or 8 letters or more.
+	handleRe = regexp.MustCompile(`\b[a-z][a-z0-9_\-.]{4,19}\b`)
+	// Words that ask to be found or added.
+	contactCueRe = regexp.MustCompile(`加我|加\s*我|\+\s*我|\+\s*v\b|搜(一搜|我|索)?|找我|好友|同号|微信|微芯|薇|威信|wx|vx|\bv\b|v信|绿泡泡|泡泡|绿色软件|wechat|weixin|\bid\b|账号|号码|扣扣|企鹅|\bqq\b`)
+
+	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
+	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们)?家|我(?:们)?家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
+	directionRe   = regexp.MustCompile(`旁边|对面|斜对面|隔壁|后面|楼上|楼下|里面|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|那栋|门口有|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
+	latinHomeIsRe = regexp.MustCompile(`\b(?:i live|i'm at|i am at|my (?:home|house|flat|place|address)|our (?:flat|house|home|place)|is (?:my house|my home|ours)|come over|grandma's place)\b`)
+	latinWhereRe  = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with)\b`)
+
+	// Parts of an address in English or pinyin; two of them together make one.
+	addressPartRe = regexp.MustCompile(`\b(?:room|rm|bldg|building|unit|apt|flat|block|tower|no\.?)\s*\d+[a-z]?\b|\b\d+[a-z]?\s*(?:hao|dong|zhuang|danyuan|dan yuan|lou|shi|nong|men|hao lou)\b|\b(?:dong|danyuan|shi|hao|lou|nong)\s*\d+\b|\b\d+\s*(?:[a-z]+\s+)?(?:road|rd|lane|street|st|avenue|ave)\b|\b(?:xiaoqu|xiao qu|huayuan|hua yuan|jiayuan|mingyuan|xincun|garden|village|jiedao)\b|\b(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi)\s*(?:dong|danyuan|lou)\b`)
+)
+
+// loose finds what the strict detectors let through; t is the digit form.
+func loose(t *text) []Reason {
+	var out []Reason
+	s := t.s
+	latin := strings.IndexFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0
+	if latin {
+		// An e-mail with its signs spelled out: a provider and a name before it, and a cue.
+		if p := mailProviderRe.FindStringIndex(s); p != nil && mailCueRe.MatchString(s) {
+			for _, h := range handleRe.FindAllStringIndex(s[:p[0]], -1) {
+				if name := s[h[0]:h[1]]; accountLike(name) && p[0]-h[1] <= 40 {
+					out = append(out, t.reason(KindEmail, h[0], p[1]))
+					break
+				}
+			}
+		}
+		// An account name near a word that asks to be found.
+		if cues := contactCueRe.FindAllStringIndex(s, -1); len(cues) > 0 {
+			for _, h := range handleRe.FindAllStringIndex(s, -1) {
+				name := s[h[0]:h[1]]
+				if !accountLike(name) || isDigitWordsOnly(name) {
+					continue
+				}
+				for _, c := range cues {
+					if near := c[1] <= h[0] && t.runeI(h[0])-t.runeI(c[1]) <= 8 || h[1] <= c[0] && t.runeI(c[0])-t.runeI(h[1]) <= 6; near && !overlaps(c, h) {
+						out = append(out, t.reason(KindWeChat, min(c[0], h[0]), max(c[1], h[1])))
+						break
+					}
+				}
+			}
+		}
+		// An address in English or pinyin: two parts of one.
+		if parts := addressPartRe.FindAllStringIndex(s, -1); len(parts) >= 2 {
+			out = append(out, t.reason(KindAddress, parts[0][0], parts[len(parts)-1][1]))
+		} else if m := latinHomeIsRe.FindStringIndex(s); m != nil && latinWhereRe.MatchString(s) {
+			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
+		}
+	}
+	// A home told by the way to it.
+	if m := homeIsRe.FindStringIndex(s); m != nil && directionRe.MatchString(s) {
+		if before := s[max(0, m[0]-12):m[0]]; !adviceRe.MatchString(before) {
+			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
+		}
+	}
+	return out
+}
+
+// accountLike reports whether a word looks like an account name rather than an English word:
+// a digit, _ or - in it, or eight letters or more.
+func accountLike(w string) bool {
+	return strings.ContainsAny(w, "0123456789_-") && len(w) >= 5 || len(w) >= 8 && !commonLatin[w]
+}
+
+var commonLatin = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("everyone everybody children building basketball football playground tomorrow yesterday together something anything nothing children's library question questions remember standard sentence because different favourite favorite interesting beautiful important community wonderful exercise homework classroom teachers teacher students swimming running possible actually probably themselves yourself sometimes whatever anywhere somewhere everything outside inside afternoon evening morning weekend holiday vacation birthday activity activities proposal proposals facility facilities council children's") {
+		commonLatin[w] = true
+	}
+}
+
+// isDigitWordsOnly reports whether a word is only spelled digits (handled as a number).
+func isDigitWordsOnly(w string) bool {
+	d, _ := spellDigits(w)
+	return d != ""
+}
+
+func overlaps(a, b []int) bool { return a[0] < b[1] && b[0] < a[1] }
