@@ -83,7 +83,8 @@ func trainClassifier(tsv string) *classifier {
 	return m
 }
 
-// ngramHashes appends the distinct hashes of the 1-, 2- and 3-grams of r to buf.
+// ngramHashes appends the distinct hashes of the 1-, 2- and 3-grams of r to buf, and of its
+// Latin words and word pairs: three letters of English say little, a word says more.
 func ngramHashes(r []rune, buf []uint64) []uint64 {
 	buf = buf[:0]
 	for i := range r {
@@ -93,6 +94,23 @@ func ngramHashes(r []rune, buf []uint64) []uint64 {
 			h *= 1099511628211
 			buf = append(buf, h^uint64(n))
 		}
+	}
+	var prev uint64
+	for i := 0; i < len(r); {
+		if !(r[i] >= 'a' && r[i] <= 'z' || r[i] == '\'') {
+			i++
+			continue
+		}
+		h := uint64(1469598103934665603)
+		for ; i < len(r) && (r[i] >= 'a' && r[i] <= 'z' || r[i] == '\''); i++ {
+			h ^= uint64(r[i])
+			h *= 1099511628211
+		}
+		buf = append(buf, h^0xa5a5)
+		if prev != 0 {
+			buf = append(buf, (prev*31+h)^0x5a5a)
+		}
+		prev = h
 	}
 	slices.Sort(buf)
 	return slices.Compact(buf)

@@ -120,6 +120,9 @@ func FuzzScreen(f *testing.F) {
 				strictest = r.Action
 			}
 		}
+		if v.Safeguarding() {
+			strictest = Hold // a cry for help is held, never refused
+		}
 		if v.Action != strictest {
 			t.Fatalf("verdict %s, strictest reason %s", v.Action, strictest)
 		}
