@@ -27,8 +27,10 @@ const classifierVeto = 8
 // classifierClasses are the classes the model tells apart; "ok" first.
 var classifierClasses = []string{"ok", ClassSelfHarm, ClassAbuse, ClassThreat, ClassBodyShaming, ClassExclusion, ClassContempt}
 
+// The weights hold no pointers, so the garbage collector does not walk them on every cycle.
 type classifier struct {
-	logp   map[uint64][]float32 // per n-gram: log P(n-gram | class)
+	index  map[uint64]int32 // n-gram → its row in logp
+	logp   []float32        // rows of len(classifierClasses): log P(n-gram | class)
 	prior  []float32
 	unseen []float32
 }
@@ -64,7 +66,7 @@ func trainClassifier(tsv string) *classifier {
 	}
 	const alpha = 0.1 // additive smoothing
 	vocab := float32(len(counts))
-	m := &classifier{logp: make(map[uint64][]float32, len(counts)), prior: make([]float32, k), unseen: make([]float32, k)}
+	m := &classifier{index: make(map[uint64]int32, len(counts)), logp: make([]float32, 0, len(counts)*k), prior: make([]float32, k), unseen: make([]float32, k)}
 	var all float32
 	for _, d := range docs {
 		all += d
@@ -74,19 +76,24 @@ func trainClassifier(tsv string) *classifier {
 		m.unseen[c] = float32(math.Log(float64(alpha / (totals[c] + alpha*vocab))))
 	}
 	for g, row := range counts {
-		lp := make([]float32, k)
+		m.index[g] = int32(len(m.logp) / k)
 		for c := range k {
-			lp[c] = float32(math.Log(float64((row[c] + alpha) / (totals[c] + alpha*vocab))))
+			m.logp = append(m.logp, float32(math.Log(float64((row[c]+alpha)/(totals[c]+alpha*vocab)))))
 		}
-		m.logp[g] = lp
 	}
 	return m
 }
 
 // ngramHashes appends the distinct hashes of the 1-, 2- and 3-grams of r to buf, and of its
 // Latin words and word pairs: three letters of English say little, a word says more.
+//
+// Digits are left out: a number says nothing about what a sentence means, and a phone number
+// beside a cry for help must not make it read as an ordinary text.
 func ngramHashes(r []rune, buf []uint64) []uint64 {
 	buf = buf[:0]
+	if strings.ContainsFunc(string(r), isDigit) {
+		r = slices.DeleteFunc(slices.Clone(r), isDigit)
+	}
 	for i := range r {
 		h := uint64(14695981039346656037)
 		for n := 0; n < 3 && i+n < len(r); n++ {
@@ -123,12 +130,12 @@ func (m *classifier) classify(r []rune, buf []uint64) (string, float32, []uint64
 	var score [8]float32
 	copy(score[:], m.prior)
 	for _, g := range buf {
-		lp, ok := m.logp[g]
+		i, ok := m.index[g]
 		if !ok {
 			continue // unseen n-grams say nothing about the class
 		}
-		for c := range k {
-			score[c] += lp[c]
+		for c, lp := range m.logp[int(i)*k : int(i)*k+k] {
+			score[c] += lp
 		}
 	}
 	best, margin := "", float32(math.Inf(-1))
