@@ -70,6 +70,9 @@ func loose(t *text) []Reason {
 		}
 	}
 	// A home told by the way to it.
+	if !strings.ContainsAny(s, "家住") {
+		return out
+	}
 	if m := homeIsRe.FindStringIndex(s); m != nil && directionRe.MatchString(s) {
 		if before := s[max(0, m[0]-12):m[0]]; !adviceRe.MatchString(before) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))

@@ -302,8 +302,10 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 		}
 	}
 	var out []Reason
+	text := string(base.r[a:b])
+	teaching, benign := teachingRe.MatchString(text), benignRe.MatchString(text)
 	for k, c := range clauses {
-		ctx := readCtx{c: c, text: string(base.r[a:b]), sentence: sentenceTags}
+		ctx := readCtx{c: c, text: text, isTeaching: teaching, isBenign: benign, sentence: sentenceTags}
 		for _, cd := range cands {
 			if cd.at >= c.a && cd.at < c.b {
 				ctx.cands = append(ctx.cands, cd)
@@ -324,22 +326,24 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 }
 
 type readCtx struct {
-	c        clause
-	text     string // the whole sentence
-	cands    []candidate
-	prev     *clause // the clause before, in the same sentence
-	sentence tag     // every tag of the sentence
+	c    clause
+	text string // the whole sentence
+	// What the whole sentence is about, read once: advice or a rule, a surprise or a move.
+	isTeaching, isBenign bool
+	cands                []candidate
+	prev                 *clause // the clause before, in the same sentence
+	sentence             tag     // every tag of the sentence
 }
 
 func (x *readCtx) has(t tag) bool { return x.sentence&t != 0 }
 
 // teaching reports whether the sentence passes on advice or a rule (老师说…要告诉大人, 安全课,
 // 主题是“不取外号”): it speaks about harm to prevent it.
-func (x *readCtx) teaching() bool { return teachingRe.MatchString(x.text) }
+func (x *readCtx) teaching() bool { return x.isTeaching }
 
 // benign reports whether the sentence is about a surprise, a move or a game ending: 别告诉妈妈，
 // 我们在准备生日惊喜; goodbye everyone, I'm moving.
-func (x *readCtx) benign() bool { return benignRe.MatchString(x.text) }
+func (x *readCtx) benign() bool { return x.isBenign }
 
 var (
 	teachingRe = regexp.MustCompile(`老师(说|教|讲|告诉我们)|班主任说|学校规定|安全课|班会|主题是|(要|一定要|马上|赶紧|应该)(告诉|报告)(大人|老师|家长|爸爸妈妈|爸妈|班主任)|千万不要|不取外号|防欺凌|\b(teacher said|we learned|safety class)\b`)
