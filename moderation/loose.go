@@ -2,6 +2,7 @@ package moderation
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -20,7 +21,16 @@ var (
 	// in it, or 8 letters or more.
 	handleRe = regexp.MustCompile(`\b[a-z][a-z0-9_\-.]{4,19}\b`)
 	// Words that ask to be found or added.
-	contactCueRe = regexp.MustCompile(`加我|加\s*我|\+\s*我|\+\s*v\b|搜(一搜|我|索)?|找我|好友|同号|微信|微芯|薇|威信|wx|vx|\bv\b|v信|绿泡泡|泡泡|绿色软件|wechat|weixin|\bid\b|账号|号码|扣扣|企鹅|\bqq\b`)
+	contactCueRe = regexp.MustCompile(`微[\p{S}\p{P}\s]{1,3}|wei\s*信|[🟢💚]\s*(?:信|泡泡)?|green app|\bwc\b|加我|加\s*我|\+\s*我|\+\s*v\b|搜(一搜|我|索)?|找我|好友|同号|微信|微芯|薇|威信|wx|vx|\bv\b|v信|绿泡泡|泡泡|绿色软件|wechat|weixin|\bid\b|账号|号码|扣扣|企鹅|\bqq\b`)
+
+	// An e-mail with any sign for @ between a name and a provider, read with spaces taken out.
+	looseMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{3,}(?:@|at|ⓐ|#|◎|安特|艾特|aite|_at_|\(@\)|\[@\]|atsign)_?(?:163|126|139|189|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|proton|雅虎|新浪|网易)`)
+	anyAtMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{2,}\s*@\s*[a-z0-9][a-z0-9\-]{1,}`)
+	// A floor and a door: a home, whoever it is said of (5楼东边那户, 6th floor, red curtains).
+	floorRe    = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)|楼上|\b\d{1,2}(?:st|nd|rd|th)\s+floor\b`)
+	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard)\b`)
+	// Contact words: a number given in parts beside one of these is read joined.
+	contactRe = regexp.MustCompile(`电话|手机|号码|座机|联系|打给|打通|qq|\b(?:call|phone|number|cell|mobile|dial|whatsapp)\b`)
 
 	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
 	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们)?家|我(?:们)?家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
@@ -69,6 +79,24 @@ func loose(t *text) []Reason {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 	}
+	if latin {
+		tight := newText(dropSpaces(t.f))
+		if m := looseMailRe.FindStringIndex(tight.s); m != nil {
+			out = append(out, tight.reason(KindEmail, m[0], m[1]))
+		} else if m := anyAtMailRe.FindStringIndex(s); m != nil {
+			out = append(out, t.reason(KindEmail, m[0], m[1]))
+		}
+		if strings.Contains(s, "moc.") || strings.Contains(s, "nc.") {
+			// Written backwards: moc.anis@…
+			if emailRe.MatchString(reverse(s)) {
+				out = append(out, t.reason(KindEmail, 0, len(s)))
+			}
+		}
+	}
+	if m := floorRe.FindStringIndex(s); m != nil && doorSignRe.MatchString(s) {
+		out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
+	}
+	out = append(out, splitNumber(t)...)
 	// A home told by the way to it.
 	if !strings.ContainsAny(s, "家住") {
 		return out
@@ -102,3 +130,41 @@ func isDigitWordsOnly(w string) bool {
 }
 
 func overlaps(a, b []int) bool { return a[0] < b[1] && b[0] < a[1] }
+
+func reverse(s string) string {
+	r := []rune(s)
+	slices.Reverse(r)
+	return string(r)
+}
+
+// splitNumber reads a number given in parts (开头180，中间4913，最后1992) as one, when a
+// contact word stands in the text: consecutive runs of digits that together make a phone
+// number, a landline or an ID number.
+func splitNumber(t *text) []Reason {
+	if !contactRe.MatchString(t.s) {
+		return nil
+	}
+	var runs [][2]int
+	for i := 0; i < len(t.s); {
+		if !isDigit(rune(t.s[i])) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(t.s) && isDigit(rune(t.s[j])) {
+			j++
+		}
+		runs = append(runs, [2]int{i, j})
+		i = j
+	}
+	for a := range runs {
+		joined := ""
+		for b := a; b < len(runs) && len(joined) < 18; b++ {
+			joined += t.s[runs[b][0]:runs[b][1]]
+			if b > a && (isMobile(joined) || isLandline(joined) || isIDNumber(joined)) {
+				return []Reason{t.reason(KindPhone, runs[a][0], runs[b][1])}
+			}
+		}
+	}
+	return nil
+}

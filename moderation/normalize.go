@@ -86,6 +86,8 @@ func fold(text string) *folded {
 				nr += 'a' - 'A'
 			}
 			f.add(nr, int32(i), int32(i+w))
+		case r == 'ⓐ' || r == '◎': // circled a and a bullseye stand for @ in an address
+			f.add('@', int32(i), int32(i+w))
 		case needsNFKC(r):
 			for _, nr := range string(norm.NFKC.AppendString(buf[:0], text[i:i+w])) {
 				f.add(simplify(plainLatin(unicode.ToLower(nr))), int32(i), int32(i+w))

@@ -34,15 +34,20 @@ func spellDigits(w string) (digits string, repeat int) {
 	if w == "dong" {
 		return "", 0 // alone it is 栋; inside a run of syllables (yaodongsan) it is 0
 	}
-	// Pinyin syllables, longest first at each position: at most five letters each.
+	// Pinyin syllables or English digit words run together (yaosanba, oneeightfive), longest
+	// first at each position: at most five letters each.
 	var out []byte
 	for i := 0; i < len(w); {
 		found := false
 		for n := min(5, len(w)-i); n >= 2; n-- {
-			if d, ok := pinyinDigits[w[i:i+n]]; ok || w[i:i+n] == "dong" {
-				if !ok {
-					d = '0'
-				}
+			piece := w[i : i+n]
+			d, ok := pinyinDigits[piece]
+			if piece == "dong" {
+				d, ok = '0', true
+			} else if e, isWord := digitWords[piece]; isWord && n >= 3 {
+				d, ok = e[0], true
+			}
+			if ok {
 				out = append(out, d)
 				i += n
 				found = true
@@ -134,9 +139,9 @@ func spelledDigits(f *folded) *folded {
 	return out
 }
 
-// onlySeparators reports whether r is at most three separators (or nothing).
+// onlySeparators reports whether r is at most four separators (or nothing): "one... zero".
 func onlySeparators(r []rune) bool {
-	if len(r) > 3 {
+	if len(r) > 4 {
 		return false
 	}
 	for _, c := range r {
