@@ -57,15 +57,23 @@ func loose(t *text) []Reason {
 				}
 			}
 		}
-		// An account name near a word that asks to be found.
+		// An account name near a word that asks to be found. A name of letters only must
+		// follow the cue at once (wechat: lemonmomopanda): in an English sentence most long
+		// words are words.
 		if cues := contactCueRe.FindAllStringIndex(s, -1); len(cues) > 0 {
 			for _, h := range handleRe.FindAllStringIndex(s, -1) {
 				name := s[h[0]:h[1]]
 				if !accountLike(name) || isDigitWordsOnly(name) {
 					continue
 				}
+				lettersOnly := !strings.ContainsAny(name, "0123456789_-")
 				for _, c := range cues {
-					if near := c[1] <= h[0] && t.runeI(h[0])-t.runeI(c[1]) <= 8 || h[1] <= c[0] && t.runeI(c[0])-t.runeI(h[1]) <= 6; near && !overlaps(c, h) {
+					after := c[1] <= h[0] && t.runeI(h[0])-t.runeI(c[1]) <= 8
+					if lettersOnly {
+						after = c[1] <= h[0] && strings.Trim(s[c[1]:h[0]], " :：是号我的加搜→") == ""
+					}
+					before := !lettersOnly && h[1] <= c[0] && t.runeI(c[0])-t.runeI(h[1]) <= 6
+					if (after || before) && !overlaps(c, h) {
 						out = append(out, t.reason(KindWeChat, min(c[0], h[0]), max(c[1], h[1])))
 						break
 					}

@@ -186,10 +186,7 @@ type clause struct {
 
 // meaning finds cries for help and bullying in the folded text, sentence by sentence: the
 // rules where a telltale word or phrase stands, and the classifier everywhere else.
-//
-// It also returns the spans of the sentences the classifier is sure are fine: a built-in
-// safeguarding word found there (想死你了, miss you to death) is not a cry for help.
-func meaning(base *folded) (found []Reason, calm [][2]int) {
+func meaning(base *folded) (found []Reason) {
 	m := loadModel()
 	type hit struct {
 		at   int
@@ -235,10 +232,8 @@ func meaning(base *folded) (found []Reason, calm [][2]int) {
 		var class string
 		var margin float32
 		class, margin, buf = m.clf.classify(sentence.r, buf)
-		if margin < -classifierVeto && b > a {
+		if margin < -classifierVeto {
 			here = nil // the rules read harm where every example like it was fine: 小胖跑得快
-			start, end := base.span(a, b-1)
-			calm = append(calm, [2]int{start, end})
 		}
 		if len(here) == 0 && margin > classifierMargin && b > a {
 			start, end := base.span(a, b-1)
@@ -247,7 +242,7 @@ func meaning(base *folded) (found []Reason, calm [][2]int) {
 		found = append(found, here...)
 		a = b
 	}
-	return found, calm
+	return found
 }
 
 // kindOfClass is the reason kind a meaning class holds with.

@@ -105,11 +105,7 @@ func (s *Screener) Patterns() int { return s.words.Load().size }
 // Screen returns the verdict on text. It is deterministic and never panics.
 func (s *Screener) Screen(text string) Verdict {
 	base := fold(text)
-	read, calm := meaning(base)
-	listed := slices.DeleteFunc(s.words.Load().match(wordForm(base)), func(r Reason) bool {
-		return r.Kind == holdPrefix+KindSafeguarding && slices.ContainsFunc(calm, func(c [2]int) bool { return c[0] <= r.Start && r.End <= c[1] })
-	})
-	found := append(append(personal(base), listed...), read...)
+	found := append(append(personal(base), s.words.Load().match(wordForm(base))...), meaning(base)...)
 	v := Verdict{Action: Allow}
 	for _, r := range found {
 		r.Action = Block

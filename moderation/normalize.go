@@ -174,9 +174,9 @@ func isNoise(r rune) bool {
 // isSeparator is noise that may sit inside a written number: 138-0013-8000, 138 0013 8000,
 // 1.3.8…, emoji between digits. '+' and '@' are not: they begin or carry other things.
 // Most brackets are not (〔2021〕1380号 is a year and a document number); parentheses are, for
-// an area code: （0577）36322808.
+// an area code: （0577）36322808. The enumeration comma 、 lists numbers (110、119、120).
 func isSeparator(r rune) bool {
-	return r != '+' && r != '@' && r != '#' && r != '%' && !strings.ContainsRune("[]【】〔〕《》<>{}", r) && isNoise(r)
+	return r != '+' && r != '@' && r != '#' && r != '%' && r != '、' && !strings.ContainsRune("[]【】〔〕《》<>{}", r) && isNoise(r)
 }
 
 // wordForm drops noise, so that 傻 * 逼 and 傻-逼 read as 傻逼; a single space is kept between

@@ -21,10 +21,12 @@ var (
 	emailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._+-]*\s*(?:@|#|艾特|圈儿?a|小老鼠|老鼠|\(at\)|\[at\]|\{at\}|\bat\b)\s*[a-z0-9][a-z0-9-]*(?:\s*(?:\.|。|点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b)\s*[a-z0-9-]+)*?\s*(?:\.|。|点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b)\s*(?:com|cn|net|org|edu|gov|cc|io|me|top|vip|info|hk|tw|co|xyz|club|site)\b`)
 
 	// A unit, a room, building-unit-room or a home: personal, whatever place it is in.
-	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:我|我们)家(?:住)?在|家住|我住在|我住的(?:地方|小区)|家庭住址|家的地址|我家地址|我的地址|住址`)
+	// A home cue counts when a residential place or a number follows it (我家住在清和家园, 我住在
+	// 5号楼); 我住在河边 and 我家在城东 name no home.
+	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:(?:我|我们)家(?:住)?在|家住|我住在|我住的(?:地方|小区)|家庭住址(?:是|在)?|家的地址|我家地址|我的地址|住址)[^。！？!?\n，,]{0,12}?(?:小区|家园|花园|新村|公寓|苑|大厦|村|社区|\d|号|栋|楼)`)
 	codeRe = regexp.MustCompile(`(?:isbn[:：\s]*)?97[89][-\s]?\d{1,5}[-\s]?\d{1,7}[-\s]?\d{1,7}[-\s]?[\dx]\b|\bgb(?:/t)?\s*\d{3,5}(?:\.\d+)?\s*-\s*(?:19|20)\d{2}`)
 	// A number after one of these names a thing (a bike, a book, a manhole), not a person.
-	thingNumberRe = regexp.MustCompile(`(?:书号|型号|序号|工单号|订单号|单号|车号|车牌|井盖|资产|提案|条码|货号|批号)[:：\s是为]*$`)
+	thingNumberRe = regexp.MustCompile(`(?:书号|型号|序号|工单号|订单号|单号|车号|车牌|井盖|资产|提案|条码|货号|批号|注册代码|代码|(?:提案|单车|车辆|设备|电梯|井盖|路灯)编号|proposal id(?: on \w+)?(?: is)?|order|ticket|code)[:：\s是为]*$`)
 	// Advice about addresses is not one: 不要把自己的家庭住址告诉陌生人.
 	adviceRe = regexp.MustCompile(`不要|别|不能|不可以|千万`)
 	// A building number alone may be a school's (学校3号楼): a person looks.
@@ -313,7 +315,7 @@ func personal(base *folded) []Reason {
 			out = append(out, tight.reason("email", m[0], m[1]))
 		}
 	}
-	for _, m := range t.around(homeRe, 24, 12, a.home) {
+	for _, m := range t.around(homeRe, 24, 48, a.home) {
 		if before := string(t.f.r[max(0, t.runeI(m[0])-8):t.runeI(m[0])]); !adviceRe.MatchString(before) {
 			out = append(out, t.reason("address", m[0], m[1]))
 		}
@@ -332,6 +334,9 @@ func personal(base *folded) []Reason {
 		}
 	}
 	for _, m := range t.around(buildingRe, 12, 9, a.building) {
+		if strings.HasPrefix(t.s[m[1]:], "楼") && !strings.HasSuffix(t.s[m[0]:m[1]], "号楼") {
+			continue // 6栋楼: how many buildings, not which
+		}
 		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
 		if !publicBuildingRe.MatchString(before) || strings.ContainsAny(before, "小区家住") {
 			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
@@ -452,6 +457,8 @@ func classify(t *text, i, j int, qq, wechat []int) string {
 		return "" // a code: YS-2019-0386, TS2024-0318, 编号8640219375
 	case len(n) >= 13 && len(n) <= 19 && luhn(n):
 		return "bank_card"
+	case len(n) >= 20:
+		return holdPrefix + "long_number" // no personal number is this long: a code, most likely
 	case len(n) >= 11:
 		return "long_number"
 	case len(n) >= 7:
