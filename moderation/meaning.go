@@ -298,7 +298,16 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 	}
 	var out []Reason
 	text := string(base.r[a:b])
-	teaching, benign := teachingRe.MatchString(text), benignRe.MatchString(text)
+	// Advice, a surprise, a game or an invitation anywhere in a short text colours all of it:
+	// 你等着！下次下棋我一定赢你！
+	whole := text
+	if len(base.r) <= 200 {
+		whole = string(base.r)
+	}
+	teaching, benign := teachingRe.MatchString(whole), benignRe.MatchString(whole)
+	if gameRe.MatchString(whole) {
+		sentenceTags |= tGame
+	}
 	for k, c := range clauses {
 		ctx := readCtx{c: c, text: text, isTeaching: teaching, isBenign: benign, sentence: sentenceTags}
 		for _, cd := range cands {
@@ -342,7 +351,8 @@ func (x *readCtx) benign() bool { return x.isBenign }
 
 var (
 	teachingRe = regexp.MustCompile(`老师(说|教|讲|告诉我们)|班主任说|学校规定|安全课|班会|主题是|(要|一定要|马上|赶紧|应该)(告诉|报告)(大人|老师|家长|爸爸妈妈|爸妈|班主任)|千万不要|不取外号|防欺凌|\b(teacher said|we learned|safety class)\b`)
-	benignRe   = regexp.MustCompile(`惊喜|礼物|生日|母亲节|父亲节|教师节|搬家|毕业|转学|\b(surprise|gift|birthday|moving|move to|graduat|keep posting|see you)`)
+	benignRe   = regexp.MustCompile(`惊喜|礼物|生日|母亲节|父亲节|教师节|搬家|毕业|转学|一起(去|玩|吃|买)|请你(吃|喝)|开玩笑|\b(surprise|gift|birthday|moving|move to|graduat|keep posting|see you|just kidding|jk)\b`)
+	gameRe     = regexp.MustCompile(`下棋|比赛|游戏|捉迷藏|木头人|躲避球|老鹰捉小鸡|打雪仗|运动会|体育课|赢|输了|\b(game|match|chess|tag|hide and seek|dodgeball)\b`)
 )
 
 // sentenceHas reports whether the clause or the one before holds any of the strings.
