@@ -232,9 +232,6 @@ func meaning(base *folded) (found []Reason) {
 		var class string
 		var margin float32
 		class, margin, buf = m.clf.classify(sentence.r, buf)
-		if margin < -classifierVeto {
-			here = nil // the rules read harm where every example like it was fine: 小胖跑得快
-		}
 		if len(here) == 0 && margin > classifierMargin && b > a {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
