@@ -180,3 +180,24 @@ func TestMetaLimitsMatchRules(t *testing.T) {
 		}
 	}
 }
+
+// The web app names every enum value the meta route lists through the catalog (t("stage." + s)
+// and the like): each has a message in every language.
+func TestMetaEnumsTranslated(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	m := getMeta(t, e)
+	cat := loadCatalog(t)
+	for _, lang := range []string{"zh-CN", "en"} {
+		msgs, _ := cat.Messages(lang)
+		for prefix, values := range map[string][]string{
+			"stage.": m.Stages, "category.": m.Categories, "outcome.": m.DecisionOutcomes,
+			"safeguarding_outcome.": m.SafeguardingOutcomes, "criterion.": m.EvaluationCriteria,
+		} {
+			for _, v := range values {
+				if msgs[prefix+v] == "" {
+					t.Errorf("%s has no message %s%s", lang, prefix, v)
+				}
+			}
+		}
+	}
+}
