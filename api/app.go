@@ -89,6 +89,7 @@ func New(cfg Config) *fiber.App {
 	v1 := app.Group("/api/v1")
 	v1.Get("/openapi.json", s.openAPI)
 	v1.Get("/i18n/:lang", compress.New(), s.i18nCatalog) // the largest file a tablet loads; no secrets in it
+	v1.Get("/meta", compress.New(), s.metaInfo)
 	v1.Post("/auth/staff/login", s.staffLogin)
 	v1.Post("/auth/child/login", s.childLogin)
 

@@ -15,20 +15,25 @@ import (
 const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: https:; connect-src 'self'; " +
 	"font-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
-// pages are the app's own addresses; each answers index.html and the app routes itself.
-var pages = []string{"/", "/new", "/inbox", "/proposals/:id", "/consent/:token", "/staff", "/staff/*"}
+// pages are the app's own addresses, each with the entry module of its page type; each answers
+// index.html loading that module, which routes within its page type.
+var pages = []struct{ path, entry string }{
+	{"/", "child.js"}, {"/new", "child.js"}, {"/inbox", "child.js"}, {"/proposals/:id", "child.js"},
+	{"/consent/:token", "guardian.js"},
+	{"/staff", "staff.js"}, {"/staff/*", "staff.js"},
+}
 
 // mountFrontend serves the web app: index.html at every page address (never cached) and its
 // files under /static/<hash>/ (cached for a year).
 func mountFrontend(app *fiber.App, site *frontend.Site) {
-	index := func(c *fiber.Ctx) error {
-		c.Set(fiber.HeaderCacheControl, "no-cache")
-		c.Set(fiber.HeaderContentSecurityPolicy, pageCSP)
-		c.Type("html", "utf-8")
-		return c.Send(site.Index)
-	}
 	for _, p := range pages {
-		app.Get(p, index)
+		body := site.Pages[p.entry]
+		app.Get(p.path, func(c *fiber.Ctx) error {
+			c.Set(fiber.HeaderCacheControl, "no-cache")
+			c.Set(fiber.HeaderContentSecurityPolicy, pageCSP)
+			c.Type("html", "utf-8")
+			return c.Send(body)
+		})
 	}
 	app.Get("/static/:hash/*", func(c *fiber.Ctx) error {
 		name := c.Params("*")

@@ -71,7 +71,51 @@ func TestStaticFilesOutsideTheSiteAre404(t *testing.T) {
 			t.Errorf("%s: %d, want 404", url, r.status)
 		}
 	}
-	if r := e.do("GET", "/static/"+site.Hash+"/app.js", "", nil, nil); r.status != 200 || !strings.Contains(r.header.Get("Cache-Control"), "immutable") {
-		t.Errorf("app.js: %d %q", r.status, r.header.Get("Cache-Control"))
+	if r := e.do("GET", "/static/"+site.Hash+"/shell.js", "", nil, nil); r.status != 200 || !strings.Contains(r.header.Get("Cache-Control"), "immutable") {
+		t.Errorf("shell.js: %d %q", r.status, r.header.Get("Cache-Control"))
+	}
+}
+
+// Each page address loads the entry module of its page type, and asks for every module that
+// entry imports at once (modulepreload), all under the current hash; the page itself is never
+// cached, so a new hash reaches a tablet on its next load.
+func TestPagesLoadTheirEntryModule(t *testing.T) {
+	e, _ := browserEnv(t)
+	site, err := frontend.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	prefix := "/static/" + site.Hash + "/"
+	for url, want := range map[string]struct {
+		entry    string
+		preloads []string
+	}{
+		"/":                  {"child.js", []string{"proposal-view.js", "shell.js"}},
+		"/inbox":             {"child.js", []string{"proposal-view.js", "shell.js"}},
+		"/proposals/x":       {"child.js", []string{"proposal-view.js", "shell.js"}},
+		"/consent/abc":       {"guardian.js", []string{"shell.js"}},
+		"/staff":             {"staff.js", []string{"proposal-view.js", "shell.js"}},
+		"/staff/proposals/x": {"staff.js", []string{"proposal-view.js", "shell.js"}},
+	} {
+		r := e.do("GET", url, "", nil, nil)
+		if r.status != 200 || r.header.Get("Cache-Control") != "no-cache" {
+			t.Fatalf("%s: %d %q", url, r.status, r.header.Get("Cache-Control"))
+		}
+		if !strings.Contains(r.body, `<script type="module" src="`+prefix+want.entry+`"></script>`) {
+			t.Errorf("%s does not load %s:\n%s", url, want.entry, r.body)
+		}
+		if n := strings.Count(r.body, `<script`); n != 1 {
+			t.Errorf("%s has %d scripts, want 1", url, n)
+		}
+		var preloads []string
+		for _, part := range strings.Split(r.body, `<link rel="modulepreload" href="`)[1:] {
+			preloads = append(preloads, strings.TrimPrefix(part[:strings.Index(part, `"`)], prefix))
+		}
+		if strings.Join(preloads, " ") != strings.Join(want.preloads, " ") {
+			t.Errorf("%s preloads %v, want %v", url, preloads, want.preloads)
+		}
+		if strings.Contains(r.body, "HASH") || strings.Contains(r.body, "<!-- modules -->") {
+			t.Errorf("%s still has a placeholder", url)
+		}
 	}
 }

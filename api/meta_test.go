@@ -106,6 +106,55 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 	}
 }
 
+// A generated client names its methods after operationIds and groups them by tag: every
+// operation has a unique camelCase operationId, every tag it uses is described at the top, and
+// the document names its licence.
+func TestOpenAPIOperationIDsAndTags(t *testing.T) {
+	doc, err := api.LoadOpenAPI()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if doc.Info.License == nil || doc.Info.License.Name == "" {
+		t.Error("info.license is missing")
+	}
+	described := map[string]bool{}
+	for _, tag := range doc.Tags {
+		if strings.TrimSpace(tag.Description) == "" {
+			t.Errorf("tag %q has no description", tag.Name)
+		}
+		described[tag.Name] = true
+	}
+	camel := regexp.MustCompile(`^[a-z][a-zA-Z0-9]*$`)
+	seen := map[string]string{}
+	ops := 0
+	for path, item := range doc.Paths.Map() {
+		for method, op := range item.Operations() {
+			ops++
+			where := method + " " + path
+			switch {
+			case op.OperationID == "":
+				t.Errorf("%s has no operationId", where)
+			case !camel.MatchString(op.OperationID):
+				t.Errorf("%s: operationId %q is not camelCase", where, op.OperationID)
+			case seen[op.OperationID] != "":
+				t.Errorf("%s and %s share the operationId %q", seen[op.OperationID], where, op.OperationID)
+			}
+			seen[op.OperationID] = where
+			if len(op.Tags) == 0 {
+				t.Errorf("%s has no tag", where)
+			}
+			for _, tag := range op.Tags {
+				if !described[tag] {
+					t.Errorf("%s uses the tag %q, which the top-level tags do not describe", where, tag)
+				}
+			}
+		}
+	}
+	if ops < 15 {
+		t.Fatalf("only %d operations found; the walk over the document is broken", ops)
+	}
+}
+
 // The served document is the embedded one, as JSON.
 func TestOpenAPIServedAsJSON(t *testing.T) {
 	e := newEnv(t, "sqlite")

@@ -8,8 +8,10 @@ import (
 	"crypto/sha256"
 	"embed"
 	"encoding/hex"
+	"fmt"
 	"io/fs"
 	"sort"
+	"strings"
 )
 
 //go:embed static
@@ -19,8 +21,12 @@ var files embed.FS
 // /static/<hash>/, so a tablet caches them for good and still never runs stale code: any change
 // to any file changes the prefix.
 type Site struct {
-	Hash  string
-	Index []byte // index.html with the hashed prefix filled in
+	Hash string
+	// Pages holds index.html for each entry module (by its name), with the hashed prefix filled
+	// in, the entry's script tag and a modulepreload link for each module the entry needs.
+	Pages map[string][]byte
+	// Imports holds what each JavaScript module imports.
+	Imports map[string]Imports
 	// Files holds each file by its name, read once at start; Gzip holds the same compressed, for
 	// clients that accept gzip (a file that would not shrink is left out).
 	Files map[string][]byte
@@ -33,7 +39,7 @@ func Load() (*Site, error) {
 	if err != nil {
 		return nil, err
 	}
-	site := &Site{Files: map[string][]byte{}, Gzip: map[string][]byte{}}
+	site := &Site{Files: map[string][]byte{}, Gzip: map[string][]byte{}, Pages: map[string][]byte{}, Imports: map[string]Imports{}}
 	var names []string
 	if err := fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -67,10 +73,33 @@ func Load() (*Site, error) {
 		}
 	}
 	site.Hash = hex.EncodeToString(h.Sum(nil))[:12]
-	index, ok := site.Files["index.html"]
-	if !ok {
-		return nil, fs.ErrNotExist
+	for _, n := range names {
+		if strings.HasSuffix(n, ".js") {
+			imp, err := ParseImports(n, site.Files[n])
+			if err != nil {
+				return nil, err
+			}
+			site.Imports[n] = imp
+		}
 	}
-	site.Index = bytes.ReplaceAll(index, []byte("/static/HASH/"), []byte("/static/"+site.Hash+"/"))
+	index, ok := site.Files["index.html"]
+	if !ok || !bytes.Contains(index, []byte(modulesMark)) {
+		return nil, fmt.Errorf("index.html with %s: %w", modulesMark, fs.ErrNotExist)
+	}
+	for _, entry := range Entries {
+		if _, ok := site.Files[entry]; !ok {
+			return nil, fmt.Errorf("entry module %s: %w", entry, fs.ErrNotExist)
+		}
+		var tags bytes.Buffer
+		for _, m := range site.preloads(entry) {
+			fmt.Fprintf(&tags, "<link rel=\"modulepreload\" href=\"/static/HASH/%s\">\n", m)
+		}
+		fmt.Fprintf(&tags, "<script type=\"module\" src=\"/static/HASH/%s\"></script>", entry)
+		page := bytes.Replace(index, []byte(modulesMark), tags.Bytes(), 1)
+		site.Pages[entry] = bytes.ReplaceAll(page, []byte("/static/HASH/"), []byte("/static/"+site.Hash+"/"))
+	}
 	return site, nil
 }
+
+// modulesMark is the line of index.html that becomes a page's module tags.
+const modulesMark = "<!-- modules -->"

@@ -1,18 +1,9 @@
 // The children's app: sign-in with a join code, a login name and a PIN pad; proposals by
 // stage; writing a proposal with a kind warning before anything is sent; following a proposal
 // to the end; the inbox. Sign-out is one tap, and automatic after 5 idle minutes.
-import { state, t, h, svg, api, navigate, mount, note, langSwitch, readAloud, ICONS, face } from "./app.js";
+import { state, t, h, svg, api, navigate, mount, note, langSwitch, readAloud, ICONS, face, limit, start } from "./shell.js";
+import { stageBadge, stepper, authorLine, afterSend, moderationHint, evaluationResults, showFiled, inspectionForm, commentsSection } from "./proposal-view.js";
 
-export const STAGES = ["needs", "design", "decision", "evaluation", "closed"];
-const STAGE_PIC = {
-  needs: ["M4 5h16v10H9l-5 4z"], // a speech bubble
-  design: ["M4 20l4-1 11-11-3-3L5 16z", "M14 6l3 3"], // a pencil
-  decision: ["M4 10v4h3l6 4V6L7 10z", "M17 9a4 4 0 010 6"], // a loudspeaker
-  evaluation: ["M12 3l2.6 5.6 6 .6-4.5 4 1.3 6L12 16l-5.4 3.2 1.3-6-4.5-4 6-.6z"], // a star
-  closed: ["M4 12l5 5L20 6"], // a tick
-};
-const STAGE_COLOR = { needs: "#b4480a", design: "#1d6fb8", decision: "#7a3fb0", evaluation: "#1f7a3a", closed: "#555" };
-export const CATEGORIES = ["park", "school_route", "library", "childrens_home", "safety", "other"];
 const CATEGORY_PIC = {
   park: ["M12 3l5 8h-3l4 6H6l4-6H7z", "M12 17v4"],
   school_route: ["M3 18h18", "M5 18V8l7-4 7 4v10", "M9 18v-5h6v5"],
@@ -53,7 +44,7 @@ async function signOut() {
   signIn();
 }
 
-export async function show(path) {
+async function show(path) {
   if (!state.me) {
     const me = await api("GET", "/api/v1/me");
     if (!me.ok || me.data.role !== "child") return signIn();
@@ -87,7 +78,7 @@ function signIn() {
     input.focus();
   };
   const step2 = () => {
-    const input = h("input", { id: "login", "data-testid": "login-name", autocomplete: "off", autocapitalize: "none", maxlength: "20", value: data.login_name });
+    const input = h("input", { id: "login", "data-testid": "login-name", autocomplete: "off", autocapitalize: "none", maxlength: limit("login_name").max, value: data.login_name });
     mount(topBar(), h("main", { class: "narrow" },
       h("h1", {}, t("ui.who_are_you")),
       h("label", { for: "login" }, t("ui.login_name")), input,
@@ -99,15 +90,16 @@ function signIn() {
   const step3 = (error) => {
     data.pin = "";
     const dots = h("div", { class: "dots", "aria-live": "polite", "aria-label": t("ui.pin") });
-    const draw = () => dots.replaceChildren(...Array.from({ length: 6 }, (_, i) => h("span", { class: i < data.pin.length ? "dot on" : "dot" })));
-    const press = (d) => { if (data.pin.length < 6) { data.pin += d; draw(); } };
+    const pin = limit("pin");
+    const draw = () => dots.replaceChildren(...Array.from({ length: pin.max }, (_, i) => h("span", { class: i < data.pin.length ? "dot on" : "dot" })));
+    const press = (d) => { if (data.pin.length < pin.max) { data.pin += d; draw(); } };
     const pad = h("div", { class: "pad" },
       ...[1, 2, 3, 4, 5, 6, 7, 8, 9].map((d) => h("button", { class: "key", "data-testid": `pin-digit-${d}`, onclick: () => press(String(d)) }, String(d))),
       h("button", { class: "key", "aria-label": t("ui.delete"), onclick: () => { data.pin = data.pin.slice(0, -1); draw(); } }, "⌫"),
       h("button", { class: "key", "data-testid": "pin-digit-0", onclick: () => press("0") }, "0"),
       h("button", { class: "key go", "data-testid": "sign-in", onclick: submit }, "✓"));
     async function submit() {
-      if (data.pin.length < 4) return;
+      if (data.pin.length < pin.min) return;
       const r = await api("POST", "/api/v1/auth/child/login", { ...data, session: "cookie" });
       if (!r.ok) return step3(r.error ? r.error.message : t("ui.offline"));
       state.me = r.data.user;
@@ -120,14 +112,6 @@ function signIn() {
     draw();
   };
   step1();
-}
-
-function stageBadge(stage) {
-  return h("span", { class: "stage", "data-stage": stage }, svg(STAGE_PIC[stage], STAGE_COLOR[stage], ""), t("stage." + stage));
-}
-
-function authorLine(a) {
-  return a ? t("ui.by_child", { Nickname: a.nickname, Age: a.age }) : t("ui.anonymous_participant");
 }
 
 function canWrite() {
@@ -152,7 +136,7 @@ async function home() {
     action = h("button", { class: "big primary wide", "data-testid": "new-proposal", onclick: () => navigate("/new") }, svg(ICONS.pencil, "#fff", ""), t("ui.new_proposal"));
   }
   const items = list.ok ? list.data.items : [];
-  const groups = STAGES.map((stage) => {
+  const groups = state.meta.stages.map((stage) => {
     const mine = items.filter((p) => p.stage === stage);
     if (!mine.length) return null;
     return h("section", { class: "group", "data-stage": stage },
@@ -177,67 +161,21 @@ async function assent(agree) {
   home();
 }
 
-/** careMessage finds the kind message of a text that asks for help, among the reasons
- * screening gave; a child who writes it is never told off, only pointed to an adult. */
-function careMessage(reasons) {
-  const r = (reasons || []).find((x) => x.kind === "safeguarding");
-  return r ? r.message : "";
-}
-
-/** careNote shows that kind message calmly: a supportive note, never a warning or an error. */
-function careNote(message) {
-  return h("div", { class: "care", "data-testid": "care-message" }, h("p", {}, message));
-}
-
-/** cared shows the kind message on a screen of its own after a child sent words that ask for
- * help, instead of a "waiting for review" note; then goes on with next. */
-function cared(message, next) {
-  mount(topBar(), h("main", { class: "narrow" },
-    h("h1", {}, t("ui.sg_sent_title")),
-    careNote(message),
-    readAloud(() => message),
-    h("button", { class: "big primary", "data-testid": "care-continue", onclick: next }, t("ui.sg_continue"))));
-}
-
-/** afterSend goes on with next after a write, by way of the kind message when it asked for help. */
-function afterSend(r, next) {
-  const message = careMessage(r.data && r.data.reasons);
-  return message ? cared(message, next) : next();
-}
-
-/** hintFor asks the server what it would say, while the child is still typing. */
-function moderationHint() {
-  const box = h("div", { class: "hint", "data-testid": "moderation-hint", role: "status", "aria-live": "polite" });
-  let timer;
-  box.check = (text) => {
-    clearTimeout(timer);
-    timer = setTimeout(async () => {
-      if (!text.trim()) return box.replaceChildren();
-      const r = await api("POST", "/api/v1/moderation/check", { text });
-      if (!r.ok || r.data.verdict === "allow") return box.replaceChildren();
-      const care = careMessage(r.data.reasons);
-      if (care) return box.replaceChildren(careNote(care));
-      box.replaceChildren(...r.data.reasons.map((x) => h("p", { class: "note warn" }, x.message)));
-    }, 350);
-  };
-  return box;
-}
-
 function newProposal() {
   if (!canWrite()) return navigate("/");
   let category = "";
-  const title = h("input", { id: "title", "data-testid": "proposal-title", maxlength: "60", autocomplete: "off" });
-  const desc = h("textarea", { id: "desc", "data-testid": "proposal-description", rows: "5", maxlength: "2000" });
+  const title = h("input", { id: "title", "data-testid": "proposal-title", maxlength: limit("title").max, autocomplete: "off" });
+  const desc = h("textarea", { id: "desc", "data-testid": "proposal-description", rows: "5", maxlength: limit("description").max });
   const hint = moderationHint();
   const errors = h("div", {});
   const cats = h("div", { class: "cats", role: "radiogroup", "aria-label": t("ui.category") },
-    ...CATEGORIES.map((c) => h("button", {
+    ...state.meta.categories.map((c) => h("button", {
       class: "cat", role: "radio", "aria-checked": "false", "data-category": c,
       onclick: (e) => {
         category = c;
         cats.querySelectorAll(".cat").forEach((b) => b.setAttribute("aria-checked", String(b === e.currentTarget)));
       },
-    }, svg(CATEGORY_PIC[c], "#1f2933", ""), t("category." + c))));
+    }, svg(CATEGORY_PIC[c] || CATEGORY_PIC.other, "#1f2933", ""), t("category." + c))));
   const check = () => hint.check(title.value + "\n" + desc.value);
   title.addEventListener("input", check);
   desc.addEventListener("input", check);
@@ -245,7 +183,7 @@ function newProposal() {
     errors.replaceChildren();
     const body = state.me.memberships.find((m) => m.kind === "council") || state.me.memberships[0];
     const r = await api("POST", "/api/v1/proposals", { body_id: body.body_id, title: title.value, description: desc.value, category: category || "other" });
-    if (r.ok) return afterSend(r, () => navigate(`/proposals/${r.data.id}`));
+    if (r.ok) return afterSend(r, () => navigate(`/proposals/${r.data.id}`), topBar);
     errors.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")),
       ...Object.values(r.error.fields || {}).map((m) => note(m, "error")));
   }
@@ -259,19 +197,6 @@ function newProposal() {
     h("div", { class: "row" },
       h("button", { class: "big", onclick: () => navigate("/") }, t("ui.back")),
       h("button", { class: "big primary", "data-testid": "submit-proposal", onclick: submit }, t("ui.submit")))));
-}
-
-/** stepper shows the five stages; a stage the proposal went through is done, one it skipped (a
- * merge, or straight to a decision) stays grey. */
-function stepper(p) {
-  const at = STAGES.indexOf(p.stage);
-  const visited = new Set(p.timeline.map((e) => e.to));
-  return h("ol", { class: "stepper", "aria-label": t("ui.stages") },
-    ...STAGES.map((s, i) => {
-      const done = i < at && visited.has(s);
-      return h("li", { class: done ? "done" : i === at ? "now" : "", "aria-current": i === at ? "step" : null },
-        svg(STAGE_PIC[s], done || i === at ? STAGE_COLOR[s] : "#9aa5b1", ""), h("span", {}, t("stage." + s)));
-    }));
 }
 
 async function proposal(id, filed) {
@@ -310,11 +235,11 @@ async function proposal(id, filed) {
   }
   if (p.stage === "closed") parts.push(await closedNote(p));
   if (p.stage === "evaluation" && write && !p.my.evaluated) parts.push(evaluationForm(id));
-  if (p.stage === "evaluation" && write && p.my.can_inspect) parts.push(inspectionForm(id, (filed) => proposal(id, filed)));
+  if (p.stage === "evaluation" && write && p.my.can_inspect) parts.push(inspectionForm(id, (filed) => proposal(id, filed), topBar));
   parts.push(evaluationResults(p, filed));
   const timeline = h("ol", { class: "timeline" }, ...p.timeline.map((e) => h("li", {},
     h("strong", {}, t("stage." + e.to)), " · ", new Date(e.at).toLocaleDateString(state.lang), e.note ? h("p", {}, e.note) : null)));
-  const commentBox = commentsSection(id, p, comments.ok ? comments.data.items : [], write, () => proposal(id));
+  const commentBox = commentsSection(id, p, comments.ok ? comments.data.items : [], write, () => proposal(id), topBar);
   mount(topBar(), h("main", {},
     h("button", { class: "ghost", onclick: () => navigate("/") }, "← " + t("ui.back")),
     h("h1", {}, p.title),
@@ -330,9 +255,11 @@ async function proposal(id, filed) {
 
 function evaluationForm(id) {
   const ratings = {};
-  const rows = ["safety", "fun", "access", "looks"].map((k) => h("fieldset", { class: "faces" },
+  const scale = limit("rating");
+  const marks = Array.from({ length: scale.max - scale.min + 1 }, (_, i) => scale.min + i);
+  const rows = state.meta.evaluation_criteria.map((k) => h("fieldset", { class: "faces" },
     h("legend", {}, t("criterion." + k)),
-    ...[1, 2, 3, 4, 5].map((n) => h("button", {
+    ...marks.map((n) => h("button", {
       class: "face", "aria-label": `${t("criterion." + k)} ${n}`, "aria-pressed": "false", "data-testid": `face-${k}-${n}`,
       onclick: (e) => {
         ratings[k] = n;
@@ -345,7 +272,7 @@ function evaluationForm(id) {
       class: "big primary", "data-testid": "submit-evaluation",
       onclick: async () => {
         const r = await api("POST", `/api/v1/proposals/${id}/evaluations`, { ratings });
-        if (r.ok) return afterSend(r, () => proposal(id));
+        if (r.ok) return afterSend(r, () => proposal(id), topBar);
         out.replaceChildren(note(r.error.message, "error"));
       },
     }, t("ui.submit")));
@@ -363,107 +290,6 @@ async function closedNote(p) {
   return h("section", { class: "card", "data-testid": "closed-note" }, h("p", {}, t("closed." + why)));
 }
 
-/** evaluationResults shows the ratings, the observers' inspections and the closing summary;
- * the inspection just filed, if any, says thank you. */
-export function evaluationResults(p, filed) {
-  const e = p.evaluation_summary;
-  if (!e || (!e.count && !(e.inspections || []).length && !e.summary)) return null;
-  const a = e.averages;
-  return h("section", { class: "card", "data-testid": "evaluation-results" }, h("h2", {}, t("ui.ratings")),
-    e.count ? h("p", {}, ["safety", "fun", "access", "looks"].map((k) => `${t("criterion." + k)} ${a[k]}`).join(" · "),
-      h("span", { class: "meta" }, t("ui.rated_by", { Count: e.count }))) : null,
-    ...(e.inspections || []).map((x) => h("article", { class: "inspection", "data-testid": "inspection", id: "inspection-" + x.id, tabindex: "-1" },
-      h("h3", {}, t("ui.inspection_by", { By: x.body_name || t("role." + x.by_role) })),
-      x.id === filed ? note(t(x.visibility === "pending" ? "ui.inspect_thanks_pending" : "ui.inspect_thanks"), "ok") : null,
-      x.visibility === "pending" && x.id !== filed ? h("p", { class: "meta" }, t("ui.waiting_review")) : null,
-      h("ul", {}, ...x.items.map((i) => h("li", { class: i.ok ? "fine" : "problem" },
-        h("strong", {}, i.ok ? t("ui.inspect_ok") : t("ui.inspect_problem")), " · ", i.item, i.note ? ` (${i.note})` : ""))),
-      x.summary ? h("p", {}, x.summary) : null,
-      h("p", { class: "meta" }, new Date(x.created_at).toLocaleDateString(state.lang)))),
-    e.summary ? h("p", { class: "summary" }, e.summary) : null);
-}
-
-/** showFiled brings the inspection just filed into view and focus, after the page redrew. */
-export function showFiled(filed) {
-  const el = filed && document.getElementById("inspection-" + filed);
-  if (!el) return;
-  el.scrollIntoView({ block: "center" });
-  el.focus({ preventScroll: true });
-}
-
-// The observers' checklist: what a child can see for themselves at a finished place.
-const CHECKLIST = ["safe", "ground", "reach", "shade", "clean", "as_planned"];
-
-/** inspectionForm lets an observer-group member (or a facilitator) report on finished work:
- * fine or a problem for each point of the checklist, with a note, and a summary. */
-export function inspectionForm(id, done) {
-  const answers = {};
-  const notes = {};
-  const rows = CHECKLIST.map((k) => {
-    notes[k] = h("input", { id: "inspect-note-" + k, maxlength: "500", autocomplete: "off" });
-    const choose = (ok) => (e) => {
-      answers[k] = ok;
-      e.currentTarget.parentElement.querySelectorAll("button").forEach((b) => b.setAttribute("aria-pressed", String(b === e.currentTarget)));
-    };
-    return h("fieldset", { class: "inspect-item" }, h("legend", {}, t("inspect." + k)),
-      h("div", { class: "row" },
-        h("button", { class: "big", "aria-pressed": "false", "data-testid": `inspect-${k}-ok`, onclick: choose(true) }, t("ui.inspect_ok")),
-        h("button", { class: "big", "aria-pressed": "false", "data-testid": `inspect-${k}-problem`, onclick: choose(false) }, t("ui.inspect_problem"))),
-      h("label", { for: "inspect-note-" + k }, t("ui.inspect_note")), notes[k]);
-  });
-  const summary = h("textarea", { id: "inspect-summary", rows: "3", maxlength: "500", "data-testid": "inspect-summary" });
-  const hint = moderationHint();
-  summary.addEventListener("input", () => hint.check(summary.value));
-  const out = h("div", {});
-  return h("section", { class: "card" }, h("h2", {}, t("ui.inspect")), h("p", {}, t("ui.inspect_intro")), ...rows,
-    h("label", { for: "inspect-summary" }, t("ui.inspect_summary")), summary, hint, out,
-    h("button", {
-      class: "big primary", "data-testid": "submit-inspection",
-      onclick: async () => {
-        const items = CHECKLIST.filter((k) => k in answers).map((k) => ({ item: t("inspect." + k), ok: answers[k], note: notes[k].value }));
-        if (!items.length) return out.replaceChildren(note(t("ui.inspect_choose"), "error"));
-        const r = await api("POST", `/api/v1/proposals/${id}/inspections`, { items, summary: summary.value });
-        if (r.ok) return afterSend(r, () => done(r.data.id));
-        out.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")),
-          ...Object.values(r.error.fields || {}).map((m) => note(m, "error")));
-      },
-    }, t("ui.submit")));
-}
-
-/** commentsSection lists a proposal's comments with one level of replies and, while comments are
- * open and write is true, a form; reload redraws the page after sending. */
-export function commentsSection(id, p, items, write, reload) {
-  const open = ["needs", "design", "decision"].includes(p.stage) && write;
-  let parent = null;
-  const input = h("textarea", { id: "comment", rows: "3", maxlength: "500", "data-testid": "comment-body" });
-  const replying = h("p", { class: "meta", "aria-live": "polite" });
-  const replyTo = (c) => {
-    parent = c.id;
-    replying.replaceChildren(t("ui.replying_to", { Name: c.author ? c.author.nickname : t("role." + c.author_role) }),
-      h("button", { class: "ghost", onclick: () => { parent = null; replying.replaceChildren(); } }, t("ui.cancel")));
-    input.focus();
-  };
-  const list = h("ul", { class: "comments" }, ...items.map((c) => h("li", { class: c.parent_id ? "reply" : "" },
-    h("span", { class: "meta" }, c.author ? authorLine(c.author) : t("role." + c.author_role)),
-    c.visibility === "pending" ? h("span", { class: "meta" }, " · " + t("ui.waiting_review")) : null,
-    h("p", {}, c.body),
-    open && !c.parent_id && c.visibility === "published" ? h("button", { class: "ghost", "data-testid": "reply", onclick: () => replyTo(c) }, t("ui.reply")) : null)));
-  if (!open) return h("section", {}, h("h2", {}, t("ui.comments")), list);
-  const hint = moderationHint();
-  input.addEventListener("input", () => hint.check(input.value));
-  const out = h("div", {});
-  return h("section", {}, h("h2", {}, t("ui.comments")), list,
-    h("label", { for: "comment" }, t("ui.your_comment")), replying, input, hint, out,
-    h("button", {
-      class: "big primary", "data-testid": "submit-comment",
-      onclick: async () => {
-        const r = await api("POST", `/api/v1/proposals/${id}/comments`, { body: input.value, parent_id: parent || undefined });
-        if (r.ok) return afterSend(r, reload);
-        out.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")));
-      },
-    }, t("ui.send")));
-}
-
 async function inbox() {
   const r = await api("GET", "/api/v1/notifications?limit=50");
   if (r.status === 401) return signIn();
@@ -478,3 +304,5 @@ async function inbox() {
       }, h("span", {}, n.message), h("span", { class: "meta" }, new Date(n.created_at).toLocaleString(state.lang)))))) :
       h("p", { class: "meta" }, t("ui.inbox_empty"))));
 }
+
+start((path) => path === "/" || path === "/new" || path === "/inbox" || path.startsWith("/proposals/"), show);

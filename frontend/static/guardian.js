@@ -1,9 +1,9 @@
 // The guardian's consent page, reached from a link or a printed QR code: the privacy notice in
 // plain language, the required and optional choices, 同意 and 拒绝 equally prominent; after
 // consent, export and withdrawal with the erase choice explained.
-import { t, h, api, mount, note, langSwitch } from "./app.js";
+import { t, h, api, mount, note, langSwitch, limit, start } from "./shell.js";
 
-export async function show(token) {
+async function show(token) {
   const base = `/api/v1/consent/${encodeURIComponent(token)}`;
   const r = await api("GET", base);
   const top = h("header", { class: "top" }, h("span", { class: "brand" }, t("ui.app_name")), h("span", { class: "spacer" }), langSwitch());
@@ -18,8 +18,8 @@ export async function show(token) {
     h("p", { class: "lead" }, t("ui.consent_for", { Nickname: v.child.nickname, Body: v.child.body_name }))];
   if (v.status === "active") return mount(top, h("main", { class: "narrow" }, ...head, note(t("ui.consent_given"), "ok"), notice, afterConsent(base)));
 
-  const name = h("input", { id: "gname", autocomplete: "name", maxlength: "40" });
-  const relation = h("input", { id: "relation", maxlength: "100", placeholder: t("ui.relation_example") });
+  const name = h("input", { id: "gname", autocomplete: "name", maxlength: limit("guardian_name").max });
+  const relation = h("input", { id: "relation", maxlength: limit("relation").max, placeholder: t("ui.relation_example") });
   const scopes = {};
   const scopeBoxes = v.notice.scopes.map((s) => {
     const box = h("input", { type: "checkbox", id: "scope-" + s.key, checked: s.required || (s.key !== "participate" && v.scopes[s.key]), disabled: s.required });
@@ -80,3 +80,5 @@ function afterConsent(base) {
       }, t("ui.withdraw_yes"))),
     }, t("ui.withdraw")));
 }
+
+start((path) => path.startsWith("/consent/"), (path) => show(decodeURIComponent(path.slice("/consent/".length))));

@@ -1,10 +1,10 @@
 // The staff desk: proposals by stage (overdue marked), a proposal's admin view, the moderation
 // queue (cries for help first), bodies and members with consent links and printable letters,
 // statistics with a simple chart and the CSV export.
-import { state, t, h, api, navigate, mount, note, langSwitch, readAloud } from "./app.js";
-import { STAGES, evaluationResults, inspectionForm, showFiled, commentsSection } from "./child.js";
+import { state, t, h, api, navigate, mount, note, langSwitch, readAloud, limit, start } from "./shell.js";
+import { evaluationResults, inspectionForm, showFiled, commentsSection } from "./proposal-view.js";
 
-export async function show(path) {
+async function show(path) {
   if (!state.me || state.me.role === "child") {
     const me = await api("GET", "/api/v1/me");
     if (!me.ok || me.data.role === "child") return signIn();
@@ -50,7 +50,7 @@ async function proposals() {
   const late = new Set((overdue.ok ? overdue.data.items : []).map((p) => p.id));
   const items = list.ok ? list.data.items : [];
   mount(top(), h("main", {}, h("h1", {}, t("ui.proposals")),
-    ...STAGES.map((s) => {
+    ...state.meta.stages.map((s) => {
       const mine = items.filter((p) => p.stage === s);
       return mine.length ? h("section", { class: "group", "data-stage": s }, h("h2", {}, t("stage." + s), ` (${mine.length})`),
         h("table", { class: "grid" }, h("tbody", {}, ...mine.map((p) => h("tr", { class: late.has(p.id) ? "late" : "" },
@@ -74,8 +74,8 @@ async function proposalAdmin(id, filed) {
   const moves = { needs: ["design"], decision: ["evaluation", "closed"], evaluation: ["closed"] }[p.stage] || [];
   if (moves.length) {
     const to = h("select", { id: "to", "data-testid": "stage-to" }, ...moves.map((m) => h("option", { value: m }, t("stage." + m))));
-    const noteIn = h("input", { id: "stage-note", maxlength: "500" });
-    const summary = h("textarea", { id: "stage-summary", rows: "2", maxlength: "500" });
+    const noteIn = h("input", { id: "stage-note", maxlength: limit("note").max });
+    const summary = h("textarea", { id: "stage-summary", rows: "2", maxlength: limit("summary").max });
     sections.push(h("section", { class: "card" }, h("h2", {}, t("ui.move_stage")),
       h("label", { for: "to" }, t("ui.to_stage")), to, h("label", { for: "stage-note" }, t("ui.note")), noteIn,
       h("label", { for: "stage-summary" }, t("ui.closing_summary")), summary,
@@ -83,27 +83,28 @@ async function proposalAdmin(id, filed) {
   }
   if (p.stage === "needs") sections.push(await mergeSection(p, act));
   if (p.stage === "design") {
-    const title = h("input", { id: "opt-title", maxlength: "60", "data-testid": "option-title" });
-    const desc = h("textarea", { id: "opt-desc", rows: "2" });
+    const title = h("input", { id: "opt-title", maxlength: limit("title").max, "data-testid": "option-title" });
+    const desc = h("textarea", { id: "opt-desc", rows: "2", maxlength: limit("description").max });
     sections.push(h("section", { class: "card" }, h("h2", {}, t("ui.add_option")), h("p", {}, p.options.map((o) => `${o.title} (${o.votes ?? 0})`).join(" · ")),
       h("label", { for: "opt-title" }, t("ui.option_title")), title, h("label", { for: "opt-desc" }, t("ui.proposal_description")), desc,
       h("button", { class: "big", "data-testid": "add-option", onclick: () => act("POST", `/api/v1/proposals/${id}/options`, { title: title.value, description: desc.value }) }, t("ui.add"))));
   }
   if (["needs", "design", "decision"].includes(p.stage)) {
-    const outcome = h("select", { id: "outcome", "data-testid": "decision-outcome" }, ...["adopted", "partly_adopted", "not_adopted"].map((o) => h("option", { value: o }, t("outcome." + o))));
-    const summary = h("textarea", { id: "child-summary", rows: "3", maxlength: "300", "data-testid": "decision-summary" });
-    const unit = h("input", { id: "unit", maxlength: "100" });
-    const details = h("textarea", { id: "details", rows: "3", maxlength: "2000" });
+    const outcome = h("select", { id: "outcome", "data-testid": "decision-outcome" }, ...state.meta.decision_outcomes.map((o) => h("option", { value: o }, t("outcome." + o))));
+    const summaryMax = limit("child_summary").max, notice = limit("notice_days");
+    const summary = h("textarea", { id: "child-summary", rows: "3", maxlength: summaryMax, "data-testid": "decision-summary" });
+    const unit = h("input", { id: "unit", maxlength: limit("responsible_unit").max });
+    const details = h("textarea", { id: "details", rows: "3", maxlength: limit("details").max });
     const planned = h("input", { id: "planned", type: "date" });
-    const days = h("input", { id: "notice-days", type: "number", min: "1", max: "60", value: "7", inputmode: "numeric" });
+    const days = h("input", { id: "notice-days", type: "number", min: notice.min, max: notice.max, value: notice.default, inputmode: "numeric" });
     const preview = h("p", { class: "summary preview", "data-testid": "decision-preview", "aria-live": "polite" });
     const count = h("span", { class: "meta" });
-    const update = () => { preview.textContent = summary.value; count.textContent = `${[...summary.value].length}/300`; };
+    const update = () => { preview.textContent = summary.value; count.textContent = `${[...summary.value].length}/${summaryMax}`; };
     summary.addEventListener("input", update);
     if (p.decision) { // correcting a published decision starts from it
       const d = p.decision;
       [outcome.value, summary.value, details.value, unit.value, planned.value, days.value] =
-        [d.outcome, d.child_summary, d.details || "", d.responsible_unit || "", d.planned_completion || "", String(d.notice_days || 7)];
+        [d.outcome, d.child_summary, d.details || "", d.responsible_unit || "", d.planned_completion || "", String(d.notice_days || notice.default)];
       update();
     }
     sections.push(h("section", { class: "card" }, h("h2", {}, t("ui.write_decision")),
@@ -122,10 +123,10 @@ async function proposalAdmin(id, filed) {
         }),
       }, t("ui.publish"))));
   }
-  if (p.stage === "evaluation") sections.push(inspectionForm(id, (f) => proposalAdmin(id, f)));
+  if (p.stage === "evaluation") sections.push(inspectionForm(id, (f) => proposalAdmin(id, f), top));
   // Staff answer children where they asked; a first staff comment counts as the response.
   const mayComment = ["committee", "facilitator"].includes(state.me.role);
-  sections.push(commentsSection(id, p, comments.ok ? comments.data.items : [], mayComment, () => proposalAdmin(id)));
+  sections.push(commentsSection(id, p, comments.ok ? comments.data.items : [], mayComment, () => proposalAdmin(id), top));
   mount(top(), h("main", {},
     h("button", { class: "ghost", onclick: () => navigate("/staff") }, "← " + t("ui.back")),
     h("h1", {}, p.title), h("p", { class: "meta" }, t("stage." + p.stage), " · ", p.body.name),
@@ -143,13 +144,11 @@ async function mergeSection(p, act) {
   const others = (r.ok ? r.data.items : []).filter((x) => x.id !== p.id && x.stage !== "closed");
   if (!others.length) return null;
   const into = h("select", { id: "merge-into", "data-testid": "merge-into" }, ...others.map((x) => h("option", { value: x.id }, `${x.title} · ${t("stage." + x.stage)}`)));
-  const why = h("input", { id: "merge-note", maxlength: "500" });
+  const why = h("input", { id: "merge-note", maxlength: limit("note").max });
   return h("section", { class: "card" }, h("h2", {}, t("ui.merge")), h("p", { class: "meta" }, t("ui.merge_explained")),
     h("label", { for: "merge-into" }, t("ui.merge_into")), into, h("label", { for: "merge-note" }, t("ui.note")), why,
     h("button", { class: "big", "data-testid": "merge", onclick: () => act("POST", `/api/v1/proposals/${p.id}/stage`, { to: "closed", merged_into: into.value, note: why.value }) }, t("ui.merge")));
 }
-
-const OUTCOMES = ["spoke_with_child", "told_guardian", "told_school", "referred", "not_a_concern"];
 
 async function queue() {
   const r = await api("GET", "/api/v1/moderation/queue?limit=100");
@@ -170,8 +169,8 @@ async function queue() {
 function safeguardingItem(it) {
   const n = it.id;
   const outcome = h("select", { id: "sg-outcome-" + n, "data-testid": "sg-outcome" },
-    h("option", { value: "" }, "—"), ...OUTCOMES.map((o) => h("option", { value: o }, t("safeguarding_outcome." + o))));
-  const noteIn = h("textarea", { id: "sg-note-" + n, rows: "2", maxlength: "500", "data-testid": "sg-note" });
+    h("option", { value: "" }, "—"), ...state.meta.safeguarding_outcomes.map((o) => h("option", { value: o }, t("safeguarding_outcome." + o))));
+  const noteIn = h("textarea", { id: "sg-note-" + n, rows: "2", maxlength: limit("note").max, "data-testid": "sg-note" });
   const out = h("div", { "aria-live": "polite" });
   const close = async (action) => {
     if (!outcome.value) return out.replaceChildren(note(t("ui.sg_choose"), "error"));
@@ -206,7 +205,8 @@ async function members(bodyID) {
   if (!body) return mount(top(), h("main", {}, h("h1", {}, t("ui.members")), note(t("ui.no_bodies"))));
   const m = await api("GET", `/api/v1/bodies/${body.id}/members?limit=100`);
   const out = h("div", {});
-  const f = { nickname: h("input", { id: "nick", maxlength: "12" }), login_name: h("input", { id: "lname", maxlength: "20" }), pin: h("input", { id: "mpin", inputmode: "numeric", maxlength: "6" }),
+  const f = { nickname: h("input", { id: "nick", maxlength: limit("nickname").max }), login_name: h("input", { id: "lname", maxlength: limit("login_name").max }),
+    pin: h("input", { id: "mpin", inputmode: "numeric", maxlength: limit("pin").max }),
     birth_year: h("input", { id: "by", inputmode: "numeric", maxlength: "4" }), birth_month: h("input", { id: "bm", inputmode: "numeric", maxlength: "2" }) };
   const add = async () => {
     const r = await api("POST", `/api/v1/bodies/${body.id}/members`, { nickname: f.nickname.value, login_name: f.login_name.value, pin: f.pin.value,
@@ -278,17 +278,18 @@ async function stats() {
   // Horizontal bars: the stage names, long in English, get a column of their own.
   const chart = document.createElementNS(ns, "svg");
   const row = 26;
-  chart.setAttribute("viewBox", `0 0 320 ${STAGES.length * row + 4}`);
+  const stages = state.meta.stages;
+  chart.setAttribute("viewBox", `0 0 320 ${stages.length * row + 4}`);
   chart.setAttribute("class", "chart");
   chart.setAttribute("role", "img");
-  chart.setAttribute("aria-label", `${t("ui.by_stage")}: ` + STAGES.map((st) => `${t("stage." + st)} ${s.proposals_by_stage[st] || 0}`).join(", "));
+  chart.setAttribute("aria-label", `${t("ui.by_stage")}: ` + stages.map((st) => `${t("stage." + st)} ${s.proposals_by_stage[st] || 0}`).join(", "));
   const draw = (tag, attrs, text) => {
     const el = document.createElementNS(ns, tag);
     Object.entries(attrs).forEach(([k, v]) => el.setAttribute(k, v));
     if (text !== undefined) el.textContent = text;
     chart.append(el);
   };
-  STAGES.forEach((st, i) => {
+  stages.forEach((st, i) => {
     const n = s.proposals_by_stage[st] || 0, y = 4 + i * row, w = (n / max) * 160;
     draw("text", { x: 0, y: y + 15, "font-size": "12", fill: "#1f2933" }, t("stage." + st));
     draw("rect", { x: 110, y: y + 3, width: Math.max(w, 1), height: 16, fill: "#1d6fb8" });
@@ -306,3 +307,5 @@ async function stats() {
     chart,
     h("p", {}, h("a", { href: "/api/v1/stats/export.csv", class: "big button", download: "" }, t("ui.export_csv")))));
 }
+
+start((path) => path === "/staff" || path.startsWith("/staff/"), show);

@@ -1,7 +1,11 @@
-// Tongsheng's web app: one shell for children (/), guardians (/consent/…) and staff (/staff).
+// The shell every page of Tongsheng's web app shares: the language and its catalog, the enums
+// and limits from the server, calls to the API, building elements, read-aloud and moving
+// between screens. It is a leaf: it imports nothing, and the page modules (child.js, staff.js,
+// guardian.js) import it and never each other.
 // User text is only ever inserted as text (textContent), never as HTML.
 
-export const state = { lang: "zh-CN", msgs: {}, me: null, onLang: null };
+// meta holds the server's enums and limits (GET /api/v1/meta) once start has loaded them.
+export const state = { lang: "zh-CN", msgs: {}, me: null, meta: null };
 
 const LANGS = ["zh-CN", "en"];
 
@@ -85,9 +89,27 @@ export async function api(method, path, body) {
   return { ok: res.ok, status: res.status, data, error: data && data.error };
 }
 
+// page is the running page type: which addresses it owns and how it shows one.
+let page = { owns: () => false, show: () => {} };
+
+/** navigate moves to path within the page type; an address of another page type loads that page. */
 export function navigate(path) {
+  if (!page.owns(path)) {
+    location.assign(path);
+    return;
+  }
   history.pushState(null, "", path);
   route();
+}
+
+/** route shows the current address again. */
+export function route() {
+  return page.show(location.pathname);
+}
+
+/** limit is the server's {min, max, default} for a field, e.g. limit("title").max. */
+export function limit(name) {
+  return state.meta.limits[name];
 }
 
 /** mount replaces the page with nodes and moves focus to its heading for screen readers. */
@@ -146,19 +168,20 @@ export function readAloud(getText, testid = "read-aloud") {
   }, svg(ICONS.speak, "currentColor", ""), t("ui.read_aloud"));
 }
 
-export function route() {
-  const p = location.pathname;
-  if (p.startsWith("/consent/")) return import("./guardian.js").then((m) => m.show(decodeURIComponent(p.slice(9))));
-  if (p === "/staff" || p.startsWith("/staff/")) return import("./staff.js").then((m) => m.show(p));
-  return import("./child.js").then((m) => m.show(p));
+async function loadMeta() {
+  const r = await api("GET", "/api/v1/meta");
+  if (r.ok) state.meta = r.data;
+  return r.ok;
 }
 
-async function start() {
+/** start runs a page type: owns says which addresses are its own, show draws one of them.
+ * The catalog and the server's enums and limits load together before the first screen. */
+export async function start(owns, show) {
+  page = { owns, show };
   const saved = localStorage.getItem("ts-lang");
   const wanted = LANGS.includes(saved) ? saved : "zh-CN"; // Chinese first; English when this device chose it
-  await loadLang(wanted);
+  const [, metaLoaded] = await Promise.all([loadLang(wanted), loadMeta()]);
+  if (!metaLoaded) return mount(h("main", { class: "narrow" }, h("h1", {}, t("ui.app_name")), note(t("ui.offline"), "error")));
   window.addEventListener("popstate", route);
   await route();
 }
-
-start();
