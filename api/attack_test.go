@@ -2,12 +2,14 @@ package api_test
 
 // The attacks a skilled tester tries on the running server, each on every database of the run:
 // simultaneous guesses, spoofed proxy headers, cross-site form posts, hostile bytes on every
-// route the OpenAPI document lists, unknown methods, oversize and deeply nested JSON, trailing
-// data, and the two inputs that silently did harm (empty word lists, off-site option images).
+// route the OpenAPI document lists, unknown methods, oversize, compressed and deeply nested
+// JSON, trailing data, and the two inputs that silently did harm (empty word lists, off-site
+// option images).
 
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +17,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -616,6 +619,51 @@ func TestAttackOversizeAndDeepJSON(t *testing.T) {
 		ok := `{"username":"admin","password":"admin-password","x":` + strings.Repeat("[", 20) + strings.Repeat("]", 20) + "}"
 		if r, _ := send(e.app, "POST", staffLoginURL, []byte(ok), jsonHeader); r.status != 200 {
 			t.Errorf("moderately nested body: %d %s, want 200", r.status, r.body)
+		}
+	})
+}
+
+// A compressed body is refused before anything reads it: Fiber's Ctx.Body would inflate it
+// without bound, so 60 KB of gzip would become 60 MiB (or a 255 KB one 1.7 GiB) before sign-in.
+func TestAttackCompressedBodies(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		login := []byte(`{"username":"admin","password":"admin-password"}`)
+		var bomb bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&bomb, gzip.BestCompression)
+		_, _ = zw.Write([]byte(`{"username":"admin","password":"`))
+		chunk := bytes.Repeat([]byte("a"), 1<<20)
+		for range 60 {
+			_, _ = zw.Write(chunk)
+		}
+		_, _ = zw.Write([]byte(`"}`))
+		_ = zw.Close()
+		if bomb.Len() >= api.DefaultBodyLimit {
+			t.Fatalf("the bomb is %d bytes, want it under the body limit", bomb.Len())
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		r, err := send(e.app, "POST", staffLoginURL, bomb.Bytes(), http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"gzip"}})
+		runtime.ReadMemStats(&after)
+		if err != nil || r.status != 415 || r.errorCode() != "unsupported_media_type" {
+			t.Errorf("gzip bomb of %d bytes: %d %s, want 415 unsupported_media_type", bomb.Len(), r.status, r.body)
+		}
+		if grew := (after.TotalAlloc - before.TotalAlloc) >> 20; grew > 32 {
+			t.Errorf("one compressed request allocated %d MiB", grew)
+		}
+
+		var small bytes.Buffer
+		zw = gzip.NewWriter(&small)
+		_, _ = zw.Write(login)
+		_ = zw.Close()
+		for _, enc := range [][]string{{"gzip"}, {"GZIP"}, {"deflate"}, {"br"}, {"identity, gzip"}, {"identity", "gzip"}, {"compress"}} {
+			r, _ := send(e.app, "POST", staffLoginURL, small.Bytes(), http.Header{"Content-Type": {"application/json"}, "Content-Encoding": enc})
+			if r.status != 415 || r.errorCode() != "unsupported_media_type" || strings.Contains(r.body, "token") {
+				t.Errorf("Content-Encoding %q: %d %s, want 415 unsupported_media_type", enc, r.status, r.body)
+			}
+		}
+		if r, _ := send(e.app, "POST", staffLoginURL, login, http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"identity"}}); r.status != 200 {
+			t.Errorf("Content-Encoding identity: %d %s, want 200", r.status, r.body)
 		}
 	})
 }

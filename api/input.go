@@ -42,7 +42,7 @@ func (s *server) checkInput(c *fiber.Ctx) error {
 	if err := checkQuery(uri.QueryArgs()); err != nil {
 		return err
 	}
-	if body := c.Body(); len(body) > 0 {
+	if body := c.Request().Body(); len(body) > 0 { // raw: limitBody refused compressed bodies
 		if !isJSON(c.Get(fiber.HeaderContentType)) {
 			return models.Errorf(models.CodeUnsupportedMediaType)
 		}

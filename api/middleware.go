@@ -5,9 +5,11 @@ import (
 	"encoding/hex"
 	"log/slog"
 	"regexp"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"tongsheng/models"
 )
@@ -82,17 +84,36 @@ func (s *server) secure(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// limitBody refuses bodies over limit with 413, except for the routes ("METHOD /path") that
-// raise theirs; the server-wide ceiling is the highest of these.
+// limitBody is the first middleware to look at a body. It refuses a compressed body (415): Fiber's
+// Ctx.Body inflates Content-Encoding gzip, deflate and br without any bound, so a small request
+// could unpack into gigabytes before any limit saw it. It then refuses bodies over limit with
+// 413, measured on the raw bytes, except for the routes ("METHOD /path") that raise theirs; the
+// server-wide ceiling is the highest of these. Handlers read c.Request().Body(), never c.Body().
 func limitBody(limit int, raised map[string]int) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if !identityEncoding(&c.Request().Header) {
+			return models.Errorf(models.CodeUnsupportedMediaType, "error.content_encoding")
+		}
 		max := limit
 		if n, ok := raised[c.Method()+" "+c.Path()]; ok {
 			max = n
 		}
-		if len(c.Body()) > max {
+		if len(c.Request().Body()) > max {
 			return models.Errorf(models.CodeTooLarge)
 		}
 		return c.Next()
 	}
+}
+
+// identityEncoding reports whether every Content-Encoding header of a request, if any, names
+// no encoding but identity.
+func identityEncoding(h *fasthttp.RequestHeader) bool {
+	for _, v := range h.PeekAll(fiber.HeaderContentEncoding) {
+		for _, enc := range strings.Split(string(v), ",") {
+			if enc = strings.TrimSpace(enc); enc != "" && !strings.EqualFold(enc, "identity") {
+				return false
+			}
+		}
+	}
+	return true
 }
