@@ -3,8 +3,10 @@ package api
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"regexp"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -52,6 +54,18 @@ func (s *server) observe(c *fiber.Ctx) error {
 		slog.Float64("latency_ms", float64(time.Since(start).Microseconds())/1000),
 	)
 	return nil
+}
+
+// logPanic logs a recovered panic with its stack and the route pattern; never the request's
+// path, query or body, which may hold a consent token or a child's words.
+func (s *server) logPanic(c *fiber.Ctx, v any) {
+	s.log.Error("panic",
+		slog.String("request_id", requestID(c)),
+		slog.String("method", c.Method()),
+		slog.String("route", c.Route().Path),
+		slog.String("panic", fmt.Sprint(v)),
+		slog.String("stack", string(debug.Stack())),
+	)
 }
 
 func requestID(c *fiber.Ctx) string {
