@@ -310,6 +310,61 @@ func TestSafeguardingQueueScope(t *testing.T) {
 		if r := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator_other", nil); strings.Contains(r.body, cry) {
 			t.Fatalf("another body's facilitator sees it: %s", r.body)
 		}
+		// The text was written in the council, which the observer group's facilitator cannot
+		// see: they may close it, never publish it there.
+		item := ""
+		for _, it := range r.json()["items"].([]any) {
+			if m := it.(map[string]any); m["safeguarding"] == true {
+				item = m["id"].(string)
+			}
+		}
+		if r := e.do("GET", "/api/v1/proposals/"+p, e.tokens["facilitator_obs"], nil, nil); r.status != 404 {
+			t.Fatalf("the observer group's facilitator reads the council's proposal: %d", r.status)
+		}
+		approve := map[string]any{"action": "approve", "outcome": "not_a_concern"}
+		if r := e.do("POST", "/api/v1/moderation/items/"+item, e.tokens["facilitator_obs"], approve, nil); r.status != 403 || r.errorCode() != "forbidden" {
+			t.Fatalf("the observer group's facilitator publishes in the council: %d %s, want 403", r.status, r.body)
+		}
+		if d := e.ok(200, "GET", "/api/v1/proposals/"+p, "child2", nil); strings.Contains(d.body, cry) {
+			t.Fatalf("published to the council: %s", d.body)
+		}
+		e.ok(200, "POST", "/api/v1/moderation/items/"+item, "facilitator_obs", map[string]any{"action": "resolve", "outcome": "spoke_with_child"})
+	})
+}
+
+// A committee is told of, and decides on, the cries for help written in its own subtree only,
+// even when the child also belongs to a body of its region.
+func TestSafeguardingCommitteeScope(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		_, err := e.store.AddMember(t.Context(), sys, e.ids["council"], models.MemberInput{ChildID: e.ids["child_other"], LoginName: "child_other"})
+		e.must(err)
+		e.signIn("child_other", "/api/v1/auth/child/login", map[string]string{"body_code": e.codes["council"], "login_name": "child_other", "pin": "2580"})
+		p := e.propose("child2", "清和公园加座位")
+		e.ok(201, "POST", "/api/v1/proposals/"+p+"/comments", "child_other", map[string]any{"body": cry})
+		if q := e.ok(200, "GET", "/api/v1/moderation/queue", "committee_other", nil); strings.Contains(q.body, cry) {
+			t.Fatalf("another city's committee sees a cry for help written in the council: %s", q.body)
+		}
+		item := ""
+		for _, it := range e.ok(200, "GET", "/api/v1/moderation/queue", "committee", nil).json()["items"].([]any) {
+			if m := it.(map[string]any); m["safeguarding"] == true {
+				item = m["id"].(string)
+			}
+		}
+		if item == "" {
+			t.Fatal("the council's committee does not see the cry for help")
+		}
+		for _, action := range []map[string]any{{"action": "approve", "outcome": "not_a_concern"}, {"action": "resolve", "outcome": "referred"}} {
+			if r := e.do("POST", "/api/v1/moderation/items/"+item, e.tokens["committee_other"], action, nil); r.status != 404 {
+				t.Fatalf("another city's committee %s: %d %s, want 404", action["action"], r.status, r.body)
+			}
+		}
+		if r := e.ok(200, "GET", "/api/v1/proposals/"+p+"/comments", "child2", nil); strings.Contains(r.body, cry) {
+			t.Fatalf("published: %s", r.body)
+		}
+		// The child's own facilitator in changzhou sees it and may close it.
+		if q := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator_other", nil); !strings.Contains(q.body, cry) {
+			t.Fatalf("the child's facilitator in the other city does not see it: %s", q.body)
+		}
 	})
 }
 

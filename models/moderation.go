@@ -88,12 +88,27 @@ func (s *Store) enqueue(tx *gorm.DB, targetType, targetID, proposalID, bodyID, a
 	return nil
 }
 
-// scopeItems limits queue items to the bodies a staff member may see. A cry for help also
-// reaches the staff of the child's own bodies, wherever the child wrote it.
+// scopeItems limits queue items to those a staff member may see: the items of the bodies in
+// their scope and, for a facilitator, also the cries for help of the children of their own
+// bodies, wherever the child wrote them, to read and to close (never to publish: Decide). The
+// committee sees its own subtree's items only: it is told of a cry for help as the committee of
+// the region of the body where it was written.
 func scopeItems(db *gorm.DB, q *gorm.DB, a *Actor) *gorm.DB {
-	visible := scopeBodies(db.Table("bodies").Select("bodies.id"), a)
-	return q.Where(`(moderation_items.body_id IN (?) OR (moderation_items.safeguarding = ? AND
-		moderation_items.author_id IN (SELECT child_id FROM memberships WHERE body_id IN (?))))`, visible, true, visible)
+	if a.Role != RoleFacilitator {
+		return q.Where("moderation_items.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
+	}
+	bodies := nonEmpty(a.BodyIDs)
+	return q.Where(`(moderation_items.body_id IN ? OR (moderation_items.safeguarding = ? AND
+		moderation_items.author_id IN (SELECT child_id FROM memberships WHERE body_id IN ?)))`, bodies, true, bodies)
+}
+
+// bodyInScope reports whether a body is one the staff member may see.
+func bodyInScope(db *gorm.DB, a *Actor, bodyID string) (bool, error) {
+	var n int64
+	if err := scopeBodies(db.Table("bodies"), a).Where("bodies.id = ?", bodyID).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("check body scope: %w", err)
+	}
+	return n > 0, nil
 }
 
 // QueueItem is a pending item as the queue shows it.
@@ -252,9 +267,10 @@ type DecideInput struct {
 // Decide approves (the item is published), rejects (it stays out of sight) or, for a cry for
 // help, resolves a pending item. A cry for help needs an outcome, recording what the adult did,
 // and only "not a concern" may publish it; its author hears about it from the adult, not from a
-// notification. Returns not_found out of scope, forbidden, bad_request for an unknown action or
-// outcome, conflict when already decided or when resolving an item that is no cry for help,
-// validation_failed for a missing outcome or a reason or note too long.
+// notification. Returns not_found out of scope, forbidden (also for approving an item written in
+// a body outside the actor's scope), bad_request for an unknown action or outcome, conflict when
+// already decided or when resolving an item that is no cry for help, validation_failed for a
+// missing outcome or a reason or note too long.
 func (s *Store) Decide(ctx context.Context, a *Actor, itemID string, in DecideInput) error {
 	if err := a.Require(ManageModeration); err != nil {
 		if a.Role == RoleChild {
@@ -291,6 +307,17 @@ func (s *Store) Decide(ctx context.Context, a *Actor, itemID string, in DecideIn
 	}
 	if err := checkOutcome(item, in); err != nil {
 		return err
+	}
+	if in.Action == ActionApprove {
+		// A facilitator sees the cries for help of their own children written in other bodies,
+		// but only the staff of the body where a text was written may publish it there.
+		ok, err := bodyInScope(db, a, item.BodyID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(CodeForbidden, "error.publish_outside_scope")
+		}
 	}
 	status := map[string]string{ActionApprove: ItemApproved, ActionReject: ItemRejected, ActionResolve: ItemResolved}[in.Action]
 	return wrap("decide", s.onProposal(ctx, item.ProposalID, func(tx *gorm.DB, p *Proposal) error {
