@@ -118,10 +118,11 @@ func (s *server) report(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if err := s.store.FileReport(c.UserContext(), actor(c), models.ReportInput(req)); err != nil {
+	held, err := s.store.FileReport(c.UserContext(), actor(c), models.ReportInput(req))
+	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"status": "ok"})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"status": "ok", "reasons": s.reasons(c, held)})
 }
 
 func (s *server) words(c *fiber.Ctx) error {

@@ -116,6 +116,48 @@ func TestSafeguardingCommentReachesAnAdult(t *testing.T) {
 	})
 }
 
+// A cry for help written in a report's reason reaches an adult like any other: the reporter
+// hears the kind message, the facilitators of the reporter's bodies are alerted, and the reason
+// is first in the queue; the report still counts.
+func TestSafeguardingInAReportReason(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		p := e.propose("child2", "清和公园加座位")
+		r := e.ok(201, "POST", "/api/v1/reports", "child", map[string]any{"target_type": "proposal", "target_id": p, "reason": cry + "，他们天天打我"})
+		for _, want := range []string{`"kind":"safeguarding"`, "12355", "信任的大人"} {
+			if !strings.Contains(r.body, want) {
+				t.Fatalf("report reply lacks %s: %s", want, r.body)
+			}
+		}
+		q := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil)
+		first := q.json()["items"].([]any)[0].(map[string]any)
+		if first["safeguarding"] != true || first["target_type"] != "report" || !strings.Contains(first["text"].(string), "他们天天打我") ||
+			first["child"].(map[string]any)["nickname"] != "童child" || first["proposal_id"] != p {
+			t.Fatalf("the cry for help in the reason is not first in the queue: %s", q.body)
+		}
+		alerts := e.ok(200, "GET", "/api/v1/notifications", "facilitator", nil)
+		if strings.Count(alerts.body, `"kind":"safeguarding"`) != 1 || !strings.Contains(alerts.body, first["id"].(string)) || strings.Contains(alerts.body, cry) {
+			t.Fatalf("facilitator alerts: %s", alerts.body)
+		}
+		if n := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "facilitator_other", nil).body, `"kind":"safeguarding"`); n != 0 {
+			t.Fatalf("another body's facilitator was alerted %d times", n)
+		}
+		if d := e.ok(200, "GET", "/api/v1/proposals/"+p, "child2", nil); strings.Contains(d.body, cry) {
+			t.Fatalf("the reason is shown to the author of the proposal: %s", d.body)
+		}
+		e.child("child3", "council", true)
+		fine := e.ok(201, "POST", "/api/v1/reports", "child3", map[string]any{"target_type": "proposal", "target_id": p, "reason": "标题不清楚"})
+		if !strings.Contains(fine.body, `"reasons":[]`) {
+			t.Fatalf("an ordinary report: %s", fine.body)
+		}
+		e.ok(200, "POST", "/api/v1/moderation/items/"+first["id"].(string), "facilitator", map[string]any{"action": "resolve", "outcome": "spoke_with_child"})
+		e.advance(25 * time.Hour)
+		if n, err := e.store.EscalateSafeguarding(t.Context()); err != nil || n != 0 {
+			t.Fatalf("escalated after it was resolved: %d %v", n, err)
+		}
+		verifyCounts(t, e)
+	})
+}
+
 // A cry for help that a facilitator closes within 24 hours is not escalated.
 func TestSafeguardingActedOnIsNotEscalated(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {

@@ -24,6 +24,8 @@ const (
 	TargetComment    = "comment"
 	TargetEvaluation = "evaluation"
 	TargetInspection = "inspection"
+	// TargetReport is a report's reason, queued when a child wrote a cry for help in it.
+	TargetReport = "report"
 )
 
 // Moderation item statuses, and the number of reports from different children that hides a
@@ -244,6 +246,10 @@ func (s *Store) targetText(ctx context.Context, targetType, id string) (string, 
 			parts = append(parts, it.Item+" "+it.Note)
 		}
 		parts = append(parts, in.Summary)
+	case TargetReport:
+		var r Report
+		err = db.Select("reason").Where("id = ?", id).Take(&r).Error
+		parts = []string{r.Reason}
 	}
 	if err != nil && notFound(err) != ErrNotFound {
 		return "", fmt.Errorf("read queued text: %w", err)
@@ -344,7 +350,7 @@ func (s *Store) Decide(ctx context.Context, a *Actor, itemID string, in DecideIn
 		} else if err := s.audit(tx, a, "moderation."+in.Action, item.TargetType, item.TargetID, ""); err != nil {
 			return err
 		}
-		if item.AuthorID == nil || item.Safeguarding && in.Action != ActionApprove {
+		if item.AuthorID == nil || item.Safeguarding && in.Action != ActionApprove || item.TargetType == TargetReport {
 			return nil
 		}
 		kind := NotifyApproved
@@ -430,6 +436,8 @@ func (s *Store) setVisibility(tx *gorm.DB, a *Actor, p *Proposal, targetType, id
 		return tx.Model(&Evaluation{}).Where("id = ?", id).Update("visibility", visibility).Error
 	case TargetInspection:
 		return tx.Model(&Inspection{}).Where("id = ?", id).Update("visibility", visibility).Error
+	case TargetReport:
+		return nil // a report's reason is shown to staff only, whatever the decision
 	}
 	return fmt.Errorf("unknown target type %q", targetType)
 }
@@ -440,48 +448,56 @@ type ReportInput struct {
 }
 
 // FileReport records a child's report of an item they can see. When children of three
-// different accounts have reported a published item, it is hidden until a person decides.
-// Returns forbidden for staff, consent_required, bad_request for an unknown type, not_found for
-// an item the child cannot see, conflict for a second report, validation_failed,
-// moderation_blocked.
-func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) error {
+// different accounts have reported a published item, it is hidden until a person decides. A
+// cry for help in the reason is queued and raised like any other child's write, with the
+// reporter as its author; the reasons returned are what the child is told (the kind message
+// of a cry for help, else none). Returns forbidden for staff, consent_required, bad_request for
+// an unknown type, not_found for an item the child cannot see, conflict for a second report,
+// validation_failed, moderation_blocked.
+func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) ([]string, error) {
 	if a.Role != RoleChild {
-		return ErrForbidden
+		return nil, ErrForbidden
 	}
 	if err := a.RequireParticipation(); err != nil {
-		return err
+		return nil, err
 	}
 	switch in.TargetType {
 	case TargetProposal, TargetComment, TargetEvaluation:
 	case "":
 		var v Invalid
 		v.Add("target_type", "field.required", nil)
-		return v.Err()
+		return nil, v.Err()
 	default:
-		return BadField("target_type", "field.unknown_value")
+		return nil, BadField("target_type", "field.unknown_value")
 	}
 	in.Reason = clean(in.Reason)
 	var v Invalid
 	v.length("reason", in.Reason, 0, 200)
 	if err := v.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	sc, err := s.screen(field{"reason", in.Reason})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in.Reason = sc.text(field{"reason", in.Reason})
 	proposalID, authorID, err := s.visibleTarget(ctx, a, in.TargetType, in.TargetID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return wrap("report", s.onProposal(ctx, proposalID, func(tx *gorm.DB, p *Proposal) error {
+	err = wrap("report", s.onProposal(ctx, proposalID, func(tx *gorm.DB, p *Proposal) error {
 		now := s.Now()
-		if err := tx.Create(&Report{ID: NewID(now), TargetType: in.TargetType, TargetID: in.TargetID, ReporterID: a.ID, Reason: in.Reason, CreatedAt: now}).Error; err != nil {
+		reportID := NewID(now)
+		if err := tx.Create(&Report{ID: reportID, TargetType: in.TargetType, TargetID: in.TargetID, ReporterID: a.ID, Reason: in.Reason, CreatedAt: now}).Error; err != nil {
 			if isDuplicate(err) {
 				return Errorf(CodeConflict, "error.reported_already")
 			}
 			return err
+		}
+		if sc.safeguarding {
+			if err := s.enqueue(tx, TargetReport, reportID, p.ID, p.BodyID, a.ID, sc); err != nil {
+				return err
+			}
 		}
 		var n int64
 		if err := tx.Model(&Report{}).Where("target_type = ? AND target_id = ?", in.TargetType, in.TargetID).Count(&n).Error; err != nil {
@@ -516,6 +532,13 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) error 
 		}
 		return nil
 	}))
+	if err != nil {
+		return nil, err
+	}
+	if sc.safeguarding {
+		return sc.reasons(), nil
+	}
+	return nil, nil
 }
 
 // hideReported hides a published item that enough children reported.
