@@ -30,6 +30,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tongsheng/api"
+	"tongsheng/models"
 	"tongsheng/models/modelstest"
 )
 
@@ -188,6 +189,69 @@ func TestAttackSimultaneousGuesses(t *testing.T) {
 			}
 			if r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child2", "2580"), jsonHeader); r.status != 429 {
 				t.Fatalf("right PIN afterwards: %d, want 429 until the lock ends", r.status)
+			}
+		})
+
+		t.Run(d+"/a child in two bodies: 5 guesses in all, not 5 per body", func(t *testing.T) {
+			e := newEnv(t, d)
+			_, err := e.store.AddMember(t.Context(), sys, e.ids["observers"], models.MemberInput{ChildID: e.ids["child"], LoginName: "child"})
+			e.must(err)
+			checks := countChecks(t, e)
+			var rs []response
+			for _, body := range []string{"council", "observers", "council", "observers", "council", "observers", "council", "observers"} {
+				r, err := send(e.app, "POST", childLoginURL, []byte(fmt.Sprintf(`{"body_code":%q,"login_name":"child","pin":"%04d"}`,
+					e.codes[body], 1000+len(rs))), jsonHeader)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rs = append(rs, r)
+			}
+			if got := tally(rs); checks.Load() != 5 || got["401 unauthenticated"] != 5 || got["429 locked"] != 3 {
+				t.Fatalf("8 wrong PINs through two bodies: %v, %d checked; want 5 × 401 then locked", got, checks.Load())
+			}
+			r, _ := send(e.app, "POST", childLoginURL, []byte(fmt.Sprintf(`{"body_code":%q,"login_name":"child","pin":"2580"}`, e.codes["observers"])), jsonHeader)
+			if r.status != 429 || r.errorCode() != "locked" {
+				t.Fatalf("right PIN through the other body: %d %s, want 429 locked", r.status, r.body)
+			}
+			e.ok(200, "POST", "/api/v1/children/{child}/pin", "facilitator", map[string]any{"pin": "1357"})
+			if r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", "1357"), jsonHeader); r.status != 200 {
+				t.Fatalf("a new PIN lifts the lock: %d %s", r.status, r.body)
+			}
+		})
+
+		t.Run(d+"/a success takes back only the failures counted before it", func(t *testing.T) {
+			e := newEnv(t, d)
+			// The right PIN is reserved first and waits in its check while four wrong ones are
+			// reserved and checked; its success must not wipe those four.
+			var checks atomic.Int64
+			arrived, release := make(chan struct{}), make(chan struct{})
+			e.store.OnSecretCheck(func() {
+				if checks.Add(1) == 1 {
+					close(arrived)
+					<-release
+				}
+			})
+			t.Cleanup(func() { e.store.OnSecretCheck(nil) })
+			right := make(chan response)
+			go func() {
+				r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", "2580"), jsonHeader)
+				right <- r
+			}()
+			<-arrived
+			for i := range 4 {
+				if r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", fmt.Sprintf("%04d", 1000+i)), jsonHeader); r.status != 401 {
+					t.Fatalf("wrong PIN %d: %d %s", i, r.status, r.body)
+				}
+			}
+			close(release)
+			if r := <-right; r.status != 200 {
+				t.Fatalf("right PIN: %d %s", r.status, r.body)
+			}
+			if r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", "1100"), jsonHeader); r.status != 401 {
+				t.Fatalf("the fifth failure of the run: %d %s, want 401", r.status, r.body)
+			}
+			if r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", "1101"), jsonHeader); r.status != 429 {
+				t.Fatalf("the sixth: %d %s, want 429: the four counted during the success were forgotten", r.status, r.body)
 			}
 		})
 
