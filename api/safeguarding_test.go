@@ -434,6 +434,50 @@ func TestSafeguardingWithoutAFacilitator(t *testing.T) {
 	})
 }
 
+// A cry for help in a region no committee covers, in a body no facilitator runs, is told to the
+// admins at once; with nobody at all to tell it is not marked escalated, and the first admin
+// created is told on the next run.
+func TestSafeguardingWithoutACommittee(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		city, err := e.store.CreateRegion(ctx, sys, models.RegionInput{Name: "测试无人市", Kind: "city"})
+		e.must(err)
+		body := func(name string) {
+			b, err := e.store.CreateBody(ctx, sys, models.BodyInput{Name: "测试" + name, Kind: models.BodyCouncil, RegionID: city.ID, TermEndsOn: "2027-08-31"})
+			e.must(err)
+			e.ids[name], e.codes[name] = b.ID, b.JoinCode
+		}
+		body("alone")
+		e.child("alone_kid", "alone", true)
+		e.ok(201, "POST", "/api/v1/proposals", "alone_kid", map[string]any{"body_id": "{alone}", "title": cry, "category": "other"})
+		if n := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "admin", nil).body, `"kind":"safeguarding"`); n != 1 {
+			t.Fatalf("the admin has %d alerts, want 1 at once", n)
+		}
+		if q := e.ok(200, "GET", "/api/v1/moderation/queue", "admin", nil); !strings.Contains(q.body, `"escalated_at"`) {
+			t.Fatalf("not marked escalated: %s", q.body)
+		}
+
+		e.must(e.store.DeleteStaff(ctx, sys, e.ids["admin"]))
+		delete(e.logins, "admin")
+		body("nobody")
+		e.child("nobody_kid", "nobody", true)
+		e.ok(201, "POST", "/api/v1/proposals", "nobody_kid", map[string]any{"body_id": "{nobody}", "title": "我想自杀", "category": "other"})
+		e.advance(25 * time.Hour)
+		if n, err := e.store.EscalateSafeguarding(ctx); err != nil || n != 0 {
+			t.Fatalf("escalated to nobody: %d %v", n, err)
+		}
+		_, err = e.store.CreateStaff(ctx, sys, models.StaffInput{Username: "admin2", Password: "admin2-password", Role: "admin"})
+		e.must(err)
+		e.signIn("admin2", "/api/v1/auth/staff/login", map[string]string{"username": "admin2", "password": "admin2-password"})
+		if n, err := e.store.EscalateSafeguarding(ctx); err != nil || n != 1 {
+			t.Fatalf("escalation once an admin exists: %d %v, want 1", n, err)
+		}
+		if n := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "admin2", nil).body, `"kind":"safeguarding"`); n != 1 {
+			t.Fatalf("the new admin has %d alerts, want 1", n)
+		}
+	})
+}
+
 // The live hint names what hurts in bullying without a swear word, in the reader's language.
 func TestCheckNamesWhatHurts(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
