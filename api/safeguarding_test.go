@@ -158,6 +158,45 @@ func TestSafeguardingInAReportReason(t *testing.T) {
 	})
 }
 
+// A cry for help an adult found no concern, published, and later reported by three children
+// comes back as an ordinary reported item: hidden, queued for a person, and not escalated at
+// once for its old date.
+func TestSafeguardingReopenedByReports(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		e.child("child3", "council", true)
+		e.child("child4", "council", true)
+		p := e.propose("child2", "清和公园加座位")
+		c := e.ok(201, "POST", "/api/v1/proposals/"+p+"/comments", "child", map[string]any{"body": cry + "，这本书的主角这么说"}).json()["id"].(string)
+		id := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil).json()["items"].([]any)[0].(map[string]any)["id"].(string)
+		e.ok(200, "POST", "/api/v1/moderation/items/"+id, "facilitator", map[string]any{"action": "approve", "outcome": "not_a_concern"})
+		e.advance(48 * time.Hour)
+		for _, k := range []string{"child2", "child3", "child4"} {
+			e.ok(201, "POST", "/api/v1/reports", k, map[string]any{"target_type": "comment", "target_id": c, "reason": "不舒服"})
+		}
+		if r := e.ok(200, "GET", "/api/v1/proposals/"+p+"/comments", "child2", nil); strings.Contains(r.body, c) {
+			t.Fatalf("three reports did not hide the comment: %s", r.body)
+		}
+		items := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil).json()["items"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("queue: %v", items)
+		}
+		it := items[0].(map[string]any)
+		if it["id"] != id || it["safeguarding"] != false || it["report_count"] != float64(3) || it["escalated_at"] != nil ||
+			it["reasons"].([]any)[0].(map[string]any)["kind"] != "reported" {
+			t.Fatalf("the reopened item: %v, want an ordinary reported item", it)
+		}
+		before := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "committee", nil).body, `"kind":"safeguarding"`)
+		if n, err := e.store.EscalateSafeguarding(t.Context()); err != nil || n != 0 {
+			t.Fatalf("escalated as soon as it was reported: %d %v", n, err)
+		}
+		if after := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "committee", nil).body, `"kind":"safeguarding"`); after != before {
+			t.Fatalf("the committee was alerted again")
+		}
+		e.ok(200, "POST", "/api/v1/moderation/items/"+id, "facilitator", map[string]any{"action": "reject", "reason": "请换个说法。"})
+		verifyCounts(t, e)
+	})
+}
+
 // A cry for help that a facilitator closes within 24 hours is not escalated.
 func TestSafeguardingActedOnIsNotEscalated(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {

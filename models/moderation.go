@@ -327,9 +327,11 @@ func (s *Store) Decide(ctx context.Context, a *Actor, itemID string, in DecideIn
 	}
 	status := map[string]string{ActionApprove: ItemApproved, ActionReject: ItemRejected, ActionResolve: ItemResolved}[in.Action]
 	return wrap("decide", s.onProposal(ctx, item.ProposalID, func(tx *gorm.DB, p *Proposal) error {
-		res := tx.Model(&ModerationItem{}).Where("id = ? AND status = ?", item.ID, ItemPending).
-			Updates(map[string]any{"status": status, "decided_at": s.Now(), "decided_by": a.ID, "decision_reason": in.Reason,
-				"outcome": in.Outcome, "outcome_note": in.Note})
+		updates := map[string]any{"status": status, "decided_at": s.Now(), "decided_by": a.ID, "decision_reason": in.Reason}
+		if item.Safeguarding { // an ordinary decision keeps the outcome of an earlier cry for help
+			updates["outcome"], updates["outcome_note"] = in.Outcome, in.Note
+		}
+		res := tx.Model(&ModerationItem{}).Where("id = ? AND status = ?", item.ID, ItemPending).Updates(updates)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -510,6 +512,11 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) ([]str
 			updates := map[string]any{"report_count": n}
 			if n >= ReportsToHide && item.Status != ItemPending {
 				updates["status"], updates["decided_at"], updates["decided_by"], updates["decision_reason"] = ItemPending, nil, "", ""
+				// A cry for help an adult found no concern comes back for what children report
+				// of it, as any reported item: not as a new cry for help, which would be
+				// escalated at once for its old date. Its outcome stays on record.
+				raw, _ := json.Marshal([]string{ReasonReported})
+				updates["safeguarding"], updates["reasons"], updates["escalated_at"] = false, string(raw), nil
 			}
 			if err := tx.Model(&ModerationItem{}).Where("id = ?", item.ID).Updates(updates).Error; err != nil {
 				return err
