@@ -197,6 +197,25 @@ func TestSafeguardingReopenedByReports(t *testing.T) {
 	})
 }
 
+// The desk shows the child's real name to their facilitator on every poll, but the read is
+// audited once per item and staff member, not once per poll.
+func TestSafeguardingDeskReadAuditedOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		p := e.propose("child2", "清和公园加座位")
+		e.ok(201, "POST", "/api/v1/proposals/"+p+"/comments", "child", map[string]any{"body": cry})
+		e.ok(201, "POST", "/api/v1/proposals/"+p+"/comments", "child", map[string]any{"body": "我想自杀"})
+		for range 3 {
+			if q := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil); strings.Count(q.body, "真名child") != 2 {
+				t.Fatalf("the desk lacks the real name: %s", q.body)
+			}
+		}
+		a := e.ok(200, "GET", "/api/v1/audit?limit=100&child_id={child}", "admin", nil)
+		if n := strings.Count(a.body, `"action":"child.read"`); n != 2 {
+			t.Fatalf("%d audited reads after three polls of two items, want 2: %s", n, a.body)
+		}
+	})
+}
+
 // A cry for help that a facilitator closes within 24 hours is not escalated.
 func TestSafeguardingActedOnIsNotEscalated(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {

@@ -186,7 +186,7 @@ func (s *Store) Queue(ctx context.Context, a *Actor, p Page) ([]QueueItem, strin
 		out[i].Excerpt = excerpt(text, 140)
 		if r.Safeguarding {
 			out[i].Text = text
-			if out[i].Child, err = s.queueChild(ctx, a, r.AuthorID); err != nil {
+			if out[i].Child, err = s.queueChild(ctx, a, r.ID, r.AuthorID); err != nil {
 				return nil, "", err
 			}
 		}

@@ -125,7 +125,7 @@ func (s *Store) notifySafeguarding(tx *gorm.DB, users []string, item *Moderation
 
 // queueChild names the author of a cry for help for the desk: the nickname for everyone in
 // scope, the real name only for a facilitator of one of the child's bodies (an audited read).
-func (s *Store) queueChild(ctx context.Context, a *Actor, childID *string) (*QueueChild, error) {
+func (s *Store) queueChild(ctx context.Context, a *Actor, itemID string, childID *string) (*QueueChild, error) {
 	if childID == nil {
 		return nil, nil
 	}
@@ -152,11 +152,24 @@ func (s *Store) queueChild(ctx context.Context, a *Actor, childID *string) (*Que
 	if name == "" {
 		return out, nil
 	}
-	if err := s.audit(db, a, "child.read", "child", c.ID, "safeguarding"); err != nil {
-		return nil, err
-	}
+	s.auditDeskRead(db, a, c.ID, itemID)
 	out.RealName = &name
 	return out, nil
+}
+
+// auditDeskRead records that a staff member read a child's real name on a cry for help: once per
+// item and staff member, not on every poll of the desk. It is best-effort: on a full disk the
+// read goes on (the failed write marks the store unavailable, and that is logged once), since
+// an adult must still see who needs help.
+func (s *Store) auditDeskRead(db *gorm.DB, a *Actor, childID, itemID string) {
+	detail := "safeguarding " + itemID
+	var n int64
+	err := db.Model(&AuditEvent{}).Where("subject_id = ? AND actor_id = ? AND action = ? AND detail = ?",
+		childID, a.ID, "child.read", detail).Limit(1).Count(&n).Error
+	if err != nil || n > 0 {
+		return
+	}
+	_ = s.audit(db, a, "child.read", "child", childID, detail)
 }
 
 // EscalateSafeguarding tells the committee staff whose region holds the body of each cry for help
