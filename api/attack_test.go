@@ -758,7 +758,8 @@ func TestAttackWordListsNeedEveryArray(t *testing.T) {
 		e.ok(200, "PUT", "/api/v1/moderation/words", "admin", map[string]any{"block": []string{"坏词甲"}, "hold": []string{"坏词乙"}, "allow": []string{"好词"}})
 		before := e.ok(200, "GET", "/api/v1/moderation/words", "admin", nil).body
 		for _, body := range []string{`null`, `{}`, `{"block":[],"hold":[]}`, `{"block":null,"hold":[],"allow":[]}`,
-			`{"block":[],"hold":[],"allow":null}`, `{"block":[],"hold":{},"allow":[]}`, `[]`} {
+			`{"block":[],"hold":[],"allow":null}`, `{"block":[],"hold":{},"allow":[]}`, `[]`,
+			`{"block":["坏词甲"],"hold":["坏词乙"],"allow":["好词"],"BLOCK":null}`, `{"Block":["坏词甲"],"hold":["坏词乙"],"allow":["好词"],"HOLD":null}`} {
 			r := e.do("PUT", "/api/v1/moderation/words", e.tokens["admin"], body, nil)
 			if r.status != 400 || r.errorCode() != "bad_request" {
 				t.Errorf("%s: %d %s, want 400 bad_request", body, r.status, r.body)

@@ -136,21 +136,6 @@ func checkJSON(body []byte) error {
 	return nil
 }
 
-// requireArrays checks that a JSON object body has every one of keys as an array: a missing
-// key or null would otherwise decode as an empty list and silently replace data.
-func requireArrays(body []byte, keys ...string) error {
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil {
-		return models.Errorf(models.CodeBadRequest, "error.malformed_json")
-	}
-	for _, k := range keys {
-		if v := bytes.TrimSpace(obj[k]); len(v) == 0 || v[0] != '[' {
-			return models.BadField(k, "field.required")
-		}
-	}
-	return nil
-}
-
 // unknownMethodKey marks a request whose method the router does not know.
 const unknownMethodKey = "tongsheng.unknown_method"
 
