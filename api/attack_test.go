@@ -374,6 +374,20 @@ func TestAttackProxyHeaders(t *testing.T) {
 			})
 			e.clock.Advance(11 * time.Minute)
 
+			t.Run("entries with a port name the client without it", func(t *testing.T) {
+				app := appWith("0.0.0.0/32", "10.0.0.0/8")
+				fill(app, func(i int) string { return fmt.Sprintf("198.51.100.9:%d, 10.0.0.1:443", 5000+i) })
+				if r := fail(app, "198.51.100.9:9999"); !limited(r) {
+					t.Errorf("the same client on another port: %d %s, want 429", r.status, r.body)
+				}
+				for _, other := range []string{"203.0.113.5:80, 10.0.0.1:443", "[2001:db8::9]:443", "2001:db8::10"} {
+					if r := fail(app, other); r.status != 401 {
+						t.Errorf("another client %q: %d %s, want 401", other, r.status, r.body)
+					}
+				}
+			})
+			e.clock.Advance(11 * time.Minute)
+
 			t.Run("a peer that is not a trusted proxy: the header is ignored", func(t *testing.T) {
 				app := appWith("10.0.0.0/8")
 				fill(app, func(i int) string { return fmt.Sprintf("198.51.100.%d, 10.0.0.1", i) })
