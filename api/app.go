@@ -9,6 +9,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 	"github.com/gofiber/fiber/v2/middleware/compress"
+	"github.com/gofiber/fiber/v2/middleware/recover"
 
 	"tongsheng/frontend"
 	"tongsheng/locales"
@@ -79,7 +80,10 @@ func New(cfg Config) *fiber.App {
 	app := fiber.New(fc)
 	s.routes = &routeTable{app: app}
 	app.Server().Handler = knownMethods(app, app.Server().Handler)
-	app.Use(s.observe, s.localize, s.secure, limitBody(DefaultBodyLimit, map[string]int{
+	// A panic in a handler is a bug: logged with its stack, answered 500 in the envelope by
+	// observe, and the server goes on serving.
+	panics := recover.New(recover.Config{EnableStackTrace: true, StackTraceHandler: s.logPanic})
+	app.Use(s.observe, panics, s.localize, s.secure, limitBody(DefaultBodyLimit, map[string]int{
 		fiber.MethodPut + " /api/v1/moderation/words": WordListBodyLimit,
 	}), s.checkInput)
 

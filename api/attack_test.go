@@ -2,12 +2,14 @@ package api_test
 
 // The attacks a skilled tester tries on the running server, each on every database of the run:
 // simultaneous guesses, spoofed proxy headers, cross-site form posts, hostile bytes on every
-// route the OpenAPI document lists, unknown methods, oversize and deeply nested JSON, trailing
-// data, and the two inputs that silently did harm (empty word lists, off-site option images).
+// route the OpenAPI document lists, unknown methods, oversize, compressed and deeply nested
+// JSON, trailing data, and the two inputs that silently did harm (empty word lists, off-site
+// option images).
 
 import (
 	"bufio"
 	"bytes"
+	"compress/gzip"
 	"fmt"
 	"io"
 	"log/slog"
@@ -15,6 +17,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -27,6 +30,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"tongsheng/api"
+	"tongsheng/models"
 	"tongsheng/models/modelstest"
 )
 
@@ -188,6 +192,69 @@ func TestAttackSimultaneousGuesses(t *testing.T) {
 			}
 		})
 
+		t.Run(d+"/a child in two bodies: 5 guesses in all, not 5 per body", func(t *testing.T) {
+			e := newEnv(t, d)
+			_, err := e.store.AddMember(t.Context(), sys, e.ids["observers"], models.MemberInput{ChildID: e.ids["child"], LoginName: "child"})
+			e.must(err)
+			checks := countChecks(t, e)
+			var rs []response
+			for _, body := range []string{"council", "observers", "council", "observers", "council", "observers", "council", "observers"} {
+				r, err := send(e.app, "POST", childLoginURL, []byte(fmt.Sprintf(`{"body_code":%q,"login_name":"child","pin":"%04d"}`,
+					e.codes[body], 1000+len(rs))), jsonHeader)
+				if err != nil {
+					t.Fatal(err)
+				}
+				rs = append(rs, r)
+			}
+			if got := tally(rs); checks.Load() != 5 || got["401 unauthenticated"] != 5 || got["429 locked"] != 3 {
+				t.Fatalf("8 wrong PINs through two bodies: %v, %d checked; want 5 × 401 then locked", got, checks.Load())
+			}
+			r, _ := send(e.app, "POST", childLoginURL, []byte(fmt.Sprintf(`{"body_code":%q,"login_name":"child","pin":"2580"}`, e.codes["observers"])), jsonHeader)
+			if r.status != 429 || r.errorCode() != "locked" {
+				t.Fatalf("right PIN through the other body: %d %s, want 429 locked", r.status, r.body)
+			}
+			e.ok(200, "POST", "/api/v1/children/{child}/pin", "facilitator", map[string]any{"pin": "1357"})
+			if r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", "1357"), jsonHeader); r.status != 200 {
+				t.Fatalf("a new PIN lifts the lock: %d %s", r.status, r.body)
+			}
+		})
+
+		t.Run(d+"/a success takes back only the failures counted before it", func(t *testing.T) {
+			e := newEnv(t, d)
+			// The right PIN is reserved first and waits in its check while four wrong ones are
+			// reserved and checked; its success must not wipe those four.
+			var checks atomic.Int64
+			arrived, release := make(chan struct{}), make(chan struct{})
+			e.store.OnSecretCheck(func() {
+				if checks.Add(1) == 1 {
+					close(arrived)
+					<-release
+				}
+			})
+			t.Cleanup(func() { e.store.OnSecretCheck(nil) })
+			right := make(chan response)
+			go func() {
+				r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", "2580"), jsonHeader)
+				right <- r
+			}()
+			<-arrived
+			for i := range 4 {
+				if r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", fmt.Sprintf("%04d", 1000+i)), jsonHeader); r.status != 401 {
+					t.Fatalf("wrong PIN %d: %d %s", i, r.status, r.body)
+				}
+			}
+			close(release)
+			if r := <-right; r.status != 200 {
+				t.Fatalf("right PIN: %d %s", r.status, r.body)
+			}
+			if r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", "1100"), jsonHeader); r.status != 401 {
+				t.Fatalf("the fifth failure of the run: %d %s, want 401", r.status, r.body)
+			}
+			if r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", "1101"), jsonHeader); r.status != 429 {
+				t.Fatalf("the sixth: %d %s, want 429: the four counted during the success were forgotten", r.status, r.body)
+			}
+		})
+
 		t.Run(d+"/40 wrong staff passwords at once: at most 5 checked", func(t *testing.T) {
 			e := newEnv(t, d)
 			checks := countChecks(t, e)
@@ -303,6 +370,20 @@ func TestAttackProxyHeaders(t *testing.T) {
 				}
 				if r := fail(app, "not-an-address, 10.0.0.1"); r.status != 401 {
 					t.Errorf("garbage entry: %d %s, want 401 (counted for the proxy hop)", r.status, r.body)
+				}
+			})
+			e.clock.Advance(11 * time.Minute)
+
+			t.Run("entries with a port name the client without it", func(t *testing.T) {
+				app := appWith("0.0.0.0/32", "10.0.0.0/8")
+				fill(app, func(i int) string { return fmt.Sprintf("198.51.100.9:%d, 10.0.0.1:443", 5000+i) })
+				if r := fail(app, "198.51.100.9:9999"); !limited(r) {
+					t.Errorf("the same client on another port: %d %s, want 429", r.status, r.body)
+				}
+				for _, other := range []string{"203.0.113.5:80, 10.0.0.1:443", "[2001:db8::9]:443", "2001:db8::10"} {
+					if r := fail(app, other); r.status != 401 {
+						t.Errorf("another client %q: %d %s, want 401", other, r.status, r.body)
+					}
 				}
 			})
 			e.clock.Advance(11 * time.Minute)
@@ -620,6 +701,51 @@ func TestAttackOversizeAndDeepJSON(t *testing.T) {
 	})
 }
 
+// A compressed body is refused before anything reads it: Fiber's Ctx.Body would inflate it
+// without bound, so 60 KB of gzip would become 60 MiB (or a 255 KB one 1.7 GiB) before sign-in.
+func TestAttackCompressedBodies(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		login := []byte(`{"username":"admin","password":"admin-password"}`)
+		var bomb bytes.Buffer
+		zw, _ := gzip.NewWriterLevel(&bomb, gzip.BestCompression)
+		_, _ = zw.Write([]byte(`{"username":"admin","password":"`))
+		chunk := bytes.Repeat([]byte("a"), 1<<20)
+		for range 60 {
+			_, _ = zw.Write(chunk)
+		}
+		_, _ = zw.Write([]byte(`"}`))
+		_ = zw.Close()
+		if bomb.Len() >= api.DefaultBodyLimit {
+			t.Fatalf("the bomb is %d bytes, want it under the body limit", bomb.Len())
+		}
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		r, err := send(e.app, "POST", staffLoginURL, bomb.Bytes(), http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"gzip"}})
+		runtime.ReadMemStats(&after)
+		if err != nil || r.status != 415 || r.errorCode() != "unsupported_media_type" {
+			t.Errorf("gzip bomb of %d bytes: %d %s, want 415 unsupported_media_type", bomb.Len(), r.status, r.body)
+		}
+		if grew := (after.TotalAlloc - before.TotalAlloc) >> 20; grew > 32 {
+			t.Errorf("one compressed request allocated %d MiB", grew)
+		}
+
+		var small bytes.Buffer
+		zw = gzip.NewWriter(&small)
+		_, _ = zw.Write(login)
+		_ = zw.Close()
+		for _, enc := range [][]string{{"gzip"}, {"GZIP"}, {"deflate"}, {"br"}, {"identity, gzip"}, {"identity", "gzip"}, {"compress"}} {
+			r, _ := send(e.app, "POST", staffLoginURL, small.Bytes(), http.Header{"Content-Type": {"application/json"}, "Content-Encoding": enc})
+			if r.status != 415 || r.errorCode() != "unsupported_media_type" || strings.Contains(r.body, "token") {
+				t.Errorf("Content-Encoding %q: %d %s, want 415 unsupported_media_type", enc, r.status, r.body)
+			}
+		}
+		if r, _ := send(e.app, "POST", staffLoginURL, login, http.Header{"Content-Type": {"application/json"}, "Content-Encoding": {"identity"}}); r.status != 200 {
+			t.Errorf("Content-Encoding identity: %d %s, want 200", r.status, r.body)
+		}
+	})
+}
+
 // Smaller finding: JSON with trailing data is refused, and signs nobody in.
 func TestAttackTrailingJSON(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
@@ -646,7 +772,8 @@ func TestAttackWordListsNeedEveryArray(t *testing.T) {
 		e.ok(200, "PUT", "/api/v1/moderation/words", "admin", map[string]any{"block": []string{"坏词甲"}, "hold": []string{"坏词乙"}, "allow": []string{"好词"}})
 		before := e.ok(200, "GET", "/api/v1/moderation/words", "admin", nil).body
 		for _, body := range []string{`null`, `{}`, `{"block":[],"hold":[]}`, `{"block":null,"hold":[],"allow":[]}`,
-			`{"block":[],"hold":[],"allow":null}`, `{"block":[],"hold":{},"allow":[]}`, `[]`} {
+			`{"block":[],"hold":[],"allow":null}`, `{"block":[],"hold":{},"allow":[]}`, `[]`,
+			`{"block":["坏词甲"],"hold":["坏词乙"],"allow":["好词"],"BLOCK":null}`, `{"Block":["坏词甲"],"hold":["坏词乙"],"allow":["好词"],"HOLD":null}`} {
 			r := e.do("PUT", "/api/v1/moderation/words", e.tokens["admin"], body, nil)
 			if r.status != 400 || r.errorCode() != "bad_request" {
 				t.Errorf("%s: %d %s, want 400 bad_request", body, r.status, r.body)

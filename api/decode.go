@@ -17,7 +17,7 @@ import (
 // bad_request; a value of the wrong type names its field. checkInput has already refused bodies
 // that are not JSON, too deep, or hold NUL, for every route.
 func decode(c *fiber.Ctx, v any) error {
-	body := c.Body()
+	body := c.Request().Body() // raw, never inflated: limitBody refused compressed bodies
 	if !utf8.Valid(body) {
 		return models.Errorf(models.CodeBadRequest, "error.bad_utf8")
 	}

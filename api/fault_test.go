@@ -50,6 +50,7 @@ func TestFullDisk(t *testing.T) {
 		acked = append(acked, e.propose("child", fmt.Sprintf("清和公园第%d个秋千", i+1)))
 	}
 	e.ok(200, "PUT", "/api/v1/proposals/"+acked[0]+"/support", "child2", nil)
+	e.ok(201, "POST", "/api/v1/proposals/"+acked[0]+"/comments", "child2", map[string]any{"body": "我不想活了"})
 
 	// Empty the write-ahead log into the database first: otherwise SQLite writes over the log's
 	// old pages, and the first writes on a full disk still succeed (which is right, but makes
@@ -64,6 +65,10 @@ func TestFullDisk(t *testing.T) {
 		{"/api/v1/proposals", "committee"}, {"/api/v1/public/proposals", ""}, {"/healthz", ""},
 	} {
 		e.ok(200, "GET", r.url, r.as, nil)
+	}
+	// The facilitator's desk shows who needs help although its read cannot be audited now.
+	if r := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil); !strings.Contains(r.body, "真名child2") {
+		t.Fatalf("the desk on a full disk lacks the cry for help: %s", r.body)
 	}
 	// Writes answer 503 unavailable in the envelope, with Retry-After; never 500.
 	writes := []struct {

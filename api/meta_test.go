@@ -223,3 +223,35 @@ func TestCatalogComplete(t *testing.T) {
 		}
 	}
 }
+
+// A panic in a handler answers 500 in the envelope and is logged with its stack, without the
+// request's body or path; the server goes on serving.
+func TestPanicAnswersInternal(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	e.app.Post("/test/panic/:token", func(c *fiber.Ctx) error {
+		var m map[string]string
+		m["x"] = "nil map" // a bug
+		return nil
+	})
+	h := http.Header{"Content-Type": {"application/json"}}
+	r, err := send(e.app, "POST", "/test/panic/secret-consent-token?lang=en", []byte(`{"text":"王小雨的秘密"}`), h)
+	if err != nil || r.status != 500 || r.errorCode() != "internal" || !strings.Contains(r.body, "Something went wrong") {
+		t.Fatalf("a panicking handler: %d %s %v, want 500 internal in the envelope", r.status, r.body, err)
+	}
+	if r.header.Get("X-Request-ID") == "" {
+		t.Errorf("the 500 lacks the request ID")
+	}
+	logs := e.logs.String()
+	if !strings.Contains(logs, `"msg":"panic"`) || !strings.Contains(logs, "assignment to entry in nil map") ||
+		!strings.Contains(logs, `"route":"/test/panic/:token"`) || !strings.Contains(logs, "meta_test.go") {
+		t.Errorf("the panic is not logged with its route and stack:\n%s", logs)
+	}
+	for _, secret := range []string{"secret-consent-token", "王小雨"} {
+		if strings.Contains(logs, secret) {
+			t.Errorf("logs contain %q", secret)
+		}
+	}
+	if r, _ := send(e.app, "GET", "/healthz", nil, nil); r.status != 200 {
+		t.Fatalf("after the panic: %d, want 200", r.status)
+	}
+}

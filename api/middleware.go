@@ -3,11 +3,15 @@ package api
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"fmt"
 	"log/slog"
 	"regexp"
+	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
+	"github.com/valyala/fasthttp"
 
 	"tongsheng/models"
 )
@@ -52,6 +56,18 @@ func (s *server) observe(c *fiber.Ctx) error {
 	return nil
 }
 
+// logPanic logs a recovered panic with its stack and the route pattern; never the request's
+// path, query or body, which may hold a consent token or a child's words.
+func (s *server) logPanic(c *fiber.Ctx, v any) {
+	s.log.Error("panic",
+		slog.String("request_id", requestID(c)),
+		slog.String("method", c.Method()),
+		slog.String("route", c.Route().Path),
+		slog.String("panic", fmt.Sprint(v)),
+		slog.String("stack", string(debug.Stack())),
+	)
+}
+
 func requestID(c *fiber.Ctx) string {
 	id, _ := c.Locals(requestIDKey).(string)
 	return id
@@ -82,17 +98,36 @@ func (s *server) secure(c *fiber.Ctx) error {
 	return c.Next()
 }
 
-// limitBody refuses bodies over limit with 413, except for the routes ("METHOD /path") that
-// raise theirs; the server-wide ceiling is the highest of these.
+// limitBody is the first middleware to look at a body. It refuses a compressed body (415): Fiber's
+// Ctx.Body inflates Content-Encoding gzip, deflate and br without any bound, so a small request
+// could unpack into gigabytes before any limit saw it. It then refuses bodies over limit with
+// 413, measured on the raw bytes, except for the routes ("METHOD /path") that raise theirs; the
+// server-wide ceiling is the highest of these. Handlers read c.Request().Body(), never c.Body().
 func limitBody(limit int, raised map[string]int) fiber.Handler {
 	return func(c *fiber.Ctx) error {
+		if !identityEncoding(&c.Request().Header) {
+			return models.Errorf(models.CodeUnsupportedMediaType, "error.content_encoding")
+		}
 		max := limit
 		if n, ok := raised[c.Method()+" "+c.Path()]; ok {
 			max = n
 		}
-		if len(c.Body()) > max {
+		if len(c.Request().Body()) > max {
 			return models.Errorf(models.CodeTooLarge)
 		}
 		return c.Next()
 	}
+}
+
+// identityEncoding reports whether every Content-Encoding header of a request, if any, names
+// no encoding but identity.
+func identityEncoding(h *fasthttp.RequestHeader) bool {
+	for _, v := range h.PeekAll(fiber.HeaderContentEncoding) {
+		for _, enc := range strings.Split(string(v), ",") {
+			if enc = strings.TrimSpace(enc); enc != "" && !strings.EqualFold(enc, "identity") {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -40,6 +40,14 @@ type wordsRequest struct {
 	Allow []string `json:"allow"`
 }
 
+// wordsInput is a wordsRequest as sent: a list that is missing or null stays nil, whatever the
+// case of its key ("BLOCK": null would otherwise override "block"), and is refused.
+type wordsInput struct {
+	Block *[]string `json:"block"`
+	Hold  *[]string `json:"hold"`
+	Allow *[]string `json:"allow"`
+}
+
 // check lets the frontend warn a child before anything is sent; nothing is stored.
 func (s *server) check(c *fiber.Ctx) error {
 	var req checkRequest
@@ -118,10 +126,11 @@ func (s *server) report(c *fiber.Ctx) error {
 	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if err := s.store.FileReport(c.UserContext(), actor(c), models.ReportInput(req)); err != nil {
+	held, err := s.store.FileReport(c.UserContext(), actor(c), models.ReportInput(req))
+	if err != nil {
 		return err
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"status": "ok"})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"status": "ok", "reasons": s.reasons(c, held)})
 }
 
 func (s *server) words(c *fiber.Ctx) error {
@@ -133,13 +142,20 @@ func (s *server) words(c *fiber.Ctx) error {
 }
 
 func (s *server) setWords(c *fiber.Ctx) error {
-	var req wordsRequest
-	if err := decode(c, &req); err != nil {
+	var in wordsInput
+	if err := decode(c, &in); err != nil {
 		return err
 	}
-	if err := requireArrays(c.Body(), "block", "hold", "allow"); err != nil { // null or missing would wipe a list
-		return err
+	// A null or missing list would silently wipe one.
+	for _, l := range []struct {
+		name  string
+		words *[]string
+	}{{"block", in.Block}, {"hold", in.Hold}, {"allow", in.Allow}} {
+		if l.words == nil {
+			return models.BadField(l.name, "field.required")
+		}
 	}
+	req := wordsRequest{Block: *in.Block, Hold: *in.Hold, Allow: *in.Allow}
 	if err := s.store.SetWordLists(c.UserContext(), actor(c), moderation.Lists(req)); err != nil {
 		return err
 	}

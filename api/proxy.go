@@ -63,8 +63,8 @@ func (s *server) clientAddr(c *fiber.Ctx) string {
 	}
 	client := peer
 	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
+		a, ok := hopAddr(strings.TrimSpace(hops[i]))
+		if !ok {
 			break
 		}
 		client = a.Unmap()
@@ -73,4 +73,16 @@ func (s *server) clientAddr(c *fiber.Ctx) string {
 		}
 	}
 	return client.String()
+}
+
+// hopAddr reads one X-Forwarded-For entry: an address, or an address with a port as some
+// proxies write it ("192.0.2.7:5000", "[2001:db8::7]:443").
+func hopAddr(entry string) (netip.Addr, bool) {
+	if a, err := netip.ParseAddr(entry); err == nil {
+		return a, true
+	}
+	if ap, err := netip.ParseAddrPort(entry); err == nil {
+		return ap.Addr(), true
+	}
+	return netip.Addr{}, false
 }

@@ -116,6 +116,106 @@ func TestSafeguardingCommentReachesAnAdult(t *testing.T) {
 	})
 }
 
+// A cry for help written in a report's reason reaches an adult like any other: the reporter
+// hears the kind message, the facilitators of the reporter's bodies are alerted, and the reason
+// is first in the queue; the report still counts.
+func TestSafeguardingInAReportReason(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		p := e.propose("child2", "清和公园加座位")
+		r := e.ok(201, "POST", "/api/v1/reports", "child", map[string]any{"target_type": "proposal", "target_id": p, "reason": cry + "，他们天天打我"})
+		for _, want := range []string{`"kind":"safeguarding"`, "12355", "信任的大人"} {
+			if !strings.Contains(r.body, want) {
+				t.Fatalf("report reply lacks %s: %s", want, r.body)
+			}
+		}
+		q := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil)
+		first := q.json()["items"].([]any)[0].(map[string]any)
+		if first["safeguarding"] != true || first["target_type"] != "report" || !strings.Contains(first["text"].(string), "他们天天打我") ||
+			first["child"].(map[string]any)["nickname"] != "童child" || first["proposal_id"] != p {
+			t.Fatalf("the cry for help in the reason is not first in the queue: %s", q.body)
+		}
+		alerts := e.ok(200, "GET", "/api/v1/notifications", "facilitator", nil)
+		if strings.Count(alerts.body, `"kind":"safeguarding"`) != 1 || !strings.Contains(alerts.body, first["id"].(string)) || strings.Contains(alerts.body, cry) {
+			t.Fatalf("facilitator alerts: %s", alerts.body)
+		}
+		if n := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "facilitator_other", nil).body, `"kind":"safeguarding"`); n != 0 {
+			t.Fatalf("another body's facilitator was alerted %d times", n)
+		}
+		if d := e.ok(200, "GET", "/api/v1/proposals/"+p, "child2", nil); strings.Contains(d.body, cry) {
+			t.Fatalf("the reason is shown to the author of the proposal: %s", d.body)
+		}
+		e.child("child3", "council", true)
+		fine := e.ok(201, "POST", "/api/v1/reports", "child3", map[string]any{"target_type": "proposal", "target_id": p, "reason": "标题不清楚"})
+		if !strings.Contains(fine.body, `"reasons":[]`) {
+			t.Fatalf("an ordinary report: %s", fine.body)
+		}
+		e.ok(200, "POST", "/api/v1/moderation/items/"+first["id"].(string), "facilitator", map[string]any{"action": "resolve", "outcome": "spoke_with_child"})
+		e.advance(25 * time.Hour)
+		if n, err := e.store.EscalateSafeguarding(t.Context()); err != nil || n != 0 {
+			t.Fatalf("escalated after it was resolved: %d %v", n, err)
+		}
+		verifyCounts(t, e)
+	})
+}
+
+// A cry for help an adult found no concern, published, and later reported by three children
+// comes back as an ordinary reported item: hidden, queued for a person, and not escalated at
+// once for its old date.
+func TestSafeguardingReopenedByReports(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		e.child("child3", "council", true)
+		e.child("child4", "council", true)
+		p := e.propose("child2", "清和公园加座位")
+		c := e.ok(201, "POST", "/api/v1/proposals/"+p+"/comments", "child", map[string]any{"body": cry + "，这本书的主角这么说"}).json()["id"].(string)
+		id := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil).json()["items"].([]any)[0].(map[string]any)["id"].(string)
+		e.ok(200, "POST", "/api/v1/moderation/items/"+id, "facilitator", map[string]any{"action": "approve", "outcome": "not_a_concern"})
+		e.advance(48 * time.Hour)
+		for _, k := range []string{"child2", "child3", "child4"} {
+			e.ok(201, "POST", "/api/v1/reports", k, map[string]any{"target_type": "comment", "target_id": c, "reason": "不舒服"})
+		}
+		if r := e.ok(200, "GET", "/api/v1/proposals/"+p+"/comments", "child2", nil); strings.Contains(r.body, c) {
+			t.Fatalf("three reports did not hide the comment: %s", r.body)
+		}
+		items := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil).json()["items"].([]any)
+		if len(items) != 1 {
+			t.Fatalf("queue: %v", items)
+		}
+		it := items[0].(map[string]any)
+		if it["id"] != id || it["safeguarding"] != false || it["report_count"] != float64(3) || it["escalated_at"] != nil ||
+			it["reasons"].([]any)[0].(map[string]any)["kind"] != "reported" {
+			t.Fatalf("the reopened item: %v, want an ordinary reported item", it)
+		}
+		before := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "committee", nil).body, `"kind":"safeguarding"`)
+		if n, err := e.store.EscalateSafeguarding(t.Context()); err != nil || n != 0 {
+			t.Fatalf("escalated as soon as it was reported: %d %v", n, err)
+		}
+		if after := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "committee", nil).body, `"kind":"safeguarding"`); after != before {
+			t.Fatalf("the committee was alerted again")
+		}
+		e.ok(200, "POST", "/api/v1/moderation/items/"+id, "facilitator", map[string]any{"action": "reject", "reason": "请换个说法。"})
+		verifyCounts(t, e)
+	})
+}
+
+// The desk shows the child's real name to their facilitator on every poll, but the read is
+// audited once per item and staff member, not once per poll.
+func TestSafeguardingDeskReadAuditedOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		p := e.propose("child2", "清和公园加座位")
+		e.ok(201, "POST", "/api/v1/proposals/"+p+"/comments", "child", map[string]any{"body": cry})
+		e.ok(201, "POST", "/api/v1/proposals/"+p+"/comments", "child", map[string]any{"body": "我想自杀"})
+		for range 3 {
+			if q := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator", nil); strings.Count(q.body, "真名child") != 2 {
+				t.Fatalf("the desk lacks the real name: %s", q.body)
+			}
+		}
+		a := e.ok(200, "GET", "/api/v1/audit?limit=100&child_id={child}", "admin", nil)
+		if n := strings.Count(a.body, `"action":"child.read"`); n != 2 {
+			t.Fatalf("%d audited reads after three polls of two items, want 2: %s", n, a.body)
+		}
+	})
+}
+
 // A cry for help that a facilitator closes within 24 hours is not escalated.
 func TestSafeguardingActedOnIsNotEscalated(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
@@ -310,6 +410,61 @@ func TestSafeguardingQueueScope(t *testing.T) {
 		if r := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator_other", nil); strings.Contains(r.body, cry) {
 			t.Fatalf("another body's facilitator sees it: %s", r.body)
 		}
+		// The text was written in the council, which the observer group's facilitator cannot
+		// see: they may close it, never publish it there.
+		item := ""
+		for _, it := range r.json()["items"].([]any) {
+			if m := it.(map[string]any); m["safeguarding"] == true {
+				item = m["id"].(string)
+			}
+		}
+		if r := e.do("GET", "/api/v1/proposals/"+p, e.tokens["facilitator_obs"], nil, nil); r.status != 404 {
+			t.Fatalf("the observer group's facilitator reads the council's proposal: %d", r.status)
+		}
+		approve := map[string]any{"action": "approve", "outcome": "not_a_concern"}
+		if r := e.do("POST", "/api/v1/moderation/items/"+item, e.tokens["facilitator_obs"], approve, nil); r.status != 403 || r.errorCode() != "forbidden" {
+			t.Fatalf("the observer group's facilitator publishes in the council: %d %s, want 403", r.status, r.body)
+		}
+		if d := e.ok(200, "GET", "/api/v1/proposals/"+p, "child2", nil); strings.Contains(d.body, cry) {
+			t.Fatalf("published to the council: %s", d.body)
+		}
+		e.ok(200, "POST", "/api/v1/moderation/items/"+item, "facilitator_obs", map[string]any{"action": "resolve", "outcome": "spoke_with_child"})
+	})
+}
+
+// A committee is told of, and decides on, the cries for help written in its own subtree only,
+// even when the child also belongs to a body of its region.
+func TestSafeguardingCommitteeScope(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		_, err := e.store.AddMember(t.Context(), sys, e.ids["council"], models.MemberInput{ChildID: e.ids["child_other"], LoginName: "child_other"})
+		e.must(err)
+		e.signIn("child_other", "/api/v1/auth/child/login", map[string]string{"body_code": e.codes["council"], "login_name": "child_other", "pin": "2580"})
+		p := e.propose("child2", "清和公园加座位")
+		e.ok(201, "POST", "/api/v1/proposals/"+p+"/comments", "child_other", map[string]any{"body": cry})
+		if q := e.ok(200, "GET", "/api/v1/moderation/queue", "committee_other", nil); strings.Contains(q.body, cry) {
+			t.Fatalf("another city's committee sees a cry for help written in the council: %s", q.body)
+		}
+		item := ""
+		for _, it := range e.ok(200, "GET", "/api/v1/moderation/queue", "committee", nil).json()["items"].([]any) {
+			if m := it.(map[string]any); m["safeguarding"] == true {
+				item = m["id"].(string)
+			}
+		}
+		if item == "" {
+			t.Fatal("the council's committee does not see the cry for help")
+		}
+		for _, action := range []map[string]any{{"action": "approve", "outcome": "not_a_concern"}, {"action": "resolve", "outcome": "referred"}} {
+			if r := e.do("POST", "/api/v1/moderation/items/"+item, e.tokens["committee_other"], action, nil); r.status != 404 {
+				t.Fatalf("another city's committee %s: %d %s, want 404", action["action"], r.status, r.body)
+			}
+		}
+		if r := e.ok(200, "GET", "/api/v1/proposals/"+p+"/comments", "child2", nil); strings.Contains(r.body, cry) {
+			t.Fatalf("published: %s", r.body)
+		}
+		// The child's own facilitator in changzhou sees it and may close it.
+		if q := e.ok(200, "GET", "/api/v1/moderation/queue", "facilitator_other", nil); !strings.Contains(q.body, cry) {
+			t.Fatalf("the child's facilitator in the other city does not see it: %s", q.body)
+		}
 	})
 }
 
@@ -333,6 +488,50 @@ func TestSafeguardingWithoutAFacilitator(t *testing.T) {
 		e.advance(25 * time.Hour)
 		if n, err := e.store.EscalateSafeguarding(t.Context()); err != nil || n != 0 {
 			t.Fatalf("told the committee twice: %d %v", n, err)
+		}
+	})
+}
+
+// A cry for help in a region no committee covers, in a body no facilitator runs, is told to the
+// admins at once; with nobody at all to tell it is not marked escalated, and the first admin
+// created is told on the next run.
+func TestSafeguardingWithoutACommittee(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := t.Context()
+		city, err := e.store.CreateRegion(ctx, sys, models.RegionInput{Name: "测试无人市", Kind: "city"})
+		e.must(err)
+		body := func(name string) {
+			b, err := e.store.CreateBody(ctx, sys, models.BodyInput{Name: "测试" + name, Kind: models.BodyCouncil, RegionID: city.ID, TermEndsOn: "2027-08-31"})
+			e.must(err)
+			e.ids[name], e.codes[name] = b.ID, b.JoinCode
+		}
+		body("alone")
+		e.child("alone_kid", "alone", true)
+		e.ok(201, "POST", "/api/v1/proposals", "alone_kid", map[string]any{"body_id": "{alone}", "title": cry, "category": "other"})
+		if n := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "admin", nil).body, `"kind":"safeguarding"`); n != 1 {
+			t.Fatalf("the admin has %d alerts, want 1 at once", n)
+		}
+		if q := e.ok(200, "GET", "/api/v1/moderation/queue", "admin", nil); !strings.Contains(q.body, `"escalated_at"`) {
+			t.Fatalf("not marked escalated: %s", q.body)
+		}
+
+		e.must(e.store.DeleteStaff(ctx, sys, e.ids["admin"]))
+		delete(e.logins, "admin")
+		body("nobody")
+		e.child("nobody_kid", "nobody", true)
+		e.ok(201, "POST", "/api/v1/proposals", "nobody_kid", map[string]any{"body_id": "{nobody}", "title": "我想自杀", "category": "other"})
+		e.advance(25 * time.Hour)
+		if n, err := e.store.EscalateSafeguarding(ctx); err != nil || n != 0 {
+			t.Fatalf("escalated to nobody: %d %v", n, err)
+		}
+		_, err = e.store.CreateStaff(ctx, sys, models.StaffInput{Username: "admin2", Password: "admin2-password", Role: "admin"})
+		e.must(err)
+		e.signIn("admin2", "/api/v1/auth/staff/login", map[string]string{"username": "admin2", "password": "admin2-password"})
+		if n, err := e.store.EscalateSafeguarding(ctx); err != nil || n != 1 {
+			t.Fatalf("escalation once an admin exists: %d %v, want 1", n, err)
+		}
+		if n := strings.Count(e.ok(200, "GET", "/api/v1/notifications", "admin2", nil).body, `"kind":"safeguarding"`); n != 1 {
+			t.Fatalf("the new admin has %d alerts, want 1", n)
 		}
 	})
 }

@@ -83,22 +83,29 @@ func (s *Store) StaffSignIn(ctx context.Context, username, password string, at S
 	return s.staffActor(ctx, &st)
 }
 
-// ChildSignIn checks a body's join code, a login name and a PIN, with the same limits.
+// ChildSignIn checks a body's join code, a login name and a PIN, with the same limits. The PIN
+// is the child's, whichever body they sign in through, so the failures are counted per child:
+// a child in two bodies gets no more guesses than a child in one. An unknown account is
+// counted by its name, after the same lookup, so that it answers like a known one.
 func (s *Store) ChildSignIn(ctx context.Context, joinCode, loginName, pin string, at SignIn) (*Actor, error) {
 	joinCode = NormaliseJoinCode(joinCode)
 	loginName = strings.ToLower(strings.TrimSpace(loginName))
-	r, err := s.reserveSignIn(ctx, "child:"+joinCode+":"+loginName, at.Address)
-	if err != nil {
-		return nil, err
-	}
 	var c Child
-	err = s.db.WithContext(ctx).Model(&Child{}).
+	err := s.db.WithContext(ctx).Model(&Child{}).
 		Joins("JOIN memberships ON memberships.child_id = children.id").
 		Joins("JOIN bodies ON bodies.id = memberships.body_id").
 		Where("bodies.join_code = ? AND memberships.login_name = ?", joinCode, loginName).
 		Take(&c).Error
 	if err != nil && notFound(err) != ErrNotFound {
 		return nil, fmt.Errorf("find child: %w", err)
+	}
+	account := "child:" + joinCode + ":" + loginName
+	if c.ID != "" {
+		account = childAccount(c.ID)
+	}
+	r, err := s.reserveSignIn(ctx, account, at.Address)
+	if err != nil {
+		return nil, err
 	}
 	if !s.checkSecret(pin, c.PINHash) {
 		return nil, Errorf(CodeUnauthenticated, "error.sign_in_failed")
@@ -112,6 +119,9 @@ func (s *Store) ChildSignIn(ctx context.Context, joinCode, loginName, pin string
 	}
 	return s.childActor(ctx, &c)
 }
+
+// childAccount is the key a child's sign-in failures are counted under.
+func childAccount(childID string) string { return "child:" + childID }
 
 // StartSession records a new session for the actor and returns its ID and expiry.
 func (s *Store) StartSession(ctx context.Context, a *Actor) (jti string, expires time.Time, err error) {

@@ -374,16 +374,8 @@ func (s *Store) SetPIN(ctx context.Context, a *Actor, childID, pin string) error
 		if err := tx.Model(&Child{}).Where("id = ?", c.ID).Update("pin_hash", hash).Error; err != nil {
 			return err
 		}
-		var codes []string
-		if err := tx.Table("memberships").Select("'child:' || bodies.join_code || ':' || memberships.login_name").
-			Joins("JOIN bodies ON bodies.id = memberships.body_id").
-			Where("memberships.child_id = ?", c.ID).Scan(&codes).Error; err != nil {
+		if err := tx.Where("account = ?", childAccount(c.ID)).Delete(&accountLock{}).Error; err != nil {
 			return err
-		}
-		if len(codes) > 0 {
-			if err := tx.Exec("DELETE FROM account_locks WHERE account IN ?", codes).Error; err != nil {
-				return err
-			}
 		}
 		return s.audit(tx, a, "child.pin_reset", "child", c.ID, "")
 	}))

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -326,7 +327,18 @@ INSERT INTO heartbeat (id, beats) VALUES (1, 0)`},
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.
+// It first checks that the data key opens the contacts sealed already: run with another key (on
+// another machine, or without the configured key, which generates a fresh one) it would seal
+// the relations so that the running instances could never read them back.
 func (s *Store) sealRelations(tx *gorm.DB) error {
+	var contacts []string
+	if err := tx.Table("guardians").Where("contact <> ''").Limit(1).Pluck("contact", &contacts).Error; err != nil {
+		return err
+	}
+	if len(contacts) > 0 && s.sealer.open(contacts[0]) == "" {
+		return errors.New("the data key does not open the guardians' contacts sealed in this database: " +
+			"run the upgrade with the data key the server uses; nothing was changed")
+	}
 	for _, table := range []string{"guardians", "consents"} {
 		var rows []struct{ ID, Relation string }
 		if err := tx.Table(table).Select("id, relation").Where("relation <> ''").Scan(&rows).Error; err != nil {

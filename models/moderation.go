@@ -24,6 +24,8 @@ const (
 	TargetComment    = "comment"
 	TargetEvaluation = "evaluation"
 	TargetInspection = "inspection"
+	// TargetReport is a report's reason, queued when a child wrote a cry for help in it.
+	TargetReport = "report"
 )
 
 // Moderation item statuses, and the number of reports from different children that hides a
@@ -88,12 +90,27 @@ func (s *Store) enqueue(tx *gorm.DB, targetType, targetID, proposalID, bodyID, a
 	return nil
 }
 
-// scopeItems limits queue items to the bodies a staff member may see. A cry for help also
-// reaches the staff of the child's own bodies, wherever the child wrote it.
+// scopeItems limits queue items to those a staff member may see: the items of the bodies in
+// their scope and, for a facilitator, also the cries for help of the children of their own
+// bodies, wherever the child wrote them, to read and to close (never to publish: Decide). The
+// committee sees its own subtree's items only: it is told of a cry for help as the committee of
+// the region of the body where it was written.
 func scopeItems(db *gorm.DB, q *gorm.DB, a *Actor) *gorm.DB {
-	visible := scopeBodies(db.Table("bodies").Select("bodies.id"), a)
-	return q.Where(`(moderation_items.body_id IN (?) OR (moderation_items.safeguarding = ? AND
-		moderation_items.author_id IN (SELECT child_id FROM memberships WHERE body_id IN (?))))`, visible, true, visible)
+	if a.Role != RoleFacilitator {
+		return q.Where("moderation_items.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
+	}
+	bodies := nonEmpty(a.BodyIDs)
+	return q.Where(`(moderation_items.body_id IN ? OR (moderation_items.safeguarding = ? AND
+		moderation_items.author_id IN (SELECT child_id FROM memberships WHERE body_id IN ?)))`, bodies, true, bodies)
+}
+
+// bodyInScope reports whether a body is one the staff member may see.
+func bodyInScope(db *gorm.DB, a *Actor, bodyID string) (bool, error) {
+	var n int64
+	if err := scopeBodies(db.Table("bodies"), a).Where("bodies.id = ?", bodyID).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("check body scope: %w", err)
+	}
+	return n > 0, nil
 }
 
 // QueueItem is a pending item as the queue shows it.
@@ -169,7 +186,7 @@ func (s *Store) Queue(ctx context.Context, a *Actor, p Page) ([]QueueItem, strin
 		out[i].Excerpt = excerpt(text, 140)
 		if r.Safeguarding {
 			out[i].Text = text
-			if out[i].Child, err = s.queueChild(ctx, a, r.AuthorID); err != nil {
+			if out[i].Child, err = s.queueChild(ctx, a, r.ID, r.AuthorID); err != nil {
 				return nil, "", err
 			}
 		}
@@ -229,6 +246,10 @@ func (s *Store) targetText(ctx context.Context, targetType, id string) (string, 
 			parts = append(parts, it.Item+" "+it.Note)
 		}
 		parts = append(parts, in.Summary)
+	case TargetReport:
+		var r Report
+		err = db.Select("reason").Where("id = ?", id).Take(&r).Error
+		parts = []string{r.Reason}
 	}
 	if err != nil && notFound(err) != ErrNotFound {
 		return "", fmt.Errorf("read queued text: %w", err)
@@ -252,9 +273,10 @@ type DecideInput struct {
 // Decide approves (the item is published), rejects (it stays out of sight) or, for a cry for
 // help, resolves a pending item. A cry for help needs an outcome, recording what the adult did,
 // and only "not a concern" may publish it; its author hears about it from the adult, not from a
-// notification. Returns not_found out of scope, forbidden, bad_request for an unknown action or
-// outcome, conflict when already decided or when resolving an item that is no cry for help,
-// validation_failed for a missing outcome or a reason or note too long.
+// notification. Returns not_found out of scope, forbidden (also for approving an item written in
+// a body outside the actor's scope), bad_request for an unknown action or outcome, conflict when
+// already decided or when resolving an item that is no cry for help, validation_failed for a
+// missing outcome or a reason or note too long.
 func (s *Store) Decide(ctx context.Context, a *Actor, itemID string, in DecideInput) error {
 	if err := a.Require(ManageModeration); err != nil {
 		if a.Role == RoleChild {
@@ -292,11 +314,24 @@ func (s *Store) Decide(ctx context.Context, a *Actor, itemID string, in DecideIn
 	if err := checkOutcome(item, in); err != nil {
 		return err
 	}
+	if in.Action == ActionApprove {
+		// A facilitator sees the cries for help of their own children written in other bodies,
+		// but only the staff of the body where a text was written may publish it there.
+		ok, err := bodyInScope(db, a, item.BodyID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return Errorf(CodeForbidden, "error.publish_outside_scope")
+		}
+	}
 	status := map[string]string{ActionApprove: ItemApproved, ActionReject: ItemRejected, ActionResolve: ItemResolved}[in.Action]
 	return wrap("decide", s.onProposal(ctx, item.ProposalID, func(tx *gorm.DB, p *Proposal) error {
-		res := tx.Model(&ModerationItem{}).Where("id = ? AND status = ?", item.ID, ItemPending).
-			Updates(map[string]any{"status": status, "decided_at": s.Now(), "decided_by": a.ID, "decision_reason": in.Reason,
-				"outcome": in.Outcome, "outcome_note": in.Note})
+		updates := map[string]any{"status": status, "decided_at": s.Now(), "decided_by": a.ID, "decision_reason": in.Reason}
+		if item.Safeguarding { // an ordinary decision keeps the outcome of an earlier cry for help
+			updates["outcome"], updates["outcome_note"] = in.Outcome, in.Note
+		}
+		res := tx.Model(&ModerationItem{}).Where("id = ? AND status = ?", item.ID, ItemPending).Updates(updates)
 		if res.Error != nil {
 			return res.Error
 		}
@@ -317,7 +352,7 @@ func (s *Store) Decide(ctx context.Context, a *Actor, itemID string, in DecideIn
 		} else if err := s.audit(tx, a, "moderation."+in.Action, item.TargetType, item.TargetID, ""); err != nil {
 			return err
 		}
-		if item.AuthorID == nil || item.Safeguarding && in.Action != ActionApprove {
+		if item.AuthorID == nil || item.Safeguarding && in.Action != ActionApprove || item.TargetType == TargetReport {
 			return nil
 		}
 		kind := NotifyApproved
@@ -403,6 +438,8 @@ func (s *Store) setVisibility(tx *gorm.DB, a *Actor, p *Proposal, targetType, id
 		return tx.Model(&Evaluation{}).Where("id = ?", id).Update("visibility", visibility).Error
 	case TargetInspection:
 		return tx.Model(&Inspection{}).Where("id = ?", id).Update("visibility", visibility).Error
+	case TargetReport:
+		return nil // a report's reason is shown to staff only, whatever the decision
 	}
 	return fmt.Errorf("unknown target type %q", targetType)
 }
@@ -413,48 +450,56 @@ type ReportInput struct {
 }
 
 // FileReport records a child's report of an item they can see. When children of three
-// different accounts have reported a published item, it is hidden until a person decides.
-// Returns forbidden for staff, consent_required, bad_request for an unknown type, not_found for
-// an item the child cannot see, conflict for a second report, validation_failed,
-// moderation_blocked.
-func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) error {
+// different accounts have reported a published item, it is hidden until a person decides. A
+// cry for help in the reason is queued and raised like any other child's write, with the
+// reporter as its author; the reasons returned are what the child is told (the kind message
+// of a cry for help, else none). Returns forbidden for staff, consent_required, bad_request for
+// an unknown type, not_found for an item the child cannot see, conflict for a second report,
+// validation_failed, moderation_blocked.
+func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) ([]string, error) {
 	if a.Role != RoleChild {
-		return ErrForbidden
+		return nil, ErrForbidden
 	}
 	if err := a.RequireParticipation(); err != nil {
-		return err
+		return nil, err
 	}
 	switch in.TargetType {
 	case TargetProposal, TargetComment, TargetEvaluation:
 	case "":
 		var v Invalid
 		v.Add("target_type", "field.required", nil)
-		return v.Err()
+		return nil, v.Err()
 	default:
-		return BadField("target_type", "field.unknown_value")
+		return nil, BadField("target_type", "field.unknown_value")
 	}
 	in.Reason = clean(in.Reason)
 	var v Invalid
 	v.length("reason", in.Reason, 0, 200)
 	if err := v.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	sc, err := s.screen(field{"reason", in.Reason})
 	if err != nil {
-		return err
+		return nil, err
 	}
 	in.Reason = sc.text(field{"reason", in.Reason})
 	proposalID, authorID, err := s.visibleTarget(ctx, a, in.TargetType, in.TargetID)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return wrap("report", s.onProposal(ctx, proposalID, func(tx *gorm.DB, p *Proposal) error {
+	err = wrap("report", s.onProposal(ctx, proposalID, func(tx *gorm.DB, p *Proposal) error {
 		now := s.Now()
-		if err := tx.Create(&Report{ID: NewID(now), TargetType: in.TargetType, TargetID: in.TargetID, ReporterID: a.ID, Reason: in.Reason, CreatedAt: now}).Error; err != nil {
+		reportID := NewID(now)
+		if err := tx.Create(&Report{ID: reportID, TargetType: in.TargetType, TargetID: in.TargetID, ReporterID: a.ID, Reason: in.Reason, CreatedAt: now}).Error; err != nil {
 			if isDuplicate(err) {
 				return Errorf(CodeConflict, "error.reported_already")
 			}
 			return err
+		}
+		if sc.safeguarding {
+			if err := s.enqueue(tx, TargetReport, reportID, p.ID, p.BodyID, a.ID, sc); err != nil {
+				return err
+			}
 		}
 		var n int64
 		if err := tx.Model(&Report{}).Where("target_type = ? AND target_id = ?", in.TargetType, in.TargetID).Count(&n).Error; err != nil {
@@ -467,6 +512,11 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) error 
 			updates := map[string]any{"report_count": n}
 			if n >= ReportsToHide && item.Status != ItemPending {
 				updates["status"], updates["decided_at"], updates["decided_by"], updates["decision_reason"] = ItemPending, nil, "", ""
+				// A cry for help an adult found no concern comes back for what children report
+				// of it, as any reported item: not as a new cry for help, which would be
+				// escalated at once for its old date. Its outcome stays on record.
+				raw, _ := json.Marshal([]string{ReasonReported})
+				updates["safeguarding"], updates["reasons"], updates["escalated_at"] = false, string(raw), nil
 			}
 			if err := tx.Model(&ModerationItem{}).Where("id = ?", item.ID).Updates(updates).Error; err != nil {
 				return err
@@ -489,6 +539,13 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) error 
 		}
 		return nil
 	}))
+	if err != nil {
+		return nil, err
+	}
+	if sc.safeguarding {
+		return sc.reasons(), nil
+	}
+	return nil, nil
 }
 
 // hideReported hides a published item that enough children reported.

@@ -94,7 +94,14 @@ func (s *Store) anonymise(tx *gorm.DB, childID string, erase, purge bool) error 
 		},
 		func() error { return tx.Where("user_id = ?", childID).Delete(&Session{}).Error }, // signed out everywhere, at once
 		func() error { return tx.Where("user_id = ?", childID).Delete(&Notification{}).Error },
-		func() error { return tx.Where("reporter_id = ?", childID).Delete(&Report{}).Error },
+		func() error {
+			// A cry for help written in a report's reason goes with the report.
+			if err := tx.Where("target_type = ? AND target_id IN (?)", TargetReport,
+				tx.Model(&Report{}).Select("id").Where("reporter_id = ?", childID)).Delete(&ModerationItem{}).Error; err != nil {
+				return err
+			}
+			return tx.Where("reporter_id = ?", childID).Delete(&Report{}).Error
+		},
 		// Votes and supports stay as anonymous counts.
 		func() error { return tx.Model(&Support{}).Where("child_id = ?", childID).Update("child_id", nil).Error },
 		func() error { return tx.Model(&Vote{}).Where("child_id = ?", childID).Update("child_id", nil).Error },

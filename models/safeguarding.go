@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"slices"
 	"time"
 
@@ -51,21 +52,19 @@ func (s *Store) raiseSafeguarding(tx *gorm.DB, item *ModerationItem) error {
 		return err
 	}
 	if len(staff) == 0 {
-		// No facilitator runs the child's bodies: waiting 24 hours would tell nobody.
+		// No facilitator runs the child's bodies: waiting 24 hours would tell nobody. The
+		// committee (or, failing one, the admins) is told at once.
 		_, err := s.escalate(tx, item)
 		return err
 	}
 	return nil
 }
 
-// escalate tells the committee staff whose region holds the item's body, once: it reports false
-// and tells nobody when the item was decided or escalated meanwhile.
+// escalate tells the committee staff whose region holds the item's body, once; when no
+// committee covers that region, the admins. It reports false and tells nobody when the item was
+// decided or escalated meanwhile, or when there is nobody to tell: then the item stays
+// unescalated, to be tried again, and the log warns, since no adult has heard of it.
 func (s *Store) escalate(tx *gorm.DB, item *ModerationItem) (bool, error) {
-	res := tx.Model(&ModerationItem{}).Where("id = ? AND status = ? AND escalated_at IS NULL", item.ID, ItemPending).
-		Update("escalated_at", s.Now())
-	if res.Error != nil || res.RowsAffected == 0 {
-		return false, res.Error
-	}
 	var committee []string
 	err := tx.Raw(`SELECT staff.id FROM staff
 		JOIN regions cr ON cr.id = staff.region_id
@@ -76,10 +75,27 @@ func (s *Store) escalate(tx *gorm.DB, item *ModerationItem) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("find committee: %w", err)
 	}
-	if err := s.notifySafeguarding(tx, committee, item); err != nil {
+	told, detail := committee, fmt.Sprintf("%d", len(committee))
+	if len(told) == 0 {
+		if err := tx.Model(&Staff{}).Where("role = ?", string(RoleAdmin)).Order("id").Pluck("id", &told).Error; err != nil {
+			return false, fmt.Errorf("find admins: %w", err)
+		}
+		detail = fmt.Sprintf("admins %d", len(told))
+	}
+	if len(told) == 0 {
+		s.log.Warn("a cry for help reaches nobody: no facilitator, committee or admin covers its body",
+			slog.String("queue_item_id", item.ID), slog.String("body_id", item.BodyID))
+		return false, nil
+	}
+	res := tx.Model(&ModerationItem{}).Where("id = ? AND status = ? AND escalated_at IS NULL", item.ID, ItemPending).
+		Update("escalated_at", s.Now())
+	if res.Error != nil || res.RowsAffected == 0 {
+		return false, res.Error
+	}
+	if err := s.notifySafeguarding(tx, told, item); err != nil {
 		return false, err
 	}
-	return true, s.audit(tx, SystemActor(), "safeguarding.escalated", "moderation_item", item.ID, fmt.Sprintf("%d", len(committee)))
+	return true, s.audit(tx, SystemActor(), "safeguarding.escalated", "moderation_item", item.ID, detail)
 }
 
 // notifySafeguarding writes the alert about item to each of users: which body, and when.
@@ -109,7 +125,7 @@ func (s *Store) notifySafeguarding(tx *gorm.DB, users []string, item *Moderation
 
 // queueChild names the author of a cry for help for the desk: the nickname for everyone in
 // scope, the real name only for a facilitator of one of the child's bodies (an audited read).
-func (s *Store) queueChild(ctx context.Context, a *Actor, childID *string) (*QueueChild, error) {
+func (s *Store) queueChild(ctx context.Context, a *Actor, itemID string, childID *string) (*QueueChild, error) {
 	if childID == nil {
 		return nil, nil
 	}
@@ -136,11 +152,24 @@ func (s *Store) queueChild(ctx context.Context, a *Actor, childID *string) (*Que
 	if name == "" {
 		return out, nil
 	}
-	if err := s.audit(db, a, "child.read", "child", c.ID, "safeguarding"); err != nil {
-		return nil, err
-	}
+	s.auditDeskRead(db, a, c.ID, itemID)
 	out.RealName = &name
 	return out, nil
+}
+
+// auditDeskRead records that a staff member read a child's real name on a cry for help: once per
+// item and staff member, not on every poll of the desk. It is best-effort: on a full disk the
+// read goes on (the failed write marks the store unavailable, and that is logged once), since
+// an adult must still see who needs help.
+func (s *Store) auditDeskRead(db *gorm.DB, a *Actor, childID, itemID string) {
+	detail := "safeguarding " + itemID
+	var n int64
+	err := db.Model(&AuditEvent{}).Where("subject_id = ? AND actor_id = ? AND action = ? AND detail = ?",
+		childID, a.ID, "child.read", detail).Limit(1).Count(&n).Error
+	if err != nil || n > 0 {
+		return
+	}
+	_ = s.audit(db, a, "child.read", "child", childID, detail)
 }
 
 // EscalateSafeguarding tells the committee staff whose region holds the body of each cry for help

@@ -15,6 +15,7 @@ import (
 type signInReservation struct {
 	account   string
 	failureID string
+	failures  int // the account's run of failures, this attempt included, when it was reserved
 }
 
 // addressLockClass keys PostgreSQL's advisory locks on client addresses, apart from any other
@@ -64,6 +65,7 @@ RETURNING failures`, account, now, now, now, now).Scan(&failures).Error
 		if len(failures) != 1 {
 			return fmt.Errorf("count attempt: %d rows", len(failures))
 		}
+		r.failures = failures[0]
 		switch n := failures[0]; {
 		case n > MaxAccountFailures:
 			var lock accountLock
@@ -96,13 +98,18 @@ RETURNING failures`, account, now, now, now, now).Scan(&failures).Error
 }
 
 // signInSucceeded takes the reservation back: a right secret is no failure of the address,
-// and it ends the account's run of failures (and a lock its own attempt set).
+// and it ends the account's run of failures up to its own attempt (and the lock that run set).
+// Attempts reserved after it started, still being checked, stay counted.
 func (s *Store) signInSucceeded(ctx context.Context, r *signInReservation) error {
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if err := tx.Where("id = ?", r.failureID).Delete(&signInFailure{}).Error; err != nil {
 			return err
 		}
-		return tx.Where("account = ?", r.account).Delete(&accountLock{}).Error
+		if err := tx.Model(&accountLock{}).Where("account = ?", r.account).Updates(map[string]any{
+			"failures": gorm.Expr("failures - ?", r.failures), "locked_until": nil, "updated_at": s.Now()}).Error; err != nil {
+			return err
+		}
+		return tx.Where("account = ? AND failures <= 0", r.account).Delete(&accountLock{}).Error
 	})
 	if err != nil {
 		return fmt.Errorf("clear sign-in failures: %w", err)

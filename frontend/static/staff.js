@@ -180,6 +180,8 @@ function safeguardingItem(it) {
     queue();
   };
   const child = it.child || {};
+  // What else screening found (an address, an insult…), so that nobody publishes it unawares.
+  const found = (it.reasons || []).filter((x) => x.kind !== "safeguarding").map((x) => x.message);
   return h("li", { class: "card urgent", "data-testid": "queue-item", "data-safeguarding": "true" },
     h("strong", { class: "alert-mark", "data-testid": "sg-alert" }, "! ", t("ui.sg_alert")),
     h("p", { class: "meta" }, t("moderation.queue.safeguarding")),
@@ -189,6 +191,7 @@ function safeguardingItem(it) {
     h("p", {}, t("ui.sg_written_at", { At: new Date(it.created_at).toLocaleString(state.lang) })),
     it.escalated_at ? h("p", { class: "meta" }, t("ui.sg_escalated")) : null,
     h("p", { class: "sg-text", "data-testid": "sg-text" }, it.text || it.excerpt),
+    found.length ? h("p", { class: "meta", "data-testid": "sg-reasons" }, t("ui.sg_also_found", { Reasons: found.join(" · ") })) : null,
     h("label", { for: "sg-outcome-" + n }, t("ui.sg_outcome")), outcome,
     h("label", { for: "sg-note-" + n }, t("ui.sg_note")), noteIn,
     out,
