@@ -22,6 +22,9 @@ type ProposalDetail struct {
 	My                *MyStatus          `json:"my,omitempty"`
 	MergedInto        *string            `json:"merged_into"`
 	Summary           string             `json:"summary"`
+	// Moves are, for staff, the stage changes the caller may make now (none for those who may
+	// make none), from the stage machine: the desk offers exactly these.
+	Moves []Move `json:"moves,omitzero"`
 	// Held are the reason kinds a child is told about when the proposal just written waits
 	// for a person (see screening.reasons).
 	Held []string `json:"-"`
@@ -99,6 +102,16 @@ func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public boo
 		d.Decision = &dec
 	} else if notFound(err) != ErrNotFound {
 		return nil, fmt.Errorf("read decision: %w", err)
+	}
+	if a != nil && a.IsStaff() && !public {
+		d.Moves = []Move{}
+		if a.Can(ManageStages) {
+			f, err := stageFacts(db, &r.Proposal)
+			if err != nil {
+				return nil, err
+			}
+			d.Moves = Moves(f)
+		}
 	}
 	if r.Stage == StageEvaluation || r.Stage == StageClosed {
 		if d.EvaluationSummary, err = s.evaluationSummary(ctx, a, r, public); err != nil {

@@ -407,10 +407,15 @@ func (s *Store) WithdrawProposal(ctx context.Context, a *Actor, id string) (*Pro
 		return nil, err
 	}
 	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
-		if p.Stage != StageNeeds {
-			return Errorf(CodeInvalidTransition)
+		f, err := stageFacts(tx, p)
+		if err != nil {
+			return err
 		}
-		return s.moveStage(tx, a, p, StageClosed, stageChange{closedReason: ClosedWithdrawn})
+		move, err := checkMove(f, StageClosed, byWithdrawal)
+		if err != nil {
+			return err
+		}
+		return s.moveStage(tx, a, p, move.to, stageChange{closedReason: move.closedReason})
 	})
 	if err != nil {
 		return nil, wrap("withdraw proposal", err)

@@ -71,7 +71,9 @@ async function proposalAdmin(id, filed) {
     proposalAdmin(id);
   };
   const sections = [];
-  const moves = { needs: ["design"], decision: ["evaluation", "closed"], evaluation: ["closed"] }[p.stage] || [];
+  // The server's stage machine says what may happen now (p.moves); the desk offers exactly that.
+  const offered = (needs) => (p.moves || []).filter((m) => needs.includes(m.needs));
+  const moves = offered(["none", "summary"]).map((m) => m.to);
   if (moves.length) {
     const to = h("select", { id: "to", "data-testid": "stage-to" }, ...moves.map((m) => h("option", { value: m }, t("stage." + m))));
     const noteIn = h("input", { id: "stage-note", maxlength: "500" });
@@ -81,7 +83,7 @@ async function proposalAdmin(id, filed) {
       h("label", { for: "stage-summary" }, t("ui.closing_summary")), summary,
       h("button", { class: "big primary", "data-testid": "move-stage", onclick: () => act("POST", `/api/v1/proposals/${id}/stage`, { to: to.value, note: noteIn.value, summary: summary.value }) }, t("ui.move"))));
   }
-  if (p.stage === "needs") sections.push(await mergeSection(p, act));
+  if (offered(["merged_into"]).length) sections.push(await mergeSection(p, act));
   if (p.stage === "design") {
     const title = h("input", { id: "opt-title", maxlength: "60", "data-testid": "option-title" });
     const desc = h("textarea", { id: "opt-desc", rows: "2" });
@@ -89,7 +91,7 @@ async function proposalAdmin(id, filed) {
       h("label", { for: "opt-title" }, t("ui.option_title")), title, h("label", { for: "opt-desc" }, t("ui.proposal_description")), desc,
       h("button", { class: "big", "data-testid": "add-option", onclick: () => act("POST", `/api/v1/proposals/${id}/options`, { title: title.value, description: desc.value }) }, t("ui.add"))));
   }
-  if (["needs", "design", "decision"].includes(p.stage)) {
+  if (offered(["decision"]).length) {
     const outcome = h("select", { id: "outcome", "data-testid": "decision-outcome" }, ...["adopted", "partly_adopted", "not_adopted"].map((o) => h("option", { value: o }, t("outcome." + o))));
     const summary = h("textarea", { id: "child-summary", rows: "3", maxlength: "300", "data-testid": "decision-summary" });
     const unit = h("input", { id: "unit", maxlength: "100" });
