@@ -168,10 +168,8 @@ func (s *Store) evaluationSummary(ctx context.Context, a *Actor, r *proposalRow,
 		return nil, fmt.Errorf("read inspections: %w", err)
 	}
 	for _, in := range ins {
-		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Summary: in.Summary, Visibility: in.Visibility, CreatedAt: in.CreatedAt}
-		if err := json.Unmarshal([]byte(in.Items), &v.Items); err != nil {
-			return nil, fmt.Errorf("read inspection items: %w", err)
-		}
+		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: in.Items, Summary: in.Summary,
+			Visibility: in.Visibility, CreatedAt: in.CreatedAt}
 		if public && in.AuthorRole == string(RoleChild) {
 			// Children's own words stay out of the public notice; the checklist results do not.
 			v.Summary = ""

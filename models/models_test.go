@@ -91,29 +91,6 @@ func TestMigrationsRunOnceAndRecord(t *testing.T) {
 	}
 }
 
-// The write gate of DESIGN.md rule 1: consent and assent both, or consent_required.
-func TestRequireParticipation(t *testing.T) {
-	for _, c := range []struct {
-		consent, assent string
-		want            error
-	}{
-		{models.ConsentActive, models.AssentGiven, nil},
-		{models.ConsentActive, models.AssentRequired, models.ErrConsentRequired},
-		{models.ConsentActive, models.AssentDeclined, models.ErrConsentRequired},
-		{models.ConsentPending, models.AssentGiven, models.ErrConsentRequired},
-		{models.ConsentRefused, models.AssentGiven, models.ErrConsentRequired},
-		{models.ConsentWithdrawn, models.AssentGiven, models.ErrConsentRequired},
-	} {
-		a := &models.Actor{Role: models.RoleChild, ConsentStatus: c.consent, Assent: c.assent}
-		if got := a.RequireParticipation(); got != c.want {
-			t.Errorf("consent %s, assent %s: %v, want %v", c.consent, c.assent, got, c.want)
-		}
-	}
-	if err := (&models.Actor{Role: models.RoleAdmin}).RequireParticipation(); err != models.ErrForbidden {
-		t.Errorf("staff: %v, want forbidden", err)
-	}
-}
-
 // Real names and guardian contacts are sealed at rest: the database file never holds them.
 func TestPersonalFieldsSealedAtRest(t *testing.T) {
 	dir := t.TempDir()

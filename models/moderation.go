@@ -223,9 +223,7 @@ func (s *Store) targetText(ctx context.Context, targetType, id string) (string, 
 	case TargetInspection:
 		var in Inspection
 		err = db.Select("summary, items").Where("id = ?", id).Take(&in).Error
-		var items []InspectionItem
-		_ = json.Unmarshal([]byte(in.Items), &items)
-		for _, it := range items {
+		for _, it := range in.Items {
 			parts = append(parts, it.Item+" "+it.Note)
 		}
 		parts = append(parts, in.Summary)
@@ -414,16 +412,10 @@ type ReportInput struct {
 
 // FileReport records a child's report of an item they can see. When children of three
 // different accounts have reported a published item, it is hidden until a person decides.
-// Returns forbidden for staff, consent_required, bad_request for an unknown type, not_found for
-// an item the child cannot see, conflict for a second report, validation_failed,
+// Returns bad_request for an unknown type, not_found for an item the child cannot see, forbidden
+// for staff, consent_required, conflict for a second report, validation_failed,
 // moderation_blocked.
 func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) error {
-	if a.Role != RoleChild {
-		return ErrForbidden
-	}
-	if err := a.RequireParticipation(); err != nil {
-		return err
-	}
 	switch in.TargetType {
 	case TargetProposal, TargetComment, TargetEvaluation:
 	case "":
@@ -432,6 +424,15 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) error 
 		return v.Err()
 	default:
 		return BadField("target_type", "field.unknown_value")
+	}
+	var proposalID string
+	var authorID *string
+	err := participate(a, func() (err error) {
+		proposalID, authorID, err = s.visibleTarget(ctx, a, in.TargetType, in.TargetID)
+		return err
+	})
+	if err != nil {
+		return err
 	}
 	in.Reason = clean(in.Reason)
 	var v Invalid
@@ -444,10 +445,6 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) error 
 		return err
 	}
 	in.Reason = sc.text(field{"reason", in.Reason})
-	proposalID, authorID, err := s.visibleTarget(ctx, a, in.TargetType, in.TargetID)
-	if err != nil {
-		return err
-	}
 	return wrap("report", s.onProposal(ctx, proposalID, func(tx *gorm.DB, p *Proposal) error {
 		now := s.Now()
 		if err := tx.Create(&Report{ID: NewID(now), TargetType: in.TargetType, TargetID: in.TargetID, ReporterID: a.ID, Reason: in.Reason, CreatedAt: now}).Error; err != nil {

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"time"
 
@@ -27,18 +26,21 @@ type Vote struct {
 	UpdatedAt  time.Time
 }
 
-// childWrite checks what every child write on a proposal needs: a child (forbidden for
-// staff), the proposal in scope (not_found), the child in its audience (forbidden), consent
-// (consent_required) and the proposal published (conflict).
-func (s *Store) childWrite(ctx context.Context, a *Actor, id string) (*proposalRow, error) {
-	r, err := s.proposal(ctx, a, id)
+// audienceWrite lets a child write on a proposal of their own bodies (support, vote, comment)
+// through the write gate: the proposal in scope (not_found), the child in its audience
+// (forbidden), consent (consent_required); then the proposal must be published (conflict).
+func (s *Store) audienceWrite(ctx context.Context, a *Actor, id string) (*proposalRow, error) {
+	var r *proposalRow
+	err := participate(a, func() (err error) {
+		if r, err = s.proposal(ctx, a, id); err != nil {
+			return err
+		}
+		if !a.inAudience(r.BodyID) {
+			return ErrForbidden
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	if !a.inAudience(r.BodyID) {
-		return nil, ErrForbidden
-	}
-	if err := a.RequireParticipation(); err != nil {
 		return nil, err
 	}
 	if r.Visibility != VisibilityPublished {
@@ -48,10 +50,10 @@ func (s *Store) childWrite(ctx context.Context, a *Actor, id string) (*proposalR
 }
 
 // SetSupport adds (on) or removes a child's support while the proposal is in needs; both are
-// idempotent. Returns the support count, or the errors of childWrite, stage_closed outside
+// idempotent. Returns the support count, or the errors of audienceWrite, stage_closed outside
 // needs, conflict for one's own proposal.
 func (s *Store) SetSupport(ctx context.Context, a *Actor, id string, on bool) (int, error) {
-	r, err := s.childWrite(ctx, a, id)
+	r, err := s.audienceWrite(ctx, a, id)
 	if err != nil {
 		return 0, err
 	}
@@ -87,10 +89,10 @@ func (s *Store) SetSupport(ctx context.Context, a *Actor, id string, on bool) (i
 
 // CastVote records or changes a child's vote while the proposal is in design. Votes are exact
 // under any concurrency: each runs with the proposal locked, and the option counts move with
-// the vote row in one transaction. Returns the errors of childWrite, stage_closed outside
+// the vote row in one transaction. Returns the errors of audienceWrite, stage_closed outside
 // design, validation_failed for an option of another proposal.
 func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) error {
-	if _, err := s.childWrite(ctx, a, id); err != nil {
+	if _, err := s.audienceWrite(ctx, a, id); err != nil {
 		return err
 	}
 	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
@@ -224,7 +226,7 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 		if err := a.Require(CommentAsStaff); err != nil {
 			return nil, err
 		}
-	} else if r, err = s.childWrite(ctx, a, id); err != nil {
+	} else if r, err = s.audienceWrite(ctx, a, id); err != nil {
 		return nil, err
 	}
 	if !commentStages[r.Stage] {
@@ -255,17 +257,10 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 	}
 	var sc screening
 	if a.Role == RoleChild {
-		if sc, err = s.screen(field{"body", c.Body}); err != nil {
+		if sc, err = s.childText(r.BodyModerationMode, field{"body", c.Body}); err != nil {
 			return nil, err
 		}
-		c.Body = sc.text(field{"body", c.Body})
-		body, err := s.Body(ctx, a, r.BodyID)
-		if err != nil {
-			return nil, err
-		}
-		if sc.held || body.ModerationMode == ModerationPre {
-			c.Visibility = VisibilityPending
-		}
+		c.Body, c.Visibility = sc.text(field{"body", c.Body}), sc.visibility
 	}
 	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
 		if !commentStages[p.Stage] {
@@ -398,14 +393,12 @@ type Receipt struct {
 // observer-group members of its region, may rate it. Returns not_found, forbidden,
 // consent_required, stage_closed, conflict on a second, validation_failed, moderation_blocked.
 func (s *Store) Evaluate(ctx context.Context, a *Actor, id string, ratings Ratings, comment string) (*Receipt, error) {
-	if a.Role != RoleChild {
-		return nil, ErrForbidden
-	}
-	r, err := s.proposal(ctx, a, id)
+	var r *proposalRow
+	err := participate(a, func() (err error) {
+		r, err = s.proposal(ctx, a, id)
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	if err := a.RequireParticipation(); err != nil {
 		return nil, err
 	}
 	if r.Stage != StageEvaluation {
@@ -422,16 +415,13 @@ func (s *Store) Evaluate(ctx context.Context, a *Actor, id string, ratings Ratin
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	sc, err := s.screen(field{"comment", comment})
+	sc, err := s.childText(r.BodyModerationMode, field{"comment", comment})
 	if err != nil {
 		return nil, err
 	}
 	comment = sc.text(field{"comment", comment})
 	e := &Evaluation{ID: NewID(s.Now()), ProposalID: id, ChildID: &a.ID, Safety: ratings.Safety, Fun: ratings.Fun,
-		Access: ratings.Access, Looks: ratings.Looks, Comment: comment, Visibility: VisibilityPublished, CreatedAt: s.Now()}
-	if sc.held {
-		e.Visibility = VisibilityPending
-	}
+		Access: ratings.Access, Looks: ratings.Looks, Comment: comment, Visibility: sc.visibility, CreatedAt: s.Now()}
 	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
 		if p.Stage != StageEvaluation {
 			return Errorf(CodeStageClosed)
@@ -467,7 +457,7 @@ type Inspection struct {
 	AuthorID   *string
 	AuthorRole string
 	BodyName   string
-	Items      string // JSON of []InspectionItem
+	Items      []InspectionItem `gorm:"serializer:json;not null"`
 	Summary    string
 	Visibility string
 	CreatedAt  time.Time
@@ -491,24 +481,28 @@ type InspectionView struct {
 // are screened. Returns not_found, forbidden, consent_required, stage_closed,
 // validation_failed, moderation_blocked.
 func (s *Store) FileInspection(ctx context.Context, a *Actor, id string, items []InspectionItem, summary string) (*InspectionView, error) {
-	r, err := s.proposal(ctx, a, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(FileInspection); err != nil {
-		return nil, err
-	}
 	in := &Inspection{ID: NewID(s.Now()), ProposalID: id, AuthorID: &a.ID, AuthorRole: string(a.Role), Summary: clean(summary),
 		Visibility: VisibilityPublished, CreatedAt: s.Now()}
+	var r *proposalRow
+	reach := func() (err error) {
+		r, err = s.proposal(ctx, a, id)
+		return err
+	}
+	var err error
 	if a.Role == RoleChild {
-		group, err := s.observerGroupOver(ctx, a, r.BodyID)
-		if err != nil {
-			return nil, err
-		}
-		if err := a.RequireParticipation(); err != nil {
-			return nil, err
-		}
-		in.BodyName = group
+		err = participate(a, func() error {
+			if err := reach(); err != nil {
+				return err
+			}
+			group, err := s.observerGroupOver(ctx, a, r.BodyID)
+			in.BodyName = group
+			return err
+		})
+	} else if err = reach(); err == nil {
+		err = a.Require(FileInspection)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if r.Stage != StageEvaluation {
 		return nil, Errorf(CodeStageClosed)
@@ -530,30 +524,30 @@ func (s *Store) FileInspection(ctx context.Context, a *Actor, id string, items [
 	}
 	var sc screening
 	if a.Role == RoleChild {
-		if sc, err = s.screen(texts...); err != nil {
+		if sc, err = s.childText(r.BodyModerationMode, texts...); err != nil {
 			return nil, err
 		}
-		in.Summary = sc.text(texts[0])
+		in.Summary, in.Visibility = sc.text(texts[0]), sc.visibility
 		for i := range items {
 			items[i].Item, items[i].Note = sc.text(texts[1+2*i]), sc.text(texts[2+2*i])
 		}
-		if sc.held {
-			in.Visibility = VisibilityPending
-		}
 	}
-	raw, _ := json.Marshal(items)
-	in.Items = string(raw)
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	in.Items = items
+	// Under the proposal's lock, so that the stage checked is the stage the report is filed in.
+	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+		if p.Stage != StageEvaluation {
+			return Errorf(CodeStageClosed)
+		}
 		if err := tx.Create(in).Error; err != nil {
 			return err
 		}
 		if in.Visibility == VisibilityPending {
-			return s.enqueue(tx, TargetInspection, in.ID, id, r.BodyID, a.ID, sc)
+			return s.enqueue(tx, TargetInspection, in.ID, p.ID, p.BodyID, a.ID, sc)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store inspection: %w", err)
+		return nil, wrap("file inspection", err)
 	}
 	return &InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: items, Summary: in.Summary,
 		Visibility: in.Visibility, CreatedAt: in.CreatedAt, Held: sc.reasons()}, nil

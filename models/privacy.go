@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -449,9 +448,8 @@ func (s *Store) export(ctx context.Context, c *Child) (*Export, error) {
 		ex.Evaluations = append(ex.Evaluations, ExportRating{ProposalID: e.ProposalID, Ratings: Ratings{e.Safety, e.Fun, e.Access, e.Looks}, Comment: e.Comment, At: e.CreatedAt})
 	}
 	for _, in := range ins {
-		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Summary: in.Summary, CreatedAt: in.CreatedAt}
-		_ = json.Unmarshal([]byte(in.Items), &v.Items)
-		ex.Inspections = append(ex.Inspections, v)
+		ex.Inspections = append(ex.Inspections, InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: in.Items,
+			Summary: in.Summary, CreatedAt: in.CreatedAt})
 	}
 	ex.Proposals, ex.Comments, ex.Supports = orEmpty(ex.Proposals), orEmpty(ex.Comments), orEmpty(ex.Supports)
 	ex.Votes, ex.Evaluations = orEmpty(ex.Votes), orEmpty(ex.Evaluations)
