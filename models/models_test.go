@@ -91,6 +91,39 @@ func TestMigrationsRunOnceAndRecord(t *testing.T) {
 	}
 }
 
+// Several instances may start on one PostgreSQL at once: migrations take turns under an
+// advisory lock, so every instance comes up on a fresh schema.
+func TestInstancesStartingAtOnceAllComeUp(t *testing.T) {
+	if os.Getenv(modelstest.PostgresEnv) == "" {
+		t.Skip("needs PostgreSQL: set " + modelstest.PostgresEnv)
+	}
+	for round := range 3 {
+		dsn := modelstest.PostgresDSN(t)
+		const instances = 3
+		errs := make([]error, instances)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range instances {
+			dir := t.TempDir()
+			wg.Go(func() {
+				<-start
+				s, err := models.Open(models.Options{DSN: dsn, DataDir: dir, Hashing: modelstest.FastHashing, DataKey: make([]byte, 32)})
+				if err == nil {
+					s.Close()
+				}
+				errs[i] = err
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("round %d, instance %d: %v", round, i, err)
+			}
+		}
+	}
+}
+
 // Real names and guardian contacts are sealed at rest: the database file never holds them.
 func TestPersonalFieldsSealedAtRest(t *testing.T) {
 	dir := t.TempDir()
