@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -100,7 +99,7 @@ func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public boo
 	err := db.Where("proposal_id = ?", r.ID).Take(&dec).Error
 	if err == nil {
 		d.Decision = &dec
-	} else if notFound(err) != ErrNotFound {
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, fmt.Errorf("read decision: %w", err)
 	}
 	if a != nil && a.IsStaff() && !public {
@@ -120,15 +119,22 @@ func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public boo
 	}
 	if a != nil && a.Role == RoleChild && !public {
 		d.My = &MyStatus{}
-		var n int64
-		db.Model(&Support{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&n)
-		d.My.Supported = n > 0
-		var v Vote
-		if db.Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Take(&v).Error == nil {
-			d.My.VoteOptionID = &v.OptionID
+		var supports, evaluations int64
+		if err := db.Model(&Support{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&supports).Error; err != nil {
+			return nil, fmt.Errorf("read own support: %w", err)
 		}
-		db.Model(&Evaluation{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&n)
-		d.My.Evaluated = n > 0
+		d.My.Supported = supports > 0
+		var votes []Vote
+		if err := db.Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Limit(1).Find(&votes).Error; err != nil {
+			return nil, fmt.Errorf("read own vote: %w", err)
+		}
+		if len(votes) > 0 {
+			d.My.VoteOptionID = &votes[0].OptionID
+		}
+		if err := db.Model(&Evaluation{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&evaluations).Error; err != nil {
+			return nil, fmt.Errorf("read own evaluation: %w", err)
+		}
+		d.My.Evaluated = evaluations > 0
 		if r.Stage == StageEvaluation {
 			_, err := s.observerGroupOver(ctx, a, r.BodyID)
 			if err != nil && !errors.Is(err, ErrForbidden) {
@@ -217,8 +223,7 @@ func (s *Store) Notifications(ctx context.Context, a *Actor, p Page) ([]Notifica
 	out := make([]NotificationView, len(rows))
 	for i, r := range rows {
 		out[i] = NotificationView{ID: r.ID, Kind: r.Kind, ProposalID: r.ProposalID, QueueItemID: r.QueueItemID, ProposalTitle: r.ProposalTitle,
-			CreatedAt: r.CreatedAt, Read: r.ReadAt != nil}
-		_ = json.Unmarshal([]byte(r.Params), &out[i].Params)
+			Params: r.Params, CreatedAt: r.CreatedAt, Read: r.ReadAt != nil}
 	}
 	return out, next, unread, nil
 }

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -120,7 +121,7 @@ func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) err
 			if err := tx.Model(&Option{}).Where("id = ?", old.OptionID).Update("vote_count", gorm.Expr("vote_count - 1")).Error; err != nil {
 				return err
 			}
-		case notFound(err) == ErrNotFound:
+		case errors.Is(err, gorm.ErrRecordNotFound):
 			now := s.Now()
 			if err := tx.Create(&Vote{ID: NewID(now), ProposalID: id, OptionID: optionID, ChildID: &a.ID, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
 				return err
@@ -238,7 +239,9 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 	v.length("body", c.Body, 1, 500)
 	if in.OptionID != "" {
 		var n int64
-		s.db.WithContext(ctx).Model(&Option{}).Where("id = ? AND proposal_id = ?", in.OptionID, id).Count(&n)
+		if err := s.db.WithContext(ctx).Model(&Option{}).Where("id = ? AND proposal_id = ?", in.OptionID, id).Count(&n).Error; err != nil {
+			return nil, fmt.Errorf("read option: %w", err)
+		}
 		if n == 0 {
 			v.Add("option_id", "field.unknown_reference", nil)
 		}

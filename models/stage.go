@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"net/url"
@@ -345,7 +344,7 @@ type Notification struct {
 	ProposalID *string
 	// QueueItemID is the moderation queue item a safeguarding alert is about.
 	QueueItemID *string
-	Params      string
+	Params      map[string]string `gorm:"serializer:json;not null"`
 	CreatedAt   time.Time
 	ReadAt      *time.Time
 }
@@ -366,10 +365,6 @@ func (s *Store) notifyParticipants(tx *gorm.DB, a *Actor, proposalID, kind strin
 
 // notify writes one notification to each user but the actor.
 func (s *Store) notify(tx *gorm.DB, users []string, actorID, proposalID, kind string, params map[string]string) error {
-	raw, err := json.Marshal(params)
-	if err != nil {
-		return err
-	}
 	now := s.Now()
 	var rows []Notification
 	seen := map[string]bool{actorID: true}
@@ -378,7 +373,7 @@ func (s *Store) notify(tx *gorm.DB, users []string, actorID, proposalID, kind st
 			continue
 		}
 		seen[u] = true
-		rows = append(rows, Notification{ID: NewID(now), UserID: u, Kind: kind, ProposalID: &proposalID, Params: string(raw), CreatedAt: now})
+		rows = append(rows, Notification{ID: NewID(now), UserID: u, Kind: kind, ProposalID: &proposalID, Params: params, CreatedAt: now})
 	}
 	if len(rows) == 0 {
 		return nil
