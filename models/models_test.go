@@ -180,26 +180,3 @@ func TestBackup(t *testing.T) {
 		t.Fatalf("backup holds %q (err %v), want 常州市", name, err)
 	}
 }
-
-func TestLoadSecret(t *testing.T) {
-	dir := t.TempDir()
-	a, err := models.LoadSecret("", "", dir, "jwt_secret")
-	if err != nil || len(a) != 32 {
-		t.Fatalf("generate: %v", err)
-	}
-	info, err := os.Stat(filepath.Join(dir, "jwt_secret"))
-	if err != nil || info.Mode().Perm() != 0o600 {
-		t.Fatalf("generated secret file mode %v (err %v), want 0600", info.Mode().Perm(), err)
-	}
-	b, _ := models.LoadSecret("", "", dir, "jwt_secret")
-	if string(a) != string(b) {
-		t.Fatal("the generated secret changed between loads")
-	}
-	if _, err := models.LoadSecret("short", "", dir, "x"); err == nil {
-		t.Fatal("a short secret was accepted")
-	}
-	hex := strings.Repeat("ab", 32)
-	if k, err := models.LoadSecret(hex, "", dir, "x"); err != nil || k[0] != 0xab {
-		t.Fatalf("hex secret: %v", err)
-	}
-}
