@@ -218,7 +218,8 @@ func TestRelationIsSealed(t *testing.T) {
 				t.Fatalf("export after the migration: %+v %v", ex, err)
 			}
 
-			if err := s.WithdrawOnPaper(ctx, sys, m.Child.ID, true, "W-1"); err != nil {
+			yes := true
+			if err := s.WithdrawOnPaper(ctx, sys, m.Child.ID, Withdrawal{Erase: &yes, Reference: "W-1"}); err != nil {
 				t.Fatal(err)
 			}
 			var left int64

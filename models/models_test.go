@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -178,5 +179,34 @@ func TestBackup(t *testing.T) {
 	var name string
 	if err := db.Raw("SELECT name FROM regions").Scan(&name).Error; err != nil || name != "常州市" {
 		t.Fatalf("backup holds %q (err %v), want 常州市", name, err)
+	}
+}
+
+// Whether a child's words are erased is the guardian's choice, and it must be made: a withdrawal
+// without it is refused, on paper and by link, and changes nothing.
+func TestWithdrawalNeedsTheEraseChoice(t *testing.T) {
+	for _, d := range modelstest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			w := newWorld(t, d, 1)
+			child := w.children[0].ID
+			err := w.s.WithdrawOnPaper(ctx, w.admin, child, models.Withdrawal{Reference: "W-1"})
+			var e *models.Error
+			if !errors.As(err, &e) || e.Code != models.CodeValidationFailed || e.Fields["erase"].Key != "field.required" {
+				t.Fatalf("paper withdrawal without the choice: %v", err)
+			}
+			link, err := w.s.NewConsentLink(ctx, w.admin, child)
+			if err != nil {
+				t.Fatal(err)
+			}
+			token := link.Link[strings.LastIndex(link.Link, "/")+1:]
+			if err := w.s.WithdrawConsent(ctx, token, "192.0.2.1", models.Withdrawal{}); models.ErrorCode(err) != models.CodeValidationFailed {
+				t.Fatalf("withdrawal by link without the choice: %v", err)
+			}
+			me, err := w.s.Me(ctx, w.children[0])
+			if err != nil || me.ConsentStatus != models.ConsentActive {
+				t.Fatalf("after refused withdrawals: %+v (err %v), want consent still active", me, err)
+			}
+		})
 	}
 }

@@ -16,12 +16,35 @@ import (
 // but others had taken part in it; readers see it in their own language (see Erased).
 const ErasedText = "已由作者撤回"
 
+// Withdrawal is a guardian's withdrawal of consent. Erase is the guardian's choice, which must
+// be made: every text the child wrote removed (true), or kept as "a participant" (false).
+// Reference names the paper form when staff record it.
+type Withdrawal struct {
+	Erase     *bool
+	Reference string
+}
+
+// erase returns the guardian's choice, or validation_failed when none was made: nobody decides
+// for the guardian whether the child's words stay.
+func (w Withdrawal) erase() (bool, error) {
+	if w.Erase == nil {
+		var v Invalid
+		v.Add("erase", "field.required", nil)
+		return false, v.Err()
+	}
+	return *w.Erase, nil
+}
+
 // WithdrawConsent ends a child's participation at once, by the guardian's link. With erase,
 // every text the child wrote is removed; without, it stays as "a participant". Either way the
 // child's sessions end in the same transaction, and their personal fields and the guardian's
-// contact are removed; the record of the consent events is kept. Returns not_found,
-// too_many_requests.
-func (s *Store) WithdrawConsent(ctx context.Context, token, address string, erase bool) error {
+// contact are removed; the record of the consent events is kept. Returns validation_failed
+// when the erase choice is missing, not_found, too_many_requests.
+func (s *Store) WithdrawConsent(ctx context.Context, token, address string, w Withdrawal) error {
+	erase, err := w.erase()
+	if err != nil {
+		return err
+	}
 	c, child, err := s.linkConsent(ctx, token, address)
 	if err != nil {
 		return err
@@ -32,9 +55,15 @@ func (s *Store) WithdrawConsent(ctx context.Context, token, address string, eras
 	return s.withdraw(ctx, guardianActor(c), child.ID, erase, "consent.withdraw")
 }
 
-// WithdrawOnPaper records a guardian's withdrawal on paper, by staff. Returns not_found,
-// forbidden, conflict when already withdrawn, validation_failed.
-func (s *Store) WithdrawOnPaper(ctx context.Context, a *Actor, childID string, erase bool, reference string) error {
+// WithdrawOnPaper records a guardian's withdrawal on paper, by staff, with the form's reference.
+// Returns validation_failed (the erase choice and the reference are required), not_found,
+// forbidden, conflict when already withdrawn.
+func (s *Store) WithdrawOnPaper(ctx context.Context, a *Actor, childID string, w Withdrawal) error {
+	erase, err := w.erase()
+	if err != nil {
+		return err
+	}
+	reference := w.Reference
 	c, err := s.staffChildTakingPart(ctx, a, childID)
 	if err != nil {
 		return err
