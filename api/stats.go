@@ -52,7 +52,7 @@ func (s *server) exportCSV(c *fiber.Ctx) error {
 		if r.Overdue {
 			overdue = yes
 		}
-		err := w.Write([]string{r.ID, cell(r.Title), cell(r.Body), r.Category, r.Stage, r.Visibility, r.CreatedOn, r.PublishedOn,
+		err := w.Write([]string{r.ID, cell(s.titleOf(lang, r.Title, r.Erased)), cell(r.Body), r.Category, r.Stage, r.Visibility, r.CreatedOn, r.PublishedOn,
 			r.DueOn, r.RespondedOn, r.DaysToResponse, overdue, strconv.Itoa(r.Supports), strconv.Itoa(r.Comments),
 			strconv.Itoa(r.Votes), r.Outcome, cell(r.ResponsibleUnit), r.PlannedCompletion, strconv.Itoa(r.Evaluations), r.EvaluationOverall})
 		if err != nil {

@@ -192,25 +192,27 @@ func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
 // NotificationView is an inbox entry before its words are written in the reader's language.
 type NotificationView struct {
-	ID            string
-	Kind          string
-	ProposalID    *string
-	QueueItemID   *string
-	ProposalTitle string
-	Params        map[string]string
-	CreatedAt     time.Time
-	Read          bool
+	ID             string
+	Kind           string
+	ProposalID     *string
+	QueueItemID    *string
+	ProposalTitle  string
+	ProposalErased bool // the title reads "withdrawn by its author" in the reader's language
+	Params         map[string]string
+	CreatedAt      time.Time
+	Read           bool
 }
 
 // Notifications lists the actor's inbox, newest first, with the number still unread.
 func (s *Store) Notifications(ctx context.Context, a *Actor, p Page) ([]NotificationView, string, int64, error) {
 	q := s.db.WithContext(ctx).Table("notifications").
-		Select("notifications.*, proposals.title AS proposal_title").
+		Select("notifications.*, proposals.title AS proposal_title, proposals.erased AS proposal_erased").
 		Joins("LEFT JOIN proposals ON proposals.id = notifications.proposal_id").
 		Where("notifications.user_id = ?", a.ID)
 	type row struct {
 		Notification
-		ProposalTitle string
+		ProposalTitle  string
+		ProposalErased *bool // NULL for an alert without a proposal
 	}
 	rows, next, err := pageOf(q, p, "notifications.id", true, func(r row) string { return r.ID })
 	if err != nil {
@@ -223,7 +225,8 @@ func (s *Store) Notifications(ctx context.Context, a *Actor, p Page) ([]Notifica
 	out := make([]NotificationView, len(rows))
 	for i, r := range rows {
 		out[i] = NotificationView{ID: r.ID, Kind: r.Kind, ProposalID: r.ProposalID, QueueItemID: r.QueueItemID, ProposalTitle: r.ProposalTitle,
-			Params: r.Params, CreatedAt: r.CreatedAt, Read: r.ReadAt != nil}
+			ProposalErased: r.ProposalErased != nil && *r.ProposalErased,
+			Params:         r.Params, CreatedAt: r.CreatedAt, Read: r.ReadAt != nil}
 	}
 	return out, next, unread, nil
 }

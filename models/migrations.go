@@ -324,6 +324,10 @@ CREATE TABLE heartbeat (
 INSERT INTO heartbeat (id, beats) VALUES (1, 0)`},
 	// The guardian's relation is free text ("外婆", "姑姑和姑父") and personal: sealed like the contact.
 	{id: "0006_seal_relation", run: (*Store).sealRelations},
+	// An erased proposal's shell held "已由作者撤回" in its title and description; the erased mark
+	// says it now, and each reader sees it in their own language.
+	{id: "0007_erased_mark", sql: `
+UPDATE proposals SET title = '', description = '' WHERE erased = TRUE`},
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.

@@ -12,10 +12,6 @@ import (
 	"gorm.io/gorm"
 )
 
-// ErasedText stands in a proposal's title and description when its author's texts were erased
-// but others had taken part in it; readers see it in their own language (see Erased).
-const ErasedText = "已由作者撤回"
-
 // Withdrawal is a guardian's withdrawal of consent. Erase is the guardian's choice, which must
 // be made: every text the child wrote removed (true), or kept as "a participant" (false).
 // Reference names the paper form when staff record it.
@@ -141,8 +137,9 @@ func (s *Store) anonymise(tx *gorm.DB, childID string, erase, purge bool) error 
 	return nil
 }
 
-// eraseTexts deletes every text a child wrote. A proposal others took part in stays as a shell
-// ("withdrawn by its author"); the rest go. Counts are recounted for every proposal touched.
+// eraseTexts deletes every text a child wrote. A proposal others took part in stays as a shell:
+// no title or description, only the mark Erased, which readers see as "withdrawn by its author"
+// in their own language; the rest go. Counts are recounted for every proposal touched.
 func (s *Store) eraseTexts(tx *gorm.DB, childID string) error {
 	var touched []string
 	if err := tx.Model(&Comment{}).Where("author_id = ? AND author_role = ?", childID, RoleChild).Distinct().
@@ -200,7 +197,7 @@ func (s *Store) eraseTexts(tx *gorm.DB, childID string) error {
 			continue
 		}
 		if err := tx.Model(&Proposal{}).Where("id = ?", p.ID).Updates(map[string]any{
-			"title": ErasedText, "description": ErasedText, "author_id": nil, "erased": true}).Error; err != nil {
+			"title": "", "description": "", "author_id": nil, "erased": true}).Error; err != nil {
 			return err
 		}
 		touched = append(touched, p.ID)

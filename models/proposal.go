@@ -62,7 +62,7 @@ type Proposal struct {
 	ResponseDueAt   *time.Time
 	FirstResponseAt *time.Time
 	UpdatedAt       time.Time
-	Erased          bool // the author's texts were erased; Title and Description are ErasedText
+	Erased          bool // the author's texts were erased: Title and Description are empty, and read as "withdrawn by its author"
 }
 
 // Event is one step of a proposal's timeline.
