@@ -93,23 +93,12 @@ func (s *server) consentDecide(c *fiber.Ctx) error {
 	return c.JSON(fiber.Map{"status": status})
 }
 
-// decodeWithdraw reads a withdrawal; the erase choice must be made explicitly.
-func decodeWithdraw(c *fiber.Ctx) (req withdrawRequest, erase bool, err error) {
-	if err = decode(c, &req); err != nil {
-		return req, false, err
-	}
-	if req.Erase == nil {
-		return req, false, &models.Error{Code: models.CodeValidationFailed, Fields: map[string]models.FieldError{"erase": {Key: "field.required"}}}
-	}
-	return req, *req.Erase, nil
-}
-
 func (s *server) consentWithdraw(c *fiber.Ctx) error {
-	_, e, err := decodeWithdraw(c)
-	if err != nil {
+	var req withdrawRequest
+	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if err := s.store.WithdrawConsent(c.UserContext(), c.Params("token"), s.clientAddr(c), e); err != nil {
+	if err := s.store.WithdrawConsent(c.UserContext(), c.Params("token"), s.clientAddr(c), models.Withdrawal{Erase: req.Erase}); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"status": models.ConsentWithdrawn})
@@ -146,11 +135,11 @@ func (s *server) consentLink(c *fiber.Ctx) error {
 }
 
 func (s *server) paperWithdraw(c *fiber.Ctx) error {
-	req, e, err := decodeWithdraw(c)
-	if err != nil {
+	var req withdrawRequest
+	if err := decode(c, &req); err != nil {
 		return err
 	}
-	if err := s.store.WithdrawOnPaper(c.UserContext(), actor(c), c.Params("id"), e, req.Reference); err != nil {
+	if err := s.store.WithdrawOnPaper(c.UserContext(), actor(c), c.Params("id"), models.Withdrawal(req)); err != nil {
 		return err
 	}
 	return c.JSON(fiber.Map{"status": models.ConsentWithdrawn})

@@ -169,7 +169,7 @@ func TestNotAdoptedGoesStraightToClosed(t *testing.T) {
 		id2 := e.propose("child", "图书馆周末多开一小时")
 		e.ok(200, "POST", "/api/v1/proposals/"+id2+"/decision", "committee", map[string]any{"outcome": "adopted", "child_summary": "周六延长开放。"})
 		r = e.ok(200, "POST", "/api/v1/proposals/"+id2+"/decision", "committee", map[string]any{"outcome": "partly_adopted", "child_summary": "只在周六延长一小时。"})
-		if !strings.Contains(r.body, `"outcome":"partly_adopted"`) || strings.Count(r.body, `"to":"decision"`) != 2 {
+		if !strings.Contains(r.body, `"outcome":"partly_adopted"`) || strings.Count(r.body, `"to":"decision","actor_role"`) != 2 {
 			t.Fatalf("corrected decision: %s", r.body)
 		}
 	})

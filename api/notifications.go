@@ -38,12 +38,12 @@ func (s *server) notifications(c *fiber.Ctx) error {
 	}
 	items := make([]notificationView, len(rows))
 	for i, n := range rows {
-		data := map[string]any{"Title": n.ProposalTitle}
+		title := s.titleOf(lang, n.ProposalTitle, n.ProposalErased)
+		data := map[string]any{"Title": title}
 		if st := n.Params["stage"]; st != "" {
 			data["Stage"] = s.catalog.Text(lang, "stage."+st, nil)
 		}
 		data["Reason"] = n.Params["reason"] // a moderator's words, as they wrote them
-		title := n.ProposalTitle
 		if n.Kind == models.NotifySafeguarding {
 			// Which body and when, never the child's words: the title may be the cry for help itself.
 			title = s.catalog.Text(lang, "notification.safeguarding_title", nil)

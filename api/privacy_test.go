@@ -301,3 +301,33 @@ func TestPurge(t *testing.T) {
 		})
 	}
 }
+
+// An erased proposal's shell keeps no words, only its mark: every reader sees "withdrawn by its
+// author" in their own language, wherever its title appears.
+func TestErasedShellReadsInEachReadersLanguage(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.propose("child2", "图书馆多放恐龙书")
+		e.ok(200, "PUT", "/api/v1/proposals/"+id+"/support", "child", nil)
+		e.ok(200, "POST", "/api/v1/proposals/"+id+"/decision", "committee", map[string]any{"outcome": "adopted", "child_summary": "下个月就放。"})
+		e.ok(200, "POST", "/api/v1/children/{child2}/consent/withdraw", "facilitator", map[string]any{"erase": true, "reference": "W-9"})
+		e.ok(200, "PUT", "/api/v1/me", "child", map[string]any{"locale": "en"})
+		for _, r := range []struct{ name, url, as, want string }{
+			{"detail", "/api/v1/proposals/" + id + "?lang=en", "child", `"title":"withdrawn by its author"`},
+			{"detail in Chinese", "/api/v1/proposals/" + id, "child", `"title":"已由作者撤回"`},
+			{"public list", "/api/v1/public/proposals?lang=en", "", `"title":"withdrawn by its author"`},
+			{"decisions", "/api/v1/public/decisions.json?lang=en", "", `"title":"withdrawn by its author"`},
+			{"decisions in Chinese", "/api/v1/public/decisions.json", "", `"title":"已由作者撤回"`},
+			{"feed", "/api/v1/public/feed.atom?lang=en", "", "<title>withdrawn by its author</title>"},
+			{"the supporter's inbox, in their language", "/api/v1/notifications", "child", `"title":"withdrawn by its author"`},
+			{"export", "/api/v1/stats/export.csv?lang=en", "committee", "withdrawn by its author"},
+		} {
+			body := e.ok(200, "GET", r.url, r.as, nil).body
+			if !strings.Contains(body, r.want) {
+				t.Errorf("%s lacks %s: %s", r.name, r.want, body)
+			}
+			if strings.Contains(body, "恐龙") || strings.Contains(r.want, "withdrawn") && strings.Contains(body, "已由作者撤回") {
+				t.Errorf("%s shows what it must not: %s", r.name, body)
+			}
+		}
+	})
+}

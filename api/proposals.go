@@ -63,10 +63,19 @@ func (s *server) localizeErased(c *fiber.Ctx, it *models.ProposalItem, descripti
 	if !it.Erased {
 		return
 	}
-	it.Title = s.catalog.Text(langOf(c), "ui.erased", nil)
+	it.Title = s.titleOf(langOf(c), it.Title, true)
 	if description != nil {
 		*description = it.Title
 	}
+}
+
+// titleOf is a proposal's title as a reader in lang sees it: the store keeps no words of an
+// erased proposal, only its mark, which reads "withdrawn by its author".
+func (s *server) titleOf(lang, title string, erased bool) string {
+	if erased {
+		return s.catalog.Text(lang, "ui.erased", nil)
+	}
+	return title
 }
 
 func (s *server) withdrawProposal(c *fiber.Ctx) error {

@@ -227,3 +227,57 @@ func TestPreModeration(t *testing.T) {
 		})
 	})
 }
+
+// Pre-moderation holds every child text, not only proposals and comments: an evaluation's
+// comment and an inspection report in a body that reviews everything first wait for a person.
+func TestPreModerationHoldsEvaluationsAndInspections(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		b, err := e.store.CreateBody(ctx, sys, models.BodyInput{Name: "先审后发议事会", Kind: "council", RegionID: e.ids["lecheng"], ModerationMode: "pre"})
+		e.must(err)
+		for _, who := range []string{"child", "child2"} {
+			_, err = e.store.AddMember(ctx, sys, b.ID, models.MemberInput{ChildID: e.ids[who]})
+			e.must(err)
+		}
+		e.ids["pre"] = b.ID
+		id := e.ok(201, "POST", "/api/v1/proposals", "child", newProposal("{pre}")).json()["id"].(string)
+		e.approveQueued(id)
+		e.toStage(id, "evaluation")
+		p := "/api/v1/proposals/" + id
+		ratings := map[string]int{"safety": 4, "fun": 5, "access": 4, "looks": 3}
+
+		r := e.ok(201, "POST", p+"/evaluations", "child2", map[string]any{"ratings": ratings, "comment": "新滑梯很好玩"})
+		if r.json()["visibility"] != "pending" {
+			t.Errorf("an evaluation comment in a pre-moderated body: %s", r.body)
+		}
+		if r := e.ok(201, "POST", p+"/evaluations", "child", map[string]any{"ratings": ratings}); r.json()["visibility"] != "published" {
+			t.Errorf("ratings alone have nothing to review: %s", r.body)
+		}
+		r = e.ok(201, "POST", p+"/inspections", "observer", map[string]any{"items": []map[string]any{{"item": "座椅", "ok": true, "note": "很结实"}}, "summary": "都装好了"})
+		if r.json()["visibility"] != "pending" {
+			t.Errorf("an inspection in a pre-moderated body: %s", r.body)
+		}
+		if pub := e.ok(200, "GET", "/api/v1/public/proposals/"+id, "", nil); strings.Contains(pub.body, "座椅") {
+			t.Errorf("the public notice shows an inspection nobody reviewed: %s", pub.body)
+		}
+		q := e.ok(200, "GET", "/api/v1/moderation/queue", "committee", nil)
+		for _, want := range []string{`"target_type":"evaluation"`, `"target_type":"inspection"`, "新滑梯很好玩", "都装好了"} {
+			if !strings.Contains(q.body, want) {
+				t.Errorf("the queue lacks %s: %s", want, q.body)
+			}
+		}
+	})
+}
+
+// approveQueued approves, as the committee, the queue item of a target.
+func (e *env) approveQueued(targetID string) {
+	e.t.Helper()
+	items, _ := e.ok(200, "GET", "/api/v1/moderation/queue?limit=100", "committee", nil).json()["items"].([]any)
+	for _, it := range items {
+		if m := it.(map[string]any); m["target_id"] == targetID {
+			e.ok(200, "POST", "/api/v1/moderation/items/"+m["id"].(string), "committee", map[string]any{"action": "approve"})
+			return
+		}
+	}
+	e.t.Fatalf("%s is not in the queue", targetID)
+}

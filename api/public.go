@@ -81,6 +81,9 @@ func (s *server) publicDecisions(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
+	for i := range items {
+		items[i].Title = s.titleOf(langOf(c), items[i].Title, items[i].Erased)
+	}
 	return publicJSON(c, fiber.Map{"items": items})
 }
 
@@ -120,7 +123,7 @@ func (s *server) publicFeed(c *fiber.Ctx) error {
 			feed.Updated = d.DecidedAt.UTC().Format(time.RFC3339)
 		}
 		feed.Entries = append(feed.Entries, atomEntry{
-			Title:   d.Title,
+			Title:   s.titleOf(lang, d.Title, d.Erased),
 			ID:      "urn:tongsheng:decision:" + d.ProposalID,
 			Updated: d.DecidedAt.UTC().Format(time.RFC3339),
 			Link:    atomLink{Href: "/api/v1/public/proposals/" + d.ProposalID},

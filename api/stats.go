@@ -43,18 +43,26 @@ func (s *server) exportCSV(c *fiber.Ctx) error {
 	for i, col := range exportColumns {
 		head[i] = s.catalog.Text(lang, "csv."+col, nil)
 	}
-	_ = w.Write(head)
+	if err := w.Write(head); err != nil {
+		return err
+	}
 	yes, no := s.catalog.Text(lang, "ui.yes", nil), s.catalog.Text(lang, "ui.no", nil)
 	for _, r := range rows {
 		overdue := no
 		if r.Overdue {
 			overdue = yes
 		}
-		_ = w.Write([]string{r.ID, cell(r.Title), cell(r.Body), r.Category, r.Stage, r.Visibility, r.CreatedOn, r.PublishedOn,
+		err := w.Write([]string{r.ID, cell(s.titleOf(lang, r.Title, r.Erased)), cell(r.Body), r.Category, r.Stage, r.Visibility, r.CreatedOn, r.PublishedOn,
 			r.DueOn, r.RespondedOn, r.DaysToResponse, overdue, strconv.Itoa(r.Supports), strconv.Itoa(r.Comments),
 			strconv.Itoa(r.Votes), r.Outcome, cell(r.ResponsibleUnit), r.PlannedCompletion, strconv.Itoa(r.Evaluations), r.EvaluationOverall})
+		if err != nil {
+			return err
+		}
 	}
 	w.Flush()
+	if err := w.Error(); err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tongsheng-proposals.csv"`)
 	return c.Send(buf.Bytes())

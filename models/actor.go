@@ -93,18 +93,6 @@ func (a *Actor) Require(act Action) error {
 // IsStaff reports whether the actor is a staff member of any role.
 func (a *Actor) IsStaff() bool { return a.Role != RoleChild }
 
-// RequireParticipation is the write gate of DESIGN.md rule 1: a child writes only with a
-// guardian's active consent and their own assent. Returns ErrConsentRequired otherwise.
-func (a *Actor) RequireParticipation() error {
-	if a.Role != RoleChild {
-		return ErrForbidden
-	}
-	if a.ConsentStatus != ConsentActive || a.Assent != AssentGiven {
-		return ErrConsentRequired
-	}
-	return nil
-}
-
 // scopeRegions limits a query on regions to those the actor may see.
 func scopeRegions(q *gorm.DB, a *Actor) *gorm.DB {
 	switch a.Role {

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -67,7 +68,7 @@ func (s *Store) StaffSignIn(ctx context.Context, username, password string, at S
 	}
 	var st Staff
 	err = s.db.WithContext(ctx).Where("username = ?", username).Take(&st).Error
-	if err != nil && notFound(err) != ErrNotFound {
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, fmt.Errorf("find staff: %w", err)
 	}
 	if !s.checkSecret(password, st.PasswordHash) {
@@ -78,7 +79,9 @@ func (s *Store) StaffSignIn(ctx context.Context, username, password string, at S
 	}
 	if st.Locale == "" && at.Locale != "" {
 		st.Locale = at.Locale
-		s.db.WithContext(ctx).Model(&Staff{}).Where("id = ?", st.ID).Update("locale", at.Locale)
+		if err := s.db.WithContext(ctx).Model(&Staff{}).Where("id = ?", st.ID).Update("locale", at.Locale).Error; err != nil {
+			return nil, fmt.Errorf("record locale: %w", err)
+		}
 	}
 	return s.staffActor(ctx, &st)
 }
@@ -96,7 +99,7 @@ func (s *Store) ChildSignIn(ctx context.Context, joinCode, loginName, pin string
 		Joins("JOIN bodies ON bodies.id = memberships.body_id").
 		Where("bodies.join_code = ? AND memberships.login_name = ?", joinCode, loginName).
 		Take(&c).Error
-	if err != nil && notFound(err) != ErrNotFound {
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, fmt.Errorf("find child: %w", err)
 	}
 	account := "child:" + joinCode + ":" + loginName
@@ -115,7 +118,9 @@ func (s *Store) ChildSignIn(ctx context.Context, joinCode, loginName, pin string
 	}
 	if c.Locale == "" && at.Locale != "" {
 		c.Locale = at.Locale
-		s.db.WithContext(ctx).Model(&Child{}).Where("id = ?", c.ID).Update("locale", at.Locale)
+		if err := s.db.WithContext(ctx).Model(&Child{}).Where("id = ?", c.ID).Update("locale", at.Locale).Error; err != nil {
+			return nil, fmt.Errorf("record locale: %w", err)
+		}
 	}
 	return s.childActor(ctx, &c)
 }
@@ -159,7 +164,7 @@ func (s *Store) SessionActor(ctx context.Context, jti, userID string) (*Actor, e
 	var sess Session
 	err := s.db.WithContext(ctx).Where("jti = ?", jti).Take(&sess).Error
 	if err != nil {
-		if notFound(err) == ErrNotFound {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, ErrUnauthenticated
 		}
 		return nil, fmt.Errorf("read session: %w", err)
@@ -180,7 +185,7 @@ func (s *Store) SessionActor(ctx context.Context, jti, userID string) (*Actor, e
 		}
 	}
 	if err != nil {
-		if notFound(err) == ErrNotFound {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, ErrUnauthenticated // the user was deleted
 		}
 		return nil, fmt.Errorf("load session user: %w", err)

@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -107,7 +108,7 @@ func (s *Store) linkConsent(ctx context.Context, token, address string) (*Consen
 	err := s.db.WithContext(ctx).Where("token_hash = ? AND method = ?", HashToken(token), "link").Take(&c).Error
 	ok := err == nil && (c.Status == ConsentActive || c.Status == ConsentPending && c.ExpiresAt != nil && c.ExpiresAt.After(s.Now()))
 	if !ok {
-		if err != nil && notFound(err) != ErrNotFound {
+		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, nil, fmt.Errorf("find consent: %w", err)
 		}
 		return nil, nil, s.linkFailed(ctx, address)

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"math"
@@ -22,6 +21,9 @@ type ProposalDetail struct {
 	My                *MyStatus          `json:"my,omitempty"`
 	MergedInto        *string            `json:"merged_into"`
 	Summary           string             `json:"summary"`
+	// Moves are, for staff, the stage changes the caller may make now (none for those who may
+	// make none), from the stage machine: the desk offers exactly these.
+	Moves []Move `json:"moves,omitzero"`
 	// Held are the reason kinds a child is told about when the proposal just written waits
 	// for a person (see screening.reasons).
 	Held []string `json:"-"`
@@ -97,8 +99,18 @@ func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public boo
 	err := db.Where("proposal_id = ?", r.ID).Take(&dec).Error
 	if err == nil {
 		d.Decision = &dec
-	} else if notFound(err) != ErrNotFound {
+	} else if !errors.Is(err, gorm.ErrRecordNotFound) {
 		return nil, fmt.Errorf("read decision: %w", err)
+	}
+	if a != nil && a.IsStaff() && !public {
+		d.Moves = []Move{}
+		if a.Can(ManageStages) {
+			f, err := stageFacts(db, &r.Proposal)
+			if err != nil {
+				return nil, err
+			}
+			d.Moves = Moves(f)
+		}
 	}
 	if r.Stage == StageEvaluation || r.Stage == StageClosed {
 		if d.EvaluationSummary, err = s.evaluationSummary(ctx, a, r, public); err != nil {
@@ -107,15 +119,22 @@ func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public boo
 	}
 	if a != nil && a.Role == RoleChild && !public {
 		d.My = &MyStatus{}
-		var n int64
-		db.Model(&Support{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&n)
-		d.My.Supported = n > 0
-		var v Vote
-		if db.Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Take(&v).Error == nil {
-			d.My.VoteOptionID = &v.OptionID
+		var supports, evaluations int64
+		if err := db.Model(&Support{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&supports).Error; err != nil {
+			return nil, fmt.Errorf("read own support: %w", err)
 		}
-		db.Model(&Evaluation{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&n)
-		d.My.Evaluated = n > 0
+		d.My.Supported = supports > 0
+		var votes []Vote
+		if err := db.Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Limit(1).Find(&votes).Error; err != nil {
+			return nil, fmt.Errorf("read own vote: %w", err)
+		}
+		if len(votes) > 0 {
+			d.My.VoteOptionID = &votes[0].OptionID
+		}
+		if err := db.Model(&Evaluation{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&evaluations).Error; err != nil {
+			return nil, fmt.Errorf("read own evaluation: %w", err)
+		}
+		d.My.Evaluated = evaluations > 0
 		if r.Stage == StageEvaluation {
 			_, err := s.observerGroupOver(ctx, a, r.BodyID)
 			if err != nil && !errors.Is(err, ErrForbidden) {
@@ -155,10 +174,8 @@ func (s *Store) evaluationSummary(ctx context.Context, a *Actor, r *proposalRow,
 		return nil, fmt.Errorf("read inspections: %w", err)
 	}
 	for _, in := range ins {
-		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Summary: in.Summary, Visibility: in.Visibility, CreatedAt: in.CreatedAt}
-		if err := json.Unmarshal([]byte(in.Items), &v.Items); err != nil {
-			return nil, fmt.Errorf("read inspection items: %w", err)
-		}
+		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: in.Items, Summary: in.Summary,
+			Visibility: in.Visibility, CreatedAt: in.CreatedAt}
 		if public && in.AuthorRole == string(RoleChild) {
 			// Children's own words stay out of the public notice; the checklist results do not.
 			v.Summary = ""
@@ -175,25 +192,27 @@ func round1(f float64) float64 { return math.Round(f*10) / 10 }
 
 // NotificationView is an inbox entry before its words are written in the reader's language.
 type NotificationView struct {
-	ID            string
-	Kind          string
-	ProposalID    *string
-	QueueItemID   *string
-	ProposalTitle string
-	Params        map[string]string
-	CreatedAt     time.Time
-	Read          bool
+	ID             string
+	Kind           string
+	ProposalID     *string
+	QueueItemID    *string
+	ProposalTitle  string
+	ProposalErased bool // the title reads "withdrawn by its author" in the reader's language
+	Params         map[string]string
+	CreatedAt      time.Time
+	Read           bool
 }
 
 // Notifications lists the actor's inbox, newest first, with the number still unread.
 func (s *Store) Notifications(ctx context.Context, a *Actor, p Page) ([]NotificationView, string, int64, error) {
 	q := s.db.WithContext(ctx).Table("notifications").
-		Select("notifications.*, proposals.title AS proposal_title").
+		Select("notifications.*, proposals.title AS proposal_title, proposals.erased AS proposal_erased").
 		Joins("LEFT JOIN proposals ON proposals.id = notifications.proposal_id").
 		Where("notifications.user_id = ?", a.ID)
 	type row struct {
 		Notification
-		ProposalTitle string
+		ProposalTitle  string
+		ProposalErased *bool // NULL for an alert without a proposal
 	}
 	rows, next, err := pageOf(q, p, "notifications.id", true, func(r row) string { return r.ID })
 	if err != nil {
@@ -206,8 +225,8 @@ func (s *Store) Notifications(ctx context.Context, a *Actor, p Page) ([]Notifica
 	out := make([]NotificationView, len(rows))
 	for i, r := range rows {
 		out[i] = NotificationView{ID: r.ID, Kind: r.Kind, ProposalID: r.ProposalID, QueueItemID: r.QueueItemID, ProposalTitle: r.ProposalTitle,
-			CreatedAt: r.CreatedAt, Read: r.ReadAt != nil}
-		_ = json.Unmarshal([]byte(r.Params), &out[i].Params)
+			ProposalErased: r.ProposalErased != nil && *r.ProposalErased,
+			Params:         r.Params, CreatedAt: r.CreatedAt, Read: r.ReadAt != nil}
 	}
 	return out, next, unread, nil
 }

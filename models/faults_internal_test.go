@@ -218,7 +218,8 @@ func TestRelationIsSealed(t *testing.T) {
 				t.Fatalf("export after the migration: %+v %v", ex, err)
 			}
 
-			if err := s.WithdrawOnPaper(ctx, sys, m.Child.ID, true, "W-1"); err != nil {
+			yes := true
+			if err := s.WithdrawOnPaper(ctx, sys, m.Child.ID, Withdrawal{Erase: &yes, Reference: "W-1"}); err != nil {
 				t.Fatal(err)
 			}
 			var left int64
@@ -232,13 +233,10 @@ func TestRelationIsSealed(t *testing.T) {
 	}
 }
 
-// The data folder, the database and its log files, the secrets and backups are readable by
+// The data folder, the database and its log files, and backups are readable by
 // their owner only.
 func TestFilesAreOwnerOnly(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "data")
-	if _, err := LoadSecret("", "", dir, "data_key"); err != nil {
-		t.Fatal(err)
-	}
 	s, err := Open(Options{DataDir: dir, Hashing: HashParams{MemoryKiB: 64, Time: 1}, DataKey: make([]byte, 32)})
 	if err != nil {
 		t.Fatal(err)
@@ -252,7 +250,7 @@ func TestFilesAreOwnerOnly(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]fs.FileMode{dir: 0o700, backup: 0o600}
-	for _, name := range []string{"tongsheng.db", "tongsheng.db-wal", "tongsheng.db-shm", "data_key"} {
+	for _, name := range []string{"tongsheng.db", "tongsheng.db-wal", "tongsheng.db-shm"} { // the secrets: cmd/tongsheng
 		want[filepath.Join(dir, name)] = 0o600
 	}
 	for path, mode := range want {

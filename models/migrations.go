@@ -2,6 +2,7 @@ package models
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"strings"
@@ -324,6 +325,10 @@ CREATE TABLE heartbeat (
 INSERT INTO heartbeat (id, beats) VALUES (1, 0)`},
 	// The guardian's relation is free text ("外婆", "姑姑和姑父") and personal: sealed like the contact.
 	{id: "0006_seal_relation", run: (*Store).sealRelations},
+	// An erased proposal's shell held "已由作者撤回" in its title and description; the erased mark
+	// says it now, and each reader sees it in their own language.
+	{id: "0007_erased_mark", sql: `
+UPDATE proposals SET title = '', description = '' WHERE erased = TRUE`},
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.
@@ -361,8 +366,45 @@ func (s *Store) spell(sql string) string {
 	return strings.NewReplacer("{{ts}}", ts, "{{bool}}", boolean).Replace(sql)
 }
 
-// Migrate runs the migrations that have not run yet and returns their IDs.
+// migrationLock is the PostgreSQL advisory lock key under which migrations run ("tongshen").
+const migrationLock int64 = 0x746f6e677368656e
+
+// lockMigrations takes the migration lock on PostgreSQL, where several instances may start on
+// one database at once: they take turns, and the later ones find nothing left to run. The lock
+// belongs to one session, so it is taken on a connection of its own; if unlocking fails, that
+// connection is dropped, which ends the session and its lock. SQLite runs one instance per file.
+func (s *Store) lockMigrations(ctx context.Context) (unlock func(), err error) {
+	if s.dialect != DialectPostgres {
+		return func() {}, nil
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, err
+	}
+	conn, err := sqlDB.Conn(ctx)
+	if err != nil {
+		return nil, fmt.Errorf("lock migrations: %w", err)
+	}
+	if _, err := conn.ExecContext(ctx, "SELECT pg_advisory_lock($1)", migrationLock); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("lock migrations: %w", err)
+	}
+	return func() {
+		if _, err := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", migrationLock); err != nil {
+			_ = conn.Raw(func(any) error { return driver.ErrBadConn }) // discards the connection: its session ends, and the lock with it
+		}
+		conn.Close()
+	}, nil
+}
+
+// Migrate runs the migrations that have not run yet and returns their IDs. On PostgreSQL it
+// holds the migration lock meanwhile (see lockMigrations).
 func (s *Store) Migrate(ctx context.Context) ([]string, error) {
+	unlock, err := s.lockMigrations(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer unlock()
 	db := s.db.WithContext(ctx)
 	if err := db.Exec(s.spell(`CREATE TABLE IF NOT EXISTS schema_migrations (
 		id TEXT PRIMARY KEY, applied_at {{ts}} NOT NULL)`)).Error; err != nil {

@@ -2,6 +2,7 @@ package models_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"sort"
@@ -91,26 +92,36 @@ func TestMigrationsRunOnceAndRecord(t *testing.T) {
 	}
 }
 
-// The write gate of DESIGN.md rule 1: consent and assent both, or consent_required.
-func TestRequireParticipation(t *testing.T) {
-	for _, c := range []struct {
-		consent, assent string
-		want            error
-	}{
-		{models.ConsentActive, models.AssentGiven, nil},
-		{models.ConsentActive, models.AssentRequired, models.ErrConsentRequired},
-		{models.ConsentActive, models.AssentDeclined, models.ErrConsentRequired},
-		{models.ConsentPending, models.AssentGiven, models.ErrConsentRequired},
-		{models.ConsentRefused, models.AssentGiven, models.ErrConsentRequired},
-		{models.ConsentWithdrawn, models.AssentGiven, models.ErrConsentRequired},
-	} {
-		a := &models.Actor{Role: models.RoleChild, ConsentStatus: c.consent, Assent: c.assent}
-		if got := a.RequireParticipation(); got != c.want {
-			t.Errorf("consent %s, assent %s: %v, want %v", c.consent, c.assent, got, c.want)
-		}
+// Several instances may start on one PostgreSQL at once: migrations take turns under an
+// advisory lock, so every instance comes up on a fresh schema.
+func TestInstancesStartingAtOnceAllComeUp(t *testing.T) {
+	if os.Getenv(modelstest.PostgresEnv) == "" {
+		t.Skip("needs PostgreSQL: set " + modelstest.PostgresEnv)
 	}
-	if err := (&models.Actor{Role: models.RoleAdmin}).RequireParticipation(); err != models.ErrForbidden {
-		t.Errorf("staff: %v, want forbidden", err)
+	for round := range 3 {
+		dsn := modelstest.PostgresDSN(t)
+		const instances = 3
+		errs := make([]error, instances)
+		start := make(chan struct{})
+		var wg sync.WaitGroup
+		for i := range instances {
+			dir := t.TempDir()
+			wg.Go(func() {
+				<-start
+				s, err := models.Open(models.Options{DSN: dsn, DataDir: dir, Hashing: modelstest.FastHashing, DataKey: make([]byte, 32)})
+				if err == nil {
+					s.Close()
+				}
+				errs[i] = err
+			})
+		}
+		close(start)
+		wg.Wait()
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("round %d, instance %d: %v", round, i, err)
+			}
+		}
 	}
 }
 
@@ -171,25 +182,31 @@ func TestBackup(t *testing.T) {
 	}
 }
 
-func TestLoadSecret(t *testing.T) {
-	dir := t.TempDir()
-	a, err := models.LoadSecret("", "", dir, "jwt_secret")
-	if err != nil || len(a) != 32 {
-		t.Fatalf("generate: %v", err)
-	}
-	info, err := os.Stat(filepath.Join(dir, "jwt_secret"))
-	if err != nil || info.Mode().Perm() != 0o600 {
-		t.Fatalf("generated secret file mode %v (err %v), want 0600", info.Mode().Perm(), err)
-	}
-	b, _ := models.LoadSecret("", "", dir, "jwt_secret")
-	if string(a) != string(b) {
-		t.Fatal("the generated secret changed between loads")
-	}
-	if _, err := models.LoadSecret("short", "", dir, "x"); err == nil {
-		t.Fatal("a short secret was accepted")
-	}
-	hex := strings.Repeat("ab", 32)
-	if k, err := models.LoadSecret(hex, "", dir, "x"); err != nil || k[0] != 0xab {
-		t.Fatalf("hex secret: %v", err)
+// Whether a child's words are erased is the guardian's choice, and it must be made: a withdrawal
+// without it is refused, on paper and by link, and changes nothing.
+func TestWithdrawalNeedsTheEraseChoice(t *testing.T) {
+	for _, d := range modelstest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			w := newWorld(t, d, 1)
+			child := w.children[0].ID
+			err := w.s.WithdrawOnPaper(ctx, w.admin, child, models.Withdrawal{Reference: "W-1"})
+			var e *models.Error
+			if !errors.As(err, &e) || e.Code != models.CodeValidationFailed || e.Fields["erase"].Key != "field.required" {
+				t.Fatalf("paper withdrawal without the choice: %v", err)
+			}
+			link, err := w.s.NewConsentLink(ctx, w.admin, child)
+			if err != nil {
+				t.Fatal(err)
+			}
+			token := link.Link[strings.LastIndex(link.Link, "/")+1:]
+			if err := w.s.WithdrawConsent(ctx, token, "192.0.2.1", models.Withdrawal{}); models.ErrorCode(err) != models.CodeValidationFailed {
+				t.Fatalf("withdrawal by link without the choice: %v", err)
+			}
+			me, err := w.s.Me(ctx, w.children[0])
+			if err != nil || me.ConsentStatus != models.ConsentActive {
+				t.Fatalf("after refused withdrawals: %+v (err %v), want consent still active", me, err)
+			}
+		})
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -49,7 +50,7 @@ type ModerationItem struct {
 	ProposalID     string
 	BodyID         string
 	AuthorID       *string
-	Reasons        string // JSON list of kinds
+	Reasons        []string `gorm:"serializer:json;not null"` // the kinds of what waits, for the person deciding
 	Safeguarding   bool
 	ReportCount    int
 	Status         string
@@ -78,9 +79,8 @@ func (s *Store) enqueue(tx *gorm.DB, targetType, targetID, proposalID, bodyID, a
 	if len(kinds) == 0 {
 		kinds = []string{ReasonPreReview}
 	}
-	raw, _ := json.Marshal(kinds)
 	item := &ModerationItem{ID: NewID(s.Now()), TargetType: targetType, TargetID: targetID, ProposalID: proposalID, BodyID: bodyID,
-		AuthorID: &authorID, Reasons: string(raw), Safeguarding: sc.safeguarding, Status: ItemPending, CreatedAt: s.Now()}
+		AuthorID: &authorID, Reasons: kinds, Safeguarding: sc.safeguarding, Status: ItemPending, CreatedAt: s.Now()}
 	if err := tx.Create(item).Error; err != nil {
 		return err
 	}
@@ -177,8 +177,7 @@ func (s *Store) Queue(ctx context.Context, a *Actor, p Page) ([]QueueItem, strin
 	for i, r := range rows {
 		out[i] = QueueItem{ID: r.ID, TargetType: r.TargetType, TargetID: r.TargetID, ProposalID: r.ProposalID,
 			ReportCount: r.ReportCount, Safeguarding: r.Safeguarding, CreatedAt: r.CreatedAt,
-			Body: BodyRef{ID: r.BodyID, Name: names[r.BodyID]}, EscalatedAt: r.EscalatedAt}
-		_ = json.Unmarshal([]byte(r.Reasons), &out[i].Reasons)
+			Body: BodyRef{ID: r.BodyID, Name: names[r.BodyID]}, EscalatedAt: r.EscalatedAt, Reasons: r.Reasons}
 		text, err := s.targetText(ctx, r.TargetType, r.TargetID)
 		if err != nil {
 			return nil, "", err
@@ -240,9 +239,7 @@ func (s *Store) targetText(ctx context.Context, targetType, id string) (string, 
 	case TargetInspection:
 		var in Inspection
 		err = db.Select("summary, items").Where("id = ?", id).Take(&in).Error
-		var items []InspectionItem
-		_ = json.Unmarshal([]byte(in.Items), &items)
-		for _, it := range items {
+		for _, it := range in.Items {
 			parts = append(parts, it.Item+" "+it.Note)
 		}
 		parts = append(parts, in.Summary)
@@ -251,7 +248,7 @@ func (s *Store) targetText(ctx context.Context, targetType, id string) (string, 
 		err = db.Select("reason").Where("id = ?", id).Take(&r).Error
 		parts = []string{r.Reason}
 	}
-	if err != nil && notFound(err) != ErrNotFound {
+	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 		return "", fmt.Errorf("read queued text: %w", err)
 	}
 	return strings.TrimSpace(strings.Join(parts, " ")), nil
@@ -425,7 +422,9 @@ func (s *Store) setVisibility(tx *gorm.DB, a *Actor, p *Proposal, targetType, id
 			// First time out of the queue: tell whom a new comment tells.
 			var parent Comment
 			if c.ParentID != nil {
-				tx.Where("id = ?", *c.ParentID).Take(&parent)
+				if err := tx.Where("id = ?", *c.ParentID).Take(&parent).Error; err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
+					return err // a reply whose comment is gone tells nobody
+				}
 			}
 			author := &Actor{ID: "", Role: Role(c.AuthorRole)}
 			if c.AuthorID != nil {
@@ -457,12 +456,6 @@ type ReportInput struct {
 // an unknown type, not_found for an item the child cannot see, conflict for a second report,
 // validation_failed, moderation_blocked.
 func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) ([]string, error) {
-	if a.Role != RoleChild {
-		return nil, ErrForbidden
-	}
-	if err := a.RequireParticipation(); err != nil {
-		return nil, err
-	}
 	switch in.TargetType {
 	case TargetProposal, TargetComment, TargetEvaluation:
 	case "":
@@ -471,6 +464,15 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) ([]str
 		return nil, v.Err()
 	default:
 		return nil, BadField("target_type", "field.unknown_value")
+	}
+	var proposalID string
+	var authorID *string
+	err := participate(a, func() (err error) {
+		proposalID, authorID, err = s.visibleTarget(ctx, a, in.TargetType, in.TargetID)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	in.Reason = clean(in.Reason)
 	var v Invalid
@@ -483,10 +485,6 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) ([]str
 		return nil, err
 	}
 	in.Reason = sc.text(field{"reason", in.Reason})
-	proposalID, authorID, err := s.visibleTarget(ctx, a, in.TargetType, in.TargetID)
-	if err != nil {
-		return nil, err
-	}
 	err = wrap("report", s.onProposal(ctx, proposalID, func(tx *gorm.DB, p *Proposal) error {
 		now := s.Now()
 		reportID := NewID(now)
@@ -521,14 +519,13 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) ([]str
 			if err := tx.Model(&ModerationItem{}).Where("id = ?", item.ID).Updates(updates).Error; err != nil {
 				return err
 			}
-		case notFound(err) == ErrNotFound:
+		case errors.Is(err, gorm.ErrRecordNotFound):
 			status := ItemPending
 			if n < ReportsToHide {
 				status = ItemApproved // counted, not yet queued
 			}
-			raw, _ := json.Marshal([]string{ReasonReported})
 			if err := tx.Create(&ModerationItem{ID: NewID(now), TargetType: in.TargetType, TargetID: in.TargetID, ProposalID: p.ID,
-				BodyID: p.BodyID, AuthorID: authorID, Reasons: string(raw), ReportCount: int(n), Status: status, CreatedAt: now}).Error; err != nil {
+				BodyID: p.BodyID, AuthorID: authorID, Reasons: []string{ReasonReported}, ReportCount: int(n), Status: status, CreatedAt: now}).Error; err != nil {
 				return err
 			}
 		default:
@@ -737,7 +734,9 @@ func (s *Store) SetWordLists(ctx context.Context, a *Actor, l moderation.Lists) 
 	// No lock is held while saving: screening goes on with the old lists until the swap.
 	var version int64
 	err = s.tx(ctx, func(tx *gorm.DB) error {
-		tx.Table("settings").Select("version").Where("key = ?", wordListsKey).Scan(&version)
+		if err := tx.Table("settings").Select("version").Where("key = ?", wordListsKey).Scan(&version).Error; err != nil {
+			return err
+		}
 		version++
 		if err := tx.Exec(`INSERT INTO settings (key, value, version, updated_at) VALUES (?, ?, ?, ?)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, version = excluded.version, updated_at = excluded.updated_at`,

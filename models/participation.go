@@ -2,7 +2,7 @@ package models
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"time"
 
@@ -27,18 +27,21 @@ type Vote struct {
 	UpdatedAt  time.Time
 }
 
-// childWrite checks what every child write on a proposal needs: a child (forbidden for
-// staff), the proposal in scope (not_found), the child in its audience (forbidden), consent
-// (consent_required) and the proposal published (conflict).
-func (s *Store) childWrite(ctx context.Context, a *Actor, id string) (*proposalRow, error) {
-	r, err := s.proposal(ctx, a, id)
+// audienceWrite lets a child write on a proposal of their own bodies (support, vote, comment)
+// through the write gate: the proposal in scope (not_found), the child in its audience
+// (forbidden), consent (consent_required); then the proposal must be published (conflict).
+func (s *Store) audienceWrite(ctx context.Context, a *Actor, id string) (*proposalRow, error) {
+	var r *proposalRow
+	err := participate(a, func() (err error) {
+		if r, err = s.proposal(ctx, a, id); err != nil {
+			return err
+		}
+		if !a.inAudience(r.BodyID) {
+			return ErrForbidden
+		}
+		return nil
+	})
 	if err != nil {
-		return nil, err
-	}
-	if !a.inAudience(r.BodyID) {
-		return nil, ErrForbidden
-	}
-	if err := a.RequireParticipation(); err != nil {
 		return nil, err
 	}
 	if r.Visibility != VisibilityPublished {
@@ -48,10 +51,10 @@ func (s *Store) childWrite(ctx context.Context, a *Actor, id string) (*proposalR
 }
 
 // SetSupport adds (on) or removes a child's support while the proposal is in needs; both are
-// idempotent. Returns the support count, or the errors of childWrite, stage_closed outside
+// idempotent. Returns the support count, or the errors of audienceWrite, stage_closed outside
 // needs, conflict for one's own proposal.
 func (s *Store) SetSupport(ctx context.Context, a *Actor, id string, on bool) (int, error) {
-	r, err := s.childWrite(ctx, a, id)
+	r, err := s.audienceWrite(ctx, a, id)
 	if err != nil {
 		return 0, err
 	}
@@ -87,10 +90,10 @@ func (s *Store) SetSupport(ctx context.Context, a *Actor, id string, on bool) (i
 
 // CastVote records or changes a child's vote while the proposal is in design. Votes are exact
 // under any concurrency: each runs with the proposal locked, and the option counts move with
-// the vote row in one transaction. Returns the errors of childWrite, stage_closed outside
+// the vote row in one transaction. Returns the errors of audienceWrite, stage_closed outside
 // design, validation_failed for an option of another proposal.
 func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) error {
-	if _, err := s.childWrite(ctx, a, id); err != nil {
+	if _, err := s.audienceWrite(ctx, a, id); err != nil {
 		return err
 	}
 	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
@@ -118,7 +121,7 @@ func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) err
 			if err := tx.Model(&Option{}).Where("id = ?", old.OptionID).Update("vote_count", gorm.Expr("vote_count - 1")).Error; err != nil {
 				return err
 			}
-		case notFound(err) == ErrNotFound:
+		case errors.Is(err, gorm.ErrRecordNotFound):
 			now := s.Now()
 			if err := tx.Create(&Vote{ID: NewID(now), ProposalID: id, OptionID: optionID, ChildID: &a.ID, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
 				return err
@@ -224,7 +227,7 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 		if err := a.Require(CommentAsStaff); err != nil {
 			return nil, err
 		}
-	} else if r, err = s.childWrite(ctx, a, id); err != nil {
+	} else if r, err = s.audienceWrite(ctx, a, id); err != nil {
 		return nil, err
 	}
 	if !commentStages[r.Stage] {
@@ -236,7 +239,9 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 	v.length("body", c.Body, 1, 500)
 	if in.OptionID != "" {
 		var n int64
-		s.db.WithContext(ctx).Model(&Option{}).Where("id = ? AND proposal_id = ?", in.OptionID, id).Count(&n)
+		if err := s.db.WithContext(ctx).Model(&Option{}).Where("id = ? AND proposal_id = ?", in.OptionID, id).Count(&n).Error; err != nil {
+			return nil, fmt.Errorf("read option: %w", err)
+		}
 		if n == 0 {
 			v.Add("option_id", "field.unknown_reference", nil)
 		}
@@ -255,17 +260,10 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 	}
 	var sc screening
 	if a.Role == RoleChild {
-		if sc, err = s.screen(field{"body", c.Body}); err != nil {
+		if sc, err = s.childText(r.BodyModerationMode, field{"body", c.Body}); err != nil {
 			return nil, err
 		}
-		c.Body = sc.text(field{"body", c.Body})
-		body, err := s.Body(ctx, a, r.BodyID)
-		if err != nil {
-			return nil, err
-		}
-		if sc.held || body.ModerationMode == ModerationPre {
-			c.Visibility = VisibilityPending
-		}
+		c.Body, c.Visibility = sc.text(field{"body", c.Body}), sc.visibility
 	}
 	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
 		if !commentStages[p.Stage] {
@@ -398,14 +396,12 @@ type Receipt struct {
 // observer-group members of its region, may rate it. Returns not_found, forbidden,
 // consent_required, stage_closed, conflict on a second, validation_failed, moderation_blocked.
 func (s *Store) Evaluate(ctx context.Context, a *Actor, id string, ratings Ratings, comment string) (*Receipt, error) {
-	if a.Role != RoleChild {
-		return nil, ErrForbidden
-	}
-	r, err := s.proposal(ctx, a, id)
+	var r *proposalRow
+	err := participate(a, func() (err error) {
+		r, err = s.proposal(ctx, a, id)
+		return err
+	})
 	if err != nil {
-		return nil, err
-	}
-	if err := a.RequireParticipation(); err != nil {
 		return nil, err
 	}
 	if r.Stage != StageEvaluation {
@@ -422,16 +418,13 @@ func (s *Store) Evaluate(ctx context.Context, a *Actor, id string, ratings Ratin
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	sc, err := s.screen(field{"comment", comment})
+	sc, err := s.childText(r.BodyModerationMode, field{"comment", comment})
 	if err != nil {
 		return nil, err
 	}
 	comment = sc.text(field{"comment", comment})
 	e := &Evaluation{ID: NewID(s.Now()), ProposalID: id, ChildID: &a.ID, Safety: ratings.Safety, Fun: ratings.Fun,
-		Access: ratings.Access, Looks: ratings.Looks, Comment: comment, Visibility: VisibilityPublished, CreatedAt: s.Now()}
-	if sc.held {
-		e.Visibility = VisibilityPending
-	}
+		Access: ratings.Access, Looks: ratings.Looks, Comment: comment, Visibility: sc.visibility, CreatedAt: s.Now()}
 	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
 		if p.Stage != StageEvaluation {
 			return Errorf(CodeStageClosed)
@@ -467,7 +460,7 @@ type Inspection struct {
 	AuthorID   *string
 	AuthorRole string
 	BodyName   string
-	Items      string // JSON of []InspectionItem
+	Items      []InspectionItem `gorm:"serializer:json;not null"`
 	Summary    string
 	Visibility string
 	CreatedAt  time.Time
@@ -491,24 +484,28 @@ type InspectionView struct {
 // are screened. Returns not_found, forbidden, consent_required, stage_closed,
 // validation_failed, moderation_blocked.
 func (s *Store) FileInspection(ctx context.Context, a *Actor, id string, items []InspectionItem, summary string) (*InspectionView, error) {
-	r, err := s.proposal(ctx, a, id)
-	if err != nil {
-		return nil, err
-	}
-	if err := a.Require(FileInspection); err != nil {
-		return nil, err
-	}
 	in := &Inspection{ID: NewID(s.Now()), ProposalID: id, AuthorID: &a.ID, AuthorRole: string(a.Role), Summary: clean(summary),
 		Visibility: VisibilityPublished, CreatedAt: s.Now()}
+	var r *proposalRow
+	reach := func() (err error) {
+		r, err = s.proposal(ctx, a, id)
+		return err
+	}
+	var err error
 	if a.Role == RoleChild {
-		group, err := s.observerGroupOver(ctx, a, r.BodyID)
-		if err != nil {
-			return nil, err
-		}
-		if err := a.RequireParticipation(); err != nil {
-			return nil, err
-		}
-		in.BodyName = group
+		err = participate(a, func() error {
+			if err := reach(); err != nil {
+				return err
+			}
+			group, err := s.observerGroupOver(ctx, a, r.BodyID)
+			in.BodyName = group
+			return err
+		})
+	} else if err = reach(); err == nil {
+		err = a.Require(FileInspection)
+	}
+	if err != nil {
+		return nil, err
 	}
 	if r.Stage != StageEvaluation {
 		return nil, Errorf(CodeStageClosed)
@@ -530,30 +527,30 @@ func (s *Store) FileInspection(ctx context.Context, a *Actor, id string, items [
 	}
 	var sc screening
 	if a.Role == RoleChild {
-		if sc, err = s.screen(texts...); err != nil {
+		if sc, err = s.childText(r.BodyModerationMode, texts...); err != nil {
 			return nil, err
 		}
-		in.Summary = sc.text(texts[0])
+		in.Summary, in.Visibility = sc.text(texts[0]), sc.visibility
 		for i := range items {
 			items[i].Item, items[i].Note = sc.text(texts[1+2*i]), sc.text(texts[2+2*i])
 		}
-		if sc.held {
-			in.Visibility = VisibilityPending
-		}
 	}
-	raw, _ := json.Marshal(items)
-	in.Items = string(raw)
-	err = s.tx(ctx, func(tx *gorm.DB) error {
+	in.Items = items
+	// Under the proposal's lock, so that the stage checked is the stage the report is filed in.
+	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+		if p.Stage != StageEvaluation {
+			return Errorf(CodeStageClosed)
+		}
 		if err := tx.Create(in).Error; err != nil {
 			return err
 		}
 		if in.Visibility == VisibilityPending {
-			return s.enqueue(tx, TargetInspection, in.ID, id, r.BodyID, a.ID, sc)
+			return s.enqueue(tx, TargetInspection, in.ID, p.ID, p.BodyID, a.ID, sc)
 		}
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("store inspection: %w", err)
+		return nil, wrap("file inspection", err)
 	}
 	return &InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: items, Summary: in.Summary,
 		Visibility: in.Visibility, CreatedAt: in.CreatedAt, Held: sc.reasons()}, nil

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -13,16 +12,35 @@ import (
 	"gorm.io/gorm"
 )
 
-// ErasedText stands in a proposal's title and description when its author's texts were erased
-// but others had taken part in it; readers see it in their own language (see Erased).
-const ErasedText = "已由作者撤回"
+// Withdrawal is a guardian's withdrawal of consent. Erase is the guardian's choice, which must
+// be made: every text the child wrote removed (true), or kept as "a participant" (false).
+// Reference names the paper form when staff record it.
+type Withdrawal struct {
+	Erase     *bool
+	Reference string
+}
+
+// erase returns the guardian's choice, or validation_failed when none was made: nobody decides
+// for the guardian whether the child's words stay.
+func (w Withdrawal) erase() (bool, error) {
+	if w.Erase == nil {
+		var v Invalid
+		v.Add("erase", "field.required", nil)
+		return false, v.Err()
+	}
+	return *w.Erase, nil
+}
 
 // WithdrawConsent ends a child's participation at once, by the guardian's link. With erase,
 // every text the child wrote is removed; without, it stays as "a participant". Either way the
 // child's sessions end in the same transaction, and their personal fields and the guardian's
-// contact are removed; the record of the consent events is kept. Returns not_found,
-// too_many_requests.
-func (s *Store) WithdrawConsent(ctx context.Context, token, address string, erase bool) error {
+// contact are removed; the record of the consent events is kept. Returns validation_failed
+// when the erase choice is missing, not_found, too_many_requests.
+func (s *Store) WithdrawConsent(ctx context.Context, token, address string, w Withdrawal) error {
+	erase, err := w.erase()
+	if err != nil {
+		return err
+	}
 	c, child, err := s.linkConsent(ctx, token, address)
 	if err != nil {
 		return err
@@ -33,9 +51,15 @@ func (s *Store) WithdrawConsent(ctx context.Context, token, address string, eras
 	return s.withdraw(ctx, guardianActor(c), child.ID, erase, "consent.withdraw")
 }
 
-// WithdrawOnPaper records a guardian's withdrawal on paper, by staff. Returns not_found,
-// forbidden, conflict when already withdrawn, validation_failed.
-func (s *Store) WithdrawOnPaper(ctx context.Context, a *Actor, childID string, erase bool, reference string) error {
+// WithdrawOnPaper records a guardian's withdrawal on paper, by staff, with the form's reference.
+// Returns validation_failed (the erase choice and the reference are required), not_found,
+// forbidden, conflict when already withdrawn.
+func (s *Store) WithdrawOnPaper(ctx context.Context, a *Actor, childID string, w Withdrawal) error {
+	erase, err := w.erase()
+	if err != nil {
+		return err
+	}
+	reference := w.Reference
 	c, err := s.staffChildTakingPart(ctx, a, childID)
 	if err != nil {
 		return err
@@ -120,8 +144,9 @@ func (s *Store) anonymise(tx *gorm.DB, childID string, erase, purge bool) error 
 	return nil
 }
 
-// eraseTexts deletes every text a child wrote. A proposal others took part in stays as a shell
-// ("withdrawn by its author"); the rest go. Counts are recounted for every proposal touched.
+// eraseTexts deletes every text a child wrote. A proposal others took part in stays as a shell:
+// no title or description, only the mark Erased, which readers see as "withdrawn by its author"
+// in their own language; the rest go. Counts are recounted for every proposal touched.
 func (s *Store) eraseTexts(tx *gorm.DB, childID string) error {
 	var touched []string
 	if err := tx.Model(&Comment{}).Where("author_id = ? AND author_role = ?", childID, RoleChild).Distinct().
@@ -179,7 +204,7 @@ func (s *Store) eraseTexts(tx *gorm.DB, childID string) error {
 			continue
 		}
 		if err := tx.Model(&Proposal{}).Where("id = ?", p.ID).Updates(map[string]any{
-			"title": ErasedText, "description": ErasedText, "author_id": nil, "erased": true}).Error; err != nil {
+			"title": "", "description": "", "author_id": nil, "erased": true}).Error; err != nil {
 			return err
 		}
 		touched = append(touched, p.ID)
@@ -456,9 +481,8 @@ func (s *Store) export(ctx context.Context, c *Child) (*Export, error) {
 		ex.Evaluations = append(ex.Evaluations, ExportRating{ProposalID: e.ProposalID, Ratings: Ratings{e.Safety, e.Fun, e.Access, e.Looks}, Comment: e.Comment, At: e.CreatedAt})
 	}
 	for _, in := range ins {
-		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Summary: in.Summary, CreatedAt: in.CreatedAt}
-		_ = json.Unmarshal([]byte(in.Items), &v.Items)
-		ex.Inspections = append(ex.Inspections, v)
+		ex.Inspections = append(ex.Inspections, InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: in.Items,
+			Summary: in.Summary, CreatedAt: in.CreatedAt})
 	}
 	ex.Proposals, ex.Comments, ex.Supports = orEmpty(ex.Proposals), orEmpty(ex.Comments), orEmpty(ex.Supports)
 	ex.Votes, ex.Evaluations = orEmpty(ex.Votes), orEmpty(ex.Evaluations)

@@ -8,8 +8,6 @@ import (
 	"time"
 
 	"gorm.io/gorm"
-
-	"tongsheng/moderation"
 )
 
 // Stages of a proposal, in the order of DESIGN.md's table.
@@ -64,7 +62,7 @@ type Proposal struct {
 	ResponseDueAt   *time.Time
 	FirstResponseAt *time.Time
 	UpdatedAt       time.Time
-	Erased          bool // the author's texts were erased; Title and Description are ErasedText
+	Erased          bool // the author's texts were erased: Title and Description are empty, and read as "withdrawn by its author"
 }
 
 // Event is one step of a proposal's timeline.
@@ -129,13 +127,15 @@ type ProposalFilter struct {
 type proposalRow struct {
 	Proposal
 	BodyName           string
+	BodyModerationMode string // where a child's text waits for a person first (see childText)
 	AuthorNickname     *string
 	AuthorBirthYear    *int
 	AuthorBirthMonth   *int
 	AuthorShowPublicly *bool
 }
 
-const proposalColumns = `proposals.*, bodies.name AS body_name, children.nickname AS author_nickname,
+const proposalColumns = `proposals.*, bodies.name AS body_name, bodies.moderation_mode AS body_moderation_mode,
+	children.nickname AS author_nickname,
 	children.birth_year AS author_birth_year, children.birth_month AS author_birth_month,
 	children.show_publicly AS author_show_publicly`
 
@@ -166,22 +166,20 @@ func ValidStage(s string) bool { return slices.Contains(Stages, s) }
 
 // CreateProposal records a child's proposal in one of the child's bodies. The texts are screened
 // first: a blocked text is not stored at all; a held one, or any in a body with pre-moderation,
-// waits for a person. Returns forbidden for staff, not_found for a body out of scope,
-// consent_required, bad_request for an unknown category, validation_failed, moderation_blocked.
+// waits for a person (see childText). Returns not_found for a body out of scope, forbidden for
+// staff, consent_required, bad_request for an unknown category, validation_failed, moderation_blocked.
 func (s *Store) CreateProposal(ctx context.Context, a *Actor, in ProposalInput) (*ProposalDetail, error) {
-	if a.Role != RoleChild {
-		return nil, ErrForbidden
-	}
-	body, err := s.Body(ctx, a, in.BodyID)
-	if err != nil {
+	var body *Body
+	err := participate(a, func() (err error) {
 		if in.BodyID == "" {
 			var v Invalid
 			v.Add("body_id", "field.required", nil)
-			return nil, v.Err()
+			return v.Err()
 		}
-		return nil, err
-	}
-	if err := a.RequireParticipation(); err != nil {
+		body, err = s.Body(ctx, a, in.BodyID)
+		return err
+	})
+	if err != nil {
 		return nil, err
 	}
 	if in.Category != "" && !validCategory(in.Category) {
@@ -197,7 +195,7 @@ func (s *Store) CreateProposal(ctx context.Context, a *Actor, in ProposalInput) 
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
-	sc, err := s.screen(field{"title", title}, field{"description", desc})
+	sc, err := s.childText(body.ModerationMode, field{"title", title}, field{"description", desc})
 	if err != nil {
 		return nil, err
 	}
@@ -207,7 +205,7 @@ func (s *Store) CreateProposal(ctx context.Context, a *Actor, in ProposalInput) 
 		ID: NewID(now), BodyID: body.ID, AuthorID: &a.ID, Title: title, Description: desc, Category: in.Category,
 		Stage: StageNeeds, Visibility: VisibilityPending, CreatedAt: now, UpdatedAt: now,
 	}
-	if !sc.held && body.ModerationMode == ModerationPost {
+	if sc.visibility == VisibilityPublished {
 		s.publish(p, body.ResponseDays)
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
@@ -238,108 +236,6 @@ func (s *Store) publish(p *Proposal, responseDays int) {
 	now := s.Now()
 	due := now.Add(time.Duration(responseDays) * 24 * time.Hour)
 	p.Visibility, p.PublishedAt, p.ResponseDueAt = VisibilityPublished, &now, &due
-}
-
-// field is one text a child wrote, by the name of its field.
-type field struct{ name, text string }
-
-// screening is what moderation found in a child's write that is allowed to be stored.
-type screening struct {
-	held         bool
-	kinds        []string // of the held findings, for the queue
-	safeguarding bool
-	// masked holds, by field name, a cry for help's text with what would have blocked it
-	// (personal information, severe words) masked: such a text is never refused, and what
-	// screening found is never stored.
-	masked map[string]string
-}
-
-// text returns what may be stored of a field: the text itself, or its masked form.
-func (sc screening) text(f field) string {
-	if m, ok := sc.masked[f.name]; ok {
-		return m
-	}
-	return f.text
-}
-
-// reasons are the kinds the child is told about when a write waits for a person: a cry for help
-// hears only the kind message, never a correction.
-func (sc screening) reasons() []string {
-	if sc.safeguarding {
-		return []string{moderation.KindSafeguarding}
-	}
-	return sc.kinds
-}
-
-// screen runs every field through moderation. It returns moderation_blocked with the reasons
-// when any field is blocked (nothing of it is stored); otherwise what must wait for a person.
-// A write that asks for help (safeguarding) is never refused: what would have blocked it is
-// masked instead.
-func (s *Store) screen(fields ...field) (screening, error) {
-	var sc screening
-	var blocked []BlockReason
-	spans := map[string][]moderation.Reason{}
-	screener := s.screener()
-	for _, f := range fields {
-		if f.text == "" {
-			continue
-		}
-		v := screener.Screen(f.text)
-		for _, r := range v.Reasons {
-			switch r.Action {
-			case moderation.Block:
-				blocked = append(blocked, BlockReason{Field: f.name, Kind: r.Kind, Hash: s.keyedHash(f.text[r.Start:r.End])})
-				spans[f.name] = append(spans[f.name], r)
-			case moderation.Hold:
-				sc.held = true
-				if !slices.Contains(sc.kinds, r.Kind) {
-					sc.kinds = append(sc.kinds, r.Kind)
-				}
-				sc.safeguarding = sc.safeguarding || r.Kind == moderation.KindSafeguarding
-			}
-		}
-	}
-	if len(blocked) > 0 && !sc.safeguarding {
-		return screening{}, &Error{Code: CodeModerationBlocked, Reasons: blocked}
-	}
-	for _, b := range blocked {
-		if !slices.Contains(sc.kinds, b.Kind) {
-			sc.kinds = append(sc.kinds, b.Kind) // tells the adult what was taken out
-		}
-	}
-	for _, f := range fields {
-		if rs := spans[f.name]; len(rs) > 0 {
-			if sc.masked == nil {
-				sc.masked = map[string]string{}
-			}
-			sc.masked[f.name] = mask(f.text, rs)
-		}
-	}
-	return sc, nil
-}
-
-// maskText stands where screening found something that may not be stored.
-const maskText = "＊＊＊"
-
-// mask replaces the byte spans of the findings in text, overlapping ones once.
-func mask(text string, found []moderation.Reason) string {
-	found = slices.Clone(found)
-	slices.SortFunc(found, func(a, b moderation.Reason) int { return a.Start - b.Start })
-	var b strings.Builder
-	at := 0
-	for _, r := range found {
-		end := min(r.End, len(text))
-		switch {
-		case r.Start < at: // overlaps the finding before: widen its mask
-			at = max(at, end)
-		case r.Start < end:
-			b.WriteString(text[at:r.Start])
-			b.WriteString(maskText)
-			at = end
-		}
-	}
-	b.WriteString(text[at:])
-	return b.String()
 }
 
 // proposal loads a proposal the actor may read, or not_found.
@@ -396,21 +292,29 @@ func escapeLike(s string) string {
 // WithdrawProposal lets a child take back their own proposal while it is still in needs.
 // Returns not_found, forbidden (not the author), consent_required, invalid_transition.
 func (s *Store) WithdrawProposal(ctx context.Context, a *Actor, id string) (*ProposalDetail, error) {
-	r, err := s.proposal(ctx, a, id)
+	err := participate(a, func() error {
+		r, err := s.proposal(ctx, a, id)
+		if err != nil {
+			return err
+		}
+		if r.AuthorID == nil || *r.AuthorID != a.ID {
+			return ErrForbidden
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	if a.Role != RoleChild || r.AuthorID == nil || *r.AuthorID != a.ID {
-		return nil, ErrForbidden
-	}
-	if err := a.RequireParticipation(); err != nil {
-		return nil, err
-	}
 	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
-		if p.Stage != StageNeeds {
-			return Errorf(CodeInvalidTransition)
+		f, err := stageFacts(tx, p)
+		if err != nil {
+			return err
 		}
-		return s.moveStage(tx, a, p, StageClosed, stageChange{closedReason: ClosedWithdrawn})
+		move, err := checkMove(f, StageClosed, byWithdrawal)
+		if err != nil {
+			return err
+		}
+		return s.moveStage(tx, a, p, move.to, stageChange{closedReason: move.closedReason})
 	})
 	if err != nil {
 		return nil, wrap("withdraw proposal", err)

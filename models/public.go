@@ -88,6 +88,7 @@ func (s *Store) PublicProposal(ctx context.Context, id string) (*PublicDetail, e
 type PublicDecision struct {
 	ProposalID      string    `json:"proposal_id"`
 	Title           string    `json:"title"`
+	Erased          bool      `json:"-"` // the title reads "withdrawn by its author" in the reader's language
 	Outcome         string    `json:"outcome"`
 	ChildSummary    string    `json:"child_summary"`
 	ResponsibleUnit string    `json:"responsible_unit"`
@@ -103,7 +104,7 @@ func (s *Store) PublicDecisions(ctx context.Context, regionID string, limit int)
 		return nil, err
 	}
 	out := []PublicDecision{}
-	err = q.Select("proposals.id AS proposal_id, proposals.title, decisions.outcome, decisions.child_summary, decisions.responsible_unit, decisions.decided_at, decisions.notice_until").
+	err = q.Select("proposals.id AS proposal_id, proposals.title, proposals.erased, decisions.outcome, decisions.child_summary, decisions.responsible_unit, decisions.decided_at, decisions.notice_until").
 		Joins("JOIN decisions ON decisions.proposal_id = proposals.id").
 		Order("decisions.decided_at DESC, proposals.id DESC").Limit(limit).Scan(&out).Error
 	if err != nil {

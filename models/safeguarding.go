@@ -2,7 +2,7 @@ package models
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"slices"
@@ -107,15 +107,12 @@ func (s *Store) notifySafeguarding(tx *gorm.DB, users []string, item *Moderation
 	if err := tx.Select("id, name").Where("id = ?", item.BodyID).Take(&body).Error; err != nil {
 		return fmt.Errorf("read body: %w", err)
 	}
-	raw, err := json.Marshal(map[string]string{"body": body.Name, "at": item.CreatedAt.UTC().Format(time.RFC3339)})
-	if err != nil {
-		return err
-	}
+	params := map[string]string{"body": body.Name, "at": item.CreatedAt.UTC().Format(time.RFC3339)}
 	now := s.Now()
 	rows := make([]Notification, 0, len(users))
 	for _, u := range users {
 		rows = append(rows, Notification{ID: NewID(now), UserID: u, Kind: NotifySafeguarding, ProposalID: &item.ProposalID,
-			QueueItemID: &item.ID, Params: string(raw), CreatedAt: now})
+			QueueItemID: &item.ID, Params: params, CreatedAt: now})
 	}
 	if err := tx.CreateInBatches(rows, 200).Error; err != nil {
 		return fmt.Errorf("notify: %w", err)
@@ -132,7 +129,7 @@ func (s *Store) queueChild(ctx context.Context, a *Actor, itemID string, childID
 	db := s.db.WithContext(ctx)
 	var c Child
 	if err := db.Select("id, nickname, real_name").Where("id = ?", *childID).Take(&c).Error; err != nil {
-		if notFound(err) == ErrNotFound {
+		if errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, nil
 		}
 		return nil, fmt.Errorf("read child: %w", err)

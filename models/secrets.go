@@ -10,9 +10,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"runtime"
 	"strings"
 
@@ -150,46 +147,12 @@ func HashToken(token string) string {
 	return hex.EncodeToString(sum[:])
 }
 
-// LoadSecret returns a 32-byte secret: from value (hex, base64 or raw text of at least 32 bytes),
-// else from the file named by file, else from name in dataDir, generated there with mode 0600 on
-// first use.
-func LoadSecret(value, file, dataDir, name string) ([]byte, error) {
-	if file != "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return nil, fmt.Errorf("read secret file: %w", err)
-		}
-		value = strings.TrimSpace(string(b))
-	}
-	if value != "" {
-		return decodeSecret(value)
-	}
-	path := filepath.Join(dataDir, name)
-	b, err := os.ReadFile(path)
-	if err == nil {
-		return decodeSecret(strings.TrimSpace(string(b)))
-	}
-	if !errors.Is(err, fs.ErrNotExist) {
-		return nil, fmt.Errorf("read %s: %s", path, whyNot(err)) // never replace a secret that exists
-	}
-	if err := PrepareDataDir(dataDir); err != nil {
-		return nil, err
-	}
-	secret := randomBytes(32)
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if errors.Is(err, fs.ErrExist) { // another instance starting beside this one wrote it first
-		return LoadSecret("", "", dataDir, name)
-	}
-	if err == nil {
-		_, err = f.WriteString(hex.EncodeToString(secret) + "\n")
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
-		return nil, fmt.Errorf("write %s: %s", path, whyNot(err))
-	}
-	return secret, nil
+// ParseSecret reads a 32-byte secret from what configuration holds: 64 hex digits, base64 of
+// 32 bytes, or a passphrase of at least 32 characters (hashed to 32 bytes); surrounding space
+// (a file's final newline) is ignored. Reading it from the environment or a file is the
+// command's business, not the domain's.
+func ParseSecret(raw []byte) ([]byte, error) {
+	return decodeSecret(strings.TrimSpace(string(raw)))
 }
 
 func decodeSecret(v string) ([]byte, error) {

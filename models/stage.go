@@ -2,7 +2,7 @@ package models
 
 import (
 	"context"
-	"encoding/json"
+	"errors"
 	"fmt"
 	"net/url"
 	"strings"
@@ -10,26 +10,6 @@ import (
 
 	"gorm.io/gorm"
 )
-
-// moves is the stage machine of DESIGN.md rule 2: where each stage may go by a plain stage
-// change. Entering decision is only by posting a decision (PostDecision); the conditions on
-// some moves (a merge target, a closing summary, the decision's outcome) are in checkMove.
-var moves = map[string][]string{
-	StageNeeds:      {StageDesign, StageClosed}, // closed: merged into another proposal (or withdrawn by its author)
-	StageDesign:     {},                         // onward only by a decision
-	StageDecision:   {StageEvaluation, StageClosed},
-	StageEvaluation: {StageClosed},
-	StageClosed:     {},
-}
-
-func canMove(from, to string) bool {
-	for _, s := range moves[from] {
-		if s == to {
-			return true
-		}
-	}
-	return false
-}
 
 // StageInput moves a proposal: to a stage, with a note; closing from evaluation needs a
 // summary, closing from needs (a merge) the proposal it joins.
@@ -68,35 +48,31 @@ func (s *Store) ChangeStage(ctx context.Context, a *Actor, id string, in StageIn
 		return nil, err
 	}
 	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
-		if p.Visibility != VisibilityPublished || !canMove(p.Stage, in.To) {
-			return Errorf(CodeInvalidTransition)
+		f, err := stageFacts(tx, p)
+		if err != nil {
+			return err
 		}
-		switch {
-		case p.Stage == StageNeeds && in.To == StageClosed:
+		move, err := checkMove(f, in.To, byStageChange)
+		if err != nil {
+			return err
+		}
+		ch.closedReason = move.closedReason
+		switch move.needs {
+		case NeedsMergedInto:
 			target, err := s.proposal(ctx, a, in.MergedInto)
-			if err != nil || target.ID == p.ID {
+			if errors.Is(err, ErrNotFound) || err == nil && target.ID == p.ID {
 				v.Add("merged_into", "field.merge_target", nil)
 				return v.Err()
 			}
-			ch.closedReason, ch.mergedInto = ClosedMerged, &target.ID
-		case p.Stage == StageDecision:
-			var d Decision
-			if err := tx.Where("proposal_id = ?", p.ID).Take(&d).Error; err != nil {
-				return notFound(err)
+			if err != nil {
+				return err
 			}
-			notAdopted := d.Outcome == OutcomeNotAdopted
-			if (in.To == StageClosed) != notAdopted {
-				return Errorf(CodeInvalidTransition) // not adopted goes straight to closed; the rest are evaluated
-			}
-			if notAdopted {
-				ch.closedReason = ClosedNotAdopted
-			}
-		case p.Stage == StageEvaluation:
+			ch.mergedInto = &target.ID
+		case NeedsSummary:
 			if ch.summary == "" {
 				v.Add("summary", "field.required", nil)
 				return v.Err()
 			}
-			ch.closedReason = ClosedCompleted
 		}
 		return s.moveStage(tx, a, p, in.To, ch)
 	})
@@ -154,6 +130,29 @@ func (s *Store) markResponded(tx *gorm.DB, p *Proposal) error {
 	now := s.Now()
 	p.FirstResponseAt = &now
 	return tx.Model(&Proposal{}).Where("id = ? AND first_response_at IS NULL", p.ID).Update("first_response_at", now).Error
+}
+
+// stageFacts reads what the stage machine looks at. The caller holds the proposal's lock when
+// it acts on the answer.
+func stageFacts(db *gorm.DB, p *Proposal) (StageFacts, error) {
+	f := StageFacts{Stage: p.Stage, Published: p.Visibility == VisibilityPublished}
+	switch p.Stage {
+	case StageDesign:
+		var n int64
+		if err := db.Model(&Option{}).Where("proposal_id = ?", p.ID).Count(&n).Error; err != nil {
+			return f, fmt.Errorf("count options: %w", err)
+		}
+		f.Options = int(n)
+	case StageDecision:
+		var outcomes []string
+		if err := db.Model(&Decision{}).Where("proposal_id = ?", p.ID).Pluck("outcome", &outcomes).Error; err != nil {
+			return f, fmt.Errorf("read outcome: %w", err)
+		}
+		if len(outcomes) > 0 {
+			f.Outcome = outcomes[0]
+		}
+	}
+	return f, nil
 }
 
 // Decision outcomes.
@@ -232,21 +231,12 @@ func (s *Store) PostDecision(ctx context.Context, a *Actor, id string, in Decisi
 	d.DecidedAt = now
 	d.NoticeUntil = now.In(s.loc).AddDate(0, 0, d.NoticeDays).Format(time.DateOnly)
 	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
-		if p.Visibility != VisibilityPublished {
-			return Errorf(CodeInvalidTransition)
+		f, err := stageFacts(tx, p)
+		if err != nil {
+			return err
 		}
-		switch p.Stage {
-		case StageNeeds, StageDecision:
-		case StageDesign:
-			var n int64
-			if err := tx.Model(&Option{}).Where("proposal_id = ?", p.ID).Count(&n).Error; err != nil {
-				return err
-			}
-			if n < MinOptions {
-				return Errorf(CodeInvalidTransition, "error.too_few_options")
-			}
-		default:
-			return Errorf(CodeInvalidTransition)
+		if _, err := checkMove(f, StageDecision, byDecision); err != nil {
+			return err
 		}
 		if err := tx.Save(&d).Error; err != nil {
 			return err
@@ -354,7 +344,7 @@ type Notification struct {
 	ProposalID *string
 	// QueueItemID is the moderation queue item a safeguarding alert is about.
 	QueueItemID *string
-	Params      string
+	Params      map[string]string `gorm:"serializer:json;not null"`
 	CreatedAt   time.Time
 	ReadAt      *time.Time
 }
@@ -375,10 +365,6 @@ func (s *Store) notifyParticipants(tx *gorm.DB, a *Actor, proposalID, kind strin
 
 // notify writes one notification to each user but the actor.
 func (s *Store) notify(tx *gorm.DB, users []string, actorID, proposalID, kind string, params map[string]string) error {
-	raw, err := json.Marshal(params)
-	if err != nil {
-		return err
-	}
 	now := s.Now()
 	var rows []Notification
 	seen := map[string]bool{actorID: true}
@@ -387,7 +373,7 @@ func (s *Store) notify(tx *gorm.DB, users []string, actorID, proposalID, kind st
 			continue
 		}
 		seen[u] = true
-		rows = append(rows, Notification{ID: NewID(now), UserID: u, Kind: kind, ProposalID: &proposalID, Params: string(raw), CreatedAt: now})
+		rows = append(rows, Notification{ID: NewID(now), UserID: u, Kind: kind, ProposalID: &proposalID, Params: params, CreatedAt: now})
 	}
 	if len(rows) == 0 {
 		return nil

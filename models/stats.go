@@ -192,6 +192,7 @@ func (s *Store) Overdue(ctx context.Context, a *Actor, p Page) ([]ProposalItem, 
 // ExportRow is one proposal in the statistics export.
 type ExportRow struct {
 	ID, Title, Body, Category, Stage, Visibility string
+	Erased                                       bool // the title reads "withdrawn by its author" in the reader's language
 	CreatedOn, PublishedOn, DueOn, RespondedOn   string
 	DaysToResponse                               string
 	Overdue                                      bool
@@ -241,7 +242,7 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) ([]ExportRo
 	now := s.Now()
 	out := make([]ExportRow, len(rows))
 	for i, r := range rows {
-		e := ExportRow{ID: r.ID, Title: r.Title, Body: r.BodyName, Category: r.Category, Stage: r.Stage, Visibility: r.Visibility,
+		e := ExportRow{ID: r.ID, Title: r.Title, Erased: r.Erased, Body: r.BodyName, Category: r.Category, Stage: r.Stage, Visibility: r.Visibility,
 			CreatedOn: date(&r.CreatedAt), PublishedOn: date(r.PublishedAt), DueOn: date(r.ResponseDueAt), RespondedOn: date(r.FirstResponseAt),
 			Supports: r.SupportCount, Comments: r.CommentCount, Votes: r.Votes, Outcome: str(r.Outcome),
 			ResponsibleUnit: str(r.ResponsibleUnit), PlannedCompletion: str(r.PlannedCompletion), Evaluations: r.Evaluations}

@@ -74,10 +74,10 @@ func loadConfig(getenv func(string) string) (*config, error) {
 			return nil, fmt.Errorf("TONGSHENG_DATA_DIR: %w", err)
 		}
 	}
-	if c.jwtSecret, err = models.LoadSecret(getenv("TONGSHENG_JWT_SECRET"), getenv("TONGSHENG_JWT_SECRET_FILE"), c.dataDir, "jwt_secret"); err != nil {
+	if c.jwtSecret, err = loadSecret(getenv("TONGSHENG_JWT_SECRET"), getenv("TONGSHENG_JWT_SECRET_FILE"), c.dataDir, "jwt_secret"); err != nil {
 		return nil, fmt.Errorf("TONGSHENG_JWT_SECRET: %w", err)
 	}
-	if c.dataKey, err = models.LoadSecret(getenv("TONGSHENG_DATA_KEY"), getenv("TONGSHENG_DATA_KEY_FILE"), c.dataDir, "data_key"); err != nil {
+	if c.dataKey, err = loadSecret(getenv("TONGSHENG_DATA_KEY"), getenv("TONGSHENG_DATA_KEY_FILE"), c.dataDir, "data_key"); err != nil {
 		return nil, fmt.Errorf("TONGSHENG_DATA_KEY: %w", err)
 	}
 	for _, p := range strings.Split(get("TONGSHENG_TRUSTED_PROXIES"), ",") {

@@ -71,7 +71,9 @@ async function proposalAdmin(id, filed) {
     proposalAdmin(id);
   };
   const sections = [];
-  const moves = { needs: ["design"], decision: ["evaluation", "closed"], evaluation: ["closed"] }[p.stage] || [];
+  // The server's stage machine says what may happen now (p.moves); the desk offers exactly that.
+  const offered = (needs) => (p.moves || []).filter((m) => needs.includes(m.needs));
+  const moves = offered(["none", "summary"]).map((m) => m.to);
   if (moves.length) {
     const to = h("select", { id: "to", "data-testid": "stage-to" }, ...moves.map((m) => h("option", { value: m }, t("stage." + m))));
     const noteIn = h("input", { id: "stage-note", maxlength: limit("note").max });
@@ -81,7 +83,7 @@ async function proposalAdmin(id, filed) {
       h("label", { for: "stage-summary" }, t("ui.closing_summary")), summary,
       h("button", { class: "big primary", "data-testid": "move-stage", onclick: () => act("POST", `/api/v1/proposals/${id}/stage`, { to: to.value, note: noteIn.value, summary: summary.value }) }, t("ui.move"))));
   }
-  if (p.stage === "needs") sections.push(await mergeSection(p, act));
+  if (offered(["merged_into"]).length) sections.push(await mergeSection(p, act));
   if (p.stage === "design") {
     const title = h("input", { id: "opt-title", maxlength: limit("title").max, "data-testid": "option-title" });
     const desc = h("textarea", { id: "opt-desc", rows: "2", maxlength: limit("description").max });
@@ -89,7 +91,7 @@ async function proposalAdmin(id, filed) {
       h("label", { for: "opt-title" }, t("ui.option_title")), title, h("label", { for: "opt-desc" }, t("ui.proposal_description")), desc,
       h("button", { class: "big", "data-testid": "add-option", onclick: () => act("POST", `/api/v1/proposals/${id}/options`, { title: title.value, description: desc.value }) }, t("ui.add"))));
   }
-  if (["needs", "design", "decision"].includes(p.stage)) {
+  if (offered(["decision"]).length) {
     const outcome = h("select", { id: "outcome", "data-testid": "decision-outcome" }, ...state.meta.decision_outcomes.map((o) => h("option", { value: o }, t("outcome." + o))));
     const summaryMax = limit("child_summary").max, notice = limit("notice_days");
     const summary = h("textarea", { id: "child-summary", rows: "3", maxlength: summaryMax, "data-testid": "decision-summary" });
