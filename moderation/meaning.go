@@ -559,7 +559,7 @@ var abusePhrase = re(
 	`是.{0,6}(打|揍|掐|烫|踢)的|往死里打|(按|摁)在.{0,8}(打|揍)|(逼|强迫)我(喝|吃|跪|舔|脱|做)|(让|罚)我(跪|蹲|站)在|(烟头|打火机|开水|热水).{0,8}(烫|烧|按|浇)|烧我|电我|不给(钱)?就.{0,2}(打|揍)`,
 	`(不能|不许|不准|不要|别)告诉(爸妈|爸爸|妈妈|别人|任何人|老师|家里)|给我看.{0,4}(身体|下面|隐私|那里)|让我跟他走|单独.{0,12}(锁|亲|抱|摸|脱)|(抱|亲)我.{0,10}(不能|不许|别)告诉`,
 	`(说|骂)我是.{0,5}(赔钱货|狗|废物|野种|垃圾|多余|累赘|没人要)|不要我了|不准(我)?回家`,
-	`家暴|虐待|性侵|猥亵|(经常|总是|天天|每天|又|老是|一直)(打|揍|踢|掐|扇|抽)我|被(侵犯|猥亵|性侵|虐待)`,
+	`(我|我们家|我家|俺|俺家).{0,10}(家暴|虐待|性侵|猥亵)|(经常|总是|天天|每天|又|老是|一直)(打|揍|踢|掐|扇|抽)我|被(侵犯|猥亵|性侵|虐待)`,
 	`not to tell|(if|when) i tell (anyone|someone|my)|(makes|made) me (sit on|touch|take off|undress)|sits? on his lap|\b(dad|mom|mum|father|mother|stepdad|stepfather|stepmom|uncle|teacher|coach|brother|he|she)('s)?\s+(always\s+|often\s+|keeps\s+)?(hits|beats|kicks|slaps|punches|burns|locks|touches|hit|beat|kicked|slapped|punched|burned|locked|touched|hurts|hurt)\s+(me|my)\b`,
 	`touch(es|ed)? me (there|down|when|at night)|keep (it|this) (a )?secret|lock(s|ed)? me (in|out|up)|(won'?t|doesn'?t|don'?t) (feed me|let me eat|give me food)|(scared|afraid) to go home|beat(s)? me up|hit(s)? me with`,
 )
