@@ -29,8 +29,10 @@ var (
 	// A floor and a door: a home, whoever it is said of (5楼东边那户, 6th floor, red curtains).
 	floorRe    = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)|楼上|\b\d{1,2}(?:st|nd|rd|th)\s+floor\b`)
 	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard)\b`)
-	// Contact words: a number given in parts beside one of these is read joined.
-	contactRe = regexp.MustCompile(`电话|手机|号码|座机|联系|打给|打通|qq|\b(?:call|phone|number|cell|mobile|dial|whatsapp)\b`)
+	// Contact words: a number given in parts beside one of these is read joined. A regular
+	// expression over the whole text cost more than the rest of screening; substrings do not.
+	contactWords = []string{"电话", "手机", "号码", "座机", "联系", "打给", "打通", "qq"}
+	contactRe    = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp)\b`)
 
 	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
 	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们)?家|我(?:们)?家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
@@ -46,7 +48,10 @@ var (
 func loose(t *text) []Reason {
 	var out []Reason
 	s := t.s
-	latin := strings.IndexFunc(s, func(r rune) bool { return r >= 'a' && r <= 'z' }) >= 0
+	latin := false
+	for i := 0; i < len(s) && !latin; i++ {
+		latin = s[i] >= 'a' && s[i] <= 'z'
+	}
 	if latin {
 		// An e-mail with its signs spelled out: a provider and a name before it, and a cue.
 		if p := mailProviderRe.FindStringIndex(s); p != nil && mailCueRe.MatchString(s) {
@@ -101,12 +106,14 @@ func loose(t *text) []Reason {
 			}
 		}
 	}
-	if m := floorRe.FindStringIndex(s); m != nil && doorSignRe.MatchString(s) {
-		out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
+	if strings.Contains(s, "楼") || strings.Contains(s, "层") || latin && strings.Contains(s, "floor") {
+		if m := floorRe.FindStringIndex(s); m != nil && doorSignRe.MatchString(s) {
+			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
+		}
 	}
-	out = append(out, splitNumber(t)...)
+	out = append(out, splitNumber(t, latin)...)
 	// A home told by the way to it.
-	if !strings.ContainsAny(s, "家住") {
+	if !strings.Contains(s, "家") && !strings.Contains(s, "住") {
 		return out
 	}
 	if m := homeIsRe.FindStringIndex(s); m != nil && directionRe.MatchString(s) {
@@ -148,8 +155,8 @@ func reverse(s string) string {
 // splitNumber reads a number given in parts (开头180，中间4913，最后1992) as one, when a
 // contact word stands in the text: consecutive runs of digits that together make a phone
 // number, a landline or an ID number.
-func splitNumber(t *text) []Reason {
-	if !contactRe.MatchString(t.s) {
+func splitNumber(t *text, latin bool) []Reason {
+	if !slices.ContainsFunc(contactWords, func(w string) bool { return strings.Contains(t.s, w) }) && !(latin && contactRe.MatchString(t.s)) {
 		return nil
 	}
 	var runs [][2]int
