@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"time"
 
 	"gorm.io/gorm"
 )
@@ -189,60 +188,3 @@ func (s *Store) evaluationSummary(ctx context.Context, a *Actor, r *proposalRow,
 }
 
 func round1(f float64) float64 { return math.Round(f*10) / 10 }
-
-// NotificationView is an inbox entry before its words are written in the reader's language.
-type NotificationView struct {
-	ID             string
-	Kind           string
-	ProposalID     *string
-	QueueItemID    *string
-	ProposalTitle  string
-	ProposalErased bool // the title reads "withdrawn by its author" in the reader's language
-	Params         map[string]string
-	CreatedAt      time.Time
-	Read           bool
-}
-
-// Notifications lists the actor's inbox, newest first, with the number still unread.
-func (s *Store) Notifications(ctx context.Context, a *Actor, p Page) ([]NotificationView, string, int64, error) {
-	q := s.db.WithContext(ctx).Table("notifications").
-		Select("notifications.*, proposals.title AS proposal_title, proposals.erased AS proposal_erased").
-		Joins("LEFT JOIN proposals ON proposals.id = notifications.proposal_id").
-		Where("notifications.user_id = ?", a.ID)
-	type row struct {
-		Notification
-		ProposalTitle  string
-		ProposalErased *bool // NULL for an alert without a proposal
-	}
-	rows, next, err := pageOf(q, p, "notifications.id", true, func(r row) string { return r.ID })
-	if err != nil {
-		return nil, "", 0, fmt.Errorf("list notifications: %w", err)
-	}
-	var unread int64
-	if err := s.db.WithContext(ctx).Model(&Notification{}).Where("user_id = ? AND read_at IS NULL", a.ID).Count(&unread).Error; err != nil {
-		return nil, "", 0, fmt.Errorf("count unread: %w", err)
-	}
-	out := make([]NotificationView, len(rows))
-	for i, r := range rows {
-		out[i] = NotificationView{ID: r.ID, Kind: r.Kind, ProposalID: r.ProposalID, QueueItemID: r.QueueItemID, ProposalTitle: r.ProposalTitle,
-			ProposalErased: r.ProposalErased != nil && *r.ProposalErased,
-			Params:         r.Params, CreatedAt: r.CreatedAt, Read: r.ReadAt != nil}
-	}
-	return out, next, unread, nil
-}
-
-// MarkRead marks one of the actor's notifications read. Returns not_found for anyone else's.
-func (s *Store) MarkRead(ctx context.Context, a *Actor, id string) error {
-	if !ValidID(id) {
-		return ErrNotFound
-	}
-	res := s.db.WithContext(ctx).Model(&Notification{}).Where("id = ? AND user_id = ?", id, a.ID).
-		Update("read_at", gorm.Expr("COALESCE(read_at, ?)", s.Now()))
-	if res.Error != nil {
-		return fmt.Errorf("mark read: %w", res.Error)
-	}
-	if res.RowsAffected == 0 {
-		return ErrNotFound
-	}
-	return nil
-}
