@@ -414,7 +414,7 @@ func (s *Store) setVisibility(tx *gorm.DB, a *Actor, p *Proposal, targetType, id
 			delta = -1
 		}
 		if delta != 0 {
-			if err := tx.Model(&Proposal{}).Where("id = ?", p.ID).Update("comment_count", gorm.Expr("comment_count + ?", delta)).Error; err != nil {
+			if err := addComments(tx, p.ID, delta); err != nil {
 				return err
 			}
 		}

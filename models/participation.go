@@ -80,7 +80,7 @@ func (s *Store) SetSupport(ctx context.Context, a *Actor, id string, on bool) (i
 			return err
 		}
 		count += int(change)
-		return tx.Model(&Proposal{}).Where("id = ?", id).Update("support_count", gorm.Expr("support_count + ?", change)).Error
+		return addSupports(tx, id, change)
 	})
 	if err != nil {
 		return 0, wrap("support", err)
@@ -118,7 +118,7 @@ func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) err
 			if err := tx.Model(&Vote{}).Where("id = ?", old.ID).Updates(map[string]any{"option_id": optionID, "updated_at": s.Now()}).Error; err != nil {
 				return err
 			}
-			if err := tx.Model(&Option{}).Where("id = ?", old.OptionID).Update("vote_count", gorm.Expr("vote_count - 1")).Error; err != nil {
+			if err := addVotes(tx, old.OptionID, -1); err != nil {
 				return err
 			}
 		case errors.Is(err, gorm.ErrRecordNotFound):
@@ -129,7 +129,7 @@ func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) err
 		default:
 			return err
 		}
-		return tx.Model(&Option{}).Where("id = ?", optionID).Update("vote_count", gorm.Expr("vote_count + 1")).Error
+		return addVotes(tx, optionID, 1)
 	})
 	return wrap("vote", err)
 }
@@ -273,7 +273,7 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 			return err
 		}
 		if c.Visibility == VisibilityPublished {
-			if err := tx.Model(&Proposal{}).Where("id = ?", id).Update("comment_count", gorm.Expr("comment_count + 1")).Error; err != nil {
+			if err := addComments(tx, id, 1); err != nil {
 				return err
 			}
 			return s.commentPublished(tx, a, p, c, parent)

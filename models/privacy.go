@@ -210,8 +210,7 @@ func (s *Store) eraseTexts(tx *gorm.DB, childID string) error {
 		touched = append(touched, p.ID)
 	}
 	for _, id := range touched {
-		if err := tx.Exec(`UPDATE proposals SET comment_count = (SELECT COUNT(*) FROM comments
-			WHERE comments.proposal_id = proposals.id AND comments.visibility = ?) WHERE id = ?`, VisibilityPublished, id).Error; err != nil {
+		if err := recountComments(tx, id); err != nil {
 			return err
 		}
 	}

@@ -258,27 +258,3 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) ([]ExportRo
 	}
 	return out, nil
 }
-
-// VerifyCounts compares every stored count with a fresh count of rows and describes each
-// difference; none means the counts are exact.
-func (s *Store) VerifyCounts(ctx context.Context) ([]string, error) {
-	checks := []struct{ what, sql string }{
-		{"support_count", `SELECT id, support_count AS stored, (SELECT COUNT(*) FROM supports WHERE supports.proposal_id = proposals.id) AS fresh FROM proposals`},
-		{"comment_count", `SELECT id, comment_count AS stored, (SELECT COUNT(*) FROM comments WHERE comments.proposal_id = proposals.id AND comments.visibility = 'published') AS fresh FROM proposals`},
-		{"vote_count", `SELECT id, vote_count AS stored, (SELECT COUNT(*) FROM votes WHERE votes.option_id = options.id) AS fresh FROM options`},
-	}
-	var diffs []string
-	for _, c := range checks {
-		var rows []struct {
-			ID            string
-			Stored, Fresh int
-		}
-		if err := s.db.WithContext(ctx).Raw("SELECT * FROM (" + c.sql + ") AS counts WHERE stored <> fresh").Scan(&rows).Error; err != nil {
-			return nil, fmt.Errorf("verify %s: %w", c.what, err)
-		}
-		for _, r := range rows {
-			diffs = append(diffs, fmt.Sprintf("%s of %s: stored %d, counted %d", c.what, r.ID, r.Stored, r.Fresh))
-		}
-	}
-	return diffs, nil
-}

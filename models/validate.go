@@ -1,11 +1,12 @@
 package models
 
 import (
-	"gorm.io/gorm"
 	"regexp"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"gorm.io/gorm"
 )
 
 // Page selects one page of a list: at most Limit items after Cursor (an item ID).
