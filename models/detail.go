@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 
 	"gorm.io/gorm"
 )
@@ -45,23 +44,6 @@ type MyStatus struct {
 	// CanInspect: the proposal is in evaluation and the child belongs to an observer group
 	// whose region holds it, so may file an inspection.
 	CanInspect bool `json:"can_inspect"`
-}
-
-// Averages are mean ratings, rounded to one decimal; Overall is the mean of the four.
-type Averages struct {
-	Safety  float64 `json:"safety"`
-	Fun     float64 `json:"fun"`
-	Access  float64 `json:"access"`
-	Looks   float64 `json:"looks"`
-	Overall float64 `json:"overall"`
-}
-
-// EvaluationSummary gathers the children's ratings, the inspections and the closing summary.
-type EvaluationSummary struct {
-	Count       int              `json:"count"`
-	Averages    Averages         `json:"averages"`
-	Inspections []InspectionView `json:"inspections"`
-	Summary     string           `json:"summary"`
 }
 
 // ProposalDetail returns a proposal the actor may read. Returns not_found.
@@ -144,47 +126,3 @@ func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public boo
 	}
 	return d, nil
 }
-
-func (s *Store) evaluationSummary(ctx context.Context, a *Actor, r *proposalRow, public bool) (*EvaluationSummary, error) {
-	db := s.db.WithContext(ctx)
-	var agg struct {
-		N                         int
-		Safety, Fun, Access, Look *float64
-	}
-	if err := db.Model(&Evaluation{}).Where("proposal_id = ?", r.ID).
-		Select("COUNT(*) AS n, AVG(safety) AS safety, AVG(fun) AS fun, AVG(access) AS access, AVG(looks) AS look").
-		Scan(&agg).Error; err != nil {
-		return nil, fmt.Errorf("average evaluations: %w", err)
-	}
-	es := &EvaluationSummary{Count: agg.N, Summary: r.Summary, Inspections: []InspectionView{}}
-	if agg.N > 0 {
-		es.Averages = Averages{Safety: round1(*agg.Safety), Fun: round1(*agg.Fun), Access: round1(*agg.Access), Looks: round1(*agg.Look),
-			Overall: round1((*agg.Safety + *agg.Fun + *agg.Access + *agg.Look) / 4)}
-	}
-	q := db.Where("proposal_id = ?", r.ID)
-	switch {
-	case a == nil || public:
-		q = q.Where("visibility = ?", VisibilityPublished)
-	case !a.IsStaff(): // a child sees their own inspection while it waits for review
-		q = q.Where("visibility = ? OR author_id = ?", VisibilityPublished, a.ID)
-	}
-	var ins []Inspection
-	if err := q.Order("id").Find(&ins).Error; err != nil {
-		return nil, fmt.Errorf("read inspections: %w", err)
-	}
-	for _, in := range ins {
-		v := InspectionView{ID: in.ID, ByRole: in.AuthorRole, BodyName: in.BodyName, Items: in.Items, Summary: in.Summary,
-			Visibility: in.Visibility, CreatedAt: in.CreatedAt}
-		if public && in.AuthorRole == string(RoleChild) {
-			// Children's own words stay out of the public notice; the checklist results do not.
-			v.Summary = ""
-			for i := range v.Items {
-				v.Items[i].Note = ""
-			}
-		}
-		es.Inspections = append(es.Inspections, v)
-	}
-	return es, nil
-}
-
-func round1(f float64) float64 { return math.Round(f*10) / 10 }

@@ -4,8 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/url"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -250,76 +248,4 @@ func (s *Store) PostDecision(ctx context.Context, a *Actor, id string, in Decisi
 		return nil, wrap("post decision", err)
 	}
 	return s.ProposalDetail(ctx, a, id)
-}
-
-// Option is a design option of a proposal.
-type Option struct {
-	ID          string    `json:"id"`
-	ProposalID  string    `json:"-"`
-	Title       string    `json:"title"`
-	Description string    `json:"description"`
-	ImageURL    string    `json:"image_url" gorm:"column:image_url"`
-	VoteCount   int       `json:"votes"`
-	CreatedAt   time.Time `json:"-"`
-}
-
-// OptionInput is a new design option.
-type OptionInput struct {
-	Title, Description, ImageURL string
-}
-
-// AddOption adds a design option while the proposal is in design, at most five. Returns
-// not_found, forbidden, stage_closed outside design, conflict past five, validation_failed.
-func (s *Store) AddOption(ctx context.Context, a *Actor, id string, in OptionInput) (*Option, error) {
-	if _, err := s.proposal(ctx, a, id); err != nil {
-		return nil, err
-	}
-	if err := a.Require(ManageStages); err != nil {
-		return nil, err
-	}
-	o := &Option{ID: NewID(s.Now()), ProposalID: id, Title: clean(in.Title), Description: clean(in.Description), ImageURL: clean(in.ImageURL), CreatedAt: s.Now()}
-	var v Invalid
-	v.length("title", o.Title, 2, 60)
-	v.length("description", o.Description, 0, 2000)
-	v.length("image_url", o.ImageURL, 0, 500)
-	if o.ImageURL != "" && !validImageURL(o.ImageURL) {
-		v.Add("image_url", "field.image_url", nil)
-	}
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
-	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
-		if p.Stage != StageDesign {
-			return Errorf(CodeStageClosed)
-		}
-		var n int64
-		if err := tx.Model(&Option{}).Where("proposal_id = ?", id).Count(&n).Error; err != nil {
-			return err
-		}
-		if n >= MaxOptions {
-			return Errorf(CodeConflict, "error.too_many_options")
-		}
-		if err := tx.Create(o).Error; err != nil {
-			return err
-		}
-		return s.markResponded(tx, p)
-	})
-	if err != nil {
-		return nil, wrap("add option", err)
-	}
-	return o, nil
-}
-
-// validImageURL accepts an https:// address with a host, or a path on this site that starts
-// with exactly one "/" and holds no "//": browsers read "//host" and "/\host" as another site.
-// Backslashes, spaces and control characters are refused anywhere.
-func validImageURL(u string) bool {
-	if strings.ContainsFunc(u, func(r rune) bool { return r == '\\' || r <= ' ' || r == 0x7f }) {
-		return false
-	}
-	if rest, ok := strings.CutPrefix(u, "https://"); ok {
-		parsed, err := url.Parse(u)
-		return err == nil && rest != "" && parsed.Host != "" && parsed.User == nil
-	}
-	return len(u) > 1 && u[0] == '/' && !strings.Contains(u, "//")
 }
