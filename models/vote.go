@@ -11,6 +11,12 @@ import (
 	"gorm.io/gorm"
 )
 
+// How many design options a proposal may have: at least MinOptions before it moves to decision.
+const (
+	MinOptions = 2
+	MaxOptions = 5
+)
+
 // Option is a design option of a proposal.
 type Option struct {
 	ID          string    `json:"id"`
