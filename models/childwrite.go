@@ -2,6 +2,9 @@ package models
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
 	"tongsheng/moderation"
@@ -174,4 +177,11 @@ func (s *Store) audienceWrite(ctx context.Context, a *Actor, id string) (*propos
 		return nil, Errorf(CodeConflict, "error.not_published")
 	}
 	return r, nil
+}
+
+// keyedHash identifies a blocked item in the log without revealing it.
+func (s *Store) keyedHash(text string) string {
+	m := hmac.New(sha256.New, s.hashKey)
+	m.Write([]byte(text))
+	return hex.EncodeToString(m.Sum(nil)[:8])
 }
