@@ -14,6 +14,12 @@ import (
 	"gorm.io/gorm"
 )
 
+// Word list limits.
+const (
+	MaxListWords  = 100000
+	MaxWordLength = 50
+)
+
 // wordListsKey is the settings row holding the moderation word lists.
 const wordListsKey = "moderation_words"
 
@@ -182,9 +188,3 @@ func (s *Store) Check(text string) moderation.Verdict {
 	}
 	return v
 }
-
-// Word list limits.
-const (
-	MaxListWords  = 100000
-	MaxWordLength = 50
-)
