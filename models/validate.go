@@ -3,6 +3,7 @@ package models
 import (
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -87,3 +88,11 @@ var (
 	pinPattern       = regexp.MustCompile(`^[0-9]{4,6}$`)
 	datePattern      = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 )
+
+func validDate(s string) bool {
+	if !datePattern.MatchString(s) {
+		return false
+	}
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}
