@@ -95,27 +95,34 @@ func (a *Actor) IsStaff() bool { return a.Role != RoleChild }
 
 // scopeRegions limits a query on regions to those the actor may see.
 func scopeRegions(q *gorm.DB, a *Actor) *gorm.DB {
-	switch a.Role {
-	case RoleAdmin:
+	if q, ok := scopeAboveBodies(q, a, "regions.path LIKE ?"); ok {
 		return q
-	case RoleCommittee:
-		return q.Where("regions.path LIKE ?", a.RegionPath+"%")
 	}
 	return q.Where("1 = 0")
 }
 
 // scopeBodies limits a query on bodies to those the actor may see.
 func scopeBodies(q *gorm.DB, a *Actor) *gorm.DB {
-	switch a.Role {
-	case RoleAdmin:
+	if q, ok := scopeAboveBodies(q, a, "bodies.region_id IN (SELECT id FROM regions WHERE path LIKE ?)"); ok {
 		return q
-	case RoleCommittee:
-		return q.Where("bodies.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", a.RegionPath+"%")
 	}
 	if len(a.BodyIDs) == 0 {
 		return q.Where("1 = 0")
 	}
 	return q.Where("bodies.id IN ?", a.BodyIDs)
+}
+
+// scopeAboveBodies scopes q for the roles that see more than their own bodies: an admin sees
+// everything, a committee member their region's subtree, where underRegion (a condition on a
+// path prefix) holds. It reports false for every other role.
+func scopeAboveBodies(q *gorm.DB, a *Actor, underRegion string) (*gorm.DB, bool) {
+	switch a.Role {
+	case RoleAdmin:
+		return q, true
+	case RoleCommittee:
+		return q.Where(underRegion, a.RegionPath+"%"), true
+	}
+	return q, false
 }
 
 // scopeChildren limits a query on children to those in a body the actor may see. Staff outside

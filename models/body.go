@@ -190,26 +190,6 @@ func (s *Store) ListBodies(ctx context.Context, a *Actor, f BodyFilter, p Page) 
 	return rows, next, nil
 }
 
-// regionPath returns the path of any region (a filter narrows what scope already allows).
-func (s *Store) regionPath(ctx context.Context, id string) (string, error) {
-	if !ValidID(id) {
-		return "", ErrNotFound
-	}
-	var r Region
-	if err := s.db.WithContext(ctx).Select("path").Where("id = ?", id).Take(&r).Error; err != nil {
-		return "", notFound(err)
-	}
-	return r.Path, nil
-}
-
-func validDate(s string) bool {
-	if !datePattern.MatchString(s) {
-		return false
-	}
-	_, err := time.Parse(time.DateOnly, s)
-	return err == nil
-}
-
 // SetJoinCode gives a body a chosen join code (demo data, a code printed on posters).
 // Returns validation_failed unless code is 6 characters of the join-code alphabet, conflict
 // when another body has it.
@@ -232,13 +212,4 @@ func (s *Store) SetJoinCode(ctx context.Context, a *Actor, bodyID, code string) 
 		return Errorf(CodeConflict)
 	}
 	return wrap("set join code", err)
-}
-
-// IsEmpty reports whether no staff account exists yet: a fresh database.
-func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
-	var n int64
-	if err := s.db.WithContext(ctx).Model(&Staff{}).Count(&n).Error; err != nil {
-		return false, fmt.Errorf("count staff: %w", err)
-	}
-	return n == 0, nil
 }

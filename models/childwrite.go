@@ -1,9 +1,12 @@
 package models
 
 import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
 	"slices"
 	"strings"
-
 	"tongsheng/moderation"
 )
 
@@ -151,4 +154,34 @@ func mask(text string, found []moderation.Reason) string {
 	}
 	b.WriteString(text[at:])
 	return b.String()
+}
+
+// audienceWrite lets a child write on a proposal of their own bodies (support, vote, comment)
+// through the write gate: the proposal in scope (not_found), the child in its audience
+// (forbidden), consent (consent_required); then the proposal must be published (conflict).
+func (s *Store) audienceWrite(ctx context.Context, a *Actor, id string) (*proposalRow, error) {
+	var r *proposalRow
+	err := participate(a, func() (err error) {
+		if r, err = s.proposal(ctx, a, id); err != nil {
+			return err
+		}
+		if !a.inAudience(r.BodyID) {
+			return ErrForbidden
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if r.Visibility != VisibilityPublished {
+		return nil, Errorf(CodeConflict, "error.not_published")
+	}
+	return r, nil
+}
+
+// keyedHash identifies a blocked item in the log without revealing it.
+func (s *Store) keyedHash(text string) string {
+	m := hmac.New(sha256.New, s.hashKey)
+	m.Write([]byte(text))
+	return hex.EncodeToString(m.Sum(nil)[:8])
 }

@@ -17,9 +17,6 @@ const CurrentNoticeVersion = 1
 // ConsentLinkLifetime is how long an unanswered consent link stays valid.
 const ConsentLinkLifetime = 14 * 24 * time.Hour
 
-// DefaultPurgeGrace is how long after a body's term ends its children's data is kept.
-const DefaultPurgeGrace = 180 * 24 * time.Hour
-
 // Consent is one consent request or record for a child. Only the hash of a link's token is
 // kept. A withdrawn or purged child keeps these rows, stripped of the guardian's name, as the
 // record of the consent events.

@@ -124,3 +124,15 @@ func (v *Invalid) Err() error {
 func BadField(field, key string) *Error {
 	return &Error{Code: CodeBadRequest, Fields: map[string]FieldError{field: {Key: key}}}
 }
+
+// wrap adds context to unexpected errors and passes domain errors through unchanged.
+func wrap(what string, err error) error {
+	if err == nil {
+		return nil
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}

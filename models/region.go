@@ -94,3 +94,15 @@ func (s *Store) ListRegions(ctx context.Context, a *Actor, p Page) ([]Region, st
 	}
 	return rows, next, nil
 }
+
+// regionPath returns the path of any region (a filter narrows what scope already allows).
+func (s *Store) regionPath(ctx context.Context, id string) (string, error) {
+	if !ValidID(id) {
+		return "", ErrNotFound
+	}
+	var r Region
+	if err := s.db.WithContext(ctx).Select("path").Where("id = ?", id).Take(&r).Error; err != nil {
+		return "", notFound(err)
+	}
+	return r.Path, nil
+}

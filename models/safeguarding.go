@@ -23,10 +23,6 @@ const (
 // Outcomes lists every outcome of a cry for help.
 var Outcomes = []string{OutcomeSpokeWithChild, OutcomeToldGuardian, OutcomeToldSchool, OutcomeReferred, OutcomeNotAConcern}
 
-// NotifySafeguarding alerts staff to a cry for help. Its words name the body and the time, never
-// the child's text.
-const NotifySafeguarding = "safeguarding"
-
 // SafeguardingEscalateAfter is how long a cry for help may wait for a facilitator before the
 // committee of the body's region is told.
 const SafeguardingEscalateAfter = 24 * time.Hour
@@ -96,28 +92,6 @@ func (s *Store) escalate(tx *gorm.DB, item *ModerationItem) (bool, error) {
 		return false, err
 	}
 	return true, s.audit(tx, SystemActor(), "safeguarding.escalated", "moderation_item", item.ID, detail)
-}
-
-// notifySafeguarding writes the alert about item to each of users: which body, and when.
-func (s *Store) notifySafeguarding(tx *gorm.DB, users []string, item *ModerationItem) error {
-	if len(users) == 0 {
-		return nil
-	}
-	var body Body
-	if err := tx.Select("id, name").Where("id = ?", item.BodyID).Take(&body).Error; err != nil {
-		return fmt.Errorf("read body: %w", err)
-	}
-	params := map[string]string{"body": body.Name, "at": item.CreatedAt.UTC().Format(time.RFC3339)}
-	now := s.Now()
-	rows := make([]Notification, 0, len(users))
-	for _, u := range users {
-		rows = append(rows, Notification{ID: NewID(now), UserID: u, Kind: NotifySafeguarding, ProposalID: &item.ProposalID,
-			QueueItemID: &item.ID, Params: params, CreatedAt: now})
-	}
-	if err := tx.CreateInBatches(rows, 200).Error; err != nil {
-		return fmt.Errorf("notify: %w", err)
-	}
-	return nil
 }
 
 // queueChild names the author of a cry for help for the desk: the nickname for everyone in

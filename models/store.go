@@ -12,13 +12,12 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"tongsheng/moderation"
 
 	"gorm.io/driver/postgres"
 	"gorm.io/driver/sqlite"
 	"gorm.io/gorm"
 	"gorm.io/gorm/logger"
-
-	"tongsheng/moderation"
 )
 
 // Dialects the store runs on.
@@ -290,4 +289,13 @@ func (s *Store) Optimize(ctx context.Context) error {
 func hashKeyFrom(dataKey []byte) []byte {
 	sum := sha256.Sum256(append([]byte("tongsheng log hash\x00"), dataKey...))
 	return sum[:]
+}
+
+// IsEmpty reports whether no staff account exists yet: a fresh database.
+func (s *Store) IsEmpty(ctx context.Context) (bool, error) {
+	var n int64
+	if err := s.db.WithContext(ctx).Model(&Staff{}).Count(&n).Error; err != nil {
+		return false, fmt.Errorf("count staff: %w", err)
+	}
+	return n == 0, nil
 }

@@ -1,11 +1,13 @@
 package models
 
 import (
-	"gorm.io/gorm"
 	"regexp"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
+
+	"gorm.io/gorm"
 )
 
 // Page selects one page of a list: at most Limit items after Cursor (an item ID).
@@ -86,3 +88,11 @@ var (
 	pinPattern       = regexp.MustCompile(`^[0-9]{4,6}$`)
 	datePattern      = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
 )
+
+func validDate(s string) bool {
+	if !datePattern.MatchString(s) {
+		return false
+	}
+	_, err := time.Parse(time.DateOnly, s)
+	return err == nil
+}

@@ -4,18 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strings"
 	"time"
 
 	"gorm.io/gorm"
-)
-
-// Sign-in limits of API.md "Settled details".
-const (
-	MaxAccountFailures = 5                // in a row, then the account is locked
-	AccountLockTime    = 15 * time.Minute // how long
-	AddressWindow      = 10 * time.Minute // per client address …
-	MaxAddressFailures = 60               // … at most this many failed sign-ins (a class shares one address)
 )
 
 // Session lifetimes: a child's tablet session is short, a staff working day long.
@@ -33,100 +24,6 @@ type Session struct {
 	RevokedAt *time.Time
 	CreatedAt time.Time
 }
-
-type accountLock struct {
-	Account     string `gorm:"primaryKey"`
-	Failures    int
-	LockedUntil *time.Time
-	UpdatedAt   time.Time
-}
-
-func (accountLock) TableName() string { return "account_locks" }
-
-type signInFailure struct {
-	ID      string
-	Address string
-	At      time.Time
-}
-
-func (signInFailure) TableName() string { return "sign_in_failures" }
-
-// SignIn is a sign-in attempt. Locale is the caller's language, kept for a first sign-in.
-type SignIn struct {
-	Address string
-	Locale  string
-}
-
-// StaffSignIn checks a username and password; the attempt counts against the limits before the
-// password is checked. Returns unauthenticated for a wrong pair, locked while the account is
-// locked, too_many_requests when the address has failed too often.
-func (s *Store) StaffSignIn(ctx context.Context, username, password string, at SignIn) (*Actor, error) {
-	username = strings.ToLower(strings.TrimSpace(username))
-	r, err := s.reserveSignIn(ctx, "staff:"+username, at.Address)
-	if err != nil {
-		return nil, err
-	}
-	var st Staff
-	err = s.db.WithContext(ctx).Where("username = ?", username).Take(&st).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("find staff: %w", err)
-	}
-	if !s.checkSecret(password, st.PasswordHash) {
-		return nil, Errorf(CodeUnauthenticated, "error.sign_in_failed")
-	}
-	if err := s.signInSucceeded(ctx, r); err != nil {
-		return nil, err
-	}
-	if st.Locale == "" && at.Locale != "" {
-		st.Locale = at.Locale
-		if err := s.db.WithContext(ctx).Model(&Staff{}).Where("id = ?", st.ID).Update("locale", at.Locale).Error; err != nil {
-			return nil, fmt.Errorf("record locale: %w", err)
-		}
-	}
-	return s.staffActor(ctx, &st)
-}
-
-// ChildSignIn checks a body's join code, a login name and a PIN, with the same limits. The PIN
-// is the child's, whichever body they sign in through, so the failures are counted per child:
-// a child in two bodies gets no more guesses than a child in one. An unknown account is
-// counted by its name, after the same lookup, so that it answers like a known one.
-func (s *Store) ChildSignIn(ctx context.Context, joinCode, loginName, pin string, at SignIn) (*Actor, error) {
-	joinCode = NormaliseJoinCode(joinCode)
-	loginName = strings.ToLower(strings.TrimSpace(loginName))
-	var c Child
-	err := s.db.WithContext(ctx).Model(&Child{}).
-		Joins("JOIN memberships ON memberships.child_id = children.id").
-		Joins("JOIN bodies ON bodies.id = memberships.body_id").
-		Where("bodies.join_code = ? AND memberships.login_name = ?", joinCode, loginName).
-		Take(&c).Error
-	if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
-		return nil, fmt.Errorf("find child: %w", err)
-	}
-	account := "child:" + joinCode + ":" + loginName
-	if c.ID != "" {
-		account = childAccount(c.ID)
-	}
-	r, err := s.reserveSignIn(ctx, account, at.Address)
-	if err != nil {
-		return nil, err
-	}
-	if !s.checkSecret(pin, c.PINHash) {
-		return nil, Errorf(CodeUnauthenticated, "error.sign_in_failed")
-	}
-	if err := s.signInSucceeded(ctx, r); err != nil {
-		return nil, err
-	}
-	if c.Locale == "" && at.Locale != "" {
-		c.Locale = at.Locale
-		if err := s.db.WithContext(ctx).Model(&Child{}).Where("id = ?", c.ID).Update("locale", at.Locale).Error; err != nil {
-			return nil, fmt.Errorf("record locale: %w", err)
-		}
-	}
-	return s.childActor(ctx, &c)
-}
-
-// childAccount is the key a child's sign-in failures are counted under.
-func childAccount(childID string) string { return "child:" + childID }
 
 // StartSession records a new session for the actor and returns its ID and expiry.
 func (s *Store) StartSession(ctx context.Context, a *Actor) (jti string, expires time.Time, err error) {

@@ -2,7 +2,6 @@ package models
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"time"
 
@@ -379,16 +378,4 @@ func (s *Store) SetPIN(ctx context.Context, a *Actor, childID, pin string) error
 		}
 		return s.audit(tx, a, "child.pin_reset", "child", c.ID, "")
 	}))
-}
-
-// wrap adds context to unexpected errors and passes domain errors through unchanged.
-func wrap(what string, err error) error {
-	if err == nil {
-		return nil
-	}
-	var e *Error
-	if errors.As(err, &e) {
-		return e
-	}
-	return fmt.Errorf("%s: %w", what, err)
 }

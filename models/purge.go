@@ -1,0 +1,119 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	"gorm.io/gorm"
+)
+
+// DefaultPurgeGrace is how long after a body's term ends its children's data is kept.
+const DefaultPurgeGrace = 180 * 24 * time.Hour
+
+// scrubbedTables are the tables that hold a child's texts and personal fields.
+var scrubbedTables = []string{"children", "guardians", "consents", "comments", "proposals", "evaluations",
+	"inspections", "notifications", "reports", "memberships"}
+
+// scrub makes deleted bytes unrecoverable from the database files: on SQLite secure_delete
+// has zeroed them in the pages, and a truncating checkpoint empties the write-ahead log; on
+// PostgreSQL the tables that held them are rewritten (VACUUM FULL), because a plain VACUUM
+// only marks the old row versions free and leaves their bytes in the table files. Tables
+// larger than the store's limit get a plain VACUUM, and the log says so.
+func (s *Store) scrub(ctx context.Context) error {
+	db := s.db.WithContext(ctx)
+	if s.dialect == DialectSQLite {
+		return db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+	}
+	var kept []string
+	for _, t := range scrubbedTables {
+		rewritten, err := s.rewriteTable(ctx, t)
+		if err != nil {
+			return fmt.Errorf("vacuum %s: %w", t, err)
+		}
+		if !rewritten {
+			kept = append(kept, t)
+		}
+	}
+	if len(kept) > 0 {
+		s.log.Warn("erasure vacuumed tables too large or too busy to rewrite: erased rows stay readable in their files until PostgreSQL reuses the space",
+			slog.Any("tables", kept), slog.Int64("vacuum_full_max_bytes", s.fullMax))
+	}
+	return nil
+}
+
+// rewriteTable runs VACUUM FULL on a PostgreSQL table up to the size limit, waiting at most a
+// few seconds for its lock, and a plain VACUUM otherwise. It reports whether it rewrote.
+func (s *Store) rewriteTable(ctx context.Context, table string) (bool, error) {
+	db := s.db.WithContext(ctx)
+	var size int64
+	if err := db.Raw("SELECT pg_total_relation_size(CAST(? AS regclass))", table).Scan(&size).Error; err != nil {
+		return false, err
+	}
+	if size <= s.fullMax {
+		err := db.Connection(func(conn *gorm.DB) error {
+			if err := conn.Exec("SET lock_timeout = '5s'").Error; err != nil {
+				return err
+			}
+			defer conn.Exec("RESET lock_timeout")
+			return conn.Exec("VACUUM FULL " + table).Error
+		})
+		var pe *pgconn.PgError
+		if err == nil {
+			return true, nil
+		}
+		if !errors.As(err, &pe) || pe.Code != "55P03" { // lock_not_available: busy, fall back
+			return false, err
+		}
+	}
+	return false, db.Exec("VACUUM " + table).Error
+}
+
+// Purge removes the personal fields of every child whose bodies' terms all ended more than the
+// grace period ago and whose consent was not renewed since, as withdrawal does, and also their
+// login names and PIN hashes. It returns how many children it purged.
+func (s *Store) Purge(ctx context.Context) (int, error) {
+	cutoff := s.Now().In(s.loc).Add(-s.grace).Format(time.DateOnly)
+	var rows []struct {
+		ChildID     string
+		LastTermEnd string
+		Open        int
+	}
+	err := s.db.WithContext(ctx).Raw(`SELECT m.child_id AS child_id, MAX(b.term_ends_on) AS last_term_end,
+			SUM(CASE WHEN b.term_ends_on = '' OR b.term_ends_on >= ? THEN 1 ELSE 0 END) AS open
+		FROM memberships m JOIN bodies b ON b.id = m.body_id
+		GROUP BY m.child_id`, cutoff).Scan(&rows).Error
+	if err != nil {
+		return 0, fmt.Errorf("find children to purge: %w", err)
+	}
+	n := 0
+	for _, r := range rows {
+		if r.Open > 0 {
+			continue
+		}
+		var latest Consent
+		err := s.db.WithContext(ctx).Where("child_id = ? AND status = ? AND decided_at IS NOT NULL", r.ChildID, ConsentActive).
+			Order("decided_at DESC").Take(&latest).Error
+		end, perr := time.ParseInLocation(time.DateOnly, r.LastTermEnd, s.loc)
+		if err == nil && perr == nil && latest.DecidedAt.After(end.AddDate(0, 0, 1)) {
+			continue // consent renewed after the term ended
+		}
+		err = s.tx(ctx, func(tx *gorm.DB) error {
+			if err := s.anonymise(tx, r.ChildID, false, true); err != nil {
+				return err
+			}
+			return s.audit(tx, SystemActor(), "child.purge", "child", r.ChildID, "term ended "+r.LastTermEnd)
+		})
+		if err != nil {
+			return n, fmt.Errorf("purge: %w", err)
+		}
+		n++
+	}
+	if n > 0 {
+		return n, s.scrub(ctx)
+	}
+	return 0, nil
+}

@@ -1,0 +1,190 @@
+package models
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// How many design options a proposal may have: at least MinOptions before it moves to decision.
+const (
+	MinOptions = 2
+	MaxOptions = 5
+)
+
+// Option is a design option of a proposal.
+type Option struct {
+	ID          string    `json:"id"`
+	ProposalID  string    `json:"-"`
+	Title       string    `json:"title"`
+	Description string    `json:"description"`
+	ImageURL    string    `json:"image_url" gorm:"column:image_url"`
+	VoteCount   int       `json:"votes"`
+	CreatedAt   time.Time `json:"-"`
+}
+
+// OptionInput is a new design option.
+type OptionInput struct {
+	Title, Description, ImageURL string
+}
+
+// AddOption adds a design option while the proposal is in design, at most five. Returns
+// not_found, forbidden, stage_closed outside design, conflict past five, validation_failed.
+func (s *Store) AddOption(ctx context.Context, a *Actor, id string, in OptionInput) (*Option, error) {
+	if _, err := s.proposal(ctx, a, id); err != nil {
+		return nil, err
+	}
+	if err := a.Require(ManageStages); err != nil {
+		return nil, err
+	}
+	o := &Option{ID: NewID(s.Now()), ProposalID: id, Title: clean(in.Title), Description: clean(in.Description), ImageURL: clean(in.ImageURL), CreatedAt: s.Now()}
+	var v Invalid
+	v.length("title", o.Title, 2, 60)
+	v.length("description", o.Description, 0, 2000)
+	v.length("image_url", o.ImageURL, 0, 500)
+	if o.ImageURL != "" && !validImageURL(o.ImageURL) {
+		v.Add("image_url", "field.image_url", nil)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+		if p.Stage != StageDesign {
+			return Errorf(CodeStageClosed)
+		}
+		var n int64
+		if err := tx.Model(&Option{}).Where("proposal_id = ?", id).Count(&n).Error; err != nil {
+			return err
+		}
+		if n >= MaxOptions {
+			return Errorf(CodeConflict, "error.too_many_options")
+		}
+		if err := tx.Create(o).Error; err != nil {
+			return err
+		}
+		return s.markResponded(tx, p)
+	})
+	if err != nil {
+		return nil, wrap("add option", err)
+	}
+	return o, nil
+}
+
+// validImageURL accepts an https:// address with a host, or a path on this site that starts
+// with exactly one "/" and holds no "//": browsers read "//host" and "/\host" as another site.
+// Backslashes, spaces and control characters are refused anywhere.
+func validImageURL(u string) bool {
+	if strings.ContainsFunc(u, func(r rune) bool { return r == '\\' || r <= ' ' || r == 0x7f }) {
+		return false
+	}
+	if rest, ok := strings.CutPrefix(u, "https://"); ok {
+		parsed, err := url.Parse(u)
+		return err == nil && rest != "" && parsed.Host != "" && parsed.User == nil
+	}
+	return len(u) > 1 && u[0] == '/' && !strings.Contains(u, "//")
+}
+
+// Vote is a child's one vote on a proposal's design options.
+type Vote struct {
+	ID         string
+	ProposalID string
+	OptionID   string
+	ChildID    *string
+	CreatedAt  time.Time
+	UpdatedAt  time.Time
+}
+
+// CastVote records or changes a child's vote while the proposal is in design. Votes are exact
+// under any concurrency: each runs with the proposal locked, and the option counts move with
+// the vote row in one transaction. Returns the errors of audienceWrite, stage_closed outside
+// design, validation_failed for an option of another proposal.
+func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) error {
+	if _, err := s.audienceWrite(ctx, a, id); err != nil {
+		return err
+	}
+	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+		if p.Stage != StageDesign {
+			return Errorf(CodeStageClosed)
+		}
+		var n int64
+		if err := tx.Model(&Option{}).Where("id = ? AND proposal_id = ?", optionID, id).Count(&n).Error; err != nil {
+			return err
+		}
+		if n == 0 {
+			var v Invalid
+			v.Add("option_id", "field.unknown_reference", nil)
+			return v.Err()
+		}
+		var old Vote
+		err := tx.Where("proposal_id = ? AND child_id = ?", id, a.ID).Take(&old).Error
+		switch {
+		case err == nil && old.OptionID == optionID:
+			return nil
+		case err == nil:
+			if err := tx.Model(&Vote{}).Where("id = ?", old.ID).Updates(map[string]any{"option_id": optionID, "updated_at": s.Now()}).Error; err != nil {
+				return err
+			}
+			if err := addVotes(tx, old.OptionID, -1); err != nil {
+				return err
+			}
+		case errors.Is(err, gorm.ErrRecordNotFound):
+			now := s.Now()
+			if err := tx.Create(&Vote{ID: NewID(now), ProposalID: id, OptionID: optionID, ChildID: &a.ID, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
+				return err
+			}
+		default:
+			return err
+		}
+		return addVotes(tx, optionID, 1)
+	})
+	return wrap("vote", err)
+}
+
+// Results are the tally of a proposal's design options.
+type Results struct {
+	Options []OptionTally `json:"options"`
+	Total   int           `json:"total"`
+}
+
+// OptionTally is one option's votes.
+type OptionTally struct {
+	ID    string `json:"id"`
+	Title string `json:"title"`
+	Votes int    `json:"votes"`
+}
+
+// Results returns the tally. Children see it only once voting has closed (no bandwagon);
+// staff see it live. Returns not_found, forbidden for a child while design is open.
+func (s *Store) Results(ctx context.Context, a *Actor, id string) (*Results, error) {
+	r, err := s.proposal(ctx, a, id)
+	if err != nil {
+		return nil, err
+	}
+	if !a.IsStaff() && !votingClosed(r.Stage) {
+		return nil, Errorf(CodeForbidden, "error.results_hidden")
+	}
+	return s.tally(ctx, id)
+}
+
+// votingClosed reports whether the design stage is over.
+func votingClosed(stage string) bool {
+	return stage != StageNeeds && stage != StageDesign
+}
+
+func (s *Store) tally(ctx context.Context, id string) (*Results, error) {
+	var opts []Option
+	if err := s.db.WithContext(ctx).Where("proposal_id = ?", id).Order("id").Find(&opts).Error; err != nil {
+		return nil, fmt.Errorf("read options: %w", err)
+	}
+	res := &Results{Options: make([]OptionTally, len(opts))}
+	for i, o := range opts {
+		res.Options[i] = OptionTally{ID: o.ID, Title: o.Title, Votes: o.VoteCount}
+		res.Total += o.VoteCount
+	}
+	return res, nil
+}
