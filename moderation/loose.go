@@ -159,19 +159,7 @@ func splitNumber(t *text, latin bool) []Reason {
 	if !slices.ContainsFunc(contactWords, func(w string) bool { return strings.Contains(t.s, w) }) && !(latin && contactRe.MatchString(t.s)) {
 		return nil
 	}
-	var runs [][2]int
-	for i := 0; i < len(t.s); {
-		if !isDigit(rune(t.s[i])) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(t.s) && isDigit(rune(t.s[j])) {
-			j++
-		}
-		runs = append(runs, [2]int{i, j})
-		i = j
-	}
+	runs := digitRuns(t.s)
 	for a := range runs {
 		joined := ""
 		for b := a; b < len(runs) && len(joined) < 18; b++ {
@@ -182,4 +170,22 @@ func splitNumber(t *text, latin bool) []Reason {
 		}
 	}
 	return nil
+}
+
+// digitRuns returns the byte spans of the runs of ASCII digits in s.
+func digitRuns(s string) [][2]int {
+	var runs [][2]int
+	for i := 0; i < len(s); {
+		if !isDigit(rune(s[i])) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(s) && isDigit(rune(s[j])) {
+			j++
+		}
+		runs = append(runs, [2]int{i, j})
+		i = j
+	}
+	return runs
 }

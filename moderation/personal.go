@@ -406,22 +406,14 @@ func numbers(t *text, a anchors) []Reason {
 	if a.wechat {
 		wechat = cuePositions(t, wechatCueRe)
 	}
-	for i := 0; i < len(t.s); {
-		if !isDigit(rune(t.s[i])) {
-			i++
-			continue
-		}
-		j := i
-		for j < len(t.s) && isDigit(rune(t.s[j])) {
-			j++
-		}
+	for _, run := range digitRuns(t.s) {
+		i, j := run[0], run[1]
 		if j-i == 17 && j < len(t.s) && t.s[j] == 'x' {
-			j++
+			j++ // an ID number's check character
 		}
 		if kind := classify(t, i, j, qq, wechat); kind != "" {
 			out = append(out, t.reason(kind, i, j))
 		}
-		i = j
 	}
 	// A WeChat ID is letters and digits after a WeChat cue: 微信 xiaoyu_2015.
 	for k := 0; k+1 < len(wechat); k += 2 {
