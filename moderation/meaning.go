@@ -112,8 +112,12 @@ func loadModel() *meaningModel {
 	return model
 }
 
-// buildModel reads the lexicon and the dictionary; about 12 MB and a few hundred milliseconds.
-func buildModel() *meaningModel {
+// buildModel reads the lexicon and the dictionary and trains the classifier; about 19 MB and a
+// few hundred milliseconds.
+func buildModel() *meaningModel { return buildModelWith(meaningTrain) }
+
+// buildModelWith builds the model with the classifier trained on train (class<TAB>text lines).
+func buildModelWith(train string) *meaningModel {
 	m := &meaningModel{tags: map[string]tag{}}
 	m.seg.SkipLog = true
 	m.seg.NotLoadHMM = true
@@ -145,7 +149,7 @@ func buildModel() *meaningModel {
 	}
 	sort.Strings(words)
 	m.index = newLiteralIndex(words, phraseSets...)
-	m.clf = trainClassifier(meaningTrain)
+	m.clf = trainClassifier(train)
 	if err := m.seg.LoadDictStr(dict.String()); err != nil {
 		panic("moderation: load dictionary: " + err.Error())
 	}
@@ -186,8 +190,7 @@ type clause struct {
 
 // meaning finds cries for help and bullying in the folded text, sentence by sentence: the
 // rules where a telltale word or phrase stands, and the classifier everywhere else.
-func meaning(base *folded) (found []Reason) {
-	m := loadModel()
+func meaning(m *meaningModel, base *folded) (found []Reason) {
 	type hit struct {
 		at   int
 		uses []literalUse
@@ -232,7 +235,7 @@ func meaning(base *folded) (found []Reason) {
 		var class string
 		var margin float32
 		class, margin, buf = m.clf.classify(sentence.r, buf)
-		if len(here) == 0 && margin > classifierMargin && b > a {
+		if len(here) == 0 && margin > marginFor(class) && b > a {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
 		}

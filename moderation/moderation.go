@@ -80,6 +80,7 @@ type Lists struct {
 type Screener struct {
 	lists atomic.Pointer[Lists]
 	words atomic.Pointer[wordSet]
+	model *meaningModel // nil: the shared model, loaded once
 }
 
 // New returns a screener with the given lists.
@@ -105,7 +106,11 @@ func (s *Screener) Patterns() int { return s.words.Load().size }
 // Screen returns the verdict on text. It is deterministic and never panics.
 func (s *Screener) Screen(text string) Verdict {
 	base := fold(text)
-	found := append(append(personal(base), s.words.Load().match(wordForm(base))...), meaning(base)...)
+	m := s.model
+	if m == nil {
+		m = loadModel()
+	}
+	found := append(append(personal(base), s.words.Load().match(wordForm(base))...), meaning(m, base)...)
 	v := Verdict{Action: Allow}
 	for _, r := range found {
 		r.Action = Block
