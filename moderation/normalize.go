@@ -250,6 +250,9 @@ func digitForm(f *folded) *folded {
 	anySpoken := false
 	for i, r := range d.r {
 		if n, ok := digitOf(numeral, r); ok {
+			if countsSomething(f.r, i) {
+				continue // 最后四位, 上一句: a count, not a digit
+			}
 			d.r[i] = n
 		} else if _, ok := digitOf(spokenDigit, r); ok {
 			anySpoken = true
@@ -269,6 +272,22 @@ func digitForm(f *folded) *folded {
 		}
 	}
 	return d
+}
+
+// measureWords after a lone Chinese numeral make it a count (四位, 一句, 两个), not a digit.
+const measureWords = "位句个次下些点样起只条张本遍口群种段"
+
+// countsSomething reports whether the numeral at r[i] stands alone before a measure word.
+func countsSomething(r []rune, i int) bool {
+	if i+1 >= len(r) || !strings.ContainsRune(measureWords, r[i+1]) {
+		return false
+	}
+	if i > 0 {
+		if _, ok := digitOf(numeral, r[i-1]); ok || isDigit(r[i-1]) {
+			return false
+		}
+	}
+	return true
 }
 
 // digitNear reports whether a digit stands next to position i in direction dir, with at most

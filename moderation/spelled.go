@@ -1,5 +1,7 @@
 package moderation
 
+import "strings"
+
 // Digits spelled out in Latin letters: English words (one three eight, oh, double five) and
 // pinyin syllables, with or without spaces (yao san ba, yaosanba; tone marks are gone after
 // fold). Such words are ordinary text too ("one day", "yi" in a name), so a run of them is read
@@ -34,29 +36,50 @@ func spellDigits(w string) (digits string, repeat int) {
 	if w == "dong" {
 		return "", 0 // alone it is 栋; inside a run of syllables (yaodongsan) it is 0
 	}
-	// Pinyin syllables or English digit words run together (yaosanba, oneeightfive), longest
-	// first at each position: at most five letters each.
+	// Pinyin syllables or English digit words run together (yaosanba, oneeightfive,
+	// onedoubleeightoh), longest first at each position. Double and triple repeat the next
+	// digit; oh and o are zero only inside such a run.
 	var out []byte
+	repeat, english := 1, 0
 	for i := 0; i < len(w); {
-		found := false
-		for n := min(5, len(w)-i); n >= 2; n-- {
-			piece := w[i : i+n]
-			d, ok := pinyinDigits[piece]
-			if piece == "dong" {
-				d, ok = '0', true
-			} else if e, isWord := digitWords[piece]; isWord && n >= 3 {
-				d, ok = e[0], true
+		piece, d := "", byte(0)
+		for n := min(6, len(w)-i); n >= 1; n-- {
+			p := w[i : i+n]
+			switch {
+			case p == "double" || p == "triple":
+				piece = p
+			case n >= 3 && digitWords[p] != "":
+				piece, d = p, digitWords[p][0]
+				english++
+			case n >= 2 && pinyinDigits[p] != 0:
+				piece, d = p, pinyinDigits[p]
+			case p == "dong":
+				piece, d = p, '0'
+			case p == "oh" || p == "o":
+				piece, d = p, '0'
 			}
-			if ok {
-				out = append(out, d)
-				i += n
-				found = true
+			if piece != "" {
 				break
 			}
 		}
-		if !found {
+		if piece == "" {
 			return "", 0
 		}
+		i += len(piece)
+		switch piece {
+		case "double":
+			repeat = 2
+		case "triple":
+			repeat = 3
+		default:
+			for range repeat {
+				out = append(out, d)
+			}
+			repeat = 1
+		}
+	}
+	if english == 0 && strings.ContainsAny(w, "o") && !pinyinOnly(w) {
+		return "", 0 // an o that is no zero: only English digit words make it one
 	}
 	return string(out), 0
 }
@@ -146,6 +169,24 @@ func onlySeparators(r []rune) bool {
 	}
 	for _, c := range r {
 		if !isSeparator(c) {
+			return false
+		}
+	}
+	return true
+}
+
+// pinyinOnly reports whether w parses as pinyin digit syllables alone (no English o).
+func pinyinOnly(w string) bool {
+	for i := 0; i < len(w); {
+		found := false
+		for n := min(5, len(w)-i); n >= 2; n-- {
+			if pinyinDigits[w[i:i+n]] != 0 || w[i:i+n] == "dong" {
+				i += n
+				found = true
+				break
+			}
+		}
+		if !found {
 			return false
 		}
 	}
