@@ -21,14 +21,18 @@ var (
 	// in it, or 8 letters or more.
 	handleRe = regexp.MustCompile(`\b[a-z][a-z0-9_\-.]{4,19}\b`)
 	// Words that ask to be found or added.
-	contactCueRe = regexp.MustCompile(`微[\p{S}\p{P}\s]{1,3}|wei\s*信|[🟢💚]\s*(?:信|泡泡)?|green app|\bwc\b|加我|加\s*我|\+\s*我|\+\s*v\b|搜(一搜|我|索)?|找我|好友|同号|微信|微芯|薇|威信|wx|vx|\bv\b|v信|绿泡泡|泡泡|绿色软件|wechat|weixin|\bid\b|账号|号码|扣扣|企鹅|\bqq\b`)
+	contactCueRe = regexp.MustCompile(`dd我|滴滴我|私我|手动加|\badd me\b|是我(?:的)?(?:微信|vx|wx|v)|微[\p{S}\p{P}\s]{1,3}|wei\s*信|[🟢💚]\s*(?:信|泡泡)?|green app|\bwc\b|加我|加\s*我|\+\s*我|\+\s*v\b|搜(一搜|我|索)?|找我|好友|同号|微信|微芯|薇|威信|wx|vx|\bv\b|v信|绿泡泡|泡泡|绿色软件|wechat|weixin|\bid\b|账号|号码|扣扣|企鹅|\bqq\b`)
 
 	// An e-mail with any sign for @ between a name and a provider, read with spaces taken out.
-	looseMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{3,}(?:@|at|ⓐ|#|◎|安特|艾特|aite|_at_|\(@\)|\[@\]|atsign)_?(?:163|126|139|189|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|proton|雅虎|新浪|网易)`)
+	looseMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{3,}[(（]?(?:@|at|ⓐ|#|◎|安特|艾特|aite|_at_|\(@\)|\[@\]|atsign|at符号|圈a|圈)[)）]?_?(?:163|126|139|189|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|proton|雅虎|新浪|网易)`)
 	anyAtMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{2,}\s*@\s*[a-z0-9][a-z0-9\-]{1,}`)
 	// A floor and a door: a home, whoever it is said of (5楼东边那户, 6th floor, red curtains).
 	floorRe    = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)|楼上|\b\d{1,2}(?:st|nd|rd|th)\s+floor\b`)
-	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard)\b`)
+	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|出门|左拐|右拐|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard)\b`)
+	// A house told by the way to it, whoever it is said of: 往北走3百米，蓝色瓦房，门口有棵大槐树.
+	wayRe   = regexp.MustCompile(`往[东南西北左右前]走|出门[左右]拐|[左右]拐|走到`)
+	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门)|门口有`)
+
 	// Contact words: a number given in parts beside one of these is read joined. A regular
 	// expression over the whole text cost more than the rest of screening; substrings do not.
 	contactWords = []string{"电话", "手机", "号码", "座机", "联系", "打给", "打通", "qq"}
@@ -77,7 +81,10 @@ func loose(t *text) []Reason {
 					if lettersOnly {
 						after = c[1] <= h[0] && strings.Trim(s[c[1]:h[0]], " :：是号我的加搜→") == ""
 					}
-					before := !lettersOnly && h[1] <= c[0] && t.runeI(c[0])-t.runeI(h[1]) <= 6
+					before := h[1] <= c[0] && t.runeI(c[0])-t.runeI(h[1]) <= 6
+					if lettersOnly {
+						before = h[1] <= c[0] && strings.Trim(s[h[1]:c[0]], " ,，这") == ""
+					}
 					if (after || before) && !overlaps(c, h) {
 						out = append(out, t.reason(KindWeChat, min(c[0], h[0]), max(c[1], h[1])))
 						break
@@ -108,6 +115,11 @@ func loose(t *text) []Reason {
 	}
 	if strings.Contains(s, "楼") || strings.Contains(s, "层") || latin && strings.Contains(s, "floor") {
 		if m := floorRe.FindStringIndex(s); m != nil && doorSignRe.MatchString(s) {
+			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
+		}
+	}
+	if strings.Contains(s, "走") || strings.Contains(s, "拐") {
+		if m := wayRe.FindStringIndex(s); m != nil && houseRe.MatchString(s) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 	}

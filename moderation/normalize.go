@@ -100,6 +100,10 @@ func fold(text string) *folded {
 	return f
 }
 
+// homoglyphs are Cyrillic and Greek letters that look like Latin ones: аt for at.
+var homoglyphs = map[rune]rune{'а': 'a', 'е': 'e', 'о': 'o', 'р': 'p', 'с': 'c', 'х': 'x', 'у': 'y', 'і': 'i', 'ј': 'j',
+	'ѕ': 's', 'ԁ': 'd', 'ο': 'o', 'α': 'a', 'ε': 'e', 'ι': 'i', 'κ': 'k', 'ν': 'v', 'τ': 't', 'υ': 'u', 'ρ': 'p'}
+
 // plainLatin turns the decimal digits of every script into ASCII digits (٣, ३, ๓ → 3; NFKC
 // already did the full-width and mathematical ones) and drops the tone marks and accents of
 // Latin letters (wēi xìn → wei xin), so that numbers and cue words read the same in any dress.
@@ -107,6 +111,8 @@ func plainLatin(r rune) rune {
 	switch {
 	case r < 0xC0:
 		return r
+	case r >= 0x370 && r <= 0x4FF && homoglyphs[r] != 0:
+		return homoglyphs[r]
 	case r <= 0x2AF: // Latin-1 Supplement and Latin Extended: ā, ǐ, ü, é…
 		for _, d := range norm.NFD.String(string(r)) {
 			if d >= 'a' && d <= 'z' {
