@@ -182,7 +182,11 @@ func isNoise(r rune) bool {
 // Most brackets are not (〔2021〕1380号 is a year and a document number); parentheses are, for
 // an area code: （0577）36322808. The enumeration comma 、 lists numbers (110、119、120).
 func isSeparator(r rune) bool {
-	return r != '+' && r != '@' && r != '#' && r != '%' && r != '、' && !strings.ContainsRune("[]【】〔〕《》<>{}", r) && isNoise(r)
+	switch r {
+	case '+', '@', '#', '%', '、', '[', ']', '【', '】', '〔', '〕', '《', '》', '<', '>', '{', '}':
+		return false
+	}
+	return isNoise(r)
 }
 
 // wordForm drops noise, so that 傻 * 逼 and 傻-逼 read as 傻逼; a single space is kept between
