@@ -14,7 +14,7 @@ import (
 
 var (
 	// A mail provider, and an account-like name before it.
-	mailProviderRe = regexp.MustCompile(`\b(?:163|126|139|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|live|msn|tom|21cn)\b`)
+	mailProviderRe = regexp.MustCompile(`\b(?:163|126|139|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|21cn|proton)\b`)
 	mailCueRe      = regexp.MustCompile(`@|#|ⓐ|艾特|\bat\b|\(a\)|在|邮箱|邮件|e-?mail|mail|邮`)
 
 	// An account name: starts with a letter, 6–20 letters, digits, _ or -, with a digit, _ or -
@@ -27,8 +27,8 @@ var (
 	looseMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{3,}[(（]?(?:@|at|ⓐ|#|◎|安特|艾特|aite|_at_|\(@\)|\[@\]|atsign|at符号|圈a|圈)[)）]?_?(?:163|126|139|189|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|proton|雅虎|新浪|网易)`)
 	anyAtMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{2,}\s*@\s*[a-z0-9][a-z0-9\-]{1,}`)
 	// A floor and a door: a home, whoever it is said of (5楼东边那户, 6th floor, red curtains).
-	floorRe    = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)|楼上|\b\d{1,2}(?:st|nd|rd|th)\s+floor\b`)
-	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|出门|左拐|右拐|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard)\b`)
+	floorRe    = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)|楼上|\b\d{1,2}(?:st|nd|rd|th)\s+floor\b|\bfloor\s*\d{1,2}\b`)
+	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|出门|左拐|右拐|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard|gate|apartment|flat|above|next to|across from)\b`)
 	// A house told by the way to it, whoever it is said of: 往北走3百米，蓝色瓦房，门口有棵大槐树.
 	wayRe   = regexp.MustCompile(`往[东南西北左右前]走|出门[左右]拐|[左右]拐|走到`)
 	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门)|门口有`)
@@ -60,7 +60,7 @@ func loose(t *text) []Reason {
 		// An e-mail with its signs spelled out: a provider and a name before it, and a cue.
 		if p := mailProviderRe.FindStringIndex(s); p != nil && mailCueRe.MatchString(s) {
 			for _, h := range handleRe.FindAllStringIndex(s[:p[0]], -1) {
-				if name := s[h[0]:h[1]]; accountLike(name) && p[0]-h[1] <= 40 {
+				if name := s[h[0]:h[1]]; accountLike(name) && p[0]-h[1] <= 40 && mailCueRe.MatchString(s[h[1]:p[0]]) {
 					out = append(out, t.reason(KindEmail, h[0], p[1]))
 					break
 				}
@@ -128,7 +128,9 @@ func loose(t *text) []Reason {
 	if !strings.Contains(s, "家") && !strings.Contains(s, "住") {
 		return out
 	}
-	if m := homeIsRe.FindStringIndex(s); m != nil && directionRe.MatchString(s) {
+	// A direction alone (我家就在学校对面) is near enough to say; a door, a floor or a number
+	// with it is a home that can be found.
+	if m := homeIsRe.FindStringIndex(s); m != nil && directionRe.MatchString(s) && (doorSignRe.MatchString(s) || houseRe.MatchString(s) || strings.ContainsAny(s, "0123456789")) {
 		if before := s[max(0, m[0]-12):m[0]]; !adviceRe.MatchString(before) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}

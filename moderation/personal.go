@@ -23,7 +23,7 @@ var (
 	// A unit, a room, building-unit-room or a home: personal, whatever place it is in.
 	// A home cue counts when a residential place or a number follows it (我家住在清和家园, 我住在
 	// 5号楼); 我住在河边 and 我家在城东 name no home.
-	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:(?:我|我们)家(?:住)?在|家住|我住在|我住的(?:地方|小区)|家庭住址(?:是|在)?|家的地址|我家地址|我的地址|住址)[^。！？!?\n，,]{0,12}?(?:小区|家园|花园|新村|公寓|苑|大厦|村|社区|\d|号|栋|楼)`)
+	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:(?:我|我们)家(?:住)?在|家住|我住在|我住的(?:地方|小区)|家庭住址(?:是|在)?|家的地址|我家地址|我的地址|住址)[^。！？!?\n，,]{0,12}?(?:[^的\s](?:小区|家园|花园|新村|公寓|苑|大厦|村|社区)|(?:路|街|大道|巷)\S{0,6}?的(?:小区|家园|花园|新村|公寓)|\d|号|栋|楼)`)
 	codeRe = regexp.MustCompile(`(?:isbn[:：\s]*)?97[89][-\s]?\d{1,5}[-\s]?\d{1,7}[-\s]?\d{1,7}[-\s]?[\dx]\b|\bgb(?:/t)?\s*\d{3,5}(?:\.\d+)?\s*-\s*(?:19|20)\d{2}`)
 	// A number after one of these names a thing (a bike, a book, a manhole), not a person.
 	thingNumberRe = regexp.MustCompile(`(?:书号|型号|序号|工单号|订单号|单号|车号|车牌|井盖|资产|提案|条码|货号|批号|注册代码|代码|(?:提案|单车|车辆|设备|电梯|井盖|路灯)编号|proposal id(?: on \w+)?(?: is)?|order|ticket|code)[:：\s是为]*$`)
@@ -52,8 +52,8 @@ var (
 
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
-	qqCueRe     = regexp.MustCompile(spacedCues("qq", "扣扣", "企鹅", "q号", "球球", "我的q", "加q", "加我q") + `|\bq\s*[:：]`)
-	wechatCueRe = regexp.MustCompile(spacedCues("微信", "威信", "薇信", "徽信", "维信", "围信", "胃信", "vx", "wx", "v信", "绿泡泡",
+	qqCueRe     = regexp.MustCompile(spacedCues("qq", "扣扣", "寇寇", "蔻蔻", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q") + `|\bq\s*[:：]`)
+	wechatCueRe = regexp.MustCompile(spacedCues("微信", "威信", "薇信", "徽信", "维信", "围信", "胃信", "卫星", "微芯", "vx", "wx", "v信", "绿泡泡",
 		"weixin", "wechat", "微x", "v号", "vx号", "wx号", "v我", "我v") + `|加我?\s*v\b|\bv\s*[:：]`)
 )
 
@@ -67,7 +67,7 @@ func spacedCues(cues ...string) string {
 		for j, r := range rs {
 			parts[j] = regexp.QuoteMeta(string(r))
 		}
-		alts[i] = strings.Join(parts, `[\s\p{P}\p{S}]{0,2}`)
+		alts[i] = strings.Join(parts, `[\s\p{P}\p{S}\p{Cf}]{0,3}`)
 	}
 	return strings.Join(alts, "|")
 }
@@ -144,9 +144,9 @@ func findAnchors(s string) anchors {
 			a.building = append(a.building, i)
 		case '班', '年', '初', '高', '队':
 			a.class = append(a.class, i)
-		case 'q', '扣', '企', '球':
+		case 'q', '扣', '企', '球', '寇', '蔻', '🐧':
 			a.qq = true
-		case '微', '威', '薇', '徽', '维', '围', '胃', 'v', 'w', '绿':
+		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', 'v', 'w', '绿':
 			a.wechat = true
 		}
 		if r >= '0' && r <= '9' {
@@ -593,7 +593,7 @@ func idAfter(s string, at int) (int, int, bool) {
 	for j < len(s) && isIDRune(rune(s[j])) {
 		j++
 	}
-	return i, j, j-i >= 5 && j-i <= 20
+	return i, j, j-i >= 5 && j-i <= 20 && accountLike(s[i:j]) // "WeChat group" names no account
 }
 
 // idBefore finds an account name just before a cue: xiaoyu_2015 是我的微信.
