@@ -217,3 +217,16 @@ func TestAutomatonAgreesWithNaiveSearch(t *testing.T) {
 		}
 	}
 }
+
+// A phone number with 978 or 979 inside is still a phone number, not a book's ISBN.
+func TestNumbersInsideNumbersAreNotCodes(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"15939791756", "我的电话13597812345", "19789012345"} {
+		if v := s.Screen(text); v.Action != Block {
+			t.Errorf("%q → %v, want a blocked phone number", text, v)
+		}
+	}
+	if v := s.Screen("ISBN 978-7-5344-0380-4"); v.Action != Allow {
+		t.Errorf("an ISBN → %v", v)
+	}
+}

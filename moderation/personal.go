@@ -238,8 +238,8 @@ func maskDates(f *folded) *text {
 	}
 	var masks [][2]int
 	mask := func(a, b int) {
-		if b < len(s) && isDigit(rune(s[b])) && isDigit(rune(s[b-1])) {
-			return // part of a longer number
+		if b < len(s) && isDigit(rune(s[b])) && isDigit(rune(s[b-1])) || a > 0 && isDigit(rune(s[a-1])) && isDigit(rune(s[a])) {
+			return // part of a longer number: 15939791756 holds no book number
 		}
 		for i := t.runeI(a); i < t.runeI(b); i++ {
 			f.r[i] = marker
