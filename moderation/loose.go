@@ -15,6 +15,7 @@ import (
 var (
 	// A mail provider, and an account-like name before it.
 	mailProviderRe = regexp.MustCompile(`\b(?:163|126|139|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|21cn|proton)\b`)
+	mailWordRe     = regexp.MustCompile(`邮箱|邮件|e-?mail|写信|域名|后缀|用户名|username`)
 	mailCueRe      = regexp.MustCompile(`@|#|ⓐ|艾特|\bat\b|\(a\)|在|邮箱|邮件|e-?mail|mail|邮`)
 
 	// An account name: starts with a letter, 6–20 letters, digits, _ or -, with a digit, _ or -
@@ -31,15 +32,15 @@ var (
 	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|出门|左拐|右拐|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard|gate|apartment|flat|above|next to|across from)\b`)
 	// A house told by the way to it, whoever it is said of: 往北走3百米，蓝色瓦房，门口有棵大槐树.
 	wayRe   = regexp.MustCompile(`往[东南西北左右前]走|出门[左右]拐|[左右]拐|走到`)
-	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门)|门口有`)
+	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)|门口有|那栋|顶楼|窗口|窗户|第\d+家|巷子里|那条街|隔壁那|后面那`)
 
 	// Contact words: a number given in parts beside one of these is read joined. A regular
 	// expression over the whole text cost more than the rest of screening; substrings do not.
-	contactWords = []string{"电话", "手机", "号码", "座机", "联系", "打给", "打通", "qq"}
-	contactRe    = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp)\b`)
+	contactWords = []string{"电话", "手机", "号码", "座机", "联系", "打给", "打通", "qq", "扣扣", "q号", "我的号", "区号"}
+	contactRe    = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp|landline|area code|qq)\b`)
 
 	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
-	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们)?家|我(?:们)?家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
+	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们|的)?(?:家|房间)|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
 	directionRe   = regexp.MustCompile(`旁边|对面|斜对面|隔壁|后面|楼上|楼下|里面|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|那栋|门口有|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
 	latinHomeIsRe = regexp.MustCompile(`\b(?:i live|i'm at|i am at|my (?:home|house|flat|place|address)|our (?:flat|house|home|place)|is (?:my house|my home|ours)|come over|grandma's place)\b`)
 	latinWhereRe  = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with)\b`)
@@ -58,6 +59,17 @@ func loose(t *text) []Reason {
 	}
 	if latin {
 		// An e-mail with its signs spelled out: a provider and a name before it, and a cue.
+		// An e-mail told in pieces: a mail word, a provider and an account name anywhere.
+		if mailWordRe.MatchString(s) {
+			if p := mailProviderRe.FindStringIndex(s); p != nil || strings.Contains(s, "雅虎") || strings.Contains(s, "新浪") || strings.Contains(s, "网易") {
+				for _, h := range handleRe.FindAllStringIndex(s, -1) {
+					if name := s[h[0]:h[1]]; accountLike(name) && strings.ContainsAny(name, "0123456789_") || len(name) >= 10 && !commonLatin[name] {
+						out = append(out, t.reason(KindEmail, h[0], h[1]))
+						break
+					}
+				}
+			}
+		}
 		if p := mailProviderRe.FindStringIndex(s); p != nil && mailCueRe.MatchString(s) {
 			for _, h := range handleRe.FindAllStringIndex(s[:p[0]], -1) {
 				if name := s[h[0]:h[1]]; accountLike(name) && p[0]-h[1] <= 40 && mailCueRe.MatchString(s[h[1]:p[0]]) {
@@ -174,6 +186,7 @@ func splitNumber(t *text, latin bool) []Reason {
 		return nil
 	}
 	runs := digitRuns(t.s)
+	qq := strings.Contains(t.s, "qq") || strings.Contains(t.s, "扣扣") || strings.Contains(t.s, "q号")
 	for a := range runs {
 		joined := ""
 		for b := a; b < len(runs) && len(joined) < 18; b++ {
@@ -181,9 +194,39 @@ func splitNumber(t *text, latin bool) []Reason {
 			if b > a && (isMobile(joined) || isLandline(joined) || isIDNumber(joined)) {
 				return []Reason{t.reason(KindPhone, runs[a][0], runs[b][1])}
 			}
+			if b > a && qq && len(joined) >= 5 && len(joined) <= 11 && b == len(runs)-1 && a == 0 {
+				return []Reason{t.reason(KindQQ, runs[a][0], runs[b][1])}
+			}
+		}
+	}
+	// Parts told out of order (前面170，后面1662，中间的四位是9327): a few parts, any order.
+	if len(runs) >= 3 && len(runs) <= 4 {
+		for _, order := range permutations(len(runs)) {
+			joined := ""
+			for _, k := range order {
+				joined += t.s[runs[k][0]:runs[k][1]]
+			}
+			if isMobile(joined) || isLandline(joined) {
+				return []Reason{t.reason(KindPhone, runs[0][0], runs[len(runs)-1][1])}
+			}
 		}
 	}
 	return nil
+}
+
+// permutations lists every order of 0..n-1.
+func permutations(n int) [][]int {
+	if n == 1 {
+		return [][]int{{0}}
+	}
+	var out [][]int
+	for _, p := range permutations(n - 1) {
+		for i := 0; i <= len(p); i++ {
+			q := append(append(append([]int{}, p[:i]...), n-1), p[i:]...)
+			out = append(out, q)
+		}
+	}
+	return out
 }
 
 // digitRuns returns the byte spans of the runs of ASCII digits in s.

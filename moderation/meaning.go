@@ -235,7 +235,7 @@ func meaning(m *meaningModel, base *folded) (found []Reason) {
 		var class string
 		var margin float32
 		class, margin, buf = m.clf.classify(sentence.r, buf)
-		if len(here) == 0 && margin > marginFor(class) && b > a {
+		if len(here) == 0 && margin > marginFor(class) && len(sentence.r) >= minClassified {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
 		}
@@ -244,6 +244,10 @@ func meaning(m *meaningModel, base *folded) (found []Reason) {
 	}
 	return found
 }
+
+// minClassified is the fewest characters the classifier judges alone: one or two words say
+// too little; short cries for help (想死) are the rules' and the built-in list's to find.
+const minClassified = 4
 
 // kindOfClass is the reason kind a meaning class holds with.
 func kindOfClass(class string) string {

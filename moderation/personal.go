@@ -37,9 +37,9 @@ var (
 	classRe = regexp.MustCompile(`\d{1,2}\s*年级(?:\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|[初高][1-3]\s*(?:年级)?\s*(?:[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\d{1,3}\s*班`)
 	// A grade and a class together (3年级2班, 五(3)班, 初二(5)班, 503班, Class 4 Grade 5) name about forty
 	// children; with a school or the child speaking of themself, one of them.
-	gradeClassRe  = regexp.MustCompile(`\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*\d{1,2}\s*,?\s*(?:of\s*)?grade\s*\d{1,2}|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
+	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*\d{1,2}\s*,?\s*(?:of\s*)?grade\s*\d{1,2}|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
 	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d`)
-	schoolCueRe   = regexp.MustCompile(`小学|中学|学校|实验|一中|二中|学号|座位号|我是|我在|我叫|\bi'?m\b|\bi am\b|primary|school|\bfrom\b|written by|name|落款|提议人|\d小|附小|实小|中队|` + surnames + `\p{Han}{1,2}`)
+	schoolCueRe   = regexp.MustCompile(`小学|中学|学校|实验|一中|二中|学号|座位号|我是|我在|我叫|\bi'?m\b|\bi am\b|primary|school|\bfrom\b|written by|name|落款|提议人|\d小|附小|实小|中队|\d中|附中|一中|` + surnames + givenName + `{1,2}`)
 
 	// A home told by its floor or building: 我家在3楼, 住在…7栋, 第2间就是我的房间.
 	homeNumberRe = regexp.MustCompile(`(?:我家|我住|我的家|我的房间|住在|家住|(?:^|[^之])家在|在.{0,12}住)[^。！？!?\n]{0,30}?(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间|号)|(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间)[^。！？!?\n]{0,12}?(?:就是|是)我(?:的)?(?:家|房间)`)
@@ -349,12 +349,12 @@ func personal(base *folded) []Reason {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 		}
 	} else if len(classes) > 0 || a.latin && latinSchoolRe.MatchString(t.s) || strings.Contains(t.s, ")班") || strings.Contains(t.s, "）班") ||
-		strings.Contains(t.s, "十班") || strings.Contains(t.s, "队") {
+		strings.Contains(t.s, "十班") || strings.Contains(t.s, "队") || strings.Contains(t.s, "高") || strings.Contains(t.s, "初") {
 		// No name: a grade and a class together, with a school or the child speaking. Looked
 		// for only around 班 and 队 (and in Latin text that speaks of a class).
 		var at []int
 		for i, r := range t.s {
-			if r == '班' || r == '队' {
+			if r == '班' || r == '队' || r == '高' || r == '初' {
 				at = append(at, i)
 			}
 		}
@@ -363,6 +363,9 @@ func personal(base *folded) []Reason {
 			grades = append(grades, t.matches(gradeClassRe)...)
 		}
 		for _, m := range grades {
+			if isQuantity(t.s, m[0], m[1]) {
+				continue // 滑梯高2.5米
+			}
 			if strings.Contains(t.s[m[0]:m[1]], "年级") || schoolCueRe.MatchString(t.s) {
 				out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 				break
