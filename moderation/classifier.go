@@ -41,8 +41,7 @@ var classifierClasses = []string{"ok", ClassSelfHarm, ClassAbuse, ClassThreat, C
 
 // The weights hold no pointers, so the garbage collector does not walk them on every cycle.
 type classifier struct {
-	index  *gramTable // n-gram → its row in logp
-	logp   []float32  // rows of len(classifierClasses): log P(n-gram | class)
+	index  *gramTable // n-gram → log P(n-gram | class), per class
 	prior  []float32
 	unseen []float32
 }
@@ -78,7 +77,7 @@ func trainClassifier(tsv string) *classifier {
 	}
 	const alpha = 0.1 // additive smoothing
 	vocab := float32(len(counts))
-	m := &classifier{index: newGramTable(len(counts)), logp: make([]float32, 0, len(counts)*k), prior: make([]float32, k), unseen: make([]float32, k)}
+	m := &classifier{index: newGramTable(len(counts)), prior: make([]float32, k), unseen: make([]float32, k)}
 	var all float32
 	for _, d := range docs {
 		all += d
@@ -88,10 +87,11 @@ func trainClassifier(tsv string) *classifier {
 		m.unseen[c] = float32(math.Log(float64(alpha / (totals[c] + alpha*vocab))))
 	}
 	for g, row := range counts {
-		m.index.put(g, int32(len(m.logp)/k))
+		var lp gramWeights
 		for c := range k {
-			m.logp = append(m.logp, float32(math.Log(float64((row[c]+alpha)/(totals[c]+alpha*vocab)))))
+			lp[c] = float32(math.Log(float64((row[c] + alpha) / (totals[c] + alpha*vocab))))
 		}
+		m.index.put(g, lp)
 	}
 	return m
 }
@@ -142,12 +142,12 @@ func (m *classifier) classify(r []rune, buf []uint64) (string, float32, []uint64
 	var score [8]float32
 	copy(score[:], m.prior)
 	for _, g := range buf {
-		i, ok := m.index.get(g)
-		if !ok {
+		lp := m.index.get(g)
+		if lp == nil {
 			continue // unseen n-grams say nothing about the class
 		}
-		for c, lp := range m.logp[int(i)*k : int(i)*k+k] {
-			score[c] += lp
+		for c := range k {
+			score[c] += lp[c]
 		}
 	}
 	best, margin := "", float32(math.Inf(-1))
@@ -159,41 +159,55 @@ func (m *classifier) classify(r []rune, buf []uint64) (string, float32, []uint64
 	return best, margin, buf
 }
 
-// gramTable is an open-addressing hash table from n-gram hashes to rows: a lookup per n-gram of
-// every sentence screened, a few times faster than a Go map and with nothing for the garbage
-// collector to walk.
+// gramTable is an open-addressing hash table from n-gram hashes to their weights, one slot of
+// 32 bytes holding both: a lookup per n-gram of every sentence screened costs one cache miss,
+// not three (key, row, weights), and nothing in it is a pointer for the garbage collector to
+// walk. Keys are 32-bit fingerprints of the 64-bit hashes: among a few hundred thousand
+// n-grams a collision is rare and costs one n-gram's weight.
 type gramTable struct {
-	keys []uint64 // 0 marks an empty slot; a key of 0 is stored as 1
-	rows []int32
-	mask uint64
+	slots []gramSlot
+	mask  uint64
+}
+
+// gramWeights holds one weight per class of classifierClasses.
+type gramWeights [7]float32
+
+type gramSlot struct {
+	key uint32 // 0 marks an empty slot
+	w   gramWeights
 }
 
 func newGramTable(n int) *gramTable {
 	size := 1
-	for size < 2*n {
+	for size < n+n/2 {
 		size <<= 1
 	}
-	return &gramTable{keys: make([]uint64, size), rows: make([]int32, size), mask: uint64(size - 1)}
+	return &gramTable{slots: make([]gramSlot, size), mask: uint64(size - 1)}
 }
 
-func (t *gramTable) put(key uint64, row int32) {
-	key = max(key, 1)
-	for i := (key * 0x9E3779B97F4A7C15) & t.mask; ; i = (i + 1) & t.mask {
-		if t.keys[i] == 0 || t.keys[i] == key {
-			t.keys[i], t.rows[i] = key, row
+func fingerprint(key uint64) (uint64, uint32) {
+	h := key * 0x9E3779B97F4A7C15
+	return h, max(uint32(h>>32), 1)
+}
+
+func (t *gramTable) put(key uint64, w gramWeights) {
+	h, fp := fingerprint(key)
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		if t.slots[i].key == 0 || t.slots[i].key == fp {
+			t.slots[i] = gramSlot{fp, w}
 			return
 		}
 	}
 }
 
-func (t *gramTable) get(key uint64) (int32, bool) {
-	key = max(key, 1)
-	for i := (key * 0x9E3779B97F4A7C15) & t.mask; ; i = (i + 1) & t.mask {
-		switch t.keys[i] {
-		case key:
-			return t.rows[i], true
+func (t *gramTable) get(key uint64) *gramWeights {
+	h, fp := fingerprint(key)
+	for i := h & t.mask; ; i = (i + 1) & t.mask {
+		switch t.slots[i].key {
+		case fp:
+			return &t.slots[i].w
 		case 0:
-			return 0, false
+			return nil
 		}
 	}
 }

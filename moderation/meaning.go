@@ -190,7 +190,10 @@ type clause struct {
 
 // meaning finds cries for help and bullying in the folded text, sentence by sentence: the
 // rules where a telltale word or phrase stands, and the classifier everywhere else.
-func meaning(m *meaningModel, base *folded) (found []Reason) {
+//
+// words is the word form of the whole text; each sentence's part of it is what the
+// classifier reads.
+func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 	type hit struct {
 		at   int
 		uses []literalUse
@@ -231,7 +234,10 @@ func meaning(m *meaningModel, base *folded) (found []Reason) {
 				here = readSentence(m, base, a, b, cands)
 			}
 		}
-		sentence := wordForm(&folded{r: base.r[a:b], start: base.start[a:b], end: base.end[a:b]})
+		lo, hi := base.start[a], base.end[b-1]
+		i, _ := slices.BinarySearch(words.start, lo)
+		j, _ := slices.BinarySearch(words.start, hi)
+		sentence := &folded{r: words.r[i:j]}
 		var class string
 		var margin float32
 		class, margin, buf = m.clf.classify(sentence.r, buf)

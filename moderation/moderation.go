@@ -110,7 +110,8 @@ func (s *Screener) Screen(text string) Verdict {
 	if m == nil {
 		m = loadModel()
 	}
-	found := append(append(personal(base), s.words.Load().match(wordForm(base))...), meaning(m, base)...)
+	words := wordForm(base)
+	found := append(append(personal(base), s.words.Load().match(words)...), meaning(m, base, words)...)
 	v := Verdict{Action: Allow}
 	for _, r := range found {
 		r.Action = Block
