@@ -104,7 +104,14 @@ func trainClassifier(tsv string) *classifier {
 func ngramHashes(r []rune, buf []uint64) []uint64 {
 	buf = buf[:0]
 	if slices.ContainsFunc(r, isDigit) {
-		r = slices.DeleteFunc(slices.Clone(r), isDigit)
+		// The runes without digits.
+		kept := make([]rune, 0, len(r))
+		for _, c := range r {
+			if !isDigit(c) {
+				kept = append(kept, c)
+			}
+		}
+		r = kept
 	}
 	for i := range r {
 		h := uint64(14695981039346656037)
