@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -329,6 +331,20 @@ func checkEnvelope(t *testing.T, r response) {
 		for f, m := range fields {
 			if s, _ := m.(string); s == "" || strings.HasPrefix(s, "field.") || strings.HasPrefix(s, "error.") {
 				t.Errorf("field %s has an untranslated message %q", f, m)
+			}
+		}
+	}
+}
+
+// assertFilesLack fails the test for every secret still readable in the SQLite database or its
+// write-ahead log in dir.
+func assertFilesLack(t *testing.T, dir string, secrets ...string) {
+	t.Helper()
+	for _, secret := range secrets {
+		for _, name := range []string{"tongsheng.db", "tongsheng.db-wal"} {
+			raw, err := os.ReadFile(filepath.Join(dir, name))
+			if err == nil && strings.Contains(string(raw), secret) {
+				t.Errorf("%s still holds %q", name, secret)
 			}
 		}
 	}

@@ -6,35 +6,19 @@ import (
 	"strings"
 	"testing"
 
+	"tongsheng/api"
 	"tongsheng/models"
 )
 
-type limitRange struct {
-	Min, Max int
-	Default  *int
-}
-
-type metaReply struct {
-	Stages, Categories, DecisionOutcomes, SafeguardingOutcomes, EvaluationCriteria, CommentStages []string
-	Limits                                                                                        map[string]limitRange
-}
-
-func getMeta(t *testing.T, e *env) metaReply {
+// getMeta reads the meta route into the type the server writes it from.
+func getMeta(t *testing.T, e *env) api.Meta {
 	t.Helper()
 	r := e.ok(200, "GET", "/api/v1/meta", "", nil)
-	var raw struct {
-		Stages               []string              `json:"stages"`
-		Categories           []string              `json:"categories"`
-		DecisionOutcomes     []string              `json:"decision_outcomes"`
-		SafeguardingOutcomes []string              `json:"safeguarding_outcomes"`
-		EvaluationCriteria   []string              `json:"evaluation_criteria"`
-		CommentStages        []string              `json:"comment_stages"`
-		Limits               map[string]limitRange `json:"limits"`
-	}
-	if err := json.Unmarshal([]byte(r.body), &raw); err != nil {
+	var m api.Meta
+	if err := json.Unmarshal([]byte(r.body), &m); err != nil {
 		t.Fatalf("meta is not JSON: %v", err)
 	}
-	return metaReply(raw)
+	return m
 }
 
 // Without signing in, a client learns the enums from the domain's own lists.
