@@ -159,11 +159,14 @@ func New(cfg Config) *fiber.App {
 	// The public notice (公示): no sign-in, nothing personal.
 	v1.Get("/public/proposals", s.publicProposals)
 	v1.Get("/public/proposals/:id", s.publicProposal)
+	v1.Get("/public/proposals/:id/qr", s.publicQR)
+	v1.Get("/public/board", s.publicBoard)
 	v1.Get("/public/feed.atom", s.publicFeed)
 	v1.Get("/public/decisions.json", s.publicDecisions)
 
 	if cfg.Frontend != nil {
 		mountFrontend(app, cfg.Frontend)
+		s.mountNotice(app, cfg.Frontend)
 	}
 	return app
 }

@@ -168,9 +168,19 @@ func (s *server) consentLetters(c *fiber.Ctx) error {
 // withQR adds the QR code of the link, as rows of modules ('1' dark, '0' light), so that a
 // guardian without a smartphone keyboard can open the link from paper.
 func withQR(l models.LetterLink) (letter, error) {
-	code, err := qr.Encode(l.Link, qr.M)
+	rows, err := qrRows(l.Link)
 	if err != nil {
-		return letter{}, fmt.Errorf("encode QR: %w", err)
+		return letter{}, err
+	}
+	return letter{LetterLink: l, QR: rows}, nil
+}
+
+// qrRows encodes text as a QR code, as rows of modules ('1' dark, '0' light), for the browser
+// to draw.
+func qrRows(text string) ([]string, error) {
+	code, err := qr.Encode(text, qr.M)
+	if err != nil {
+		return nil, fmt.Errorf("encode QR: %w", err)
 	}
 	rows := make([]string, code.Size)
 	for y := range code.Size {
@@ -184,7 +194,7 @@ func withQR(l models.LetterLink) (letter, error) {
 		}
 		rows[y] = b.String()
 	}
-	return letter{LetterLink: l, QR: rows}, nil
+	return rows, nil
 }
 
 func (s *server) assent(c *fiber.Ctx) error {

@@ -47,14 +47,14 @@ func (s *server) publicProposals(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	f := models.PublicFilter{RegionID: c.Query("region_id"), BodyID: c.Query("body_id"), Stage: c.Query("stage")}
+	f := models.PublicFilter{RegionID: c.Query("region_id"), BodyID: c.Query("body_id"), Stage: c.Query("stage"), Section: c.Query("section")}
 	items, next, err := s.store.PublicProposals(c.UserContext(), f, p)
 	if err != nil {
 		return err
 	}
 	for i := range items {
-		s.anonymise(c, &items[i])
-		s.localizeErased(c, &items[i], nil)
+		s.anonymise(c, &items[i].ProposalItem)
+		s.localizeErased(c, &items[i].ProposalItem, nil)
 	}
 	var cursor *string
 	if next != "" {
@@ -83,6 +83,7 @@ func (s *server) publicDecisions(c *fiber.Ctx) error {
 	}
 	for i := range items {
 		items[i].Title = s.titleOf(langOf(c), items[i].Title, items[i].Erased)
+		items[i].URL = s.noticeURL(c, items[i].ProposalID)
 	}
 	return publicJSON(c, fiber.Map{"items": items})
 }
@@ -104,6 +105,8 @@ type atomEntry struct {
 }
 
 type atomLink struct {
+	Rel  string `xml:"rel,attr"`
+	Type string `xml:"type,attr"`
 	Href string `xml:"href,attr"`
 }
 
@@ -126,7 +129,7 @@ func (s *server) publicFeed(c *fiber.Ctx) error {
 			Title:   s.titleOf(lang, d.Title, d.Erased),
 			ID:      "urn:tongsheng:decision:" + d.ProposalID,
 			Updated: d.DecidedAt.UTC().Format(time.RFC3339),
-			Link:    atomLink{Href: "/api/v1/public/proposals/" + d.ProposalID},
+			Link:    atomLink{Rel: "alternate", Type: "text/html", Href: s.noticeURL(c, d.ProposalID)},
 			Summary: s.catalog.Text(lang, "outcome."+d.Outcome, nil) + "：" + d.ChildSummary,
 		})
 	}
@@ -135,4 +138,32 @@ func (s *server) publicFeed(c *fiber.Ctx) error {
 		return err
 	}
 	return publicReply(c, "application/atom+xml; charset=utf-8", append([]byte(xml.Header), body...))
+}
+
+// noticeURL is the address of a proposal's public page, in the reader's language: the link a
+// feed, decisions.json and the printed notice's QR code give.
+func (s *server) noticeURL(c *fiber.Ctx, id string) string {
+	return s.pageAddress(c, "/notice/proposals/"+id, "")
+}
+
+func (s *server) publicBoard(c *fiber.Ctx) error {
+	b, err := s.store.PublicBoard(c.UserContext(), c.Query("region_id"))
+	if err != nil {
+		return err
+	}
+	return publicJSON(c, b)
+}
+
+// publicQR is the address of a proposal's public page with its QR code, for the printed notice.
+func (s *server) publicQR(c *fiber.Ctx) error {
+	id := c.Params("id")
+	if _, err := s.store.PublicProposal(c.UserContext(), id); err != nil {
+		return err
+	}
+	u := s.noticeURL(c, id)
+	rows, err := qrRows(u)
+	if err != nil {
+		return err
+	}
+	return publicJSON(c, fiber.Map{"url": u, "qr": rows})
 }

@@ -9,9 +9,12 @@ import (
 )
 
 // Entries are the page types of the web app. Each is an entry module that its own copy of
-// index.html loads: the children's app, the staff desk and the guardian's consent page. Pages
-// share code through the modules they import and never import one another.
-var Entries = []string{"child.js", "staff.js", "guardian.js"}
+// index.html loads: the children's app, the staff desk, the guardian's consent page and the
+// public notice. Pages share code through the modules they import and never import one another.
+var Entries = []string{"child.js", "staff.js", "guardian.js", NoticeEntry}
+
+// NoticeEntry is the public notice's page type (公示), served without sign-in.
+const NoticeEntry = "notice.js"
 
 // Shell is the leaf module of shared helpers (language, fetch, DOM, read-aloud, routing); it
 // imports nothing, so every module may import it without a cycle.

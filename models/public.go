@@ -8,10 +8,26 @@ import (
 	"gorm.io/gorm"
 )
 
-// PublicFilter narrows the public notice; RegionID includes the region's sub-regions.
+// PublicFilter narrows the public notice; RegionID includes the region's sub-regions. Section
+// picks one part of a notice board (SectionNotice, SectionResults, SectionProgress).
 type PublicFilter struct {
-	RegionID, BodyID, Stage string
+	RegionID, BodyID, Stage, Section string
 }
+
+// The parts of a public notice board, in the order a board shows them.
+const (
+	SectionNotice   = "notice"   // decided, and the notice period runs today or later
+	SectionResults  = "results"  // decided with the notice period over, or closed without a decision
+	SectionProgress = "progress" // still in needs or design
+)
+
+// The conditions of the board's parts on a proposal's decision: its notice period still runs
+// (until today or later), is over, or there is no decision.
+const (
+	noticeRuns = "EXISTS (SELECT 1 FROM decisions WHERE decisions.proposal_id = proposals.id AND decisions.notice_until >= ?)"
+	noticeOver = "EXISTS (SELECT 1 FROM decisions WHERE decisions.proposal_id = proposals.id AND decisions.notice_until < ?)"
+	undecided  = "NOT EXISTS (SELECT 1 FROM decisions WHERE decisions.proposal_id = proposals.id)"
+)
 
 // publicQuery is every published proposal, for anyone, without signing in.
 func (s *Store) publicQuery(ctx context.Context, f PublicFilter) (*gorm.DB, error) {
@@ -32,13 +48,62 @@ func (s *Store) publicQuery(ctx context.Context, f PublicFilter) (*gorm.DB, erro
 	if f.Stage != "" {
 		q = q.Where("proposals.stage = ?", f.Stage)
 	}
+	today := s.today()
+	switch f.Section {
+	case "":
+	case SectionNotice:
+		q = q.Where(noticeRuns, today)
+	case SectionResults:
+		q = q.Where("("+noticeOver+" OR (proposals.stage = ? AND "+undecided+"))", today, StageClosed)
+	case SectionProgress:
+		q = q.Where("proposals.stage IN ?", []string{StageNeeds, StageDesign})
+	default:
+		return nil, BadField("section", "field.unknown_value")
+	}
 	return q, nil
+}
+
+// today is the local date, as decisions store their notice period's end.
+func (s *Store) today() string { return s.Now().In(s.loc).Format(time.DateOnly) }
+
+// noticeDaysLeft counts the days from today to the last day of a notice period: 0 on its last
+// day, nil once it is over (or for a date that cannot be read).
+func (s *Store) noticeDaysLeft(until string) *int {
+	end, err := time.ParseInLocation(time.DateOnly, until, time.UTC)
+	if err != nil {
+		return nil
+	}
+	today, _ := time.ParseInLocation(time.DateOnly, s.today(), time.UTC) // s.today() is a valid date
+	n := int(end.Sub(today).Hours() / 24)
+	if n < 0 {
+		return nil
+	}
+	return &n
+}
+
+// DecisionBrief is a decision as a list of the public notice shows it.
+type DecisionBrief struct {
+	ProposalID        string    `json:"-"`
+	Outcome           string    `json:"outcome"`
+	ChildSummary      string    `json:"child_summary"`
+	ResponsibleUnit   string    `json:"responsible_unit"`
+	PlannedCompletion string    `json:"planned_completion"`
+	DecidedAt         time.Time `json:"decided_at"`
+	NoticeUntil       string    `json:"notice_until"`
+}
+
+// PublicItem is a proposal in a public list: the list item with its decision, if any, and the
+// days left in its notice period (nil when there is none or it is over).
+type PublicItem struct {
+	ProposalItem
+	Decision       *DecisionBrief `json:"decision"`
+	NoticeDaysLeft *int           `json:"notice_days_left"`
 }
 
 // PublicProposals lists published proposals of every stage, newest first. Children appear by
 // nickname and age only where their guardian allowed it. Returns bad_request for an unknown
 // stage, not_found for an unknown region.
-func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]ProposalItem, string, error) {
+func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]PublicItem, string, error) {
 	q, err := s.publicQuery(ctx, f)
 	if err != nil {
 		return nil, "", err
@@ -47,9 +112,26 @@ func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]
 	if err != nil {
 		return nil, "", fmt.Errorf("list public proposals: %w", err)
 	}
-	out := make([]ProposalItem, len(rows))
+	ids := make([]string, len(rows))
 	for i, r := range rows {
-		out[i] = s.item(r, true)
+		ids[i] = r.ID
+	}
+	var decisions []DecisionBrief
+	if len(ids) > 0 {
+		if err := s.db.WithContext(ctx).Table("decisions").Where("proposal_id IN ?", ids).Find(&decisions).Error; err != nil {
+			return nil, "", fmt.Errorf("list public decisions: %w", err)
+		}
+	}
+	byID := map[string]*DecisionBrief{}
+	for i := range decisions {
+		byID[decisions[i].ProposalID] = &decisions[i]
+	}
+	out := make([]PublicItem, len(rows))
+	for i, r := range rows {
+		out[i] = PublicItem{ProposalItem: s.item(r, true), Decision: byID[r.ID]}
+		if d := byID[r.ID]; d != nil {
+			out[i].NoticeDaysLeft = s.noticeDaysLeft(d.NoticeUntil)
+		}
 	}
 	return out, next, nil
 }
@@ -57,7 +139,8 @@ func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]
 // PublicDetail is a proposal as the public notice shows it: no comments, nothing personal.
 type PublicDetail struct {
 	*ProposalDetail
-	Results *Results `json:"results"`
+	Results        *Results `json:"results"`
+	NoticeDaysLeft *int     `json:"notice_days_left"` // nil without a decision or once its notice period is over
 }
 
 // PublicProposal returns one published proposal for the public notice, with its results once
@@ -76,6 +159,9 @@ func (s *Store) PublicProposal(ctx context.Context, id string) (*PublicDetail, e
 		return nil, err
 	}
 	pd := &PublicDetail{ProposalDetail: d}
+	if d.Decision != nil {
+		pd.NoticeDaysLeft = s.noticeDaysLeft(d.Decision.NoticeUntil)
+	}
 	if votingClosed(r.Stage) && len(d.Options) > 0 {
 		if pd.Results, err = s.tally(ctx, id); err != nil {
 			return nil, err
@@ -94,7 +180,12 @@ type PublicDecision struct {
 	ResponsibleUnit string    `json:"responsible_unit"`
 	DecidedAt       time.Time `json:"decided_at"`
 	NoticeUntil     string    `json:"notice_until"`
+	URL             string    `json:"url" gorm:"-"` // the proposal's public page
 }
+
+// PublicURL is the address the server is reached at, without a trailing slash: links that
+// leave the app (consent letters, the public notice's feed and QR codes) start with it.
+func (s *Store) PublicURL() string { return s.publicURL }
 
 // PublicDecisions lists the latest decisions on published proposals, newest first (at most
 // limit). Returns not_found for an unknown region.
@@ -111,4 +202,73 @@ func (s *Store) PublicDecisions(ctx context.Context, regionID string, limit int)
 		return nil, fmt.Errorf("list decisions: %w", err)
 	}
 	return out, nil
+}
+
+// RegionRef names a region on a public notice board.
+type RegionRef struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// PublicBody names a body on a public notice board: no join code, no venue.
+type PublicBody struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Kind string `json:"kind"`
+}
+
+// PublicBoard is what a notice board shows around its lists: its region (nil for the board of
+// every region), the region above it, the regions below it and the bodies of its subtree, each
+// only where published proposals are.
+type PublicBoard struct {
+	Region     *RegionRef   `json:"region"`
+	Parent     *RegionRef   `json:"parent"`
+	Subregions []RegionRef  `json:"subregions"`
+	Bodies     []PublicBody `json:"bodies"`
+}
+
+// publishedUnder is the condition that a published proposal exists in the subtree of the
+// region r (aliased so in the outer query).
+const publishedUnder = `EXISTS (SELECT 1 FROM proposals JOIN bodies ON bodies.id = proposals.body_id
+	JOIN regions sub ON sub.id = bodies.region_id
+	WHERE proposals.visibility = ? AND sub.path LIKE r.path || '%')`
+
+// PublicBoard describes the notice board of a region and its sub-regions, or of every region
+// when regionID is empty. Returns not_found for an unknown region.
+func (s *Store) PublicBoard(ctx context.Context, regionID string) (*PublicBoard, error) {
+	db := s.db.WithContext(ctx)
+	b := &PublicBoard{Subregions: []RegionRef{}, Bodies: []PublicBody{}}
+	below := db.Table("regions r").Select("r.id, r.name, r.kind").Where(publishedUnder, VisibilityPublished).Order("r.name, r.id")
+	bodies := db.Table("bodies").Select("bodies.id, bodies.name, bodies.kind").
+		Where("EXISTS (SELECT 1 FROM proposals WHERE proposals.body_id = bodies.id AND proposals.visibility = ?)", VisibilityPublished).
+		Order("bodies.name, bodies.id")
+	if regionID == "" {
+		below = below.Where("r.parent_id IS NULL")
+	} else {
+		if !ValidID(regionID) {
+			return nil, ErrNotFound
+		}
+		var r Region
+		if err := db.Where("id = ?", regionID).Take(&r).Error; err != nil {
+			return nil, notFound(err)
+		}
+		b.Region = &RegionRef{ID: r.ID, Name: r.Name, Kind: r.Kind}
+		if r.ParentID != nil {
+			var p Region
+			if err := db.Where("id = ?", *r.ParentID).Take(&p).Error; err != nil {
+				return nil, fmt.Errorf("read parent region: %w", err)
+			}
+			b.Parent = &RegionRef{ID: p.ID, Name: p.Name, Kind: p.Kind}
+		}
+		below = below.Where("r.parent_id = ?", r.ID)
+		bodies = bodies.Where("bodies.region_id IN (SELECT id FROM regions WHERE path LIKE ?)", r.Path+"%")
+	}
+	if err := below.Scan(&b.Subregions).Error; err != nil {
+		return nil, fmt.Errorf("list sub-regions: %w", err)
+	}
+	if err := bodies.Scan(&b.Bodies).Error; err != nil {
+		return nil, fmt.Errorf("list public bodies: %w", err)
+	}
+	return b, nil
 }

@@ -247,6 +247,7 @@ async function proposal(id, filed) {
     h("p", { class: "meta" }, authorLine(p.author), " · ", t("category." + p.category)),
     p.description ? h("p", { class: "description" }, p.description) : null,
     readAloud(() => [p.title, p.description, p.decision ? p.decision.child_summary : ""].join("。")),
+    p.visibility === "published" ? h("a", { class: "button", href: "/notice/proposals/" + id, "data-testid": "public-page" }, t("ui.public_page_link")) : null,
     ...parts,
     h("h2", {}, t("ui.timeline")), timeline,
     commentBox));

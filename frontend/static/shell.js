@@ -54,6 +54,25 @@ export function svg(paths, color, label) {
   return el;
 }
 
+/** qrCode draws a QR code from rows of modules as one SVG path. */
+export function qrCode(rows, label, cls = "qr") {
+  const ns = "http://www.w3.org/2000/svg";
+  const n = rows.length;
+  const el = document.createElementNS(ns, "svg");
+  el.setAttribute("viewBox", `-4 -4 ${n + 8} ${n + 8}`);
+  el.setAttribute("class", cls);
+  el.setAttribute("role", "img");
+  el.setAttribute("aria-label", label);
+  el.setAttribute("shape-rendering", "crispEdges");
+  let d = "";
+  rows.forEach((row, y) => { for (let x = 0; x < n; x++) if (row[x] === "1") d += `M${x} ${y}h1v1h-1z`; });
+  const path = document.createElementNS(ns, "path");
+  path.setAttribute("d", d);
+  path.setAttribute("fill", "#000");
+  el.append(path);
+  return el;
+}
+
 /** ICONS are drawn, not emoji: a shared tablet may have no emoji font. */
 export const ICONS = {
   inbox: ["M4 6h16v12H4z", "M4 7l8 6 8-6"],
@@ -178,8 +197,11 @@ async function loadMeta() {
  * The catalog and the server's enums and limits load together before the first screen. */
 export async function start(owns, show) {
   page = { owns, show };
+  // A link that names its language (?lang=en) opens in it; else the language this device chose;
+  // else the page's own (the public notice's server picks it from the browser's languages).
+  const asked = new URLSearchParams(location.search).get("lang");
   const saved = localStorage.getItem("ts-lang");
-  const wanted = LANGS.includes(saved) ? saved : "zh-CN"; // Chinese first; English when this device chose it
+  const wanted = [asked, saved, document.documentElement.lang].find((l) => LANGS.includes(l)) || "zh-CN";
   const [, metaLoaded] = await Promise.all([loadLang(wanted), loadMeta()]);
   if (!metaLoaded) return mount(h("main", { class: "narrow" }, h("h1", {}, t("ui.app_name")), note(t("ui.offline"), "error")));
   window.addEventListener("popstate", route);

@@ -1,7 +1,7 @@
 // The staff desk: proposals by stage (overdue marked), a proposal's admin view, the moderation
 // queue (cries for help first), bodies and members with consent links and printable letters,
 // statistics with a simple chart and the CSV export.
-import { state, t, h, api, navigate, mount, note, langSwitch, readAloud, limit, start } from "./shell.js";
+import { state, t, h, api, navigate, mount, note, langSwitch, readAloud, limit, start, qrCode } from "./shell.js";
 import { evaluationResults, inspectionForm, showFiled, commentsSection } from "./proposal-view.js";
 
 async function show(path) {
@@ -252,25 +252,6 @@ async function audit() {
     h("table", { class: "grid", "data-testid": "audit" }, h("tbody", {}, ...r.data.items.map((ev) => h("tr", {},
       h("td", {}, new Date(ev.at).toLocaleString(state.lang)), h("td", {}, t("role." + ev.actor.role)), h("td", {}, ev.action),
       h("td", {}, `${ev.subject.type} ${ev.subject.id.slice(-6)}`)))))));
-}
-
-/** qrCode draws a QR code from rows of modules as one SVG path. */
-function qrCode(rows, label) {
-  const ns = "http://www.w3.org/2000/svg";
-  const n = rows.length;
-  const el = document.createElementNS(ns, "svg");
-  el.setAttribute("viewBox", `-4 -4 ${n + 8} ${n + 8}`);
-  el.setAttribute("class", "qr");
-  el.setAttribute("role", "img");
-  el.setAttribute("aria-label", label);
-  el.setAttribute("shape-rendering", "crispEdges");
-  let d = "";
-  rows.forEach((row, y) => { for (let x = 0; x < n; x++) if (row[x] === "1") d += `M${x} ${y}h1v1h-1z`; });
-  const path = document.createElementNS(ns, "path");
-  path.setAttribute("d", d);
-  path.setAttribute("fill", "#000");
-  el.append(path);
-  return el;
 }
 
 async function stats() {
