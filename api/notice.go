@@ -23,8 +23,8 @@ import (
 // pageHead is what the server writes into a notice page's <head>.
 type pageHead struct {
 	title, description, url, kind string // kind is the Open Graph type: website or article
-	feed                              string // the Atom feed of the board, if any
-	status                            int
+	feed                          string // the Atom feed of the board, if any
+	status                        int
 }
 
 // descriptionRunes is how much of a long text a link preview gets.
