@@ -106,7 +106,7 @@ func (s *server) proposalHead(c *fiber.Ctx, print bool) (pageHead, error) {
 	h := pageHead{kind: "article", status: fiber.StatusOK}
 	d, err := s.store.PublicProposal(c.UserContext(), id)
 	if errors.Is(err, models.ErrNotFound) {
-		return pageHead{kind: "website", status: fiber.StatusNotFound, title: s.catalog.Text(lang, "error.not_found", nil),
+		return pageHead{kind: "website", status: fiber.StatusNotFound, title: s.catalog.Text(lang, "ui.public_not_found_title", nil),
 			description: s.catalog.Text(lang, "ui.public_board_intro", nil), url: s.pageAddress(c, "/notice", "")}, nil
 	}
 	if err != nil {

@@ -69,8 +69,8 @@ function noticeLeft(p) {
 }
 
 function notFound() {
-  title(t("error.not_found"));
-  mount(top(), h("main", { class: "narrow" }, h("h1", {}, t("error.not_found")), note(t("ui.public_not_found"), "error"),
+  title(t("ui.public_not_found_title"));
+  mount(top(), h("main", { class: "narrow" }, h("h1", {}, t("ui.public_not_found_title")), note(t("ui.public_not_found"), "error"),
     link(withLang("/notice"), { class: "button" }, "← ", t("ui.public_back_board"))));
 }
 
