@@ -127,7 +127,7 @@ func TestPublicBoardDescription(t *testing.T) {
 		e.propose("child", "清和公园加饮水机")
 		e.run(t, []scenario{
 			{name: "every region", method: "GET", url: "/api/v1/public/board", status: 200,
-				contains: []string{`"region":null`, `"subregions":[{"id":"{yueqing}","name":"yueqing","kind":"city"}]`, `"bodies":[{"id":"{council}","name":"测试council","kind":"council"}]`},
+				contains:    []string{`"region":null`, `"subregions":[{"id":"{yueqing}","name":"yueqing","kind":"city"}]`, `"bodies":[{"id":"{council}","name":"测试council","kind":"council"}]`},
 				notContains: []string{"{changzhou}", "{observers}", "join_code", "{code:council}"}},
 			{name: "a city", method: "GET", url: "/api/v1/public/board?region_id={yueqing}", status: 200,
 				contains: []string{`"region":{"id":"{yueqing}"`, `"parent":null`, `"subregions":[{"id":"{lecheng}"`}},
