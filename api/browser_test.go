@@ -66,7 +66,14 @@ func chromiumPath(t *testing.T) string {
 // app served on a loopback port.
 func browserEnv(t *testing.T) (*env, string) {
 	t.Helper()
-	store, err := models.Open(models.Options{DataDir: t.TempDir(), Hashing: modelstest.FastHashing, DataKey: make([]byte, 32), PublicURL: "http://placeholder"})
+	// Listen first, so that links the server gives out (consent letters, the public notice's QR
+	// codes) lead to this server.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	base := "http://" + ln.Addr().String()
+	store, err := models.Open(models.Options{DataDir: t.TempDir(), Hashing: modelstest.FastHashing, DataKey: make([]byte, 32), PublicURL: base})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,14 +85,10 @@ func browserEnv(t *testing.T) (*env, string) {
 	}
 	catalog, _ := locales.Load()
 	e.app = api.New(api.Config{Store: store, Catalog: catalog, JWTSecret: testSecret, Frontend: site, Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
 	go e.app.Listener(ln)
 	t.Cleanup(func() { e.app.Shutdown() })
 	e.fixtures()
-	return e, "http://" + ln.Addr().String()
+	return e, base
 }
 
 func newBrowser(t *testing.T, e *env, base string, width, height int64) *browser {

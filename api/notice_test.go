@@ -31,6 +31,23 @@ func withFrontend(t *testing.T, e *env) {
 		Logger: slog.New(slog.NewJSONHandler(e.logs, nil))})
 }
 
+// publicMember adds a consented child to the council whose guardian chose showPublicly, with a
+// real name and guardian data that no public view may show, and signs it in.
+func (e *env) publicMember(login, nickname string, showPublicly bool) {
+	e.t.Helper()
+	ctx := context.Background()
+	m, err := e.store.AddMember(ctx, sys, e.ids["council"], models.MemberInput{
+		Nickname: nickname, LoginName: login, PIN: "2580", BirthYear: 2015, BirthMonth: 4, RealName: "真名" + nickname + "实",
+		Guardian: models.GuardianInput{Name: "监护人" + nickname, Relation: "外婆" + nickname, Contact: login + "@guardian.example.cn"},
+	})
+	e.must(err)
+	e.ids[login] = m.Child.ID
+	e.must(e.store.RecordPaperConsent(ctx, sys, m.Child.ID, models.PaperConsent{GuardianName: "纸面监护人" + nickname,
+		Relation: "外公" + nickname, ShowPublicly: showPublicly, Reference: "FORM-" + login}))
+	e.must(e.store.SetAssent(ctx, &models.Actor{ID: m.Child.ID, Role: models.RoleChild, ConsentStatus: models.ConsentActive}, true))
+	e.signIn(login, "/api/v1/auth/child/login", map[string]string{"body_code": e.codes["council"], "login_name": login, "pin": "2580"})
+}
+
 // decide publishes an adopted decision on a proposal in needs, on notice for days.
 func (e *env) decide(id string, days int, summary string) {
 	e.t.Helper()
@@ -362,21 +379,8 @@ func publicWalk(t *testing.T, e *env) (map[string]string, map[string]bool) {
 func TestPublicPagesHoldNothingPersonal(t *testing.T) {
 	forEachDB(t, func(t *testing.T, e *env) {
 		withFrontend(t, e)
-		ctx := context.Background()
-		member := func(login, nickname string, showPublicly bool) {
-			m, err := e.store.AddMember(ctx, sys, e.ids["council"], models.MemberInput{
-				Nickname: nickname, LoginName: login, PIN: "2580", BirthYear: 2015, BirthMonth: 4, RealName: "真名" + nickname + "实",
-				Guardian: models.GuardianInput{Name: "监护人" + nickname, Relation: "外婆" + nickname, Contact: login + "@guardian.example.cn"},
-			})
-			e.must(err)
-			e.ids[login] = m.Child.ID
-			e.must(e.store.RecordPaperConsent(ctx, sys, m.Child.ID, models.PaperConsent{GuardianName: "纸面监护人" + nickname,
-				Relation: "外公" + nickname, ShowPublicly: showPublicly, Reference: "FORM-" + login}))
-			e.must(e.store.SetAssent(ctx, &models.Actor{ID: m.Child.ID, Role: models.RoleChild, ConsentStatus: models.ConsentActive}, true))
-			e.signIn(login, "/api/v1/auth/child/login", map[string]string{"body_code": e.codes["council"], "login_name": login, "pin": "2580"})
-		}
-		member("lgn_named_mm", "明明", true)
-		member("lgn_hidden_aa", "暗暗", false)
+		e.publicMember("lgn_named_mm", "明明", true)
+		e.publicMember("lgn_hidden_aa", "暗暗", false)
 		for _, r := range []string{"r1", "r2", "r3"} {
 			e.child(r, "council", true)
 		}
