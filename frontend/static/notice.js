@@ -128,7 +128,7 @@ function regionNav(b) {
   }
   links.push(...b.subregions.map((r) => link(withLang(`/notice?region_id=${r.id}`), { class: "button" }, r.name)));
   if (!links.length) return null;
-  return h("nav", { class: "regions", "aria-label": t("ui.public_regions") }, ...links);
+  return h("nav", { class: "regions", "aria-labelledby": "regions-label" }, h("span", { id: "regions-label" }, t("ui.public_regions")), ...links);
 }
 
 /** filters narrow the board to one body or one stage; the choice goes into the address. */
@@ -199,7 +199,6 @@ function decisionFacts(p) {
   const d = p.decision;
   const row = (label, value) => (value ? [h("dt", {}, label), h("dd", {}, value)] : []);
   return h("dl", { class: "facts" },
-    ...row(t("ui.outcome"), t("outcome." + d.outcome)),
     ...row(t("ui.responsible"), d.responsible_unit),
     ...row(t("ui.planned_completion"), d.planned_completion && day(d.planned_completion)),
     ...row(t("ui.public_decided_on"), day(d.decided_at)),

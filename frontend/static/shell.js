@@ -1,7 +1,7 @@
 // The shell every page of Tongsheng's web app shares: the language and its catalog, the enums
 // and limits from the server, calls to the API, building elements, read-aloud and moving
 // between screens. It is a leaf: it imports nothing, and the page modules (child.js, staff.js,
-// guardian.js) import it and never each other.
+// guardian.js, notice.js) import it and never each other.
 // User text is only ever inserted as text (textContent), never as HTML.
 
 // meta holds the server's enums and limits (GET /api/v1/meta) once start has loaded them.
