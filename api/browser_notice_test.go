@@ -10,8 +10,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 	"github.com/makiuchi-d/gozxing"
@@ -210,6 +212,45 @@ func TestBrowserPublicNotice(t *testing.T) {
 			t.Errorf("after switching to English the address is %s", loc)
 		}
 		b.tabThrough("notice board")
+		b.open("/notice?body_id=nothing&lang=en")
+		b.waitText("h1", "Notice not found")
+		b.shot("notice-unknown-phone-en")
+		b.checkClean()
+	})
+
+	t.Run("budgets: the board on a phone", func(t *testing.T) {
+		b := newBrowser(t, e, base, 390, 844)
+		load := func() (requests []netEvent, kb float64) {
+			b.mu.Lock()
+			b.fetched, b.order = map[network.RequestID]*netEvent{}, nil
+			b.mu.Unlock()
+			b.run(chromedp.Navigate(base+"/notice?lang=zh-CN"), chromedp.WaitVisible(sel("part-notice"), chromedp.ByQuery))
+			time.Sleep(500 * time.Millisecond)
+			b.mu.Lock()
+			defer b.mu.Unlock()
+			for _, id := range b.order {
+				if n := b.fetched[id]; !n.fromCache && strings.HasPrefix(n.url, base) {
+					requests = append(requests, *n)
+					kb += n.bytes / 1024
+				}
+			}
+			return requests, kb
+		}
+		first, kb := load()
+		t.Logf("first load on an empty cache: %d requests, %.1f KB transferred", len(first), kb)
+		for _, n := range first {
+			t.Logf("  %s %.1f KB", strings.TrimPrefix(n.url, base), n.bytes/1024)
+		}
+		if len(first) > 13 || kb > 150 { // the page, 4 static files, catalog, meta, favicon, board and 4 parts
+			t.Errorf("first load: %d requests and %.1f KB; the budget is 13 and 150 KB", len(first), kb)
+		}
+		second, kb := load()
+		t.Logf("second load: %d requests over the network, %.1f KB", len(second), kb)
+		for _, n := range second {
+			if path := strings.TrimPrefix(n.url, base); strings.HasPrefix(path, "/static/") {
+				t.Errorf("second load fetched %s again", path)
+			}
+		}
 		b.checkClean()
 	})
 

@@ -96,6 +96,7 @@ func TestPagesLoadTheirEntryModule(t *testing.T) {
 		"/consent/abc":       {"guardian.js", []string{"shell.js"}},
 		"/staff":             {"staff.js", []string{"proposal-view.js", "shell.js"}},
 		"/staff/proposals/x": {"staff.js", []string{"proposal-view.js", "shell.js"}},
+		"/notice":            {"notice.js", []string{"proposal-view.js", "shell.js"}},
 	} {
 		r := e.do("GET", url, "", nil, nil)
 		if r.status != 200 || r.header.Get("Cache-Control") != "no-cache" {

@@ -26,7 +26,7 @@ const maxJSONDepth = 32
 //   - the path and every query key and value are valid UTF-8 without NUL (400);
 //   - a body is JSON (415, so no cross-site form can post), valid UTF-8, one value with no
 //     trailing data, no deeper than maxJSONDepth, and no string in it holds NUL (400);
-//   - query values naming an ID (`…_id`) and the `{id}` of an API route have an ID's shape
+//   - in an API request, query values naming an ID (`…_id`) and the route's `{id}` have an ID's shape
 //     before they reach a query (404 otherwise, as for a missing one).
 func (s *server) checkInput(c *fiber.Ctx) error {
 	if _, unknown := c.Context().UserValue(unknownMethodKey).(string); unknown {
@@ -39,7 +39,9 @@ func (s *server) checkInput(c *fiber.Ctx) error {
 	if err := checkText(uri.Path()); err != nil { // percent-decoded
 		return err
 	}
-	if err := checkQuery(uri.QueryArgs()); err != nil {
+	// A page of the web app reads its query in the browser and says "not found" in words; the
+	// API answers a malformed ID at once.
+	if err := checkQuery(uri.QueryArgs(), strings.HasPrefix(c.Path(), "/api/")); err != nil {
 		return err
 	}
 	if body := c.Request().Body(); len(body) > 0 { // raw: limitBody refused compressed bodies
@@ -67,7 +69,7 @@ func checkText(b []byte) error {
 	return nil
 }
 
-func checkQuery(args *fasthttp.Args) error {
+func checkQuery(args *fasthttp.Args, ids bool) error {
 	var err error
 	args.VisitAll(func(k, v []byte) {
 		if err != nil {
@@ -79,7 +81,7 @@ func checkQuery(args *fasthttp.Args) error {
 		if err = checkText(v); err != nil {
 			return
 		}
-		if strings.HasSuffix(string(k), "_id") && len(v) > 0 && !models.ValidID(string(v)) {
+		if ids && strings.HasSuffix(string(k), "_id") && len(v) > 0 && !models.ValidID(string(v)) {
 			err = models.ErrNotFound // no such thing, as for a well-formed ID that is missing
 		}
 	})

@@ -269,6 +269,7 @@ func TestNoticePagesHaveTheirOwnHead(t *testing.T) {
 		// Pages of what is not public answer 404, still as a page that says so in words.
 		for url, title := range map[string]string{
 			"/notice?region_id=01aaaaaaaaaaaaaaaaaaaaaaaa": "<title>公示栏 · 童声</title>",
+			"/notice?region_id=not-an-id":                  "<title>公示栏 · 童声</title>", // a page, not the API's envelope
 			"/notice/proposals/{pending_p}":                "<title>没有找到这条公示 · 童声</title>",
 			"/notice/proposals/{pending_p}/print":          "<title>没有找到这条公示 · 童声</title>",
 			"/notice/proposals/nothing?lang=en":            "<title>Notice not found · Tongsheng</title>",

@@ -89,11 +89,13 @@ function card(it, level) {
 }
 
 /** part is one part of the board, loaded page by page ("show more" adds the next page and moves
- * focus to its first proposal). It resolves to null when the part has nothing to show. */
+ * focus to its first proposal). It resolves to null when the part has nothing to show, and to
+ * {unknown: true} when the address names a region, body or stage that is not there. */
 async function part(heading, level, params) {
   const q = new URLSearchParams(params);
   q.set("limit", PAGE);
   const r = await api("GET", `${PUB}/proposals?${q}`);
+  if (r.status === 404 || r.status === 400) return { unknown: true }; // a region or body that is not there
   if (!r.ok) return note(r.error ? r.error.message : t("ui.offline"), "error");
   if (!r.data.items.length) return null;
   const list = h("ul", { class: "cards" }, ...r.data.items.map((it) => card(it, level)));
@@ -160,23 +162,24 @@ async function board() {
   const region = q.get("region_id") || "";
   const body = q.get("body_id") || "";
   const stage = q.get("stage") || "";
-  const b = await api("GET", `${PUB}/board` + (region ? `?region_id=${encodeURIComponent(region)}` : ""));
-  if (b.status === 404 || b.status === 400) return notFound();
-  if (!b.ok) return mount(top(), h("main", {}, h("h1", {}, t("ui.public_board")), note(t("ui.offline"), "error")));
-  const name = b.data.region ? t("ui.public_board_of", { Region: b.data.region.name }) : t("ui.public_board");
-  title(name);
   const common = {};
   if (region) common.region_id = region;
   if (body) common.body_id = body;
   const progress = ["needs", "design"];
-  // A stage chosen in the filter rules out the parts it cannot be in.
+  // A stage chosen in the filter rules out the parts it cannot be in. The board's description
+  // and its parts load at once.
   const decidedPart = !progress.includes(stage);
-  const parts = await Promise.all([
+  const [b, ...parts] = await Promise.all([
+    api("GET", `${PUB}/board` + (region ? `?region_id=${encodeURIComponent(region)}` : "")),
     decidedPart ? part(h("h2", {}, t("ui.public_in_notice")), "h3", { ...common, section: "notice", ...(stage && { stage }) }) : null,
     decidedPart ? part(h("h2", {}, t("ui.public_results")), "h3", { ...common, section: "results", ...(stage && { stage }) }) : null,
     ...progress.filter((s) => !stage || s === stage).map((s) =>
       part(h("h3", { class: "group-title", "data-stage": s }, stageBadge(s)), "h4", { ...common, section: "progress", stage: s })),
   ]);
+  if (b.status === 404 || b.status === 400 || parts.some((x) => x && x.unknown)) return notFound();
+  if (!b.ok) return mount(top(), h("main", {}, h("h1", {}, t("ui.public_board")), note(t("ui.offline"), "error")));
+  const name = b.data.region ? t("ui.public_board_of", { Region: b.data.region.name }) : t("ui.public_board");
+  title(name);
   const [notice, results, ...inProgress] = parts;
   const shownProgress = inProgress.filter(Boolean);
   const feed = `${PUB}/feed.atom` + (region ? `?region_id=${encodeURIComponent(region)}` : "");
