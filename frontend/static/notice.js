@@ -85,7 +85,9 @@ function card(it, level) {
     h("p", { class: "meta" }, stageBadge(it.stage)),
     h("p", { class: "meta" }, it.body.name, " · ", who(it.author), " · ", t("category." + it.category)),
     d ? h("p", {}, t("ui.public_outcome_summary", { Outcome: t("outcome." + d.outcome), Summary: d.child_summary })) : null,
-    d ? h("p", {}, noticeLeft(it)) : h("p", { class: "meta" }, t("ui.supports", { Count: it.support_count }))));
+    d ? h("p", {}, noticeLeft(it)) : null,
+    !d && it.stage === "closed" ? h("p", {}, it.closed_reason === "merged" ? t("ui.public_merged") : t("closed." + (it.closed_reason || "completed"))) : null,
+    !d && it.stage !== "closed" ? h("p", { class: "meta" }, t("ui.supports", { Count: it.support_count })) : null));
 }
 
 /** part is one part of the board, loaded page by page ("show more" adds the next page and moves
