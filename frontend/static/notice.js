@@ -266,7 +266,8 @@ async function proposal(id) {
 
 // ——— the printed notice ———
 
-/** clip shortens a long text for the sheet; the QR code leads to all of it. */
+/** clip shortens a long text for the sheet, so that the longest decision still fits one A4
+ * page; the QR code leads to all of it. */
 function clip(text, max) {
   const chars = [...(text || "")];
   return chars.length > max ? chars.slice(0, max - 1).join("") + "…" : text;
@@ -292,12 +293,12 @@ async function sheet(id) {
     h("h2", { class: "sheet-title" }, p.title),
     h("p", { class: "meta" }, who(p.author), " · ", t("category." + p.category), " · ", t("ui.public_proposed_on", { Date: day(p.created_at) }),
       " · ", t("stage." + p.stage)),
-    p.description ? h("p", { class: "sheet-words" }, clip(p.description, 240)) : null,
+    p.description ? h("p", { class: "sheet-words" }, clip(p.description, 100)) : null,
     d ? h("section", { class: "sheet-decision" },
       h("h2", {}, t("ui.decision"), " · ", t("outcome." + d.outcome)),
       h("p", { class: "summary" }, d.child_summary),
       decisionFacts(p),
-      d.details ? h("p", { class: "details" }, clip(d.details, 500)) : null) : null,
+      d.details ? h("p", { class: "details" }, clip(d.details, 120)) : null) : null,
     h("footer", { class: "sheet-foot" },
       qrCode(code.data.qr, t("ui.public_qr_label"), "sheet-qr"),
       h("div", {}, h("p", {}, t("ui.public_scan")), h("p", { class: "url", "data-testid": "sheet-url" }, code.data.url),
