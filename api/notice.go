@@ -96,11 +96,11 @@ func (s *server) boardHead(c *fiber.Ctx) (pageHead, error) {
 	return h, nil
 }
 
-func (s *server) proposalHead(c *fiber.Ctx, print bool) (pageHead, error) {
+func (s *server) proposalHead(c *fiber.Ctx, sheet bool) (pageHead, error) {
 	lang := langOf(c)
 	id := c.Params("id")
 	path := "/notice/proposals/" + id
-	if print {
+	if sheet {
 		path += "/print"
 	}
 	h := pageHead{kind: "article", status: fiber.StatusOK}
@@ -114,7 +114,7 @@ func (s *server) proposalHead(c *fiber.Ctx, print bool) (pageHead, error) {
 	}
 	s.localizeErased(c, &d.ProposalItem, &d.Description)
 	h.title = d.Title
-	if print {
+	if sheet {
 		h.title = s.catalog.Text(lang, "ui.public_sheet_of", map[string]any{"Title": d.Title})
 	}
 	h.description = d.Description
