@@ -223,6 +223,13 @@ func TestBrowserPublicNotice(t *testing.T) {
 		if loc := b.location(); !strings.Contains(loc, "lang=en") || !strings.Contains(loc, "stage=decision") {
 			t.Errorf("after switching to English the address is %s", loc)
 		}
+		b.clickOn(`nav.regions a[href*="region_id="]`) // a city's board, its townships included
+		b.waitText("h1", "Notice board of yueqing")
+		b.waitText(sel("part-notice"), "清和公园东门加一台饮水机")
+		if loc := b.location(); !strings.Contains(loc, "region_id="+e.ids["yueqing"]) || !strings.Contains(loc, "lang=en") {
+			t.Errorf("the city's board is at %s", loc)
+		}
+		b.shot("notice-city-phone-en")
 		b.tabThrough("notice board")
 		b.open("/notice?body_id=nothing&lang=en")
 		b.waitText("h1", "Notice not found")
