@@ -65,7 +65,7 @@ function noticeLeft(p) {
   if (!p.decision) return null;
   const n = p.notice_days_left;
   if (n === null || n === undefined) return h("span", { class: "badge ended" }, t("ui.public_notice_ended", { Date: day(p.decision.notice_until) }));
-  return h("span", { class: "badge open", "data-testid": "days-left" }, n === 0 ? t("ui.public_last_day") : t("ui.public_days_left", { Days: n }));
+  return h("span", { class: "badge open", "data-testid": "days-left" }, n === 0 ? t("ui.public_last_day") : n === 1 ? t("ui.public_one_day_left") : t("ui.public_days_left", { Days: n }));
 }
 
 function notFound() {
