@@ -114,6 +114,8 @@ func (s *Store) anonymise(tx *gorm.DB, childID string, erase, purge bool) error 
 		},
 		func() error { return tx.Where("user_id = ?", childID).Delete(&Session{}).Error }, // signed out everywhere, at once
 		func() error { return tx.Where("user_id = ?", childID).Delete(&Notification{}).Error },
+		// The first answers kept for repeated creates hold the child's words.
+		func() error { return tx.Where("user_id = ?", childID).Delete(&idempotencyKey{}).Error },
 		func() error {
 			// A cry for help written in a report's reason goes with the report.
 			if err := tx.Where("target_type = ? AND target_id IN (?)", TargetReport,
