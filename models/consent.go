@@ -176,7 +176,8 @@ type ConsentDecision struct {
 }
 
 // DecideConsent records a guardian's grant or refusal. Granting again is idempotent (and
-// may change the optional scopes); a refusal spends the link. Returns not_found,
+// may change the optional scopes); a refusal spends the link and needs no name (any given is
+// not kept). Returns not_found,
 // bad_request for an unknown decision, validation_failed, too_many_requests.
 func (s *Store) DecideConsent(ctx context.Context, token, address string, in ConsentDecision) (string, error) {
 	if in.Decision != "grant" && in.Decision != "deny" {
@@ -193,8 +194,13 @@ func (s *Store) DecideConsent(ctx context.Context, token, address string, in Con
 	}
 	var v Invalid
 	in.GuardianName, in.Relation = clean(in.GuardianName), clean(in.Relation)
-	v.length("guardian_name", in.GuardianName, 1, 40)
-	v.length("relation", in.Relation, 1, 100)
+	// Who grants is recorded; a refusal asks for nothing, so nothing about the family is kept.
+	need := 1
+	if in.Decision == "deny" {
+		need, in.GuardianName, in.Relation = 0, "", ""
+	}
+	v.length("guardian_name", in.GuardianName, need, 40)
+	v.length("relation", in.Relation, need, 100)
 	if err := v.Err(); err != nil {
 		return "", err
 	}
