@@ -19,7 +19,8 @@ const pageCSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-sr
 // index.html loading that module, which routes within its page type.
 var pages = []struct{ path, entry string }{
 	{"/", "child.js"}, {"/new", "child.js"}, {"/inbox", "child.js"}, {"/proposals/:id", "child.js"},
-	{"/consent/:token", "guardian.js"},
+	{"/proposals/:id/rate", "child.js"}, {"/proposals/:id/inspect", "child.js"},
+	{"/consent/:token", "guardian.js"}, {"/consent/:token/data", "guardian.js"},
 	{"/staff", "staff.js"}, {"/staff/*", "staff.js"},
 }
 

@@ -377,8 +377,6 @@ function readOnlyNote() {
   return h("p", { class: "note info", "data-testid": "read-only" }, t(key));
 }
 
-const FACE_COLORS = ["#f6c1bb", "#f9d8b0", "#f7ecb0", "#cfe8c4", "#a9dcb3"];
-
 /** rateScreen is the rating, alone on its screen: each criterion with five faces in words and
  * colour (not shape alone), an optional comment, and a thank-you after. */
 async function rateScreen(id) {
@@ -395,7 +393,6 @@ async function rateScreen(id) {
     h("legend", {}, t("criterion." + k)),
     ...marks.map((n) => h("button", {
       class: "face", "aria-pressed": "false", "data-testid": `face-${k}-${n}`, "data-n": n,
-      style: `--face: ${FACE_COLORS[(n - scale.min) % FACE_COLORS.length]}`,
       onclick: (e) => {
         ratings[k] = n;
         const set = e.currentTarget.parentElement;
