@@ -163,7 +163,7 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/public/decisions.json", s.publicDecisions)
 
 	if cfg.Frontend != nil {
-		mountFrontend(app, cfg.Frontend)
+		mountFrontend(app, cfg.Frontend, s.bootData())
 	}
 	return app
 }

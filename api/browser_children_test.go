@@ -1,10 +1,14 @@
 package api_test
 
 import (
+	"context"
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 	"github.com/chromedp/chromedp/kb"
@@ -361,4 +365,48 @@ func TestBrowserGuardianRefusesWithoutAName(t *testing.T) {
 		}
 		b.checkClean()
 	}
+}
+
+// The child home on school Wi-Fi (300 ms each way to the server): how many round trips pass
+// before it can be used, with how many requests and bytes, from an empty cache.
+func TestBrowserColdLoadRoundTrips(t *testing.T) {
+	e, base := browserEnv(t)
+	e.propose("child2", "冷启动的建议")
+	b := newBrowser(t, e, base, 768, 1024)
+	b.childSignIn(e.codes["council"], "child", "2580")
+	const latency = 300.0 // ms, the round trip
+	b.run(network.ClearBrowserCache(), network.EmulateNetworkConditions(false, latency, 0, 0))
+	b.mu.Lock()
+	b.fetched, b.order = map[network.RequestID]*netEvent{}, nil
+	b.mu.Unlock()
+	// The page notes the moment its first screen can be used, from the start of navigation.
+	b.run(chromedp.ActionFunc(func(ctx context.Context) error {
+		_, err := page.AddScriptToEvaluateOnNewDocument(`new MutationObserver((_, o) => {
+			if (document.querySelector('[data-testid="new-proposal"]')) { window.usableAt = performance.now(); o.disconnect(); }
+		}).observe(document, { childList: true, subtree: true });`).Do(ctx)
+		return err
+	}))
+	var usableAt float64
+	b.run(chromedp.Navigate(b.base+"/"), chromedp.WaitVisible(sel("new-proposal"), chromedp.ByQuery),
+		chromedp.Evaluate(`window.usableAt`, &usableAt))
+	elapsed := time.Duration(usableAt * float64(time.Millisecond))
+	time.Sleep(300 * time.Millisecond)
+	b.mu.Lock()
+	var kb float64
+	var n int
+	for _, id := range b.order {
+		if ev := b.fetched[id]; !ev.fromCache && strings.HasPrefix(ev.url, b.base) {
+			n++
+			kb += ev.bytes / 1024
+			t.Logf("  %s %.1f KB", strings.TrimPrefix(ev.url, b.base), ev.bytes/1024)
+		}
+	}
+	b.mu.Unlock()
+	trips := float64(elapsed.Milliseconds()) / latency
+	t.Logf("cold load of the child home at %.0f ms per round trip: %d requests, %.1f KB, usable after %v (%.1f round trips)", latency, n, kb, elapsed, trips)
+	if trips >= 3 {
+		t.Errorf("the child home is usable only after %.1f round trips; the budget is 2", trips)
+	}
+	b.run(network.EmulateNetworkConditions(false, 0, 0, 0))
+	b.checkClean()
 }

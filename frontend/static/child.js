@@ -186,9 +186,14 @@ function readOnlyCard(me) {
 /** home puts the child's own things first: what needs their vote or rating now, their own
  * proposals with the date an answer is due, then everyone's, by stage. */
 async function home() {
-  const [list, inboxRes] = await Promise.all([api("GET", "/api/v1/proposals?limit=100"), api("GET", "/api/v1/notifications?limit=1")]);
+  // The unread count fills in when it comes; the home does not wait for it.
+  const inboxRes = api("GET", "/api/v1/notifications?limit=1");
+  const list = await api("GET", "/api/v1/proposals?limit=100");
   if (list.status === 401) return signIn();
-  const unread = inboxRes.ok ? inboxRes.data.unread_count : 0;
+  const inboxButton = h("button", { class: "ghost", "data-testid": "inbox", onclick: () => navigate("/inbox") }, svg(ICONS.inbox, "currentColor", ""), t("ui.inbox"));
+  inboxRes.then((r) => {
+    if (r.ok && r.data.unread_count && inboxButton.isConnected) inboxButton.append(h("span", { class: "count", "data-testid": "unread-count" }, String(r.data.unread_count)));
+  });
   const me = state.me;
   const write = canWrite();
   let action;
@@ -218,8 +223,7 @@ async function home() {
   mount(topBar(me.display_name ? t("ui.hello", { Nickname: me.display_name }) : t("ui.hello_plain")), h("main", {},
     h("div", { class: "row between" },
       h("h1", {}, t("ui.my_proposals")),
-      h("button", { class: "ghost", "data-testid": "inbox", onclick: () => navigate("/inbox") }, svg(ICONS.inbox, "currentColor", ""), t("ui.inbox"),
-        unread ? h("span", { class: "count", "data-testid": "unread-count" }, String(unread)) : null)),
+      inboxButton),
     action,
     section("todo", t("ui.for_you_now"), todo),
     section("mine", t("ui.mine_title"), mine),

@@ -155,6 +155,7 @@ export function langSwitch(redraw = route) {
     class: "lang", "data-testid": "lang-switch", lang: other,
     onclick: async () => {
       localStorage.setItem("ts-lang", other); // a device setting, nothing about any child
+      rememberLang(other);
       await loadLang(other);
       if (state.me) await api("PUT", "/api/v1/me", { locale: other });
       redraw();
@@ -281,6 +282,12 @@ export function fieldErrors(error, ids, rest) {
   };
 }
 
+/** rememberLang mirrors the device's language in a cookie, so the server preloads that catalog
+ * with the page. */
+function rememberLang(lang) {
+  document.cookie = `ts-lang=${lang}; path=/; max-age=31536000; SameSite=Strict`;
+}
+
 async function loadMeta() {
   const r = await api("GET", "/api/v1/meta");
   if (r.ok) state.meta = r.data;
@@ -293,7 +300,19 @@ export async function start(owns, show) {
   page = { owns, show };
   const saved = localStorage.getItem("ts-lang");
   const wanted = LANGS.includes(saved) ? saved : "zh-CN"; // Chinese first; English when this device chose it
-  const [, metaLoaded] = await Promise.all([loadLang(wanted), loadMeta()]);
+  rememberLang(wanted);
+  // A page may carry its catalog and the enums (see the server's first-screen data): no
+  // round trip for them when its language is the one wanted.
+  let boot = null;
+  try { boot = JSON.parse(document.getElementById("boot")?.textContent || "null"); } catch { boot = null; }
+  if (boot && boot.lang === wanted) {
+    state.msgs = boot.messages;
+    state.lang = wanted;
+    state.meta = boot.meta;
+    document.documentElement.lang = wanted;
+    document.title = t("ui.app_name");
+  }
+  const [, metaLoaded] = boot && boot.lang === wanted ? [null, true] : await Promise.all([loadLang(wanted), loadMeta()]);
   if (!metaLoaded) return mount(h("main", { class: "narrow" }, h("h1", {}, t("ui.app_name")), note(t("ui.offline"), "error")));
   window.addEventListener("popstate", route);
   await route();
