@@ -93,6 +93,11 @@ func TestBrowserChildJourney(t *testing.T) {
 				b.click("submit-proposal")
 				b.run(chromedp.WaitVisible(`#desc[aria-invalid="true"] + #desc-error`, chromedp.ByQuery))
 				b.waitText("#desc-error", words(lang, "电话号码", "phone numbers"))
+				var said int
+				b.run(chromedp.Evaluate(fmt.Sprintf(`document.querySelector("main").textContent.split(document.querySelector("#desc-error").textContent).length - 1`), &said))
+				if said != 1 {
+					t.Errorf("after sending, the screening message shows %d times, want once", said)
+				}
 				b.shot(name("field-error"))
 				b.run(chromedp.SetValue(sel("proposal-description"), "晚上回家的路太黑了。", chromedp.ByQuery))
 				b.clickOn(`[data-category="safety"]`)

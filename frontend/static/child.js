@@ -263,6 +263,7 @@ function newProposal() {
     const r = await api("POST", "/api/v1/proposals", { body_id: body.body_id, title: title.value, description: desc.value, category: category || "other" }, key);
     if (r.ok) return afterSend(r, () => navigate(`/proposals/${r.data.id}?sent=1`), topBar);
     key = newKey(); // the corrected proposal is a new request
+    hint.replaceChildren(); // the error under the field says it now: once, not twice
     clear = fieldErrors(r.error, { title: "title", description: "desc", category: "cats" }, errors);
   }
   mount(topBar(), h("main", { class: "narrow" },
@@ -423,6 +424,7 @@ async function rateScreen(id) {
     const r = await api("POST", `/api/v1/proposals/${id}/evaluations`, { ratings, comment: comment.value }, key);
     if (r.ok) return afterSend(r, () => backTo(id, { flash: t(r.data.visibility === "pending" && comment.value.trim() ? "ui.rated_thanks_pending" : "ui.rated_thanks") }), topBar);
     key = newKey();
+    hint.replaceChildren();
     clear = fieldErrors(r.error, { comment: "rate-comment" }, out);
   });
   mount(topBar(), h("main", { class: "narrow" },

@@ -151,6 +151,7 @@ export function inspectionForm(id, done, top) {
         if (!items.length) return out.replaceChildren(note(t("ui.inspect_choose"), "error"));
         const r = await api("POST", `/api/v1/proposals/${id}/inspections`, { items, summary: summary.value });
         if (r.ok) return afterSend(r, () => done(r.data.id), top);
+        hint.replaceChildren();
         clear = fieldErrors(r.error, { summary: "inspect-summary" }, out);
       }),
     }, t("ui.submit")));
@@ -191,6 +192,7 @@ export function commentsSection(id, p, items, write, reload, top) {
         const r = await api("POST", `/api/v1/proposals/${id}/comments`, { body: input.value, parent_id: parent || undefined }, key);
         if (r.ok) return afterSend(r, reload, top);
         key = newKey(); // the corrected comment is a new one
+        hint.replaceChildren(); // the error under the field says it now
         clear = fieldErrors(r.error, { body: "comment" }, out);
       }),
     }, t("ui.send")));

@@ -252,8 +252,11 @@ export function fieldErrors(error, ids, rest) {
   const general = [];
   const fields = { ...(error.fields || {}) };
   for (const r of error.reasons || []) {
-    if (r.field && ids[r.field] && !fields[r.field]) fields[r.field] = r.message;
-    else if (!general.includes(r.message)) general.push(r.message);
+    if (r.field && ids[r.field]) {
+      // Each message once under its field, however often screening found it.
+      if (!fields[r.field]) fields[r.field] = r.message;
+      else if (!fields[r.field].includes(r.message)) fields[r.field] += " " + r.message;
+    } else if (!general.includes(r.message)) general.push(r.message);
   }
   for (const [name, message] of Object.entries(fields)) {
     const input = ids[name] && document.getElementById(ids[name]);
