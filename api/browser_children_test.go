@@ -347,6 +347,16 @@ func TestBrowserWithdrawalTellsTheTruth(t *testing.T) {
 			c.mustBeTrue("no support or comment controls", `!document.querySelector('[data-testid="support"]') && !document.querySelector('[data-testid="comment-body"]')`)
 			c.shot(fmt.Sprintf("child-withdrawn-proposal-%s-%s", size.name, lang))
 			c.checkClean()
+
+			// The guardian kept the texts, and later erases them through the same link.
+			g.open("/consent/" + token)
+			g.click("erase-later")
+			g.click("erase-later-confirm")
+			g.waitText("main", words(lang, "已删除孩子写过的全部文字", "has been erased"))
+			if r := e.ok(200, "GET", "/api/v1/consent/"+token+"/export", "", nil); strings.Contains(r.body, "小河想要的沙坑") {
+				t.Errorf("the export still holds the erased proposal: %s", r.body)
+			}
+			g.checkClean()
 		})
 	}
 }
