@@ -129,20 +129,20 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/audit", auth, s.auditLog)
 
 	v1.Get("/proposals", auth, s.listProposals)
-	v1.Post("/proposals", auth, s.createProposal)
+	v1.Post("/proposals", auth, s.idempotent(s.createProposal))
 	v1.Get("/proposals/overdue", auth, s.overdue)
 	v1.Get("/proposals/:id", auth, s.getProposal)
 	v1.Post("/proposals/:id/withdraw", auth, s.withdrawProposal)
 	v1.Put("/proposals/:id/support", auth, s.support)
 	v1.Delete("/proposals/:id/support", auth, s.support)
 	v1.Get("/proposals/:id/comments", auth, s.listComments)
-	v1.Post("/proposals/:id/comments", auth, s.addComment)
+	v1.Post("/proposals/:id/comments", auth, s.idempotent(s.addComment))
 	v1.Post("/proposals/:id/stage", auth, s.changeStage)
 	v1.Post("/proposals/:id/options", auth, s.addOption)
 	v1.Put("/proposals/:id/vote", auth, s.vote)
 	v1.Get("/proposals/:id/results", auth, s.results)
 	v1.Post("/proposals/:id/decision", auth, s.postDecision)
-	v1.Post("/proposals/:id/evaluations", auth, s.evaluate)
+	v1.Post("/proposals/:id/evaluations", auth, s.idempotent(s.evaluate))
 	v1.Post("/proposals/:id/inspections", auth, s.inspect)
 	v1.Get("/notifications", auth, s.notifications)
 	v1.Post("/notifications/:id/read", auth, s.markRead)
@@ -165,7 +165,7 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/public/decisions.json", s.publicDecisions)
 
 	if cfg.Frontend != nil {
-		mountFrontend(app, cfg.Frontend)
+		mountFrontend(app, cfg.Frontend, s.bootData())
 		s.mountNotice(app, cfg.Frontend)
 	}
 	return app

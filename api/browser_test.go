@@ -651,6 +651,7 @@ func TestBrowserJourneys(t *testing.T) {
 
 	t.Run("an observer checks finished work on site; the facilitator reads it", func(t *testing.T) {
 		done, b := finishedWorkOnAPhone(t, e, base, "清和公园的新遮阳棚", "observers", "observer")
+		b.click("inspect")
 		b.click("inspect-safe-ok")
 		b.click("inspect-shade-problem")
 		b.typeOn("#inspect-note-shade", "下午三点以后滑梯还是很晒")
@@ -706,6 +707,7 @@ func TestBrowserJourneys(t *testing.T) {
 
 	t.Run("a child rates finished work with faces", func(t *testing.T) {
 		_, b := finishedWorkOnAPhone(t, e, base, "儿童之家的新书架", "council", "child")
+		b.click("rate")
 		for _, k := range []string{"safety", "fun", "access", "looks"} {
 			b.click("face-" + k + "-4")
 		}

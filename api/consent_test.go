@@ -41,9 +41,9 @@ func TestGuardianConsentFlow(t *testing.T) {
 		e.refused(t, 403, "consent_required", "POST", "/api/v1/proposals", "xiaoyu", newProposal("{council}"))
 		e.refused(t, 409, "conflict", "POST", "/api/v1/me/assent", "xiaoyu", map[string]any{"agree": true})
 		// Refusing spends the link; staff issue a new one.
-		e.refused(t, 422, "validation_failed", "POST", c, "", map[string]any{"decision": "deny"})
+		e.refused(t, 422, "validation_failed", "POST", c, "", map[string]any{"decision": "grant"}) // who grants is recorded
 		e.refused(t, 400, "bad_request", "POST", c, "", map[string]any{"decision": "maybe", "guardian_name": "王芳", "relation": "母亲"})
-		if r := e.ok(200, "POST", c, "", map[string]any{"decision": "deny", "guardian_name": "王芳", "relation": "母亲"}); !strings.Contains(r.body, `"refused"`) {
+		if r := e.ok(200, "POST", c, "", map[string]any{"decision": "deny"}); !strings.Contains(r.body, `"refused"`) { // refusing asks for no name
 			t.Fatalf("deny: %s", r.body)
 		}
 		e.refused(t, 404, "not_found", "GET", c, "", nil)

@@ -124,7 +124,8 @@ func TestProposalLifecycle(t *testing.T) {
 			t.Errorf("a bystander was told: %s", got)
 		}
 		inbox := e.ok(200, "GET", "/api/v1/notifications", "child", nil)
-		if inbox.json()["unread_count"].(float64) != 5 || !strings.Contains(inbox.body, "进入了新阶段：已办结") {
+		if inbox.json()["unread_count"].(float64) != 5 || !strings.Contains(inbox.body, "完成了，谢谢你的想法") ||
+			!strings.Contains(inbox.body, "快来给它打分吧") || strings.Contains(inbox.body, "评估反馈") {
 			t.Fatalf("inbox: %s", inbox.body)
 		}
 		first := inbox.json()["items"].([]any)[0].(map[string]any)["id"].(string)
@@ -133,9 +134,10 @@ func TestProposalLifecycle(t *testing.T) {
 		if n := e.ok(200, "GET", "/api/v1/notifications", "child", nil).json()["unread_count"].(float64); n != 4 {
 			t.Fatalf("unread after one read: %v", n)
 		}
-		// A child who chose English reads the inbox in English whatever the request says.
+		// A child who chose English reads the inbox in English whatever the request says, in a
+		// child's words rather than the stage's official name.
 		e.ok(200, "PUT", "/api/v1/me", "child2", map[string]any{"locale": "en"})
-		if r := e.ok(200, "GET", "/api/v1/notifications?lang=zh-CN", "child2", nil); !strings.Contains(r.body, "has moved to a new stage: Closed") {
+		if r := e.ok(200, "GET", "/api/v1/notifications?lang=zh-CN", "child2", nil); !strings.Contains(r.body, "Thank you for your idea") || !strings.Contains(r.body, "Come and rate it!") {
 			t.Fatalf("English inbox: %s", r.body)
 		}
 

@@ -36,6 +36,7 @@ func (s *server) notifications(c *fiber.Ctx) error {
 	if _, ok := s.catalog.Messages(lang); !ok {
 		lang = langOf(c)
 	}
+	msgs, _ := s.catalog.Messages(lang)
 	items := make([]notificationView, len(rows))
 	for i, n := range rows {
 		title := s.titleOf(lang, n.ProposalTitle, n.ProposalErased)
@@ -52,8 +53,15 @@ func (s *server) notifications(c *fiber.Ctx) error {
 				data["At"] = at.In(s.store.Location()).Format("2006-01-02 15:04")
 			}
 		}
+		key := "notification." + n.Kind
+		if n.Kind == models.NotifyStageChanged && a.Role == models.RoleChild {
+			// A child is told what to do now, not the policy's name of the stage.
+			if child := "notification.child_stage." + n.Params["stage"]; msgs[child] != "" {
+				key = child
+			}
+		}
 		items[i] = notificationView{ID: n.ID, Kind: n.Kind, ProposalID: n.ProposalID, QueueItemID: n.QueueItemID, Title: title,
-			Message: s.catalog.Text(lang, "notification."+n.Kind, data), CreatedAt: n.CreatedAt, Read: n.Read}
+			Message: s.catalog.Text(lang, key, data), CreatedAt: n.CreatedAt, Read: n.Read}
 	}
 	var cursor *string
 	if next != "" {

@@ -129,7 +129,8 @@ func (e *env) withStore(t *testing.T, store *models.Store) *env {
 }
 
 // Withdrawal with erase leaves no trace of the child in the database files: not the texts,
-// the nickname, the guardian's contact nor the consent token. The child's token is refused on
+// the nickname, the guardian's contact nor the consent token (only its hash, which keeps the
+// guardian's link working for viewing and export until purge). The child's token is refused on
 // the very next request.
 func TestWithdrawEraseLeavesNoTrace(t *testing.T) {
 	dir := t.TempDir()
@@ -156,7 +157,10 @@ func TestWithdrawEraseLeavesNoTrace(t *testing.T) {
 	if r := e.do("GET", "/api/v1/me", e.tokens["eraseme"], nil, nil); r.status != 401 {
 		t.Fatalf("the withdrawn child's token on the next request: %d", r.status)
 	}
-	e.refused(t, 404, "not_found", "GET", "/api/v1/consent/"+token, "", nil)
+	// The guardian's link still shows the withdrawn state (and exports what is left), nameless.
+	if r := e.ok(200, "GET", "/api/v1/consent/"+token, "", nil); !strings.Contains(r.body, `"status":"withdrawn"`) || strings.Contains(r.body, "擦擦") {
+		t.Fatalf("the link after withdrawal: %s", r.body)
+	}
 	// The shell stays, in the reader's language; the untouched proposal is gone; counts hold.
 	if r := e.ok(200, "GET", "/api/v1/proposals/"+shared+"?lang=en", "child", nil); !strings.Contains(r.body, `"title":"withdrawn by its author"`) || !strings.Contains(r.body, `"support_count":1`) {
 		t.Fatalf("shell: %s", r.body)

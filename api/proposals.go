@@ -30,6 +30,9 @@ func (s *server) listProposals(c *fiber.Ctx) error {
 	for i := range items {
 		s.localizeErased(c, &items[i], nil)
 	}
+	if err := s.store.MarkForChild(c.UserContext(), actor(c), items); err != nil {
+		return err
+	}
 	return list(c, items, next)
 }
 

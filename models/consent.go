@@ -94,8 +94,9 @@ func (s *Store) applyNoticeVersion(ctx context.Context) error {
 func guardianActor(c *Consent) *Actor { return &Actor{ID: "guardian:" + c.ID, Role: "guardian"} }
 
 // linkConsent finds the consent a guardian's link opens: pending and not expired, or granted
-// (a granted link stays valid for viewing, repeated grants, export and withdrawal). Unknown,
-// expired, replaced, refused and withdrawn links are all not_found, without saying which;
+// (a granted link stays valid for viewing, repeated grants, export and withdrawal), or granted
+// and then withdrawn (still valid for viewing and export, until purge). Unknown, expired,
+// replaced and refused links are all not_found, without saying which;
 // failures count against the address like failed sign-ins.
 func (s *Store) linkConsent(ctx context.Context, token, address string) (*Consent, *Child, error) {
 	if err := s.linkAttemptsAllowed(ctx, address); err != nil {
@@ -103,7 +104,8 @@ func (s *Store) linkConsent(ctx context.Context, token, address string) (*Consen
 	}
 	var c Consent
 	err := s.db.WithContext(ctx).Where("token_hash = ? AND method = ?", HashToken(token), "link").Take(&c).Error
-	ok := err == nil && (c.Status == ConsentActive || c.Status == ConsentPending && c.ExpiresAt != nil && c.ExpiresAt.After(s.Now()))
+	ok := err == nil && (c.Status == ConsentActive || c.Status == ConsentWithdrawn ||
+		c.Status == ConsentPending && c.ExpiresAt != nil && c.ExpiresAt.After(s.Now()))
 	if !ok {
 		if err != nil && !errors.Is(err, gorm.ErrRecordNotFound) {
 			return nil, nil, fmt.Errorf("find consent: %w", err)
@@ -174,7 +176,8 @@ type ConsentDecision struct {
 }
 
 // DecideConsent records a guardian's grant or refusal. Granting again is idempotent (and
-// may change the optional scopes); a refusal spends the link. Returns not_found,
+// may change the optional scopes); a refusal spends the link and needs no name (any given is
+// not kept). Returns not_found,
 // bad_request for an unknown decision, validation_failed, too_many_requests.
 func (s *Store) DecideConsent(ctx context.Context, token, address string, in ConsentDecision) (string, error) {
 	if in.Decision != "grant" && in.Decision != "deny" {
@@ -191,10 +194,19 @@ func (s *Store) DecideConsent(ctx context.Context, token, address string, in Con
 	}
 	var v Invalid
 	in.GuardianName, in.Relation = clean(in.GuardianName), clean(in.Relation)
-	v.length("guardian_name", in.GuardianName, 1, 40)
-	v.length("relation", in.Relation, 1, 100)
+	// Who grants is recorded; a refusal asks for nothing, so nothing about the family is kept.
+	need := 1
+	if in.Decision == "deny" {
+		need, in.GuardianName, in.Relation = 0, "", ""
+	}
+	v.length("guardian_name", in.GuardianName, need, 40)
+	v.length("relation", in.Relation, need, 100)
 	if err := v.Err(); err != nil {
 		return "", err
+	}
+	if c.Status == ConsentWithdrawn {
+		// Taking part again is a new consent, on a new link from staff.
+		return "", Errorf(CodeConflict, "error.consent_withdrawn")
 	}
 	if in.Decision == "deny" && c.Status == ConsentActive {
 		// Refusing after granting is a withdrawal, which has its own explained choice.

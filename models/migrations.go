@@ -329,6 +329,19 @@ INSERT INTO heartbeat (id, beats) VALUES (1, 0)`},
 	// says it now, and each reader sees it in their own language.
 	{id: "0007_erased_mark", sql: `
 UPDATE proposals SET title = '', description = '' WHERE erased = TRUE`},
+	// A create sent again with the same Idempotency-Key (a double tap, a retry after a lost
+	// answer) answers with its first result; only one of simultaneous requests can claim a key.
+	{id: "0009_idempotency", sql: `
+CREATE TABLE idempotency_keys (
+	user_id TEXT NOT NULL,
+	scope TEXT NOT NULL,
+	key TEXT NOT NULL,
+	status INTEGER NOT NULL DEFAULT 0,
+	body TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL,
+	PRIMARY KEY (user_id, scope, key)
+);
+CREATE INDEX idempotency_keys_user_created ON idempotency_keys(user_id, created_at)`},
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.

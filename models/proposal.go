@@ -109,6 +109,7 @@ type ProposalItem struct {
 	CreatedAt     time.Time   `json:"created_at"`
 	ResponseDueAt *time.Time  `json:"response_due_at"`
 	Erased        bool        `json:"erased,omitempty"` // withdrawn by its author: say so in the reader's language
+	Marks         *ItemMarks  `json:"marks,omitempty"`  // for a child reader of a list: see MarkForChild
 }
 
 // ProposalInput is a new proposal.
@@ -384,6 +385,8 @@ type MyStatus struct {
 	// CanInspect: the proposal is in evaluation and the child belongs to an observer group
 	// whose region holds it, so may file an inspection.
 	CanInspect bool `json:"can_inspect"`
+	// Mine: the reading child wrote it.
+	Mine bool `json:"mine"`
 }
 
 // ProposalDetail returns a proposal the actor may read. Returns not_found.
@@ -439,7 +442,7 @@ func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public boo
 		}
 	}
 	if a != nil && a.Role == RoleChild && !public {
-		d.My = &MyStatus{}
+		d.My = &MyStatus{Mine: r.AuthorID != nil && *r.AuthorID == a.ID}
 		var supports, evaluations int64
 		if err := db.Model(&Support{}).Where("proposal_id = ? AND child_id = ?", r.ID, a.ID).Count(&supports).Error; err != nil {
 			return nil, fmt.Errorf("read own support: %w", err)

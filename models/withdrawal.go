@@ -30,7 +30,8 @@ func (w Withdrawal) erase() (bool, error) {
 // WithdrawConsent ends a child's participation at once, by the guardian's link. With erase,
 // every text the child wrote is removed; without, it stays as "a participant". Either way the
 // child's sessions end in the same transaction, and their personal fields and the guardian's
-// contact are removed; the record of the consent events is kept. Returns validation_failed
+// contact are removed; the record of the consent events is kept. The link stays valid for
+// viewing and export; withdrawing again on it erases, when asked, what the first kept. Returns validation_failed
 // when the erase choice is missing, not_found, too_many_requests.
 func (s *Store) WithdrawConsent(ctx context.Context, token, address string, w Withdrawal) error {
 	erase, err := w.erase()
@@ -41,7 +42,10 @@ func (s *Store) WithdrawConsent(ctx context.Context, token, address string, w Wi
 	if err != nil {
 		return err
 	}
-	if c.Status != ConsentActive && child.ConsentStatus != ConsentPending {
+	if c.Status == ConsentWithdrawn && !erase {
+		return nil // withdrawn already; erasing what was kept is still the guardian's to choose
+	}
+	if c.Status != ConsentActive && c.Status != ConsentWithdrawn && child.ConsentStatus != ConsentPending {
 		return ErrNotFound
 	}
 	return s.withdraw(ctx, guardianActor(c), child.ID, erase, "consent.withdraw")
@@ -105,8 +109,17 @@ func (s *Store) anonymise(tx *gorm.DB, childID string, erase, purge bool) error 
 		func() error { return tx.Model(&Child{}).Where("id = ?", childID).Updates(child).Error },
 		func() error { return tx.Where("child_id = ?", childID).Delete(&Guardian{}).Error },
 		func() error {
-			return tx.Model(&Consent{}).Where("child_id = ?", childID).
-				Updates(map[string]any{"guardian_name": "", "relation": "", "token_hash": nil}).Error
+			if err := tx.Model(&Consent{}).Where("child_id = ?", childID).
+				Updates(map[string]any{"guardian_name": "", "relation": ""}).Error; err != nil {
+				return err
+			}
+			// The guardian's granted link keeps working after withdrawal, to see the withdrawn state
+			// and export what is still held, until purge; an unanswered link is spent.
+			spent := tx.Model(&Consent{}).Where("child_id = ?", childID)
+			if !purge {
+				spent = spent.Where("status NOT IN ?", []string{ConsentActive, ConsentWithdrawn})
+			}
+			return spent.Update("token_hash", nil).Error
 		},
 		func() error {
 			return tx.Model(&Consent{}).Where("child_id = ? AND status IN ?", childID, []string{ConsentActive, ConsentPending}).
@@ -114,6 +127,8 @@ func (s *Store) anonymise(tx *gorm.DB, childID string, erase, purge bool) error 
 		},
 		func() error { return tx.Where("user_id = ?", childID).Delete(&Session{}).Error }, // signed out everywhere, at once
 		func() error { return tx.Where("user_id = ?", childID).Delete(&Notification{}).Error },
+		// The first answers kept for repeated creates hold the child's words.
+		func() error { return tx.Where("user_id = ?", childID).Delete(&idempotencyKey{}).Error },
 		func() error {
 			// A cry for help written in a report's reason goes with the report.
 			if err := tx.Where("target_type = ? AND target_id IN (?)", TargetReport,

@@ -2,7 +2,7 @@
 // and a stepper, authors by nickname and age, the live screening hint and the kind message after
 // a cry for help, the evaluation results, the observers' inspection form and the comments.
 // Pages pass the header of their own screens (top) to the parts that may show a screen of their own.
-import { state, t, h, svg, api, mount, note, readAloud, limit } from "./shell.js";
+import { state, t, h, svg, api, mount, note, readAloud, limit, newKey, whileBusy, stageName, fieldErrors } from "./shell.js";
 
 const STAGE_PIC = {
   needs: ["M4 5h16v10H9l-5 4z"], // a speech bubble
@@ -19,7 +19,7 @@ function stagePicture(stage, color) {
 }
 
 export function stageBadge(stage) {
-  return h("span", { class: "stage", "data-stage": stage }, stagePicture(stage), t("stage." + stage));
+  return h("span", { class: "stage", "data-stage": stage }, stagePicture(stage), stageName(stage));
 }
 
 export function authorLine(a) {
@@ -67,7 +67,8 @@ export function moderationHint() {
       if (!r.ok || r.data.verdict === "allow") return box.replaceChildren();
       const care = careMessage(r.data.reasons);
       if (care) return box.replaceChildren(careNote(care));
-      box.replaceChildren(...r.data.reasons.map((x) => h("p", { class: "note warn" }, x.message)));
+      // Each hint once, however many places in the text it was found.
+      box.replaceChildren(...[...new Set(r.data.reasons.map((x) => x.message))].map((m) => h("p", { class: "note warn" }, m)));
     }, 350);
   };
   return box;
@@ -83,7 +84,7 @@ export function stepper(p) {
     ...stages.map((s, i) => {
       const done = i < at && visited.has(s);
       return h("li", { class: done ? "done" : i === at ? "now" : "", "aria-current": i === at ? "step" : null },
-        stagePicture(s, done || i === at ? undefined : "#9aa5b1"), h("span", {}, t("stage." + s)));
+        stagePicture(s, done || i === at ? undefined : "#9aa5b1"), h("span", {}, stageName(s)));
     }));
 }
 
@@ -139,18 +140,20 @@ export function inspectionForm(id, done, top) {
   const hint = moderationHint();
   summary.addEventListener("input", () => hint.check(summary.value));
   const out = h("div", {});
+  let clear = () => {};
   return h("section", { class: "card" }, h("h2", {}, t("ui.inspect")), h("p", {}, t("ui.inspect_intro")), ...rows,
     h("label", { for: "inspect-summary" }, t("ui.inspect_summary")), summary, hint, out,
     h("button", {
       class: "big primary", "data-testid": "submit-inspection",
-      onclick: async () => {
+      onclick: whileBusy(async () => {
+        clear();
         const items = CHECKLIST.filter((k) => k in answers).map((k) => ({ item: t("inspect." + k), ok: answers[k], note: notes[k].value }));
         if (!items.length) return out.replaceChildren(note(t("ui.inspect_choose"), "error"));
         const r = await api("POST", `/api/v1/proposals/${id}/inspections`, { items, summary: summary.value });
         if (r.ok) return afterSend(r, () => done(r.data.id), top);
-        out.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")),
-          ...Object.values(r.error.fields || {}).map((m) => note(m, "error")));
-      },
+        hint.replaceChildren();
+        clear = fieldErrors(r.error, { summary: "inspect-summary" }, out);
+      }),
     }, t("ui.submit")));
 }
 
@@ -167,23 +170,49 @@ export function commentsSection(id, p, items, write, reload, top) {
       h("button", { class: "ghost", onclick: () => { parent = null; replying.replaceChildren(); } }, t("ui.cancel")));
     input.focus();
   };
+  const canReport = state.me && state.me.role === "child";
   const list = h("ul", { class: "comments" }, ...items.map((c) => h("li", { class: c.parent_id ? "reply" : "" },
     h("span", { class: "meta" }, c.author ? authorLine(c.author) : t("role." + c.author_role)),
     c.visibility === "pending" ? h("span", { class: "meta" }, " · " + t("ui.waiting_review")) : null,
     h("p", {}, c.body),
-    open && !c.parent_id && c.visibility === "published" ? h("button", { class: "ghost", "data-testid": "reply", onclick: () => replyTo(c) }, t("ui.reply")) : null)));
+    open && !c.parent_id && c.visibility === "published" ? h("button", { class: "ghost", "data-testid": "reply", onclick: () => replyTo(c) }, t("ui.reply")) : null,
+    canReport && c.visibility === "published" ? reportButton("comment", c.id) : null)));
   if (!open) return h("section", {}, h("h2", {}, t("ui.comments")), list);
   const hint = moderationHint();
   input.addEventListener("input", () => hint.check(input.value));
   const out = h("div", {});
+  let key = newKey();
+  let clear = () => {};
   return h("section", {}, h("h2", {}, t("ui.comments")), list,
     h("label", { for: "comment" }, t("ui.your_comment")), replying, input, hint, out,
     h("button", {
       class: "big primary", "data-testid": "submit-comment",
-      onclick: async () => {
-        const r = await api("POST", `/api/v1/proposals/${id}/comments`, { body: input.value, parent_id: parent || undefined });
+      onclick: whileBusy(async () => {
+        clear();
+        const r = await api("POST", `/api/v1/proposals/${id}/comments`, { body: input.value, parent_id: parent || undefined }, key);
         if (r.ok) return afterSend(r, reload, top);
-        out.replaceChildren(note(r.error.message, "error"), ...(r.error.reasons || []).map((x) => note(x.message, "error")));
-      },
+        key = newKey(); // the corrected comment is a new one
+        hint.replaceChildren(); // the error under the field says it now
+        clear = fieldErrors(r.error, { body: "comment" }, out);
+      }),
     }, t("ui.send")));
+}
+
+/** reportButton lets a child tell a grown-up about something unkind or unsafe: a reason to
+ * choose, then a thank-you; a person looks at it (enough reports hide it until then). */
+export function reportButton(type, targetId) {
+  const box = h("div", { class: "report" });
+  const send = (reason) => whileBusy(async () => {
+    const r = await api("POST", "/api/v1/reports", { target_type: type, target_id: targetId, reason: t("report." + reason) });
+    box.replaceChildren(note(r.ok ? t("ui.report_thanks") : r.error.message, r.ok || r.status === 409 ? "ok" : "error"));
+  });
+  const open = h("button", {
+    class: "ghost", "data-testid": "report",
+    onclick: () => box.replaceChildren(h("p", { class: "label" }, t("ui.report_why")),
+      h("div", { class: "row" }, ...["unkind", "personal", "other"].map((k) =>
+        h("button", { class: "big", "data-testid": "report-" + k, onclick: send(k) }, t("report." + k))),
+      h("button", { class: "ghost", onclick: () => box.replaceChildren(open) }, t("ui.cancel")))),
+  }, t("ui.report"));
+  box.append(open);
+  return box;
 }

@@ -94,9 +94,11 @@ export function face(n, label) {
   return svg(["M12 3a9 9 0 110 18 9 9 0 010-18z", "M9 9h.01", "M15 9h.01", mouths[n - 1]], "#1f2933", label);
 }
 
-/** api calls the JSON API with the session cookie; it never throws for 4xx answers. */
-export async function api(method, path, body) {
+/** api calls the JSON API with the session cookie; it never throws for 4xx answers. A create
+ * passes key (see newKey), so a retry or a double tap creates once. */
+export async function api(method, path, body, key) {
   const opts = { method, credentials: "same-origin", headers: { "X-Requested-With": "tongsheng", "Accept-Language": state.lang } };
+  if (key) opts.headers["Idempotency-Key"] = key; // a create sent twice answers its first result
   if (body !== undefined) {
     opts.headers["Content-Type"] = "application/json";
     opts.body = JSON.stringify(body);
@@ -172,6 +174,7 @@ export function langSwitch(redraw = route) {
     class: "lang", "data-testid": "lang-switch", lang: other,
     onclick: async () => {
       localStorage.setItem("ts-lang", other); // a device setting, nothing about any child
+      rememberLang(other);
       await loadLang(other);
       if (state.me) await api("PUT", "/api/v1/me", { locale: other });
       redraw();
@@ -179,18 +182,132 @@ export function langSwitch(redraw = route) {
   }, other === "en" ? "English" : "中文");
 }
 
-/** readAloud reads text in the page's language; shown wherever speech synthesis exists. */
+/** readAloud reads text aloud in the voice of its own language (Chinese text in a Chinese
+ * voice, even in the English app); pressed again it stops. Where the device has no voice for that
+ * language it says so instead of staying silent. Shown wherever speech synthesis exists. */
 export function readAloud(getText, testid = "read-aloud") {
   if (!("speechSynthesis" in window)) return null;
-  return h("button", {
-    class: "ghost", "data-testid": testid,
-    onclick: () => {
+  const label = h("span", {}, t("ui.read_aloud"));
+  const status = h("span", { class: "meta", role: "status", "data-testid": testid + "-status" });
+  const button = h("button", { class: "ghost", "data-testid": testid, "aria-pressed": "false" }, svg(ICONS.speak, "currentColor", ""), label);
+  const idle = () => { button.setAttribute("aria-pressed", "false"); label.textContent = t("ui.read_aloud"); };
+  button.addEventListener("click", async () => {
+    if (button.getAttribute("aria-pressed") === "true") {
       speechSynthesis.cancel();
-      const u = new SpeechSynthesisUtterance(getText());
-      u.lang = state.lang;
-      speechSynthesis.speak(u);
-    },
-  }, svg(ICONS.speak, "currentColor", ""), t("ui.read_aloud"));
+      return idle();
+    }
+    speechSynthesis.cancel();
+    const text = getText();
+    const lang = /[\u3400-\u9fff]/.test(text) ? "zh-CN" : "en";
+    const voice = await voiceFor(lang);
+    if (!voice) {
+      status.textContent = t("ui.no_voice", { Language: t("ui.language." + lang) });
+      return;
+    }
+    status.textContent = "";
+    const u = new SpeechSynthesisUtterance(text);
+    u.lang = voice.lang;
+    u.voice = voice;
+    u.onend = idle;
+    u.onerror = idle;
+    button.setAttribute("aria-pressed", "true");
+    label.textContent = t("ui.stop_reading");
+    speechSynthesis.speak(u);
+  });
+  return h("span", { class: "read-aloud" }, button, status);
+}
+
+/** voiceFor finds an installed voice for lang ("zh-CN" or "en"), waiting briefly for the list,
+ * which some browsers fill only after the page has loaded; null when there is none. */
+async function voiceFor(lang) {
+  let voices = speechSynthesis.getVoices();
+  if (!voices.length) {
+    voices = await new Promise((resolve) => {
+      const done = () => resolve(speechSynthesis.getVoices());
+      speechSynthesis.addEventListener("voiceschanged", done, { once: true });
+      setTimeout(done, 800);
+    });
+  }
+  const norm = (l) => String(l || "").replace("_", "-").toLowerCase();
+  const exact = voices.find((v) => norm(v.lang) === norm(lang));
+  return exact || voices.find((v) => norm(v.lang).split("-")[0] === norm(lang).split("-")[0]) || null;
+}
+
+/** newKey makes an Idempotency-Key for one create (hex of 16 random bytes; works without a
+ * secure context, unlike crypto.randomUUID). */
+export function newKey() {
+  return Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** whileBusy wraps a click handler that writes: its button is disabled (and says it is busy)
+ * until the request is answered, so a double tap sends once. */
+export function whileBusy(work) {
+  return async (e) => {
+    const button = e.currentTarget;
+    if (button.disabled) return;
+    button.disabled = true;
+    button.setAttribute("aria-busy", "true");
+    try {
+      await work(e);
+    } finally {
+      button.disabled = false;
+      button.removeAttribute("aria-busy");
+    }
+  };
+}
+
+/** stageName is a stage in the reader's words: a child's page sets state.words = "child" for
+ * the children's names (Ideas, Designing…); staff and public pages keep the official ones. */
+export function stageName(stage) {
+  const plain = "stage_child." + stage;
+  return state.words === "child" && state.msgs[plain] ? t(plain) : t("stage." + stage);
+}
+
+/** fieldErrors shows each field error under its own field (found by the id in ids, keyed by
+ * the API's field name) and marks it invalid; what belongs to no field goes in rest. Returns a
+ * function that clears them. */
+export function fieldErrors(error, ids, rest) {
+  const shown = [];
+  const general = [];
+  const fields = { ...(error.fields || {}) };
+  for (const r of error.reasons || []) {
+    if (r.field && ids[r.field]) {
+      // Each message once under its field, however often screening found it.
+      if (!fields[r.field]) fields[r.field] = r.message;
+      else if (!fields[r.field].includes(r.message)) fields[r.field] += " " + r.message;
+    } else if (!general.includes(r.message)) general.push(r.message);
+  }
+  for (const [name, message] of Object.entries(fields)) {
+    const input = ids[name] && document.getElementById(ids[name]);
+    if (!input) {
+      if (!general.includes(message)) general.push(message);
+      continue;
+    }
+    const id = ids[name] + "-error";
+    document.getElementById(id)?.remove();
+    const el = h("p", { class: "note error field-error", id, "data-field": name }, message);
+    input.after(el);
+    input.setAttribute("aria-invalid", "true");
+    input.setAttribute("aria-describedby", id);
+    shown.push([input, el]);
+  }
+  const first = shown[0];
+  rest.replaceChildren(...(general.length || !first ? [note(general.length ? general.join(" ") : error.message, "error")] : []));
+  if (first) first[0].focus();
+  return () => {
+    for (const [input, el] of shown) {
+      el.remove();
+      input.removeAttribute("aria-invalid");
+      input.removeAttribute("aria-describedby");
+    }
+    rest.replaceChildren();
+  };
+}
+
+/** rememberLang mirrors the device's language in a cookie, so the server preloads that catalog
+ * with the page. */
+function rememberLang(lang) {
+  document.cookie = `ts-lang=${lang}; path=/; max-age=31536000; SameSite=Strict`;
 }
 
 async function loadMeta() {
@@ -208,7 +325,19 @@ export async function start(owns, show) {
   const asked = new URLSearchParams(location.search).get("lang");
   const saved = localStorage.getItem("ts-lang");
   const wanted = [asked, saved, document.documentElement.lang].find((l) => LANGS.includes(l)) || "zh-CN";
-  const [, metaLoaded] = await Promise.all([loadLang(wanted), loadMeta()]);
+  rememberLang(wanted);
+  // A page may carry its catalog and the enums (see the server's first-screen data): no
+  // round trip for them when its language is the one wanted.
+  let boot = null;
+  try { boot = JSON.parse(document.getElementById("boot")?.textContent || "null"); } catch { boot = null; }
+  if (boot && boot.lang === wanted) {
+    state.msgs = boot.messages;
+    state.lang = wanted;
+    state.meta = boot.meta;
+    document.documentElement.lang = wanted;
+    document.title = t("ui.app_name");
+  }
+  const [, metaLoaded] = boot && boot.lang === wanted ? [null, true] : await Promise.all([loadLang(wanted), loadMeta()]);
   if (!metaLoaded) return mount(h("main", { class: "narrow" }, h("h1", {}, t("ui.app_name")), note(t("ui.offline"), "error")));
   window.addEventListener("popstate", route);
   await route();
