@@ -385,6 +385,7 @@ func (s *Store) detail(ctx context.Context, a *Actor, r *proposalRow, public boo
 		return nil, fmt.Errorf("read decision: %w", err)
 	}
 	if a != nil && a.IsStaff() && !public {
+		d.FirstResponseAt = r.FirstResponseAt // whether the deadline still counts
 		d.Moves = []Move{}
 		if a.Can(ManageStages) {
 			f, err := stageFacts(db, &r.Proposal)
