@@ -127,6 +127,7 @@ func New(cfg Config) *fiber.App {
 	v1.Post("/staff", auth, s.createStaff)
 	v1.Delete("/staff/:id", auth, s.deleteStaff)
 	v1.Get("/audit", auth, s.auditLog)
+	v1.Get("/audit/export.csv", auth, s.auditCSV)
 
 	v1.Get("/proposals", auth, s.listProposals)
 	v1.Post("/proposals", auth, s.createProposal)
@@ -154,6 +155,7 @@ func New(cfg Config) *fiber.App {
 	v1.Post("/reports", auth, s.report)
 	v1.Get("/moderation/queue", auth, s.queue)
 	v1.Post("/moderation/items/:id", auth, s.decide)
+	v1.Post("/moderation/items/:id/undo", auth, s.undoDecision)
 	v1.Get("/moderation/words", auth, s.words)
 	v1.Put("/moderation/words", auth, s.setWords)
 

@@ -223,6 +223,16 @@ func TestBrowserDeskScreens(t *testing.T) {
 	overdue, fresh := deskCity(t, e)
 	e.toStage(fresh[3], "design")
 	e.propose("child2", "<b>粗体</b>的标题也只是文字")
+	// A body that reviews everything first: one text waits, one was approved.
+	pre, err := e.store.CreateBody(context.Background(), sys, models.BodyInput{Name: "测试pre", Kind: models.BodyCouncil,
+		RegionID: e.ids["lecheng"], TermEndsOn: "2027-08-31", ModerationMode: models.ModerationPre})
+	e.must(err)
+	e.ids["pre"], e.codes["pre"] = pre.ID, pre.JoinCode
+	e.child("pre_kid", "pre", true)
+	e.propose2("pre_kid", "pre", "图书馆的椅子太高了")
+	e.propose2("pre_kid", "pre", "阅览室要一盏台灯")
+	first := e.ok(200, "GET", "/api/v1/moderation/queue", "admin", nil).json()["items"].([]any)[0].(map[string]any)["id"].(string)
+	e.ok(200, "POST", "/api/v1/moderation/items/"+first, "admin", map[string]any{"action": "approve"})
 	for _, size := range append([]struct {
 		name          string
 		width, height int64
@@ -251,6 +261,12 @@ func TestBrowserDeskScreens(t *testing.T) {
 				b.clickOn(sel("manage-child"))
 				b.run(chromedp.WaitVisible(sel("child-panel"), chromedp.ByQuery))
 				b.shot(name("members"))
+				b.open("/staff/queue")
+				b.run(chromedp.WaitVisible(sel("queue-item"), chromedp.ByQuery), chromedp.WaitVisible(sel("decided-item"), chromedp.ByQuery))
+				b.shot(name("queue"))
+				b.open("/staff/audit?action=proposal.stage")
+				b.run(chromedp.WaitVisible(sel("audit-row"), chromedp.ByQuery))
+				b.shot(name("audit"))
 				b.checkClean()
 			})
 		}

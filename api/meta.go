@@ -61,6 +61,7 @@ type Meta struct {
 	BodyKinds            []string         `json:"body_kinds"`
 	ModerationModes      []string         `json:"moderation_modes"`
 	ProposalSorts        []string         `json:"proposal_sorts"`
+	AuditActions         []string         `json:"audit_actions"`
 	Limits               map[string]Range `json:"limits"`
 }
 
@@ -78,6 +79,7 @@ var meta = func() Meta {
 		BodyKinds:            []string{models.BodyCouncil, models.BodyObserverGroup},
 		ModerationModes:      []string{models.ModerationPost, models.ModerationPre},
 		ProposalSorts:        models.ProposalSorts,
+		AuditActions:         models.AuditActions,
 		Limits: map[string]Range{
 			// Text lengths in characters (API.md "Settled details").
 			"title":            {Min: 2, Max: 60},
