@@ -95,18 +95,9 @@ func (s *Store) AuditLog(ctx context.Context, a *Actor, f AuditFilter, p Page) (
 	if f.Action != "" {
 		q = q.Where("action = ?", f.Action)
 	}
-	for _, bound := range []struct {
-		name, value, op string
-		days            int
-	}{{"from", f.From, ">=", 0}, {"to", f.To, "<", 1}} {
-		if bound.value == "" {
-			continue
-		}
-		day, err := time.ParseInLocation(time.DateOnly, bound.value, s.loc)
-		if err != nil || !validDate(bound.value) {
-			return nil, "", BadField(bound.name, "field.bad_date")
-		}
-		q = q.Where("at "+bound.op+" ?", day.AddDate(0, 0, bound.days).UTC())
+	q, err := s.betweenDays(q, "at", f.From, f.To)
+	if err != nil {
+		return nil, "", err
 	}
 	rows, next, err := pageOf(q, p, "id", true, func(r AuditEvent) string { return r.ID })
 	if err != nil {

@@ -53,18 +53,9 @@ func (s *Store) scopedProposals(ctx context.Context, a *Actor, f StatsFilter) (*
 		}
 		q = q.Where("proposals.body_id IN (SELECT bodies.id FROM bodies JOIN regions ON regions.id = bodies.region_id WHERE regions.path LIKE ?)", path+"%")
 	}
-	for _, bound := range []struct {
-		name, value, op string
-		days            int
-	}{{"from", f.From, ">=", 0}, {"to", f.To, "<", 1}} {
-		if bound.value == "" {
-			continue
-		}
-		day, err := time.ParseInLocation(time.DateOnly, bound.value, s.loc)
-		if err != nil {
-			return nil, BadField(bound.name, "field.bad_date")
-		}
-		q = q.Where("proposals.created_at "+bound.op+" ?", day.AddDate(0, 0, bound.days).UTC())
+	q, err := s.betweenDays(q, "proposals.created_at", f.From, f.To)
+	if err != nil {
+		return nil, err
 	}
 	return q.Session(&gorm.Session{}), nil // each use below starts from this query, unchanged
 }
@@ -187,4 +178,23 @@ func (s *Store) Overdue(ctx context.Context, a *Actor, p Page) ([]ProposalItem, 
 		out[i] = s.item(r, false)
 	}
 	return out, next, nil
+}
+
+// betweenDays limits q to rows whose column falls on the local days from to to (YYYY-MM-DD,
+// inclusive; empty is open). Returns bad_request naming the field of a malformed date.
+func (s *Store) betweenDays(q *gorm.DB, column, from, to string) (*gorm.DB, error) {
+	for _, bound := range []struct {
+		name, value, op string
+		days            int
+	}{{"from", from, ">=", 0}, {"to", to, "<", 1}} {
+		if bound.value == "" {
+			continue
+		}
+		day, err := time.ParseInLocation(time.DateOnly, bound.value, s.loc)
+		if err != nil || !validDate(bound.value) {
+			return nil, BadField(bound.name, "field.bad_date")
+		}
+		q = q.Where(column+" "+bound.op+" ?", day.AddDate(0, 0, bound.days).UTC())
+	}
+	return q, nil
 }
