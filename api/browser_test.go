@@ -559,6 +559,7 @@ func TestBrowserJourneys(t *testing.T) {
 				b.open("/staff/members")
 				b.click("print-letters")
 				// Every waiting child holds a live link already: a reprint replaces them.
+				b.run(chromedp.WaitVisible("main.letters", chromedp.ByQuery))
 				b.click("reprint-letters")
 				b.run(chromedp.WaitVisible(".letter svg.qr", chromedp.ByQuery))
 				b.shot(name("letters"))

@@ -58,7 +58,7 @@ export async function membersPage(bodyID, top, signIn) {
     h("div", { class: "row" }, ...list.map((b) => h("button", { class: b.id === body.id ? "tab on" : "tab", "aria-pressed": String(b.id === body.id),
       onclick: () => navigate(`/staff/members/${b.id}`) }, b.name))),
     confirmation(),
-    h("p", { class: "meta" }, t("ui.join_code"), ": ", body.join_code || ""),
+    h("p", { class: "meta" }, t("ui.desk_join_code", { Code: body.join_code || "" })),
     h("div", { class: "table-wrap" }, h("table", { class: "grid members", "data-testid": "members" },
       h("caption", { class: "visually-hidden" }, t("ui.members")),
       h("thead", {}, h("tr", {}, ...["ui.desk_col_child", "ui.desk_col_consent", "ui.desk_col_link", "ui.desk_col_signin", "ui.desk_col_actions"]

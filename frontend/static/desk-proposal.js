@@ -54,7 +54,7 @@ export async function proposalPage(id, top, filed) {
     next && parts[next] ? h("section", { class: "card next", "data-testid": "next-action" }, h("h2", {}, t("ui.desk_next_step")), parts[next])
       : h("p", { class: "note info", "data-testid": "no-action" }, t(p.stage === "closed" ? "ui.desk_nothing_closed" : "ui.desk_nothing_for_you")),
     others.length ? h("section", { class: "more" }, h("h2", {}, t("ui.desk_other_actions")),
-      ...others.map(([name, node]) => h("details", { "data-testid": "more-" + name }, h("summary", {}, t("ui.desk_action." + name)), node))) : null);
+      ...others.map(([name, node]) => h("details", { "data-testid": "more-" + name }, h("summary", {}, t("ui.desk_action." + (name === "decision" && p.decision ? "correct" : name))), node))) : null);
   mount(top(), h("main", { class: "wide proposal-desk" },
     link(listAddress(), "← " + t("ui.desk_back_to_list"), { class: "back" }),
     h("h1", {}, p.title),
