@@ -209,6 +209,23 @@ func TestBrowserDeskFacilitatorJourney(t *testing.T) {
 	b.waitText(sel("confirmation"), "PIN 已重设")
 	b.waitText(row("child2")+` [data-testid="lock"]`, "可以登录")
 	b.shot("desk-pin-reset-tablet")
+
+	// A guardian's withdrawal on paper, confirmed before it is recorded.
+	b.clickOn(row("oldkid") + ` [data-testid="manage-child"]`)
+	panel = row("oldkid") + ` + tr [data-testid="child-panel"] `
+	b.clickOn(panel + "details summary")
+	b.typeOn(panel+sel("withdraw-reference"), "W-2026-002")
+	b.clickOn(panel + sel("paper-withdraw"))
+	b.waitText(panel, "请先勾选确认")
+	if s := e.childStatus("oldkid"); s != "pending" {
+		t.Fatalf("withdrawn without the confirmation: %s", s)
+	}
+	b.clickOn(panel + sel("withdraw-sure"))
+	b.clickOn(panel + sel("paper-withdraw"))
+	b.waitText(sel("confirmation"), "已记录撤回")
+	if s := e.childStatus("oldkid"); s != "withdrawn" {
+		t.Fatalf("oldkid after the paper withdrawal: %s", s)
+	}
 	b.checkClean()
 
 	c := newBrowser(t, e, base, 768, 1024)
