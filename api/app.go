@@ -127,10 +127,12 @@ func New(cfg Config) *fiber.App {
 	v1.Post("/staff", auth, s.createStaff)
 	v1.Delete("/staff/:id", auth, s.deleteStaff)
 	v1.Get("/audit", auth, s.auditLog)
+	v1.Get("/audit/export.csv", auth, s.auditCSV)
 
 	v1.Get("/proposals", auth, s.listProposals)
 	v1.Post("/proposals", auth, s.idempotent(s.createProposal))
 	v1.Get("/proposals/overdue", auth, s.overdue)
+	v1.Post("/proposals/bulk/stage", auth, s.bulkStage)
 	v1.Get("/proposals/:id", auth, s.getProposal)
 	v1.Post("/proposals/:id/withdraw", auth, s.withdrawProposal)
 	v1.Put("/proposals/:id/support", auth, s.support)
@@ -153,6 +155,7 @@ func New(cfg Config) *fiber.App {
 	v1.Post("/reports", auth, s.report)
 	v1.Get("/moderation/queue", auth, s.queue)
 	v1.Post("/moderation/items/:id", auth, s.decide)
+	v1.Post("/moderation/items/:id/undo", auth, s.undoDecision)
 	v1.Get("/moderation/words", auth, s.words)
 	v1.Put("/moderation/words", auth, s.setWords)
 

@@ -64,7 +64,11 @@ func chromiumPath(t *testing.T) string {
 
 // browserEnv is an env on the real clock (the browser keeps cookies by real time) with the web
 // app served on a loopback port.
-func browserEnv(t *testing.T) (*env, string) {
+func browserEnv(t *testing.T) (*env, string) { return browserEnvWith(t, nil) }
+
+// browserEnvWith is browserEnv on a clock a test moves (nil: the real clock). The clock may only
+// run ahead of real time, so that the browser keeps its session cookie.
+func browserEnvWith(t *testing.T, clock *modelstest.Clock) (*env, string) {
 	t.Helper()
 	// Listen first, so that links the server gives out (consent letters, the public notice's QR
 	// codes) lead to this server.
@@ -73,12 +77,16 @@ func browserEnv(t *testing.T) (*env, string) {
 		t.Fatal(err)
 	}
 	base := "http://" + ln.Addr().String()
-	store, err := models.Open(models.Options{DataDir: t.TempDir(), Hashing: modelstest.FastHashing, DataKey: make([]byte, 32), PublicURL: base})
+	opts := models.Options{DataDir: t.TempDir(), Hashing: modelstest.FastHashing, DataKey: make([]byte, 32), PublicURL: base}
+	if clock != nil {
+		opts.Clock = clock.Now
+	}
+	store, err := models.Open(opts)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { store.Close() })
-	e := newEnvFrom(t, store, nil)
+	e := newEnvFrom(t, store, clock)
 	site, err := frontend.Load()
 	if err != nil {
 		t.Fatal(err)
@@ -502,6 +510,7 @@ func TestBrowserJourneys(t *testing.T) {
 		b.typeInto("comment-body", "我们晚上也会去路口看一看。")
 		b.click("submit-comment")
 		b.waitText(".comments .reply", "我们晚上也会去路口看一看。")
+		b.clickOn(sel("more-decision") + " summary") // in needs the next step is a stage change; a decision is a click away
 		b.typeInto("decision-summary", "我们会把斑马线重新刷亮，还会加上闪烁的警示灯。")
 		b.run(chromedp.SetValue("#planned", "2027-06-30", chromedp.ByID))
 		b.waitText(sel("decision-preview"), "闪烁的警示灯")
@@ -552,6 +561,9 @@ func TestBrowserJourneys(t *testing.T) {
 				}
 				b.open("/staff/members")
 				b.click("print-letters")
+				// Every waiting child holds a live link already: a reprint replaces them.
+				b.run(chromedp.WaitVisible("main.letters", chromedp.ByQuery))
+				b.click("reprint-letters")
 				b.run(chromedp.WaitVisible(".letter svg.qr", chromedp.ByQuery))
 				b.shot(name("letters"))
 				// The other language, for a guardian who reads it, with the same links.
@@ -681,6 +693,7 @@ func TestBrowserJourneys(t *testing.T) {
 		s.open("/staff")
 		s.staffSignIn("committee")
 		s.open("/staff/proposals/" + merged)
+		s.clickOn(sel("more-merge") + " summary")
 		s.run(chromedp.SetValue(sel("merge-into"), kept, chromedp.ByQuery))
 		s.typeOn("#merge-note", "两条建议说的是同一件事")
 		s.shot("staff-merge")

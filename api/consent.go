@@ -152,17 +152,25 @@ type letter struct {
 }
 
 func (s *server) consentLetters(c *fiber.Ctx) error {
-	items, err := s.store.BodyConsentLinks(c.UserContext(), actor(c), c.Params("id"))
+	var req struct {
+		Replace bool `json:"replace"`
+	}
+	if len(c.Body()) > 0 { // the body is optional: no body keeps the live links
+		if err := decode(c, &req); err != nil {
+			return err
+		}
+	}
+	l, err := s.store.BodyConsentLinks(c.UserContext(), actor(c), c.Params("id"), req.Replace)
 	if err != nil {
 		return err
 	}
-	out := make([]letter, len(items))
-	for i, it := range items {
+	out := make([]letter, len(l.Items))
+	for i, it := range l.Items {
 		if out[i], err = withQR(it); err != nil {
 			return err
 		}
 	}
-	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"items": out})
+	return c.Status(fiber.StatusCreated).JSON(fiber.Map{"items": out, "replaced": l.Replaced, "kept": l.Kept})
 }
 
 // withQR adds the QR code of the link, as rows of modules ('1' dark, '0' light), so that a

@@ -138,7 +138,7 @@ func TestStaffConsentRoutes(t *testing.T) {
 		paper := map[string]any{"guardian_name": "李华", "relation": "父亲", "scopes": map[string]bool{"show_publicly": false}, "reference": "LC-2026-017"}
 		e.run(t, []scenario{
 			{name: "letters for every child still waiting", method: "POST", url: "/api/v1/bodies/{council}/consent-links", as: "facilitator", status: 201,
-				contains: []string{"{child_pending}", "{waiting}", `"link":"https://tongsheng.test/consent/`}, notContains: []string{`"{child}"`, "{child2}"}},
+				body: map[string]any{"replace": true}, contains: []string{"{child_pending}", "{waiting}", `"link":"https://tongsheng.test/consent/`}, notContains: []string{`"{child}"`, "{child2}"}},
 			{name: "letters: another body's facilitator", method: "POST", url: "/api/v1/bodies/{council}/consent-links", as: "facilitator_other", status: 404, code: "not_found"},
 			{name: "letters: a child", method: "POST", url: "/api/v1/bodies/{council}/consent-links", as: "child", status: 403, code: "forbidden"},
 			{name: "paper: recorded by the facilitator", method: "POST", url: "/api/v1/children/{child_pending}/consent/paper", as: "facilitator", status: 200, body: paper,
@@ -179,7 +179,7 @@ func TestStaffConsentRoutes(t *testing.T) {
 // The letters carry a QR code of each link that decodes to a square of modules.
 func TestConsentLettersHaveQRCodes(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	r := e.ok(201, "POST", "/api/v1/bodies/{council}/consent-links", "facilitator", nil)
+	r := e.ok(201, "POST", "/api/v1/bodies/{council}/consent-links", "facilitator", map[string]any{"replace": true})
 	items := r.json()["items"].([]any)
 	if len(items) != 1 {
 		t.Fatalf("want the one waiting child: %s", r.body)

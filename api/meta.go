@@ -60,6 +60,8 @@ type Meta struct {
 	CommentStages        []string         `json:"comment_stages"`
 	BodyKinds            []string         `json:"body_kinds"`
 	ModerationModes      []string         `json:"moderation_modes"`
+	ProposalSorts        []string         `json:"proposal_sorts"`
+	AuditActions         []string         `json:"audit_actions"`
 	Limits               map[string]Range `json:"limits"`
 }
 
@@ -76,6 +78,8 @@ var meta = func() Meta {
 		CommentStages:        []string{models.StageNeeds, models.StageDesign, models.StageDecision},
 		BodyKinds:            []string{models.BodyCouncil, models.BodyObserverGroup},
 		ModerationModes:      []string{models.ModerationPost, models.ModerationPre},
+		ProposalSorts:        models.ProposalSorts,
+		AuditActions:         models.AuditActions,
 		Limits: map[string]Range{
 			// Text lengths in characters (API.md "Settled details").
 			"title":            {Min: 2, Max: 60},
@@ -98,6 +102,7 @@ var meta = func() Meta {
 			"rating":        {Min: 1, Max: 5},
 			"child_age":     {Min: models.MinChildAge, Max: models.MaxChildAge},
 			"page_size":     withDefault(Range{Min: 1, Max: models.MaxPageSize}, models.DefaultPageSize),
+			"bulk_ids":      {Min: 1, Max: models.MaxBulkMoves}, // proposals in one bulk stage change
 		},
 	}
 }()

@@ -31,6 +31,7 @@ func TestMetaEnums(t *testing.T) {
 		"safeguarding_outcomes": {m.SafeguardingOutcomes, models.Outcomes},
 		"decision_outcomes":     {m.DecisionOutcomes, {models.OutcomeAdopted, models.OutcomePartly, models.OutcomeNotAdopted}},
 		"evaluation_criteria":   {m.EvaluationCriteria, {"safety", "fun", "access", "looks"}},
+		"proposal_sorts":        {m.ProposalSorts, {"newest", "oldest", "due", "supports"}},
 	} {
 		if !slices.Equal(pair[0], pair[1]) {
 			t.Errorf("%s = %v, want %v", name, pair[0], pair[1])

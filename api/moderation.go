@@ -91,7 +91,16 @@ func (s *server) queue(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	items, next, err := s.store.Queue(c.UserContext(), actor(c), p)
+	var items []models.QueueItem
+	var next string
+	switch c.Query("status") {
+	case "", models.ItemPending:
+		items, next, err = s.store.Queue(c.UserContext(), actor(c), p)
+	case "decided": // decided lately, to check and take back
+		items, next, err = s.store.Decided(c.UserContext(), actor(c), p)
+	default:
+		return models.BadField("status", "field.unknown_value")
+	}
 	if err != nil {
 		return err
 	}
@@ -168,4 +177,11 @@ func nonNil(s []string) []string {
 		return []string{}
 	}
 	return s
+}
+
+func (s *server) undoDecision(c *fiber.Ctx) error {
+	if err := s.store.UndoDecision(c.UserContext(), actor(c), c.Params("id")); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"status": "ok"})
 }

@@ -24,9 +24,11 @@ func (s *server) stats(c *fiber.Ctx) error {
 }
 
 // exportColumns are the CSV columns, by the catalog key of their heading.
-var exportColumns = []string{"id", "title", "body", "category", "stage", "visibility", "created_on", "published_on",
-	"due_on", "responded_on", "days_to_response", "overdue", "supports", "comments", "votes", "outcome",
-	"responsible_unit", "planned_completion", "evaluations", "evaluation_overall"}
+// Each enum has a code column (for a spreadsheet's formulas and filters) beside a column with
+// its label in the reader's language (for a person).
+var exportColumns = []string{"id", "title", "body", "category_code", "category", "stage_code", "stage", "visibility_code", "visibility",
+	"created_on", "published_on", "due_on", "responded_on", "days_to_response", "overdue", "supports", "comments", "votes",
+	"outcome_code", "outcome", "responsible_unit", "planned_completion", "evaluations", "evaluation_overall"}
 
 // exportCSV answers one row per proposal, UTF-8 with a byte-order mark so that spreadsheet
 // programs open it as UTF-8, headings in the reader's language.
@@ -52,9 +54,17 @@ func (s *server) exportCSV(c *fiber.Ctx) error {
 		if r.Overdue {
 			overdue = yes
 		}
-		err := w.Write([]string{r.ID, cell(s.titleOf(lang, r.Title, r.Erased)), cell(r.Body), r.Category, r.Stage, r.Visibility, r.CreatedOn, r.PublishedOn,
-			r.DueOn, r.RespondedOn, r.DaysToResponse, overdue, strconv.Itoa(r.Supports), strconv.Itoa(r.Comments),
-			strconv.Itoa(r.Votes), r.Outcome, cell(r.ResponsibleUnit), r.PlannedCompletion, strconv.Itoa(r.Evaluations), r.EvaluationOverall})
+		label := func(prefix, code string) string {
+			if code == "" {
+				return ""
+			}
+			return s.catalog.Text(lang, prefix+code, nil)
+		}
+		err := w.Write([]string{r.ID, cell(s.titleOf(lang, r.Title, r.Erased)), cell(r.Body),
+			r.Category, label("category.", r.Category), r.Stage, label("stage.", r.Stage), r.Visibility, label("visibility.", r.Visibility),
+			r.CreatedOn, r.PublishedOn, r.DueOn, r.RespondedOn, r.DaysToResponse, overdue, strconv.Itoa(r.Supports), strconv.Itoa(r.Comments),
+			strconv.Itoa(r.Votes), r.Outcome, label("outcome.", r.Outcome), cell(r.ResponsibleUnit), r.PlannedCompletion,
+			strconv.Itoa(r.Evaluations), r.EvaluationOverall})
 		if err != nil {
 			return err
 		}

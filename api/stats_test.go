@@ -79,8 +79,27 @@ func TestStatsOverdueAndExport(t *testing.T) {
 			if len(rows) != 5 || rows[0][1] != heading {
 				t.Fatalf("CSV (%s): %d rows, heading %q", lang, len(rows), rows[0][1])
 			}
-			if rows[1][1] != `'=HYPERLINK("x") 公园的长椅` || rows[1][10] != "2" {
-				t.Errorf("first row: title %q (a formula must be defused), days %q", rows[1][1], rows[1][10])
+			col := map[string]int{}
+			for i, h := range rows[0] {
+				col[h] = i
+			}
+			days := map[string]string{"zh-CN": "答复用时（天）", "en": "Days to response"}[lang]
+			if rows[1][1] != `'=HYPERLINK("x") 公园的长椅` || rows[1][col[days]] != "2" {
+				t.Errorf("first row: title %q (a formula must be defused), days %q", rows[1][1], rows[1][col[days]])
+			}
+			// Enums come as a code for the spreadsheet and a label for the person, side by side.
+			for code, label := range map[string][2]string{"类别代码": {"park", "类别"}, "阶段代码": {"needs", "阶段"}, "Category code": {"park", "Category"}, "Stage code": {"needs", "Stage"}} {
+				i, ok := col[code]
+				if !ok {
+					continue
+				}
+				want := map[string]string{"park": map[string]string{"zh-CN": "公园", "en": "Park"}[lang], "needs": map[string]string{"zh-CN": "需求表达", "en": "Needs"}[lang]}[label[0]]
+				if rows[1][i] != label[0] || rows[1][col[label[1]]] != want || col[label[1]] != i+1 {
+					t.Errorf("%s: code %q, label %q (want %q %q)", code, rows[1][i], rows[1][col[label[1]]], label[0], want)
+				}
+			}
+			if _, ok := col[map[string]string{"zh-CN": "类别代码", "en": "Category code"}[lang]]; !ok {
+				t.Errorf("no category code column: %v", rows[0])
 			}
 		}
 	})

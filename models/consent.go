@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -338,9 +339,24 @@ type LetterLink struct {
 	ConsentLink
 }
 
-// BodyConsentLinks gives fresh links to every child of a body still waiting for consent (a
-// new notice version puts children back among them), replacing their old links.
-func (s *Store) BodyConsentLinks(ctx context.Context, a *Actor, bodyID string) ([]LetterLink, error) {
+// Letters are the links issued for printing, and what became of the live links: Replaced
+// were replaced by these; Kept were left alone (a reprint with replace would replace them).
+type Letters struct {
+	Items    []LetterLink
+	Replaced int
+	Kept     int
+}
+
+// liveLinks selects the consent links a guardian can still answer: unanswered and unexpired.
+func liveLinks(db *gorm.DB, now time.Time) *gorm.DB {
+	return db.Model(&Consent{}).Where("method = ? AND status = ? AND token_hash IS NOT NULL AND expires_at > ?", "link", ConsentPending, now)
+}
+
+// BodyConsentLinks issues links for printing letters to the children of a body still waiting
+// for consent (a new notice version puts children back among them). A child whose guardian
+// already holds a live link keeps it and gets no letter, unless replace: then every waiting
+// child gets a fresh link and the old ones stop working. Returns not_found, forbidden.
+func (s *Store) BodyConsentLinks(ctx context.Context, a *Actor, bodyID string, replace bool) (*Letters, error) {
 	body, err := s.Body(ctx, a, bodyID)
 	if err != nil {
 		return nil, err
@@ -348,22 +364,37 @@ func (s *Store) BodyConsentLinks(ctx context.Context, a *Actor, bodyID string) (
 	if err := a.Require(ManageMembers); err != nil {
 		return nil, err
 	}
-	var kids []Child
-	if err := s.db.WithContext(ctx).Model(&Child{}).Joins("JOIN memberships ON memberships.child_id = children.id").
-		Where("memberships.body_id = ? AND children.consent_status = ?", body.ID, ConsentPending).
-		Order("memberships.id").Find(&kids).Error; err != nil {
-		return nil, fmt.Errorf("read waiting children: %w", err)
-	}
-	out := []LetterLink{}
+	out := &Letters{Items: []LetterLink{}}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		var kids []Child
+		if err := tx.Model(&Child{}).Joins("JOIN memberships ON memberships.child_id = children.id").
+			Where("memberships.body_id = ? AND children.consent_status = ?", body.ID, ConsentPending).
+			Order("memberships.id").Find(&kids).Error; err != nil {
+			return fmt.Errorf("read waiting children: %w", err)
+		}
+		ids := make([]string, len(kids))
+		for i, k := range kids {
+			ids[i] = k.ID
+		}
+		var live []string
+		if err := liveLinks(tx, s.Now()).Where("child_id IN ?", nonEmpty(ids)).Pluck("child_id", &live).Error; err != nil {
+			return fmt.Errorf("read live links: %w", err)
+		}
 		for _, k := range kids {
+			if slices.Contains(live, k.ID) {
+				if !replace {
+					out.Kept++
+					continue
+				}
+				out.Replaced++
+			}
 			link, err := s.newConsentLink(tx, k.ID)
 			if err != nil {
 				return err
 			}
-			out = append(out, LetterLink{ChildID: k.ID, Nickname: k.Nickname, ConsentLink: *link})
+			out.Items = append(out.Items, LetterLink{ChildID: k.ID, Nickname: k.Nickname, ConsentLink: *link})
 		}
-		return s.audit(tx, a, "consent.letters", "body", body.ID, fmt.Sprint(len(kids)))
+		return s.audit(tx, a, "consent.letters", "body", body.ID, fmt.Sprintf("%d/%d", len(out.Items), out.Replaced))
 	})
 	if err != nil {
 		return nil, fmt.Errorf("consent letters: %w", err)

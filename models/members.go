@@ -66,6 +66,13 @@ type Member struct {
 	Age           int    `json:"age"`
 	ConsentStatus string `json:"consent_status"`
 	Assent        string `json:"assent"`
+	// The live consent link (unanswered, unexpired): when it was issued and when it expires;
+	// null when the child has none.
+	LinkIssuedAt  *time.Time `json:"link_issued_at"`
+	LinkExpiresAt *time.Time `json:"link_expires_at"`
+	// LockedUntil is set while the child cannot sign in after too many wrong PINs; a PIN reset
+	// lifts it.
+	LockedUntil *time.Time `json:"locked_until"`
 }
 
 // GuardianInput is the guardian part of a new member.
@@ -250,11 +257,33 @@ func (s *Store) ListMembers(ctx context.Context, a *Actor, bodyID string, p Page
 	if err != nil {
 		return nil, "", fmt.Errorf("list members: %w", err)
 	}
-	today := s.Now().In(s.loc)
+	now := s.Now()
+	today := now.In(s.loc)
 	out := make([]Member, len(rows))
+	ids := make([]string, len(rows))
+	accounts := make([]string, len(rows))
+	index := map[string]int{}
 	for i, r := range rows {
 		out[i] = Member{ID: r.Child.ID, Nickname: r.Nickname, LoginName: r.LoginName,
 			Age: Age(r.BirthYear, r.BirthMonth, today), ConsentStatus: r.ConsentStatus, Assent: r.Assent}
+		ids[i], accounts[i] = r.Child.ID, childAccount(r.Child.ID)
+		index[r.Child.ID], index[accounts[i]] = i, i
+	}
+	db := s.db.WithContext(ctx)
+	var links []Consent
+	if err := liveLinks(db, now).Where("child_id IN ?", nonEmpty(ids)).Find(&links).Error; err != nil {
+		return nil, "", fmt.Errorf("read consent links: %w", err)
+	}
+	for _, l := range links {
+		m := &out[index[l.ChildID]]
+		m.LinkIssuedAt, m.LinkExpiresAt = &l.CreatedAt, l.ExpiresAt
+	}
+	var locks []accountLock
+	if err := db.Where("account IN ? AND locked_until > ?", nonEmpty(accounts), now).Find(&locks).Error; err != nil {
+		return nil, "", fmt.Errorf("read sign-in locks: %w", err)
+	}
+	for _, l := range locks {
+		out[index[l.Account]].LockedUntil = l.LockedUntil
 	}
 	if err := s.audit(s.db.WithContext(ctx), a, "members.read", "body", body.ID, ""); err != nil {
 		return nil, "", err

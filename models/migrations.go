@@ -342,6 +342,12 @@ CREATE TABLE idempotency_keys (
 	PRIMARY KEY (user_id, scope, key)
 );
 CREATE INDEX idempotency_keys_user_created ON idempotency_keys(user_id, created_at)`},
+	// The desk's proposal list (ListProposals): by stage, by support count, and those still
+	// waiting for a first answer by deadline (the overdue filter and the due order).
+	{id: "0010_desk_list", sql: `
+CREATE INDEX proposals_stage ON proposals(stage, id);
+CREATE INDEX proposals_supports ON proposals(support_count, id);
+CREATE INDEX proposals_awaiting ON proposals(response_due_at, id) WHERE first_response_at IS NULL`},
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.

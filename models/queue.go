@@ -113,6 +113,19 @@ type QueueItem struct {
 	// Child is the author of a cry for help; EscalatedAt says when the committee was told.
 	Child       *QueueChild `json:"child,omitempty"`
 	EscalatedAt *time.Time  `json:"escalated_at,omitempty"`
+	// Author is who wrote it, by nickname (absent once withdrawn or for staff texts).
+	Author *QueueAuthor `json:"author,omitempty"`
+	// Status is pending in the queue; a decided item says how and when it was decided and,
+	// for a cry for help, what the adult did.
+	Status      string     `json:"status"`
+	DecidedAt   *time.Time `json:"decided_at,omitempty"`
+	Outcome     string     `json:"outcome,omitempty"`
+	OutcomeNote string     `json:"outcome_note,omitempty"`
+}
+
+// QueueAuthor names the writer of a queued text.
+type QueueAuthor struct {
+	Nickname string `json:"nickname"`
 }
 
 // QueueChild is who wrote a cry for help, as the desk shows it. RealName is given only to the
@@ -152,28 +165,42 @@ func (s *Store) Queue(ctx context.Context, a *Actor, p Page) ([]QueueItem, strin
 		rows = rows[:p.Limit]
 		next = rows[len(rows)-1].ID
 	}
+	out, err := s.queueItems(ctx, a, rows)
+	return out, next, err
+}
+
+// queueItems turns stored items into what the queue shows.
+func (s *Store) queueItems(ctx context.Context, a *Actor, rows []ModerationItem) ([]QueueItem, error) {
 	names, err := s.bodyNames(ctx, rows)
 	if err != nil {
-		return nil, "", err
+		return nil, err
+	}
+	authors, err := s.authorNames(ctx, rows)
+	if err != nil {
+		return nil, err
 	}
 	out := make([]QueueItem, len(rows))
 	for i, r := range rows {
 		out[i] = QueueItem{ID: r.ID, TargetType: r.TargetType, TargetID: r.TargetID, ProposalID: r.ProposalID,
 			ReportCount: r.ReportCount, Safeguarding: r.Safeguarding, CreatedAt: r.CreatedAt,
-			Body: BodyRef{ID: r.BodyID, Name: names[r.BodyID]}, EscalatedAt: r.EscalatedAt, Reasons: r.Reasons}
+			Body: BodyRef{ID: r.BodyID, Name: names[r.BodyID]}, EscalatedAt: r.EscalatedAt, Reasons: r.Reasons,
+			Status: r.Status, DecidedAt: r.DecidedAt, Outcome: r.Outcome, OutcomeNote: r.OutcomeNote}
+		if r.AuthorID != nil && authors[*r.AuthorID] != "" {
+			out[i].Author = &QueueAuthor{Nickname: authors[*r.AuthorID]}
+		}
 		text, err := s.targetText(ctx, r.TargetType, r.TargetID)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		out[i].Excerpt = excerpt(text, 140)
 		if r.Safeguarding {
 			out[i].Text = text
 			if out[i].Child, err = s.queueChild(ctx, a, r.ID, r.AuthorID); err != nil {
-				return nil, "", err
+				return nil, err
 			}
 		}
 	}
-	return out, next, nil
+	return out, nil
 }
 
 // bodyNames returns the names of the queue items' bodies by ID.

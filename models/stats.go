@@ -53,18 +53,9 @@ func (s *Store) scopedProposals(ctx context.Context, a *Actor, f StatsFilter) (*
 		}
 		q = q.Where("proposals.body_id IN (SELECT bodies.id FROM bodies JOIN regions ON regions.id = bodies.region_id WHERE regions.path LIKE ?)", path+"%")
 	}
-	for _, bound := range []struct {
-		name, value, op string
-		days            int
-	}{{"from", f.From, ">=", 0}, {"to", f.To, "<", 1}} {
-		if bound.value == "" {
-			continue
-		}
-		day, err := time.ParseInLocation(time.DateOnly, bound.value, s.loc)
-		if err != nil {
-			return nil, BadField(bound.name, "field.bad_date")
-		}
-		q = q.Where("proposals.created_at "+bound.op+" ?", day.AddDate(0, 0, bound.days).UTC())
+	q, err := s.betweenDays(q, "proposals.created_at", f.From, f.To)
+	if err != nil {
+		return nil, err
 	}
 	return q.Session(&gorm.Session{}), nil // each use below starts from this query, unchanged
 }
@@ -101,7 +92,7 @@ func (s *Store) Statistics(ctx context.Context, a *Actor, f StatsFilter) (*Stats
 		st.ProposalsByStage[r.Stage]++
 		if r.FirstResponseAt != nil && r.PublishedAt != nil {
 			days = append(days, s.localDays(*r.PublishedAt, *r.FirstResponseAt))
-		} else if r.ResponseDueAt != nil && !r.ResponseDueAt.After(now) {
+		} else if r.ResponseDueAt != nil && !r.ResponseDueAt.After(now) && r.Stage != StageClosed { // as awaitingAnswer
 			st.Overdue++
 		}
 		if r.Outcome != nil {
@@ -177,7 +168,7 @@ func (s *Store) Overdue(ctx context.Context, a *Actor, p Page) ([]ProposalItem, 
 		return nil, "", err
 	}
 	q := scopeProposals(s.db.WithContext(ctx), s.proposalQuery(ctx), a).
-		Where("proposals.visibility = ? AND proposals.first_response_at IS NULL AND proposals.response_due_at <= ?", VisibilityPublished, s.Now())
+		Where(awaitingAnswer+" AND proposals.response_due_at <= ?", s.Now())
 	rows, next, err := pageOf(q, p, "proposals.id", false, func(r proposalRow) string { return r.ID })
 	if err != nil {
 		return nil, "", fmt.Errorf("list overdue: %w", err)
@@ -187,4 +178,23 @@ func (s *Store) Overdue(ctx context.Context, a *Actor, p Page) ([]ProposalItem, 
 		out[i] = s.item(r, false)
 	}
 	return out, next, nil
+}
+
+// betweenDays limits q to rows whose column falls on the local days from to to (YYYY-MM-DD,
+// inclusive; empty is open). Returns bad_request naming the field of a malformed date.
+func (s *Store) betweenDays(q *gorm.DB, column, from, to string) (*gorm.DB, error) {
+	for _, bound := range []struct {
+		name, value, op string
+		days            int
+	}{{"from", from, ">=", 0}, {"to", to, "<", 1}} {
+		if bound.value == "" {
+			continue
+		}
+		day, err := time.ParseInLocation(time.DateOnly, bound.value, s.loc)
+		if err != nil || !validDate(bound.value) {
+			return nil, BadField(bound.name, "field.bad_date")
+		}
+		q = q.Where(column+" "+bound.op+" ?", day.AddDate(0, 0, bound.days).UTC())
+	}
+	return q, nil
 }
