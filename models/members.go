@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -28,6 +29,7 @@ type Child struct {
 	PINHash       string `gorm:"column:pin_hash"`
 	BirthYear     int
 	BirthMonth    int
+	Sex           string // female, male or empty: counted in split statistics, never shown to children or the public
 	RealName      string // sealed
 	ConsentStatus string
 	Assent        string
@@ -79,6 +81,7 @@ type MemberInput struct {
 	Nickname, LoginName   string
 	PIN                   string
 	BirthYear, BirthMonth int
+	Sex                   string // optional: female or male
 	RealName              string
 	Guardian              GuardianInput
 }
@@ -129,10 +132,13 @@ func (s *Store) AddMember(ctx context.Context, a *Actor, bodyID string, in Membe
 	if in.ChildID != "" {
 		return s.addExistingMember(ctx, a, body, in.ChildID)
 	}
+	if in.Sex != "" && !slices.Contains(Sexes, in.Sex) {
+		return nil, BadField("sex", "field.unknown_value")
+	}
 	now := s.Now()
 	child := &Child{
 		ID: NewID(now), Nickname: clean(in.Nickname), LoginName: clean(in.LoginName),
-		BirthYear: in.BirthYear, BirthMonth: in.BirthMonth,
+		BirthYear: in.BirthYear, BirthMonth: in.BirthMonth, Sex: in.Sex,
 		ConsentStatus: ConsentPending, Assent: AssentRequired, CreatedAt: now,
 	}
 	var v Invalid
@@ -270,6 +276,7 @@ type ChildDetails struct {
 	Age           int               `json:"age"`
 	BirthYear     int               `json:"birth_year"`
 	BirthMonth    int               `json:"birth_month"`
+	Sex           string            `json:"sex,omitempty"`
 	ConsentStatus string            `json:"consent_status"`
 	Assent        string            `json:"assent"`
 	Memberships   []MembershipView  `json:"memberships"`
@@ -307,7 +314,7 @@ func (s *Store) ChildDetails(ctx context.Context, a *Actor, id string) (*ChildDe
 	}
 	d := &ChildDetails{
 		ID: c.ID, Nickname: c.Nickname, Age: Age(c.BirthYear, c.BirthMonth, s.Now().In(s.loc)),
-		BirthYear: c.BirthYear, BirthMonth: c.BirthMonth, ConsentStatus: c.ConsentStatus, Assent: c.Assent,
+		BirthYear: c.BirthYear, BirthMonth: c.BirthMonth, Sex: c.Sex, ConsentStatus: c.ConsentStatus, Assent: c.Assent,
 	}
 	if d.Memberships, err = s.memberships(ctx, c.ID, true); err != nil {
 		return nil, err

@@ -77,7 +77,7 @@ func (s *Store) PublicProposal(ctx context.Context, id string) (*PublicDetail, e
 	}
 	pd := &PublicDetail{ProposalDetail: d}
 	if votingClosed(r.Stage) && len(d.Options) > 0 {
-		if pd.Results, err = s.tally(ctx, id); err != nil {
+		if pd.Results, err = s.tally(ctx, id, false); err != nil {
 			return nil, err
 		}
 	}

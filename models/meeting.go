@@ -1,0 +1,231 @@
+package models
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Limits of a meeting's record (API.md "Meetings, activities and the plan's targets").
+const (
+	MaxAgendaItems = 20
+	MaxAttendance  = 1000 // people of one kind in one meeting
+	MaxMinutesRune = 5000
+	MaxPlaceRune   = 60
+)
+
+// Meeting is an in-person session of a body. Attendance is counts, never names.
+type Meeting struct {
+	ID         string    `json:"id"`
+	BodyID     string    `json:"body_id"`
+	HeldOn     string    `json:"held_on"`
+	Place      string    `json:"place"`
+	Agenda     string    `json:"-"` // JSON list of AgendaItem
+	Girls      int       `json:"-"`
+	Boys       int       `json:"-"`
+	Staff      int       `json:"-"`
+	Guests     int       `json:"-"`
+	Minutes    string    `json:"-"`
+	Visibility string    `json:"-"` // published once screening passed the texts; pending when it held them
+	RecordedBy string    `json:"-"`
+	CreatedAt  time.Time `json:"-"`
+}
+
+// AgendaItem is one point of a meeting: a proposal of the body, or a free item.
+type AgendaItem struct {
+	ProposalID *string `json:"proposal_id"`
+	Title      string  `json:"title"`
+}
+
+// Attendance counts who was in the room.
+type Attendance struct {
+	Girls  int `json:"girls"`
+	Boys   int `json:"boys"`
+	Staff  int `json:"staff"`
+	Guests int `json:"guests"`
+}
+
+// MeetingInput is a meeting as staff record it.
+type MeetingInput struct {
+	HeldOn     string
+	Place      string
+	Agenda     []AgendaItem
+	Attendance Attendance
+	Minutes    string
+}
+
+// MeetingView is a meeting as a reader sees it: children get no attendance and no screening
+// state (Attendance and Held are nil for them).
+type MeetingView struct {
+	ID         string       `json:"id"`
+	BodyID     string       `json:"body_id"`
+	HeldOn     string       `json:"held_on"`
+	Place      string       `json:"place"`
+	Agenda     []AgendaItem `json:"agenda"`
+	Minutes    string       `json:"minutes"`
+	Attendance *Attendance  `json:"attendance,omitempty"`
+	// Held says, for staff, that screening held a text of the meeting: children do not see it.
+	Held      *bool      `json:"minutes_held,omitempty"`
+	CreatedAt *time.Time `json:"created_at,omitempty"`
+}
+
+// RecordMeeting records a meeting of a body: by a facilitator of the body or committee staff in
+// scope. Every text children will read (place, agenda, minutes) is screened: personal
+// information refuses the record (moderation_blocked); a held text keeps the meeting from the
+// children. Agenda proposals must be published proposals of the body. Returns not_found (body
+// out of scope), forbidden, validation_failed, moderation_blocked.
+func (s *Store) RecordMeeting(ctx context.Context, a *Actor, bodyID string, in MeetingInput) (*MeetingView, error) {
+	body, err := s.Body(ctx, a, bodyID)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Require(RecordMeetings); err != nil {
+		return nil, err
+	}
+	m := &Meeting{ID: NewID(s.Now()), BodyID: body.ID, HeldOn: clean(in.HeldOn), Place: clean(in.Place), Minutes: clean(in.Minutes),
+		Girls: in.Attendance.Girls, Boys: in.Attendance.Boys, Staff: in.Attendance.Staff, Guests: in.Attendance.Guests,
+		RecordedBy: a.ID, CreatedAt: s.Now()}
+	var v Invalid
+	s.checkHeldOn(&v, m.HeldOn)
+	v.length("place", m.Place, 0, MaxPlaceRune)
+	v.length("minutes", m.Minutes, 0, MaxMinutesRune)
+	for name, n := range map[string]int{"attendance.girls": m.Girls, "attendance.boys": m.Boys, "attendance.staff": m.Staff, "attendance.guests": m.Guests} {
+		countInRange(&v, name, n, MaxAttendance)
+	}
+	if len(in.Agenda) > MaxAgendaItems {
+		v.Add("agenda", "field.list_size", map[string]any{"Min": 0, "Max": MaxAgendaItems})
+	}
+	texts := []field{{"place", m.Place}, {"minutes", m.Minutes}}
+	agenda := make([]AgendaItem, 0, len(in.Agenda))
+	for i, item := range in.Agenda {
+		name := fmt.Sprintf("agenda.%d", i)
+		item.Title = clean(item.Title)
+		if item.ProposalID != nil && *item.ProposalID != "" {
+			title, err := s.publishedProposalOf(ctx, body.ID, *item.ProposalID)
+			if err != nil {
+				v.Add(name+".proposal_id", "field.unknown_reference", nil)
+				continue
+			}
+			if item.Title == "" {
+				item.Title = title
+			}
+		} else {
+			item.ProposalID = nil
+		}
+		v.length(name+".title", item.Title, 1, 60)
+		texts = append(texts, field{name + ".title", item.Title})
+		agenda = append(agenda, item)
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	sc, err := s.screen(texts...)
+	if err != nil {
+		return nil, err
+	}
+	m.Visibility = VisibilityPublished
+	if sc.held {
+		m.Visibility = VisibilityPending
+	}
+	raw, _ := json.Marshal(agenda)
+	m.Agenda = string(raw)
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Create(m).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, a, "meeting.record", "body", body.ID, m.ID)
+	})
+	if err != nil {
+		return nil, wrap("record meeting", err)
+	}
+	return m.view(a), nil
+}
+
+// publishedProposalOf returns the title of a published proposal of the body, or not_found.
+func (s *Store) publishedProposalOf(ctx context.Context, bodyID, id string) (string, error) {
+	if !ValidID(id) {
+		return "", ErrNotFound
+	}
+	var p Proposal
+	err := s.db.WithContext(ctx).Select("title").Where("id = ? AND body_id = ? AND visibility = ?", id, bodyID, VisibilityPublished).Take(&p).Error
+	if err != nil {
+		return "", notFound(err)
+	}
+	return p.Title, nil
+}
+
+// checkHeldOn checks a date something happened on: a real date, not in the future.
+func (s *Store) checkHeldOn(v *Invalid, day string) {
+	if day == "" {
+		v.Add("held_on", "field.required", nil)
+		return
+	}
+	if !validDate(day) {
+		v.Add("held_on", "field.bad_date", nil)
+		return
+	}
+	if day > s.Now().In(s.loc).Format(time.DateOnly) {
+		v.Add("held_on", "field.date_in_future", nil)
+	}
+}
+
+// countInRange checks a count of people or votes.
+func countInRange(v *Invalid, name string, n, max int) {
+	if n < 0 || n > max {
+		v.Add(name, "field.out_of_range", map[string]any{"Min": 0, "Max": max})
+	}
+}
+
+func (m *Meeting) view(a *Actor) *MeetingView {
+	out := &MeetingView{ID: m.ID, BodyID: m.BodyID, HeldOn: m.HeldOn, Place: m.Place, Minutes: m.Minutes, Agenda: []AgendaItem{}}
+	_ = json.Unmarshal([]byte(m.Agenda), &out.Agenda)
+	if a.IsStaff() {
+		held := m.Visibility != VisibilityPublished
+		created := m.CreatedAt
+		out.Attendance = &Attendance{Girls: m.Girls, Boys: m.Boys, Staff: m.Staff, Guests: m.Guests}
+		out.Held, out.CreatedAt = &held, &created
+	}
+	return out
+}
+
+// ListMeetings lists a body's meetings, the latest first: staff in scope see everything; the
+// body's children see date, place, agenda and minutes of the meetings whose texts passed
+// screening. Returns not_found out of scope.
+func (s *Store) ListMeetings(ctx context.Context, a *Actor, bodyID string, p Page) ([]MeetingView, string, error) {
+	body, err := s.Body(ctx, a, bodyID)
+	if err != nil {
+		return nil, "", err
+	}
+	q := s.db.WithContext(ctx).Model(&Meeting{}).Where("body_id = ?", body.ID)
+	if !a.IsStaff() {
+		q = q.Where("visibility = ?", VisibilityPublished)
+	}
+	rows, next, err := pageOf(q, p, "id", true, func(m Meeting) string { return m.ID })
+	if err != nil {
+		return nil, "", fmt.Errorf("list meetings: %w", err)
+	}
+	out := make([]MeetingView, len(rows))
+	for i := range rows {
+		out[i] = *rows[i].view(a)
+	}
+	return out, next, nil
+}
+
+// meetingOfBody returns a meeting of the body, or a validation error on field.
+func (s *Store) meetingOfBody(tx *gorm.DB, bodyID, id string) error {
+	var n int64
+	if ValidID(id) {
+		if err := tx.Model(&Meeting{}).Where("id = ? AND body_id = ?", id, bodyID).Count(&n).Error; err != nil {
+			return err
+		}
+	}
+	if n == 0 {
+		var v Invalid
+		v.Add("meeting_id", "field.unknown_reference", nil)
+		return v.Err()
+	}
+	return nil
+}
