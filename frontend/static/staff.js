@@ -3,6 +3,7 @@
 // statistics with a simple chart and the CSV export.
 import { state, t, h, api, navigate, mount, note, langSwitch, readAloud, limit, start } from "./shell.js";
 import { evaluationResults, inspectionForm, showFiled, commentsSection } from "./proposal-view.js";
+import { planDesk } from "./plan.js";
 
 async function show(path) {
   if (!state.me || state.me.role === "child") {
@@ -16,6 +17,7 @@ async function show(path) {
   if (section === "members") return members(id);
   if (section === "stats") return stats();
   if (section === "audit") return audit();
+  if (section === "plan") return planDesk(path, { top, signIn });
   return proposals();
 }
 
@@ -23,7 +25,7 @@ function top() {
   const tab = (href, key) => h("a", { href, class: "tab", onclick: (e) => { e.preventDefault(); navigate(href); } }, t(key));
   return h("header", { class: "top staff" },
     h("span", { class: "brand" }, t("ui.app_name"), " · ", t("ui.staff_desk")),
-    state.me ? h("nav", {}, tab("/staff", "ui.proposals"), tab("/staff/queue", "ui.queue"), tab("/staff/members", "ui.members"), tab("/staff/stats", "ui.stats"),
+    state.me ? h("nav", {}, tab("/staff", "ui.proposals"), tab("/staff/queue", "ui.queue"), tab("/staff/members", "ui.members"), tab("/staff/stats", "ui.stats"), tab("/staff/plan", "plan.nav"),
       state.me.role === "admin" ? tab("/staff/audit", "ui.audit") : null) : null,
     h("span", { class: "spacer" }), langSwitch(),
     state.me ? h("button", { class: "ghost", "data-testid": "sign-out", onclick: async () => { await api("POST", "/api/v1/auth/logout"); state.me = null; signIn(); } }, t("ui.sign_out")) : null);
