@@ -280,6 +280,84 @@ func (b *browser) audit(name string) {
 	for _, p := range problems {
 		b.t.Errorf("%s: %s", name, p)
 	}
+	b.axe(name)
+}
+
+// axeStrict fails a screen on a serious or critical axe-core violation (false only logs them,
+// for a change that must land before its screens are fixed).
+const axeStrict = true
+
+var axeSource = struct {
+	once sync.Once
+	js   string
+	path string
+}{}
+
+// axeScript returns axe-core's axe.min.js: from TONGSHENG_AXE, or from the cache folder .ci/run
+// installs it into. Without it the check is skipped on a developer's machine and fails in CI.
+func axeScript(t *testing.T) string {
+	t.Helper()
+	axeSource.once.Do(func() {
+		path := os.Getenv("TONGSHENG_AXE")
+		if path == "" {
+			cache := os.Getenv("XDG_CACHE_HOME")
+			if cache == "" {
+				home, _ := os.UserHomeDir()
+				cache = filepath.Join(home, ".cache")
+			}
+			found, _ := filepath.Glob(filepath.Join(cache, "tongsheng-ci", "axe-core-*", "node_modules", "axe-core", "axe.min.js"))
+			if len(found) > 0 {
+				path = found[len(found)-1]
+			}
+		}
+		if path == "" {
+			return
+		}
+		if js, err := os.ReadFile(path); err == nil {
+			axeSource.js, axeSource.path = string(js), path
+		}
+	})
+	if axeSource.js == "" {
+		const how = "axe-core is not installed; .ci/run installs it (npm install axe-core into the cache folder, or set TONGSHENG_AXE to axe.min.js)"
+		if os.Getenv("CI") == "true" {
+			t.Fatal(how)
+		}
+		t.Log(how + "; the axe-core check is skipped")
+	}
+	return axeSource.js
+}
+
+// axe runs axe-core on the page and reports every serious or critical violation.
+func (b *browser) axe(name string) {
+	b.t.Helper()
+	js := axeScript(b.t)
+	if js == "" {
+		return
+	}
+	var loaded bool
+	b.run(chromedp.Evaluate(`!!window.axe`, &loaded))
+	if !loaded {
+		b.run(chromedp.Evaluate(js+"\n;0", nil))
+	}
+	var violations []string
+	// Under a paused virtual clock (the idle test) no timer fires: axe's zero-delay yields run
+	// as microtasks while it checks.
+	b.run(chromedp.Evaluate(`(() => {
+			const setTimeout = window.setTimeout;
+			window.setTimeout = (f, ms, ...args) => ms > 1 || typeof f !== "function" ? setTimeout(f, ms, ...args) : (queueMicrotask(() => f(...args)), 0);
+			return axe.run(document, {resultTypes: ["violations"]}).finally(() => { window.setTimeout = setTimeout; });
+		})().then(r => r.violations
+			.filter(v => v.impact === "serious" || v.impact === "critical")
+			.map(v => v.impact + " " + v.id + ": " + v.help + " (" + v.nodes.length + " nodes: " +
+				v.nodes.slice(0, 3).map(n => n.target.join(" ")).join(", ") + ")"))`,
+		&violations, func(p *runtime.EvaluateParams) *runtime.EvaluateParams { return p.WithAwaitPromise(true) }))
+	for _, v := range violations {
+		if axeStrict {
+			b.t.Errorf("%s: axe-core: %s", name, v)
+		} else {
+			b.t.Logf("%s: axe-core: %s", name, v)
+		}
+	}
 }
 
 func (b *browser) setLang(lang string) {

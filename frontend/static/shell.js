@@ -33,14 +33,20 @@ export function h(tag, attrs = {}, ...children) {
   return el;
 }
 
-/** svg draws a small picture from path data, so that pictures cost no requests. */
+/** svg draws a small picture from path data, so that pictures cost no requests; without a label
+ * it is decorative and hidden from assistive technology. */
 export function svg(paths, color, label) {
   const ns = "http://www.w3.org/2000/svg";
   const el = document.createElementNS(ns, "svg");
   el.setAttribute("viewBox", "0 0 24 24");
   el.setAttribute("class", "pic");
-  el.setAttribute("role", "img");
-  el.setAttribute("aria-label", label || "");
+  if (label) {
+    el.setAttribute("role", "img");
+    el.setAttribute("aria-label", label);
+  } else {
+    el.setAttribute("aria-hidden", "true"); // decorative: the words beside it say it
+    el.setAttribute("focusable", "false");
+  }
   for (const d of paths) {
     const p = document.createElementNS(ns, "path");
     p.setAttribute("d", d);
