@@ -48,6 +48,18 @@ function count(id, labelKey, max, testid) {
   return { input, nodes: [h("label", { for: id }, t(labelKey)), input] };
 }
 
+/** report is a table with column headings; on a phone its rows stack and each cell says its
+ * heading (data-label), so nothing is squeezed into narrow columns. */
+function report(testid, headKeys, rows) {
+  const heads = headKeys.map((k) => t(k));
+  return h("table", { class: "grid report", "data-testid": testid },
+    h("thead", {}, h("tr", {}, ...heads.map((x) => h("th", { scope: "col" }, x)))),
+    h("tbody", {}, ...rows.map(({ attrs, cells }) => h("tr", attrs || {}, ...cells.map((c, i) => {
+      const [content, cellAttrs] = Array.isArray(c) ? c : [c, {}];
+      return h("td", { "data-label": heads[i], ...cellAttrs }, content);
+    })))));
+}
+
 function field(id, labelKey, input) {
   input.id = id;
   return [h("label", { for: id }, t(labelKey)), input];
@@ -177,10 +189,9 @@ async function handsForm(proposalID) {
 
 /** tallyTable shows the tablet votes and the entered results side by side, never added up. */
 function tallyTable(r) {
-  return h("table", { class: "grid tally", "data-testid": "tally" },
-    h("thead", {}, h("tr", {}, h("th", { scope: "col" }, t("plan.option")), h("th", { scope: "col" }, t("plan.tablet_votes")), h("th", { scope: "col" }, t("plan.hands_votes")))),
-    h("tbody", {}, ...r.options.map((o) => h("tr", {}, h("td", {}, o.title), h("td", {}, String(o.votes)), h("td", {}, String(o.paper_votes)))),
-      h("tr", {}, h("td", {}, h("strong", {}, t("plan.total"))), h("td", {}, String(r.total)), h("td", {}, String(r.paper_total)))));
+  return report("tally", ["plan.option", "plan.tablet_votes", "plan.hands_votes"], [
+    ...r.options.map((o) => ({ cells: [o.title, String(o.votes), String(o.paper_votes)] })),
+    { cells: [h("strong", {}, t("plan.total")), String(r.total), String(r.paper_total)] }]);
 }
 
 // Activities.
@@ -288,30 +299,27 @@ async function dashboard(regionID, year, printable) {
   if (!r.ok) return screen("plan.dashboard", pick.nodes, note(r.error ? r.error.message : t("ui.offline"), "error"));
   const m = r.data;
   const track = (i) => i.on_track === null ? t("plan.no_figure") : i.on_track ? t("plan.on_track") : t("plan.behind");
-  const head = (...keys) => h("thead", {}, h("tr", {}, ...keys.map((k) => h("th", { scope: "col" }, t(k)))));
   const body = [
     h("h2", {}, t("plan.targets_for", { Region: m.region_name, Year: m.year })),
-    m.items.length ? h("table", { class: "grid report", "data-testid": "dashboard-targets" },
-      head("plan.kind", "plan.target", "plan.figure", "plan.expected", "plan.status", "plan.held_back_by"),
-      h("tbody", {}, ...m.items.map((i) => h("tr", { class: i.on_track === false ? "late" : "", "data-kind": i.kind },
-        h("td", {}, t("target_kind." + i.kind)), h("td", {}, shown(i.kind, i.target)), h("td", { "data-testid": "figure" }, shown(i.kind, i.actual)),
-        h("td", {}, shown(i.kind, i.expected)), h("td", {}, h("strong", { class: i.on_track === false ? "late-mark" : "" }, track(i))),
-        h("td", {}, i.held_back_by.map((x) => x.name).join("、")))))) : note(t("plan.no_targets")),
+    m.items.length ? report("dashboard-targets", ["plan.kind", "plan.target", "plan.figure", "plan.expected", "plan.status", "plan.held_back_by"],
+      m.items.map((i) => ({
+        attrs: { class: i.on_track === false ? "late" : "", "data-kind": i.kind },
+        cells: [t("target_kind." + i.kind), shown(i.kind, i.target), [shown(i.kind, i.actual), { "data-testid": "figure" }], shown(i.kind, i.expected),
+          h("strong", { class: i.on_track === false ? "late-mark" : "" }, track(i)), i.held_back_by.map((x) => x.name).join("、")],
+      }))) : note(t("plan.no_targets")),
     !printable && monitors() ? h("p", { class: "noprint" }, link(`/staff/plan/targets?region=${m.region_id}&year=${m.year}`, t("plan.set_targets"), { class: "big button", "data-testid": "plan-set-targets" })) : null,
     h("h2", {}, t("plan.coverage")),
-    m.townships.length ? h("table", { class: "grid report", "data-testid": "coverage" }, head("plan.township", "plan.bodies", "plan.covered"),
-      h("tbody", {}, ...m.townships.map((tw) => h("tr", { class: tw.bodies ? "" : "late", "data-covered": tw.bodies ? "yes" : "no" },
-        h("td", {}, tw.name), h("td", {}, String(tw.bodies)), h("td", {}, tw.bodies ? t("ui.yes") : h("strong", { class: "late-mark" }, t("plan.uncovered")))))))
-      : h("p", { class: "meta" }, t("plan.no_townships")),
+    m.townships.length ? report("coverage", ["plan.township", "plan.bodies", "plan.covered"], m.townships.map((tw) => ({
+      attrs: { class: tw.bodies ? "" : "late", "data-covered": tw.bodies ? "yes" : "no" },
+      cells: [tw.name, String(tw.bodies), tw.bodies ? t("ui.yes") : h("strong", { class: "late-mark" }, t("plan.uncovered"))],
+    }))) : h("p", { class: "meta" }, t("plan.no_townships")),
     h("h2", {}, t("plan.figures_of_year")),
-    h("dl", { class: "figures" }, ...state.meta.target_kinds.map((k) => [h("dt", {}, t("target_kind." + k)), h("dd", {}, shown(k, m.figures[k]))]).flat(),
+    h("dl", { class: "figures wrap" }, ...state.meta.target_kinds.map((k) => [h("dt", {}, t("target_kind." + k)), h("dd", {}, shown(k, m.figures[k]))]).flat(),
       h("dt", {}, t("plan.meetings_held")), h("dd", {}, String(m.meetings.count)),
       h("dt", {}, t("plan.meeting_attendance")), h("dd", {}, t("plan.girls_boys", { Girls: m.meetings.girls, Boys: m.meetings.boys }))),
     h("h2", {}, t("plan.split")), h("p", { class: "meta" }, t("plan.split_explained", { Small: state.meta.small_count })),
-    h("table", { class: "grid report", "data-testid": "split-sex" }, head("plan.sex", "plan.children"),
-      h("tbody", {}, ...[...state.meta.sexes, "unspecified"].map((s) => h("tr", {}, h("td", {}, t("sex." + s)), h("td", {}, String(m.split.by_sex[s])))))),
-    h("table", { class: "grid report", "data-testid": "split-age" }, head("plan.age_band", "plan.children"),
-      h("tbody", {}, ...state.meta.age_bands.map((b) => h("tr", {}, h("td", {}, t("plan.age_band_value", { Band: b })), h("td", {}, String(m.split.by_age_band[b])))))),
+    report("split-sex", ["plan.sex", "plan.children"], [...state.meta.sexes, "unspecified"].map((x) => ({ cells: [t("sex." + x), String(m.split.by_sex[x])] }))),
+    report("split-age", ["plan.age_band", "plan.children"], state.meta.age_bands.map((b) => ({ cells: [t("plan.age_band_value", { Band: b }), String(m.split.by_age_band[b])] }))),
   ];
   const csv = `/api/v1/regions/${m.region_id}/targets/${m.year}/export.csv?lang=${state.lang}`;
   if (printable) {
