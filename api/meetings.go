@@ -47,6 +47,30 @@ func (s *server) listMeetings(c *fiber.Ctx) error {
 	return list(c, items, next)
 }
 
+type meetingProposalRequest struct {
+	ChildID     string `json:"child_id"`
+	Title       string `json:"title"`
+	Description string `json:"description"`
+	Category    string `json:"category"`
+}
+
+// proposeInMeeting enters a proposal a child raised in a meeting, for that child.
+func (s *server) proposeInMeeting(c *fiber.Ctx) error {
+	var req meetingProposalRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	d, err := s.store.ProposeInMeeting(c.UserContext(), actor(c), c.Params("id"), req.ChildID,
+		models.ProposalInput{Title: req.Title, Description: req.Description, Category: req.Category})
+	if err != nil {
+		return err
+	}
+	return c.Status(fiber.StatusCreated).JSON(struct {
+		*models.ProposalDetail
+		Reasons []reasonView `json:"reasons"`
+	}{d, s.reasons(c, d.Held)})
+}
+
 type paperVotesRequest struct {
 	MeetingID string              `json:"meeting_id"`
 	Counts    []models.PaperCount `json:"counts"`

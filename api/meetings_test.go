@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"tongsheng/models"
 )
@@ -288,6 +289,15 @@ func TestTargets(t *testing.T) {
 		if !strings.Contains(r.body, `"kind":"studies","target":1,"actual":0,"expected":1,"on_track":false`) {
 			t.Errorf("2025 had no study: %s", r.body)
 		}
+		// A count target is due pro rata: one study a year is not yet due in May, and is behind by October.
+		e.ok(200, "PUT", "/api/v1/regions/{lecheng}/targets/2026", "committee_town", map[string]any{"targets": []any{map[string]any{"kind": "studies", "value": 1}}})
+		if r := e.ok(200, "GET", "/api/v1/regions/{lecheng}/targets/2026", "committee_town", nil); !strings.Contains(r.body, `"kind":"studies","target":1,"actual":0,"expected":0,"on_track":true`) {
+			t.Errorf("May: %s", r.body)
+		}
+		e.advance(140 * 24 * time.Hour)
+		if r := e.ok(200, "GET", "/api/v1/regions/{lecheng}/targets/2026", "committee_town", nil); !strings.Contains(r.body, `"kind":"studies","target":1,"actual":0,"expected":1,"on_track":false`) {
+			t.Errorf("October: %s", r.body)
+		}
 		csvBody := e.ok(200, "GET", "/api/v1/regions/{yueqing}/targets/2026/export.csv?lang=en", "committee", nil)
 		if !strings.HasPrefix(csvBody.body, "\uFEFF") || !strings.Contains(csvBody.body, "虹桥镇,,0") {
 			t.Errorf("CSV: %s", csvBody.body)
@@ -368,6 +378,45 @@ func TestSplitHidesSmallCounts(t *testing.T) {
 						t.Errorf("the withdrawn child's sex is kept: %s", d.body)
 					}
 				}},
+		})
+	})
+}
+
+// A proposal a child raised in a meeting is entered by staff for that child, under the child's
+// own rules: a member of the body, with consent and assent, the words screened as the child's.
+func TestProposeInMeeting(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		meetingID := e.ok(201, "POST", "/api/v1/bodies/{council}/meetings", "facilitator", meeting(nil)).json()["id"].(string)
+		empty := e.ok(201, "POST", "/api/v1/bodies/{council}/meetings", "facilitator", meeting(map[string]any{"attendance": map[string]any{"staff": 2}})).json()["id"].(string)
+		url := "/api/v1/meetings/" + meetingID + "/proposals"
+		idea := func(child string, over map[string]any) map[string]any {
+			m := map[string]any{"child_id": "{" + child + "}", "title": "图书角加一排矮书架", "description": "低年级够不着上面的书。", "category": "library"}
+			for k, v := range over {
+				m[k] = v
+			}
+			return m
+		}
+		e.run(t, []scenario{
+			{name: "facilitator enters a present child's proposal", method: "POST", url: url, as: "facilitator", status: 201, body: idea("child", nil),
+				contains: []string{`"stage":"needs"`, `"visibility":"published"`, `"nickname":"童child"`},
+				check: func(t *testing.T, e *env, r response) {
+					mine := e.ok(200, "GET", "/api/v1/proposals?mine=true", "child", nil)
+					if !strings.Contains(mine.body, r.json()["id"].(string)) {
+						t.Errorf("the child does not find the proposal as its own: %s", mine.body)
+					}
+				}},
+			{name: "committee enters one", method: "POST", url: url, as: "committee", status: 201, body: idea("child2", map[string]any{"title": "操场边加洗手池"})},
+			{name: "a child without consent stays without a voice here too", method: "POST", url: url, as: "facilitator", status: 403, code: "consent_required", body: idea("child_pending", nil)},
+			{name: "a child of another body", method: "POST", url: url, as: "admin", status: 422, code: "validation_failed", body: idea("child_other", nil), contains: []string{`"child_id"`}},
+			{name: "a meeting with no children present", method: "POST", url: "/api/v1/meetings/" + empty + "/proposals", as: "facilitator", status: 409, code: "conflict", body: idea("child", nil)},
+			{name: "a child may not", method: "POST", url: url, as: "child", status: 403, code: "forbidden", body: idea("child2", nil)},
+			{name: "another body's facilitator cannot see the meeting", method: "POST", url: url, as: "facilitator_other", status: 404, code: "not_found", body: idea("child", nil)},
+			{name: "another city's committee", method: "POST", url: url, as: "committee_other", status: 404, code: "not_found", body: idea("child", nil)},
+			{name: "a meeting that does not exist", method: "POST", url: "/api/v1/meetings/01HZZZZZZZZZZZZZZZZZZZZZZZ/proposals", as: "admin", status: 404, code: "not_found", body: idea("child", nil)},
+			{name: "the child's words are screened", method: "POST", url: url, as: "facilitator", status: 422, code: "moderation_blocked",
+				body: idea("child", map[string]any{"description": "我家电话13812345678"}), notContains: []string{"13812345678"}},
+			{name: "no title", method: "POST", url: url, as: "facilitator", status: 422, code: "validation_failed", body: idea("child", map[string]any{"title": ""}), contains: []string{`"title"`}},
+			{name: "an unknown category", method: "POST", url: url, as: "facilitator", status: 400, code: "bad_request", body: idea("child", map[string]any{"category": "zoo"})},
 		})
 	})
 }

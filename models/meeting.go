@@ -229,3 +229,55 @@ func (s *Store) meetingOfBody(tx *gorm.DB, bodyID, id string) error {
 	}
 	return nil
 }
+
+// ProposeInMeeting enters a proposal a child raised in a meeting, for that child: staff who may
+// record the meeting type it, but it is the child's proposal under the child's own rules. The
+// child must be a member of the meeting's body (validation_failed otherwise) and pass the write
+// gate as if writing on a tablet: active consent and assent (consent_required); the texts are
+// screened as the child's. The meeting must have recorded at least one child present (conflict).
+// Returns not_found for a meeting out of scope, forbidden for children, and what CreateProposal
+// returns.
+func (s *Store) ProposeInMeeting(ctx context.Context, a *Actor, meetingID, childID string, in ProposalInput) (*ProposalDetail, error) {
+	if !ValidID(meetingID) {
+		return nil, ErrNotFound
+	}
+	var m Meeting
+	if err := s.db.WithContext(ctx).Where("id = ?", meetingID).Take(&m).Error; err != nil {
+		return nil, notFound(err)
+	}
+	if _, err := s.Body(ctx, a, m.BodyID); err != nil {
+		return nil, err
+	}
+	if err := a.Require(RecordMeetings); err != nil {
+		return nil, err
+	}
+	if m.Girls+m.Boys == 0 {
+		return nil, Errorf(CodeConflict, "error.no_children_present")
+	}
+	var child Child
+	err := s.db.WithContext(ctx).Where("id = ? AND id IN (SELECT child_id FROM memberships WHERE body_id = ?)", childID, m.BodyID).Take(&child).Error
+	if !ValidID(childID) || err != nil {
+		var v Invalid
+		v.Add("child_id", "field.unknown_reference", nil)
+		return nil, v.Err()
+	}
+	author, err := s.childActor(ctx, &child)
+	if err != nil {
+		return nil, err
+	}
+	in.BodyID = m.BodyID
+	d, err := s.CreateProposal(ctx, author, in)
+	if err != nil {
+		return nil, err
+	}
+	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Table("proposals").Where("id = ?", d.ID).Update("meeting_id", m.ID).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, a, "proposal.enter_in_meeting", "child", child.ID, d.ID)
+	})
+	if err != nil {
+		return nil, wrap("propose in meeting", err)
+	}
+	return d, nil
+}

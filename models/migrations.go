@@ -333,6 +333,7 @@ UPDATE proposals SET title = '', description = '' WHERE erased = TRUE`},
 	// names. A member's sex is optional and only ever counted.
 	{id: "0011_meetings_activities_targets", sql: `
 ALTER TABLE children ADD COLUMN sex TEXT NOT NULL DEFAULT '';
+ALTER TABLE proposals ADD COLUMN meeting_id TEXT;
 CREATE TABLE meetings (
 	id TEXT PRIMARY KEY,
 	body_id TEXT NOT NULL REFERENCES bodies(id) ON DELETE CASCADE,

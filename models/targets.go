@@ -172,7 +172,7 @@ type Monitoring struct {
 }
 
 // TargetStatus is one target against the figure so far. Expected is what a count target asks
-// by today (its share of the year elapsed, rounded down); a rate must be met as it stands.
+// by today (its share of the year elapsed, rounded to a whole number); a rate must be met as it stands.
 // OnTrack is null while a rate has nothing to measure.
 type TargetStatus struct {
 	Kind       string      `json:"kind"`
@@ -306,7 +306,7 @@ func (s *Store) monitor(ctx context.Context, region *Region, y int) (*Monitoring
 		st := TargetStatus{Kind: t.Kind, Target: t.Value, Actual: figures[t.Kind], HeldBackBy: []RegionRef{}}
 		st.Expected = t.Value
 		if !IsRateTarget(t.Kind) {
-			st.Expected = math.Floor(t.Value * s.elapsed(y))
+			st.Expected = math.Round(t.Value * s.elapsed(y))
 		}
 		if st.Actual != nil {
 			ok := *st.Actual >= st.Expected
