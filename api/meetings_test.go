@@ -420,3 +420,54 @@ func TestProposeInMeeting(t *testing.T) {
 		})
 	})
 }
+
+// A child's proposal on a meeting's agenda is kept there by reference only: when the guardian
+// withdraws with erasure, nothing of its words stays in the meeting or the database files.
+func TestAgendaKeepsNoErasedWords(t *testing.T) {
+	dir := t.TempDir()
+	e := newEnvAt(t, dir)
+	shared := e.propose("child", "紫色独角兽秋千")
+	alone := e.propose("child", "会飞的彩虹滑梯")
+	e.ok(200, "PUT", "/api/v1/proposals/"+shared+"/support", "child2", nil)
+	e.ok(201, "POST", "/api/v1/bodies/{council}/meetings", "facilitator", meeting(map[string]any{
+		"agenda": []any{map[string]any{"proposal_id": shared}, map[string]any{"proposal_id": alone}, map[string]any{"title": "下学期的活动"}}}))
+	e.ok(201, "POST", "/api/v1/activities", "committee", map[string]any{"kind": "activity", "title": "小小规划师进公园", "region_id": "{lecheng}",
+		"held_on": "2026-05-10", "organiser": "市妇儿工委办", "proposal_ids": []any{shared, alone}})
+	if r := e.ok(200, "GET", "/api/v1/bodies/{council}/meetings", "child2", nil); !strings.Contains(r.body, "紫色独角兽秋千") || !strings.Contains(r.body, "会飞的彩虹滑梯") {
+		t.Fatalf("the agenda before: %s", r.body)
+	}
+	e.ok(200, "POST", "/api/v1/children/{child}/consent/withdraw", "facilitator", map[string]any{"erase": true, "reference": "W-2"})
+	for _, who := range []string{"facilitator", "child2"} {
+		r := e.ok(200, "GET", "/api/v1/bodies/{council}/meetings", who, nil)
+		if strings.Contains(r.body, "紫色独角兽秋千") || strings.Contains(r.body, "会飞的彩虹滑梯") || !strings.Contains(r.body, "下学期的活动") {
+			t.Errorf("the agenda after erasure, as %s: %s", who, r.body)
+		}
+	}
+	if r := e.ok(200, "GET", "/api/v1/activities", "committee", nil); strings.Contains(r.body, alone) {
+		t.Errorf("the activity still links the deleted proposal: %s", r.body)
+	}
+	e.store.Close()
+	assertFilesLack(t, dir, "紫色独角兽秋千", "会飞的彩虹滑梯")
+}
+
+// Two committee members replacing the same targets at once both succeed, one after the other.
+func TestTargetsReplacedAtOnce(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		done := make(chan response, 8)
+		for i := range 8 {
+			go func() {
+				who := []string{"committee", "admin"}[i%2]
+				done <- e.do("PUT", "/api/v1/regions/{yueqing}/targets/2026", e.tokens[who], map[string]any{"preset": []string{"yueqing", "xiuzhou"}[i%2]}, nil)
+			}()
+		}
+		for range 8 {
+			if r := <-done; r.status != 200 {
+				t.Errorf("a replacement at once: %d %s", r.status, r.body)
+			}
+		}
+		items := e.ok(200, "GET", "/api/v1/regions/{yueqing}/targets/2026", "committee", nil).json()["items"].([]any)
+		if len(items) != 4 && len(items) != 2 {
+			t.Errorf("the targets are a mix of two presets: %v", items)
+		}
+	})
+}

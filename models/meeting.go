@@ -104,17 +104,16 @@ func (s *Store) RecordMeeting(ctx context.Context, a *Actor, bodyID string, in M
 		name := fmt.Sprintf("agenda.%d", i)
 		item.Title = clean(item.Title)
 		if item.ProposalID != nil && *item.ProposalID != "" {
-			title, err := s.publishedProposalOf(ctx, body.ID, *item.ProposalID)
-			if err != nil {
+			// Only the reference is kept: the title is read from the proposal each time, so that
+			// an erased or hidden proposal leaves nothing of its words in the meeting.
+			if err := s.publishedProposalOf(ctx, body.ID, *item.ProposalID); err != nil {
 				v.Add(name+".proposal_id", "field.unknown_reference", nil)
 				continue
 			}
-			if item.Title == "" {
-				item.Title = title
-			}
-		} else {
-			item.ProposalID = nil
+			agenda = append(agenda, AgendaItem{ProposalID: item.ProposalID})
+			continue
 		}
+		item.ProposalID = nil
 		v.length(name+".title", item.Title, 1, 60)
 		texts = append(texts, field{name + ".title", item.Title})
 		agenda = append(agenda, item)
@@ -141,20 +140,48 @@ func (s *Store) RecordMeeting(ctx context.Context, a *Actor, bodyID string, in M
 	if err != nil {
 		return nil, wrap("record meeting", err)
 	}
-	return m.view(a), nil
+	titles, err := s.agendaTitles(ctx, []Meeting{*m})
+	if err != nil {
+		return nil, err
+	}
+	return m.view(a, titles), nil
 }
 
-// publishedProposalOf returns the title of a published proposal of the body, or not_found.
-func (s *Store) publishedProposalOf(ctx context.Context, bodyID, id string) (string, error) {
+// publishedProposalOf checks that id is a published proposal of the body, or returns not_found.
+func (s *Store) publishedProposalOf(ctx context.Context, bodyID, id string) error {
 	if !ValidID(id) {
-		return "", ErrNotFound
+		return ErrNotFound
 	}
 	var p Proposal
-	err := s.db.WithContext(ctx).Select("title").Where("id = ? AND body_id = ? AND visibility = ?", id, bodyID, VisibilityPublished).Take(&p).Error
-	if err != nil {
-		return "", notFound(err)
+	err := s.db.WithContext(ctx).Select("id").Where("id = ? AND body_id = ? AND visibility = ? AND erased = ?", id, bodyID, VisibilityPublished, false).Take(&p).Error
+	return notFound(err)
+}
+
+// agendaTitles reads the titles of the proposals on the meetings' agendas that are published
+// and not erased; the others are left out of every agenda.
+func (s *Store) agendaTitles(ctx context.Context, meetings []Meeting) (map[string]string, error) {
+	var ids []string
+	for _, m := range meetings {
+		var items []AgendaItem
+		_ = json.Unmarshal([]byte(m.Agenda), &items)
+		for _, it := range items {
+			if it.ProposalID != nil {
+				ids = append(ids, *it.ProposalID)
+			}
+		}
 	}
-	return p.Title, nil
+	titles := map[string]string{}
+	if len(ids) == 0 {
+		return titles, nil
+	}
+	var rows []Proposal
+	if err := s.db.WithContext(ctx).Select("id, title").Where("id IN ? AND visibility = ? AND erased = ?", ids, VisibilityPublished, false).Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("read agenda proposals: %w", err)
+	}
+	for _, p := range rows {
+		titles[p.ID] = p.Title
+	}
+	return titles, nil
 }
 
 // checkHeldOn checks a date something happened on: a real date, not in the future.
@@ -179,9 +206,20 @@ func countInRange(v *Invalid, name string, n, max int) {
 	}
 }
 
-func (m *Meeting) view(a *Actor) *MeetingView {
+func (m *Meeting) view(a *Actor, titles map[string]string) *MeetingView {
 	out := &MeetingView{ID: m.ID, BodyID: m.BodyID, HeldOn: m.HeldOn, Place: m.Place, Minutes: m.Minutes, Agenda: []AgendaItem{}}
-	_ = json.Unmarshal([]byte(m.Agenda), &out.Agenda)
+	var items []AgendaItem
+	_ = json.Unmarshal([]byte(m.Agenda), &items)
+	for _, it := range items {
+		if it.ProposalID != nil {
+			title, ok := titles[*it.ProposalID]
+			if !ok {
+				continue
+			}
+			it.Title = title
+		}
+		out.Agenda = append(out.Agenda, it)
+	}
 	if a.IsStaff() {
 		held := m.Visibility != VisibilityPublished
 		created := m.CreatedAt
@@ -207,9 +245,13 @@ func (s *Store) ListMeetings(ctx context.Context, a *Actor, bodyID string, p Pag
 	if err != nil {
 		return nil, "", fmt.Errorf("list meetings: %w", err)
 	}
+	titles, err := s.agendaTitles(ctx, rows)
+	if err != nil {
+		return nil, "", err
+	}
 	out := make([]MeetingView, len(rows))
 	for i := range rows {
-		out[i] = *rows[i].view(a)
+		out[i] = *rows[i].view(a, titles)
 	}
 	return out, next, nil
 }

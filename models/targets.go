@@ -137,6 +137,11 @@ func (s *Store) SetTargets(ctx context.Context, a *Actor, regionID, year string,
 	}
 	now := s.Now()
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		// The region's row is locked first, so that two replacements at once run one after the
+		// other instead of both inserting the same targets.
+		if err := tx.Exec("UPDATE regions SET name = name WHERE id = ?", region.ID).Error; err != nil {
+			return err
+		}
 		if err := tx.Where("region_id = ? AND year = ?", region.ID, y).Delete(&Target{}).Error; err != nil {
 			return err
 		}
