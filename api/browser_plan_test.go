@@ -52,6 +52,18 @@ func TestBrowserMeetingsAndTargets(t *testing.T) {
 	}
 	meetingID := meetings.json()["items"].([]any)[0].(map[string]any)["id"].(string)
 
+	// A child said a proposal aloud in the meeting: the facilitator enters it for the child.
+	b.click("raise-proposal")
+	b.run(chromedp.WaitVisible(sel("save-raise"), chromedp.ByQuery), chromedp.SetValue(sel("raise-child"), e.ids["child2"], chromedp.ByQuery),
+		chromedp.SetValue(sel("raise-category"), "library", chromedp.ByQuery))
+	b.typeInto("raise-title", "图书角加一排矮书架")
+	b.shot("plan-raise")
+	b.click("save-raise")
+	b.waitText("main", "是这个孩子的建议")
+	if mine := e.ok(200, "GET", "/api/v1/proposals?mine=true", "child2", nil); !strings.Contains(mine.body, "图书角加一排矮书架") {
+		t.Fatalf("child2 does not find the proposal raised in the meeting as its own: %s", mine.body)
+	}
+
 	// The show-of-hands result of that meeting, beside the tablet vote.
 	b.open("/staff/plan/hands")
 	b.click("hands-proposal")
@@ -61,6 +73,7 @@ func TestBrowserMeetingsAndTargets(t *testing.T) {
 	b.click("save-hands")
 	b.waitText(sel("hands-saved"), "分开统计")
 	b.waitText(sel("tally"), "方案一：换新滑梯112方案二：加攀爬网05合计117")
+	b.waitText(sel("hands-entries"), "facilitator")
 	b.shot("plan-hands")
 	res := e.ok(200, "GET", "/api/v1/proposals/"+id+"/results", "committee", nil).json()
 	if res["total"] != 1.0 || res["paper_total"] != 17.0 {

@@ -15,6 +15,7 @@ export function planDesk(path, pages) {
   const q = new URLSearchParams(location.search);
   if (screen === "meeting") return meetingForm(q.get("body"));
   if (screen === "hands") return handsForm(id);
+  if (screen === "raise") return raiseForm(id, q.get("body"));
   if (screen === "activity") return activityForm();
   if (screen === "targets") return targetsForm(q.get("region"), q.get("year"));
   if (screen === "dashboard") return dashboard(q.get("region"), q.get("year"), false);
@@ -141,8 +142,36 @@ async function meetingForm(bodyID) {
     past.length ? h("table", { class: "grid", "data-testid": "meetings" }, h("tbody", {}, ...past.map((m) => h("tr", {},
       h("td", {}, m.held_on), h("td", {}, m.place),
       h("td", {}, m.attendance ? t("plan.attendance_line", { Girls: m.attendance.girls, Boys: m.attendance.boys, Staff: m.attendance.staff, Guests: m.attendance.guests }) : ""),
-      h("td", {}, m.agenda.map((a) => a.title).join(" · "), m.minutes_held ? h("strong", { class: "late-mark" }, " · ", t("plan.held_mark")) : null)))))
+      h("td", {}, m.agenda.map((a) => a.title).join(" · "), m.minutes_held ? h("strong", { class: "late-mark" }, " · ", t("plan.held_mark")) : null),
+      h("td", {}, m.attendance && m.attendance.girls + m.attendance.boys > 0
+        ? link(`/staff/plan/raise/${m.id}?body=${body.id}`, t("plan.raise"), { class: "button", "data-testid": "raise-proposal" }) : "")))))
       : h("p", { class: "meta" }, t("plan.none_yet")));
+}
+
+/** raiseForm enters a proposal a child raised in the meeting, for that child: only children
+ * whose guardian consented and who agreed themselves can be chosen; the server checks the same. */
+async function raiseForm(meetingID, bodyID) {
+  const members = await api("GET", `/api/v1/bodies/${bodyID}/members?limit=100`);
+  if (members.status === 401) return desk.signIn();
+  const able = (members.ok ? members.data.items : []).filter((x) => x.consent_status === "active" && x.assent === "given");
+  const child = h("select", { "data-testid": "raise-child" }, ...able.map((x) => h("option", { value: x.id }, x.nickname)));
+  const title = h("input", { maxlength: limit("title").max, "data-testid": "raise-title" });
+  const desc = h("textarea", { rows: "3", maxlength: limit("description").max, "data-testid": "raise-description" });
+  const cat = h("select", { "data-testid": "raise-category" }, ...state.meta.categories.map((c) => h("option", { value: c }, t("category." + c))));
+  const out = h("div", { "aria-live": "polite" });
+  const save = async () => {
+    const r = await api("POST", `/api/v1/meetings/${meetingID}/proposals`, { child_id: child.value, title: title.value, description: desc.value, category: cat.value });
+    if (!r.ok) return failed(out, r);
+    out.replaceChildren(note(t("plan.raised", { Title: r.data.title }), "ok"),
+      link(`/staff/proposals/${r.data.id}`, t("plan.open_proposal"), { class: "big button" }));
+    title.value = desc.value = "";
+  };
+  screen("plan.raise", h("p", { class: "meta" }, t("plan.raise_explained")),
+    able.length ? h("section", { class: "card" },
+      ...field("raise-child", "plan.raise_child", child), ...field("raise-title", "ui.proposal_title", title),
+      ...field("raise-description", "ui.proposal_description", desc), ...field("raise-category", "plan.category", cat),
+      out, h("button", { class: "big primary", "data-testid": "save-raise", onclick: save }, t("plan.save_raise"))) : note(t("plan.no_children_able")),
+    link(`/staff/plan/meeting?body=${bodyID}`, "← " + t("plan.record_meeting"), { class: "big button" }));
 }
 
 // Show of hands.
@@ -180,6 +209,8 @@ async function handsForm(proposalID) {
   screen("plan.hands", h("p", {}, h("strong", {}, p.title), " · ", p.body.name, " · ", t("stage." + p.stage)),
     h("div", { "data-testid": "hands-saved", "aria-live": "polite" }),
     tallyTable(results),
+    (results.paper_entries || []).length ? h("ul", { class: "meta", "data-testid": "hands-entries" }, ...results.paper_entries.map((en) => h("li", {},
+      t("plan.entered_line", { By: en.entered_by, At: new Date(en.entered_at).toLocaleString(state.lang), Total: en.total }), en.note ? ` · ${en.note}` : ""))) : null,
     p.stage === "design" ? h("section", { class: "card" }, h("h2", {}, t("plan.enter_hands")), h("p", { class: "meta" }, t("plan.hands_apart")),
       ...field("hands-meeting", "plan.meeting", meeting),
       h("div", { class: "row equal" }, ...inputs.map((c) => h("div", {}, ...c.nodes))),
