@@ -62,6 +62,9 @@ func TestMeetings(t *testing.T) {
 				contains: []string{`"attendance":{"girls":7`, `"minutes_held":true`, "小明说"}},
 			{name: "the body's children read meetings without counts or held minutes", method: "GET", url: url, as: "child", status: 200,
 				contains: []string{`"held_on":"2026-05-18"`, "清和公园的秋千坏了"}, notContains: []string{`"attendance"`, "小明说", "minutes_held", `"girls"`}},
+			{name: "committee of the city reads them", method: "GET", url: url, as: "committee", status: 200, contains: []string{`"attendance":{"girls":7`}},
+			{name: "admin reads them", method: "GET", url: url, as: "admin", status: 200, contains: []string{`"attendance":{"girls":7`}},
+			{name: "signed out cannot", method: "GET", url: url, status: 401, code: "unauthenticated"},
 			{name: "another body's child cannot", method: "GET", url: url, as: "child_other", status: 404, code: "not_found"},
 			{name: "another city's committee cannot", method: "GET", url: url, as: "committee_other", status: 404, code: "not_found"},
 			{name: "a bad cursor", method: "GET", url: url + "?cursor=x", as: "facilitator", status: 400, code: "bad_request"},
@@ -470,4 +473,37 @@ func TestTargetsReplacedAtOnce(t *testing.T) {
 			t.Errorf("the targets are a mix of two presets: %v", items)
 		}
 	})
+}
+
+// The meta route lists the kinds, presets and bands the rules use, each with a message in every
+// language, and presets of known kinds only.
+func TestMetaPlanEnums(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	m := getMeta(t, e)
+	if strings.Join(m.TargetKinds, ",") != strings.Join(models.TargetKinds, ",") || strings.Join(m.ActivityKinds, ",") != "activity,training,study" ||
+		strings.Join(m.RateTargets, ",") != "body_coverage,on_time_rate,adoption_rate" || m.SmallCount != "<5" || len(m.AgeBands) != 4 {
+		t.Errorf("meta: %+v", m)
+	}
+	cat := loadCatalog(t)
+	for _, lang := range []string{"zh-CN", "en"} {
+		msgs, _ := cat.Messages(lang)
+		for prefix, values := range map[string][]string{"target_kind.": m.TargetKinds, "activity_kind.": m.ActivityKinds,
+			"preset.": m.PresetNames, "sex.": append(m.Sexes, "unspecified")} {
+			for _, v := range values {
+				if msgs[prefix+v] == "" {
+					t.Errorf("%s has no message %s%s", lang, prefix, v)
+				}
+			}
+		}
+	}
+	for _, name := range m.PresetNames {
+		if len(m.TargetPresets[name]) == 0 {
+			t.Errorf("preset %s sets nothing", name)
+		}
+		for _, tv := range m.TargetPresets[name] {
+			if !strings.Contains(strings.Join(m.TargetKinds, ","), tv.Kind) {
+				t.Errorf("preset %s sets an unknown kind %s", name, tv.Kind)
+			}
+		}
+	}
 }

@@ -331,7 +331,7 @@ async function dashboard(regionID, year, printable) {
   const m = r.data;
   const track = (i) => i.on_track === null ? t("plan.no_figure") : i.on_track ? t("plan.on_track") : t("plan.behind");
   const body = [
-    h("h2", {}, t("plan.targets_for", { Region: m.region_name, Year: m.year })),
+    printable ? null : h("h2", {}, t("plan.targets_for", { Region: m.region_name, Year: m.year })),
     m.items.length ? report("dashboard-targets", ["plan.kind", "plan.target", "plan.figure", "plan.expected", "plan.status", "plan.held_back_by"],
       m.items.map((i) => ({
         attrs: { class: i.on_track === false ? "late" : "", "data-kind": i.kind },
