@@ -206,18 +206,33 @@ func (s *Store) ListActivities(ctx context.Context, a *Actor, f ActivityFilter, 
 	if err != nil {
 		return nil, "", fmt.Errorf("list activities: %w", err)
 	}
+	// The page's region names and proposal links, in one query each.
+	ids, regionIDs := make([]string, len(rows)), make([]string, len(rows))
+	for i, r := range rows {
+		ids[i], regionIDs[i] = r.ID, r.RegionID
+	}
+	var regions []Region
+	if err := db.Select("id, name").Where("id IN ?", nonEmpty(regionIDs)).Find(&regions).Error; err != nil {
+		return nil, "", fmt.Errorf("read regions: %w", err)
+	}
+	names := map[string]string{}
+	for _, r := range regions {
+		names[r.ID] = r.Name
+	}
+	var links []ActivityProposal
+	if err := db.Where("activity_id IN ?", nonEmpty(ids)).Order("proposal_id").Find(&links).Error; err != nil {
+		return nil, "", fmt.Errorf("read activity proposals: %w", err)
+	}
+	linked := map[string][]string{}
+	for _, l := range links {
+		linked[l.ActivityID] = append(linked[l.ActivityID], l.ProposalID)
+	}
 	out := make([]ActivityView, len(rows))
 	for i, r := range rows {
-		out[i] = ActivityView{Activity: r, ProposalIDs: []string{}, Participants: Participants{Girls: r.Girls, Boys: r.Boys, Staff: r.Staff}}
-		var name []string
-		if err := db.Table("regions").Where("id = ?", r.RegionID).Pluck("name", &name).Error; err != nil {
-			return nil, "", fmt.Errorf("read region: %w", err)
-		}
-		if len(name) > 0 {
-			out[i].RegionName = name[0]
-		}
-		if err := db.Model(&ActivityProposal{}).Where("activity_id = ?", r.ID).Order("proposal_id").Pluck("proposal_id", &out[i].ProposalIDs).Error; err != nil {
-			return nil, "", fmt.Errorf("read activity proposals: %w", err)
+		out[i] = ActivityView{Activity: r, RegionName: names[r.RegionID], ProposalIDs: linked[r.ID],
+			Participants: Participants{Girls: r.Girls, Boys: r.Boys, Staff: r.Staff}}
+		if out[i].ProposalIDs == nil {
+			out[i].ProposalIDs = []string{}
 		}
 	}
 	return out, next, nil
