@@ -94,8 +94,8 @@ func TestPagesLoadTheirEntryModule(t *testing.T) {
 		"/inbox":             {"child.js", []string{"proposal-view.js", "shell.js"}},
 		"/proposals/x":       {"child.js", []string{"proposal-view.js", "shell.js"}},
 		"/consent/abc":       {"guardian.js", []string{"shell.js"}},
-		"/staff":             {"staff.js", []string{"proposal-view.js", "shell.js"}},
-		"/staff/proposals/x": {"staff.js", []string{"proposal-view.js", "shell.js"}},
+		"/staff":             {"staff.js", []string{"plan.js", "proposal-view.js", "shell.js"}},
+		"/staff/proposals/x": {"staff.js", []string{"plan.js", "proposal-view.js", "shell.js"}},
 	} {
 		r := e.do("GET", url, "", nil, nil)
 		if r.status != 200 || r.header.Get("Cache-Control") != "no-cache" {
