@@ -158,6 +158,11 @@ func TestPaperVotesStaySeparate(t *testing.T) {
 		// A tablet vote after the session moves only the tablet side.
 		e.ok(200, "PUT", "/api/v1/proposals/"+id+"/vote", "child2", map[string]any{"option_id": opts[0]})
 		check("committee", [2]float64{2, 0})
+		for _, o := range e.ok(200, "GET", "/api/v1/proposals/"+id, "committee", nil).json()["options"].([]any) {
+			if o := o.(map[string]any); o["id"] == opts[0] && o["votes"] != 2.0 || o["id"] == opts[1] && o["votes"] != 0.0 {
+				t.Errorf("the proposal's options count paper votes: %v", o)
+			}
+		}
 		diffs, err := e.store.VerifyCounts(context.Background())
 		if err != nil || len(diffs) > 0 {
 			t.Fatalf("stored counts differ from the vote rows (paper votes leaked into them?): %v %v", diffs, err)
@@ -234,6 +239,8 @@ func TestActivities(t *testing.T) {
 			{name: "facilitator sees its bodies' regions", method: "GET", url: url, as: "facilitator", status: 200, contains: []string{"小小规划师进公园", `"kind":"training"`}},
 			{name: "another facilitator sees none of them", method: "GET", url: url, as: "facilitator_other", status: 200, notContains: []string{"小小规划师进公园", `"region_name":"lecheng"`}},
 			{name: "a region out of scope", method: "GET", url: url + "?region_id={yueqing}", as: "committee_town", status: 404, code: "not_found"},
+			{name: "admin sees every city's", method: "GET", url: url, as: "admin", status: 200, contains: []string{"小小规划师进公园", `"region_name":"changzhou"`}},
+			{name: "signed out", method: "GET", url: url, status: 401, code: "unauthenticated"},
 			{name: "a child may not", method: "GET", url: url, as: "child", status: 403, code: "forbidden"},
 			{name: "a bad year", method: "GET", url: url + "?year=26", as: "committee", status: 400, code: "bad_request"},
 			{name: "an unknown kind", method: "GET", url: url + "?kind=party", as: "committee", status: 400, code: "bad_request"},
@@ -272,6 +279,7 @@ func TestTargets(t *testing.T) {
 			{name: "the township's committee reads its own", method: "GET", url: "/api/v1/regions/{lecheng}/targets/2026", as: "committee_town", status: 200, contains: []string{`"uncovered":[]`}},
 			{name: "the township's committee cannot set the city's", method: "PUT", url: url, as: "committee_town", status: 404, code: "not_found", body: map[string]any{"preset": "yueqing"}},
 			{name: "another city's committee cannot read them", method: "GET", url: url, as: "committee_other", status: 404, code: "not_found"},
+			{name: "signed out", method: "GET", url: url, status: 401, code: "unauthenticated"},
 			{name: "a facilitator may not", method: "GET", url: url, as: "facilitator", status: 403, code: "forbidden"},
 			{name: "a facilitator may not set them", method: "PUT", url: url, as: "facilitator", status: 403, code: "forbidden", body: map[string]any{"preset": "yueqing"}},
 			{name: "a child may not", method: "GET", url: url, as: "child", status: 403, code: "forbidden"},
