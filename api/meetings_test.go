@@ -515,3 +515,37 @@ func TestMetaPlanEnums(t *testing.T) {
 		}
 	}
 }
+
+// Paper results entered while children vote on their tablets, all at once: each side keeps its
+// own exact count.
+func TestPaperVotesAtOnceWithTabletVotes(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		id := e.propose("child", "清和公园的秋千坏了")
+		opts := e.toStage(id, "design")
+		done := make(chan response, 12)
+		for i := range 12 {
+			go func() {
+				switch i {
+				case 0, 1:
+					done <- e.do("PUT", "/api/v1/proposals/"+id+"/vote", e.tokens[[]string{"child", "child2"}[i]], map[string]any{"option_id": opts[i]}, nil)
+				default:
+					done <- e.do("POST", "/api/v1/proposals/"+id+"/paper-votes", e.tokens[[]string{"facilitator", "committee"}[i%2]],
+						map[string]any{"counts": []any{map[string]any{"option_id": opts[0], "votes": i}, map[string]any{"option_id": opts[1], "votes": 1}}}, nil)
+				}
+			}()
+		}
+		for range 12 {
+			if r := <-done; r.status >= 300 {
+				t.Errorf("%d %s", r.status, r.body)
+			}
+		}
+		res := e.ok(200, "GET", "/api/v1/proposals/"+id+"/results", "committee", nil).json()
+		// Paper: option one 2+3+…+11 = 65, option two 10 × 1.
+		if res["total"] != 2.0 || res["paper_total"] != 75.0 || len(res["paper_entries"].([]any)) != 10 {
+			t.Errorf("tablet %v, paper %v, entries %d", res["total"], res["paper_total"], len(res["paper_entries"].([]any)))
+		}
+		if diffs, err := e.store.VerifyCounts(context.Background()); err != nil || len(diffs) > 0 {
+			t.Errorf("stored counts: %v %v", diffs, err)
+		}
+	})
+}
