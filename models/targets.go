@@ -43,33 +43,34 @@ type TargetValue struct {
 	Value float64 `json:"value"`
 }
 
-// Presets are the yearly targets the seed plans state, each taken from the plan's own words;
+// Presets are the yearly targets the seed plans state, each taken from the plan's own words
+// (quoted as the plans write them, without the line-break spaces of the documents' text copies);
 // a kind a plan gives no yearly figure for is left out rather than guessed.
 var Presets = map[string][]TargetValue{
-	// 乐清市儿童友好城市建设三年行动计划 (2022–2024), 四.3:
-	// "培育各级各类儿童参与组织，到2024年力争实现乡镇(街道)儿童参与组织全覆盖。"
-	// "针对儿童参与组织成员和工作人员，开展儿童参与专题培训，确保每年组织至少1次儿童参与专题培训。"
-	// "策研系列儿童参与主题活动，每年至少3场儿童参与主题活动。"
-	// 四.1: "开展儿童发展现状和儿童需求情况调研……每年至少开展1次专题研究"
+	// 《乐清市儿童友好城市建设三年行动方案(2022-2024年)》, 四.(一).3 推动儿童深度参与城市生活:
+	// "培育各级各类儿童参与组织,到2024年力争实现乡镇(街道)儿童参与组织全覆盖。"
+	// "针对儿童参与组织成员和工作人员,开展儿童参与专题培训,确保每年组织至少1次儿童参与专题培训。"
+	// "策研系列儿童参与主题活动,每年至少3场儿童参与主题活动。"
+	// 四.(一).1 推动儿童优先融入政策创新: "开展儿童发展现状和儿童需求情况调研,……每年至少开展1次专题研究"
 	"yueqing": {
 		{TargetBodyCoverage, 1},
 		{TargetActivities, 3},
 		{TargetTrainings, 1},
 		{TargetStudies, 1},
 	},
-	// 秀洲区建设儿童友好城市三年行动方案 (2023–2025), 2.(2):
-	// "推动各级儿童观察团建设工作，每年发展儿童观察团不少于2个。"
-	// 2.(3): "研发系列儿童参与主题活动，确保每年开展2个系列的儿童参与主题活动。"
-	// Its trainings (2.(4)) are "到2025年，累计组织儿童参与专题培训不少于2次": a total over the
+	// 《秀洲区建设儿童友好城市三年行动方案(2023-2025年)》, 2.(2) 培育各级各类儿童观察团组织:
+	// "推动各级儿童观察团建设工作,每年发展儿童观察团不少于2个。"
+	// 2.(3) 开展系列儿童参与主题活动: "研发系列儿童参与主题活动,确保每年开展2个系列的儿童参与主题活动。"
+	// Its trainings (2.(4)) are "到2025年,累计组织儿童参与专题培训不少于2次": a total over the
 	// plan, not a yearly figure, so the preset sets none.
 	"xiuzhou": {
 		{TargetNewObserverGroups, 2},
 		{TargetActivities, 2},
 	},
-	// 常州市儿童友好城市建设实施方案 (2023–2025), 三.3: "成立各级儿童议事会和儿童观察员队伍"
-	// — a body at every level, so every township has one. Its other asks ("对涉及儿童的重大事项，
-	// 吸收儿童代表参加，听取儿童意见"; 30. "完善儿童分性别统计指标") carry no yearly number: the
-	// dashboard's split by sex serves the second.
+	// 《常州市儿童友好城市建设实施方案(2023-2025年)》, 3. 推动儿童积极参与城市生活:
+	// "畅通儿童表达渠道,成立各级儿童议事会和儿童观察员队伍" — a body at every level, so every
+	// township has one. Its other asks ("对涉及儿童的重大事项,吸收儿童代表参加,听取儿童意见。";
+	// 30. "完善儿童分性别统计指标") carry no yearly number: the dashboard's split by sex serves the second.
 	"changzhou": {
 		{TargetBodyCoverage, 1},
 	},
