@@ -178,7 +178,7 @@ func (s *server) targetsCSV(c *fiber.Ctx) error {
 			}
 		}
 		target, expected := it.Target, it.Expected
-		rows = append(rows, []string{t("plan.targets"), t("target_kind." + it.Kind), num(&target), num(it.Actual), num(&expected), track})
+		rows = append(rows, []string{t("plan.csv_targets"), t("target_kind." + it.Kind), num(&target), num(it.Actual), num(&expected), track})
 	}
 	for _, tw := range m.Townships {
 		rows = append(rows, []string{t("plan.coverage"), cell(tw.Name), "", strconv.Itoa(tw.Bodies), "", ""})

@@ -313,7 +313,16 @@ func TestTargets(t *testing.T) {
 		if !strings.HasPrefix(csvBody.body, "\uFEFF") || !strings.Contains(csvBody.body, "虹桥镇,,0") {
 			t.Errorf("CSV: %s", csvBody.body)
 		}
-		e.refused(t, 404, "not_found", "GET", "/api/v1/regions/{yueqing}/targets/2026/export.csv", "committee_other", nil)
+		csvURL := "/api/v1/regions/{yueqing}/targets/2026/export.csv"
+		e.run(t, []scenario{
+			{name: "CSV: admin", method: "GET", url: csvURL + "?lang=zh-CN", as: "admin", status: 200, contains: []string{"年度目标,新建儿童观察团,2,1"}},
+			{name: "CSV: another city's committee", method: "GET", url: csvURL, as: "committee_other", status: 404, code: "not_found"},
+			{name: "CSV: the township's committee cannot read the city's", method: "GET", url: csvURL, as: "committee_town", status: 404, code: "not_found"},
+			{name: "CSV: a facilitator may not", method: "GET", url: csvURL, as: "facilitator", status: 403, code: "forbidden"},
+			{name: "CSV: a child may not", method: "GET", url: csvURL, as: "child", status: 403, code: "forbidden"},
+			{name: "CSV: signed out", method: "GET", url: csvURL, status: 401, code: "unauthenticated"},
+			{name: "CSV: a bad year", method: "GET", url: "/api/v1/regions/{yueqing}/targets/year/export.csv", as: "committee", status: 400, code: "bad_request"},
+		})
 	})
 }
 
