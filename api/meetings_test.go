@@ -103,6 +103,7 @@ func TestPaperVotes(t *testing.T) {
 			{name: "committee enters a paper result without a meeting", method: "POST", url: url, as: "committee", status: 201,
 				body: map[string]any{"counts": []any{map[string]any{"option_id": opts[1], "votes": 4}}}},
 			{name: "a child may not", method: "POST", url: url, as: "child", status: 403, code: "forbidden", body: map[string]any{"counts": counts(1, 1)}},
+			{name: "signed out", method: "POST", url: url, status: 401, code: "unauthenticated", body: map[string]any{"counts": counts(1, 1)}},
 			{name: "another body's facilitator cannot see the proposal", method: "POST", url: url, as: "facilitator_other", status: 404, code: "not_found", body: map[string]any{"counts": counts(1, 1)}},
 			{name: "another city's committee cannot", method: "POST", url: url, as: "committee_other", status: 404, code: "not_found", body: map[string]any{"counts": counts(1, 1)}},
 			{name: "only in design", method: "POST", url: "/api/v1/proposals/" + needs + "/paper-votes", as: "facilitator", status: 409, code: "stage_closed",
@@ -225,6 +226,8 @@ func TestActivities(t *testing.T) {
 			{name: "a future date", method: "POST", url: url, as: "committee", status: 422, body: act("activity", "{lecheng}", map[string]any{"held_on": "2027-01-01"}), contains: []string{`"held_on"`}},
 			{name: "a negative count", method: "POST", url: url, as: "committee", status: 422, body: act("activity", "{lecheng}", map[string]any{"participants": map[string]any{"boys": -2}}), contains: []string{`"participants.boys"`}},
 			{name: "a proposal out of sight", method: "POST", url: url, as: "committee", status: 422, body: act("activity", "{lecheng}", map[string]any{"proposal_ids": []any{pOther}}), contains: []string{`"proposal_ids.0"`}},
+			{name: "signed out", method: "POST", url: url, status: 401, code: "unauthenticated", body: act("activity", "{lecheng}", nil)},
+			{name: "malformed JSON", method: "POST", url: url, as: "committee", status: 400, code: "bad_request", body: `{"kind":"activity",`},
 			{name: "an organiser with a phone number", method: "POST", url: url, as: "committee", status: 422, code: "moderation_blocked", body: act("activity", "{lecheng}", map[string]any{"organiser": "王老师 13812345678"})},
 		})
 		e.run(t, []scenario{
@@ -430,6 +433,8 @@ func TestProposeInMeeting(t *testing.T) {
 			{name: "a child of another body", method: "POST", url: url, as: "admin", status: 422, code: "validation_failed", body: idea("child_other", nil), contains: []string{`"child_id"`}},
 			{name: "a meeting with no children present", method: "POST", url: "/api/v1/meetings/" + empty + "/proposals", as: "facilitator", status: 409, code: "conflict", body: idea("child", nil)},
 			{name: "a child may not", method: "POST", url: url, as: "child", status: 403, code: "forbidden", body: idea("child2", nil)},
+			{name: "signed out", method: "POST", url: url, status: 401, code: "unauthenticated", body: idea("child2", nil)},
+			{name: "malformed JSON", method: "POST", url: url, as: "facilitator", status: 400, code: "bad_request", body: `{"child_id":`},
 			{name: "another body's facilitator cannot see the meeting", method: "POST", url: url, as: "facilitator_other", status: 404, code: "not_found", body: idea("child", nil)},
 			{name: "another city's committee", method: "POST", url: url, as: "committee_other", status: 404, code: "not_found", body: idea("child", nil)},
 			{name: "a meeting that does not exist", method: "POST", url: "/api/v1/meetings/01HZZZZZZZZZZZZZZZZZZZZZZZ/proposals", as: "admin", status: 404, code: "not_found", body: idea("child", nil)},
