@@ -152,6 +152,7 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/bodies/:id/meetings", auth, s.listMeetings)
 	v1.Post("/bodies/:id/meetings", auth, s.recordMeeting)
 	v1.Post("/meetings/:id/proposals", auth, s.proposeInMeeting)
+	v1.Put("/children/:id/sex", auth, s.setSex)
 	v1.Post("/proposals/:id/paper-votes", auth, s.recordPaperVotes)
 	v1.Get("/activities", auth, s.listActivities)
 	v1.Post("/activities", auth, s.logActivity)

@@ -92,6 +92,17 @@ func TestBrowserMeetingsAndTargets(t *testing.T) {
 	b.waitText(sel("activity-saved"), "儿童议事规则专题培训")
 	b.waitText(sel("activities"), "专题培训")
 	b.shot("plan-activity")
+
+	// The facilitator records one member's sex for the split.
+	b.open("/staff/plan/sexes?body=" + e.ids["council"])
+	b.run(chromedp.WaitVisible(sel("member-sex"), chromedp.ByQuery),
+		chromedp.SetValue(fmt.Sprintf(`[data-child="%s"]`, e.ids["child"]), "female", chromedp.ByQuery),
+		chromedp.Evaluate(fmt.Sprintf(`document.querySelector('[data-child="%s"]').dispatchEvent(new Event("change"))`, e.ids["child"]), nil))
+	b.waitText(sel("sex-saved"), "已保存")
+	b.shot("plan-sexes")
+	if d := e.ok(200, "GET", "/api/v1/children/{child}", "facilitator", nil); !strings.Contains(d.body, `"sex":"female"`) {
+		t.Fatalf("the member's sex is not recorded: %s", d.body)
+	}
 	b.checkClean()
 
 	// The committee sets the year's targets from the 乐清 preset and reads the dashboard.

@@ -71,6 +71,25 @@ func (s *server) proposeInMeeting(c *fiber.Ctx) error {
 	}{d, s.reasons(c, d.Held)})
 }
 
+type sexRequest struct {
+	Sex *string `json:"sex"`
+}
+
+// setSex records or clears a member's sex for the split statistics.
+func (s *server) setSex(c *fiber.Ctx) error {
+	var req sexRequest
+	if err := decode(c, &req); err != nil {
+		return err
+	}
+	if req.Sex == nil {
+		return models.BadField("sex", "field.required")
+	}
+	if err := s.store.SetSex(c.UserContext(), actor(c), c.Params("id"), *req.Sex); err != nil {
+		return err
+	}
+	return c.JSON(fiber.Map{"sex": *req.Sex})
+}
+
 type paperVotesRequest struct {
 	MeetingID string              `json:"meeting_id"`
 	Counts    []models.PaperCount `json:"counts"`

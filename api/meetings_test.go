@@ -392,7 +392,21 @@ func TestSplitHidesSmallCounts(t *testing.T) {
 			{name: "an unknown sex", method: "POST", url: "/api/v1/bodies/{council}/members", as: "facilitator", status: 400, code: "bad_request",
 				body: map[string]any{"nickname": "花花", "login_name": "girlx", "pin": "1357", "birth_year": 2013, "birth_month": 3, "sex": "other"}},
 			{name: "children never see it", method: "GET", url: "/api/v1/me", as: "child", status: 200, notContains: []string{"sex", "female"}},
-			{name: "nor the members list", method: "GET", url: "/api/v1/bodies/{council}/members", as: "facilitator", status: 200, notContains: []string{"female"}},
+			{name: "staff's members list shows it", method: "GET", url: "/api/v1/bodies/{council}/members", as: "facilitator", status: 200, contains: []string{`"sex":"female"`}},
+			{name: "a facilitator records a member's sex", method: "PUT", url: "/api/v1/children/{child}/sex", as: "facilitator", status: 200, body: map[string]any{"sex": "male"},
+				check: func(t *testing.T, e *env, r response) {
+					if d := e.ok(200, "GET", "/api/v1/children/{child}", "committee", nil); !strings.Contains(d.body, `"sex":"male"`) {
+						t.Errorf("not recorded: %s", d.body)
+					}
+				}},
+			{name: "and clears it", method: "PUT", url: "/api/v1/children/{child2}/sex", as: "committee", status: 200, body: map[string]any{"sex": ""}},
+			{name: "admin records one", method: "PUT", url: "/api/v1/children/{child2}/sex", as: "admin", status: 200, body: map[string]any{"sex": "female"}},
+			{name: "an unknown value", method: "PUT", url: "/api/v1/children/{child}/sex", as: "facilitator", status: 400, code: "bad_request", body: map[string]any{"sex": "x"}},
+			{name: "no value", method: "PUT", url: "/api/v1/children/{child}/sex", as: "facilitator", status: 400, code: "bad_request", body: map[string]any{}},
+			{name: "another body's facilitator cannot see the child", method: "PUT", url: "/api/v1/children/{child}/sex", as: "facilitator_other", status: 404, code: "not_found", body: map[string]any{"sex": "male"}},
+			{name: "another city's committee cannot", method: "PUT", url: "/api/v1/children/{child}/sex", as: "committee_other", status: 404, code: "not_found", body: map[string]any{"sex": "male"}},
+			{name: "a child cannot, not even its own", method: "PUT", url: "/api/v1/children/{child}/sex", as: "child", status: 404, code: "not_found", body: map[string]any{"sex": "male"}},
+			{name: "signed out", method: "PUT", url: "/api/v1/children/{child}/sex", status: 401, code: "unauthenticated", body: map[string]any{"sex": "male"}},
 			{name: "nor the public notice", method: "GET", url: "/api/v1/public/proposals", status: 200, notContains: []string{"female"}},
 			{name: "a withdrawal removes it", method: "POST", url: "/api/v1/children/" + girls[1] + "/consent/withdraw", as: "facilitator", status: 200,
 				body: map[string]any{"erase": false, "reference": "W-1"},
@@ -400,6 +414,7 @@ func TestSplitHidesSmallCounts(t *testing.T) {
 					if d := e.ok(200, "GET", "/api/v1/children/"+girls[1], "facilitator", nil); strings.Contains(d.body, "female") {
 						t.Errorf("the withdrawn child's sex is kept: %s", d.body)
 					}
+					e.refused(t, 409, "conflict", "PUT", "/api/v1/children/"+girls[1]+"/sex", "facilitator", map[string]any{"sex": "female"})
 				}},
 		})
 	})

@@ -68,6 +68,7 @@ type Member struct {
 	Age           int    `json:"age"`
 	ConsentStatus string `json:"consent_status"`
 	Assent        string `json:"assent"`
+	Sex           string `json:"sex,omitempty"` // staff only, for split statistics
 }
 
 // GuardianInput is the guardian part of a new member.
@@ -260,7 +261,7 @@ func (s *Store) ListMembers(ctx context.Context, a *Actor, bodyID string, p Page
 	out := make([]Member, len(rows))
 	for i, r := range rows {
 		out[i] = Member{ID: r.Child.ID, Nickname: r.Nickname, LoginName: r.LoginName,
-			Age: Age(r.BirthYear, r.BirthMonth, today), ConsentStatus: r.ConsentStatus, Assent: r.Assent}
+			Age: Age(r.BirthYear, r.BirthMonth, today), ConsentStatus: r.ConsentStatus, Assent: r.Assent, Sex: r.Sex}
 	}
 	if err := s.audit(s.db.WithContext(ctx), a, "members.read", "body", body.ID, ""); err != nil {
 		return nil, "", err
@@ -360,13 +361,7 @@ func (s *Store) memberships(ctx context.Context, childID string, withLogin bool)
 // SetPIN gives a child a new PIN chosen by staff and lifts any sign-in lock on the child.
 // Returns not_found out of scope, forbidden for roles that may not, validation_failed.
 func (s *Store) SetPIN(ctx context.Context, a *Actor, childID, pin string) error {
-	if err := a.Require(ManageMembers); err != nil {
-		if a.Role == RoleChild {
-			return ErrNotFound
-		}
-		return err
-	}
-	c, err := s.child(ctx, a, childID)
+	c, err := s.managedChild(ctx, a, childID)
 	if err != nil {
 		return err
 	}
@@ -385,4 +380,16 @@ func (s *Store) SetPIN(ctx context.Context, a *Actor, childID, pin string) error
 		}
 		return s.audit(tx, a, "child.pin_reset", "child", c.ID, "")
 	}))
+}
+
+// managedChild returns a child whose membership the actor manages: not_found out of scope and
+// for children (a child's record is never another child's business), forbidden for other roles.
+func (s *Store) managedChild(ctx context.Context, a *Actor, id string) (*Child, error) {
+	if err := a.Require(ManageMembers); err != nil {
+		if a.Role == RoleChild {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	return s.child(ctx, a, id)
 }

@@ -232,6 +232,28 @@ const (
 	SexMale   = "male"
 )
 
+// SetSex records or clears (empty) a member's sex, for split statistics only: staff who manage
+// the child's members. Returns not_found out of scope (and for children), forbidden,
+// bad_request for a value other than female, male or empty.
+func (s *Store) SetSex(ctx context.Context, a *Actor, childID, sex string) error {
+	c, err := s.managedChild(ctx, a, childID)
+	if err != nil {
+		return err
+	}
+	if sex != "" && !slices.Contains(Sexes, sex) {
+		return BadField("sex", "field.unknown_value")
+	}
+	if c.ConsentStatus == ConsentWithdrawn {
+		return Errorf(CodeConflict, "error.child_withdrawn")
+	}
+	return wrap("set sex", s.tx(ctx, func(tx *gorm.DB) error {
+		if err := tx.Model(&Child{}).Where("id = ?", c.ID).Update("sex", sex).Error; err != nil {
+			return err
+		}
+		return s.audit(tx, a, "child.sex", "child", c.ID, "")
+	}))
+}
+
 // SmallCount is what a count from 1 to 4 reads as in a split.
 const SmallCount = "<5"
 

@@ -16,6 +16,7 @@ export function planDesk(path, pages) {
   if (screen === "meeting") return meetingForm(q.get("body"));
   if (screen === "hands") return handsForm(id);
   if (screen === "raise") return raiseForm(id, q.get("body"));
+  if (screen === "sexes") return sexesForm(q.get("body"));
   if (screen === "activity") return activityForm();
   if (screen === "targets") return targetsForm(q.get("region"), q.get("year"));
   if (screen === "dashboard") return dashboard(q.get("region"), q.get("year"), false);
@@ -77,6 +78,7 @@ async function home() {
       card("/staff/plan/meeting", "plan.record_meeting", "plan.record_meeting_explained", "plan-meeting"),
       card("/staff/plan/hands", "plan.hands", "plan.hands_explained", "plan-hands"),
       card("/staff/plan/activity", "plan.log_activity", "plan.log_activity_explained", "plan-activity"),
+      card("/staff/plan/sexes", "plan.sexes", "plan.sexes_explained", "plan-sexes"),
       monitors() ? card("/staff/plan/targets", "plan.targets", "plan.targets_explained", "plan-targets") : null,
       monitors() ? card("/staff/plan/dashboard", "plan.dashboard", "plan.dashboard_explained", "plan-dashboard") : null),
     h("h2", {}, t("plan.this_year_activities", { Year: thisYear() })),
@@ -172,6 +174,33 @@ async function raiseForm(meetingID, bodyID) {
       ...field("raise-description", "ui.proposal_description", desc), ...field("raise-category", "plan.category", cat),
       out, h("button", { class: "big primary", "data-testid": "save-raise", onclick: save }, t("plan.save_raise"))) : note(t("plan.no_children_able")),
     link(`/staff/plan/meeting?body=${bodyID}`, "← " + t("plan.record_meeting"), { class: "big button" }));
+}
+
+/** sexesForm records each member's sex, asked only for the split statistics; each choice is
+ * saved at once and can be cleared. */
+async function sexesForm(bodyID) {
+  const bodies = await api("GET", "/api/v1/bodies?limit=100");
+  if (bodies.status === 401) return desk.signIn();
+  const list = bodies.ok ? bodies.data.items : [];
+  const body = list.find((b) => b.id === bodyID) || list[0];
+  if (!body) return screen("plan.sexes", note(t("ui.no_bodies")));
+  const m = await api("GET", `/api/v1/bodies/${body.id}/members?limit=100`);
+  const members = (m.ok ? m.data.items : []).filter((x) => x.consent_status !== "withdrawn");
+  const out = h("div", { "aria-live": "polite", "data-testid": "sex-saved" });
+  const bodySelect = h("select", { onchange: (e) => navigate(`/staff/plan/sexes?body=${e.target.value}`) },
+    ...list.map((b) => h("option", { value: b.id, selected: b.id === body.id }, b.name)));
+  const row = (x, i) => {
+    const sel = h("select", { id: "sex-" + i, "data-testid": "member-sex", "data-child": x.id,
+      onchange: async () => {
+        const r = await api("PUT", `/api/v1/children/${x.id}/sex`, { sex: sel.value });
+        out.replaceChildren(r.ok ? note(t("plan.sex_saved", { Nickname: x.nickname }), "ok") : note(r.error ? r.error.message : t("ui.offline"), "error"));
+      } },
+    h("option", { value: "" }, t("sex.unspecified")), ...state.meta.sexes.map((v) => h("option", { value: v, selected: x.sex === v }, t("sex." + v))));
+    return h("div", {}, h("label", { for: "sex-" + i }, x.nickname || t("ui.anonymous_participant")), sel);
+  };
+  screen("plan.sexes", h("p", { class: "meta" }, t("plan.sexes_explained")),
+    ...field("sexes-body", "plan.body", bodySelect), out,
+    members.length ? h("div", { class: "row equal" }, ...members.map(row)) : h("p", { class: "meta" }, t("plan.none_yet")));
 }
 
 // Show of hands.
