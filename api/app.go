@@ -151,6 +151,17 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/stats", auth, s.stats)
 	v1.Get("/stats/export.csv", auth, s.exportCSV)
 
+	v1.Get("/bodies/:id/meetings", auth, s.listMeetings)
+	v1.Post("/bodies/:id/meetings", auth, s.recordMeeting)
+	v1.Post("/meetings/:id/proposals", auth, s.proposeInMeeting)
+	v1.Put("/children/:id/sex", auth, s.setSex)
+	v1.Post("/proposals/:id/paper-votes", auth, s.recordPaperVotes)
+	v1.Get("/activities", auth, s.listActivities)
+	v1.Post("/activities", auth, s.logActivity)
+	v1.Get("/regions/:id/targets/:year", auth, s.targets)
+	v1.Put("/regions/:id/targets/:year", auth, s.setTargets)
+	v1.Get("/regions/:id/targets/:year/export.csv", auth, s.targetsCSV)
+
 	v1.Post("/moderation/check", auth, s.check)
 	v1.Post("/reports", auth, s.report)
 	v1.Get("/moderation/queue", auth, s.queue)

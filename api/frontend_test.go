@@ -81,7 +81,7 @@ func TestStaticFilesOutsideTheSiteAre404(t *testing.T) {
 // cached, so a new hash reaches a tablet on its next load.
 // deskModules are the modules the staff desk preloads: its screens, what they share, the shared
 // proposal view and the shell.
-var deskModules = []string{"desk-audit.js", "desk-common.js", "desk-list.js", "desk-members.js", "desk-proposal.js", "desk-queue.js", "proposal-view.js", "shell.js"}
+var deskModules = []string{"desk-audit.js", "desk-common.js", "desk-list.js", "desk-members.js", "desk-proposal.js", "desk-queue.js", "plan.js", "proposal-view.js", "shell.js"}
 
 func TestPagesLoadTheirEntryModule(t *testing.T) {
 	e, _ := browserEnv(t)

@@ -13,6 +13,7 @@ type memberRequest struct {
 	PIN        string `json:"pin"`
 	BirthYear  int    `json:"birth_year"`
 	BirthMonth int    `json:"birth_month"`
+	Sex        string `json:"sex"`
 	RealName   string `json:"real_name"`
 	Guardian   struct {
 		Name     string `json:"name"`
@@ -44,7 +45,7 @@ func (s *server) addMember(c *fiber.Ctx) error {
 	}
 	m, err := s.store.AddMember(c.UserContext(), actor(c), c.Params("id"), models.MemberInput{
 		ChildID: req.ChildID, Nickname: req.Nickname, LoginName: req.LoginName, PIN: req.PIN,
-		BirthYear: req.BirthYear, BirthMonth: req.BirthMonth, RealName: req.RealName,
+		BirthYear: req.BirthYear, BirthMonth: req.BirthMonth, Sex: req.Sex, RealName: req.RealName,
 		Guardian: models.GuardianInput(req.Guardian),
 	})
 	if err != nil {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"reflect"
+	"slices"
 	"strings"
 	"time"
 
@@ -52,17 +53,26 @@ func withDefault(r Range, d int) Range {
 // Meta is what a client builds its forms from: the enums and limits the server enforces, so
 // that no client keeps copies of its own that drift from the rules.
 type Meta struct {
-	Stages               []string         `json:"stages"`
-	Categories           []string         `json:"categories"`
-	DecisionOutcomes     []string         `json:"decision_outcomes"`
-	SafeguardingOutcomes []string         `json:"safeguarding_outcomes"`
-	EvaluationCriteria   []string         `json:"evaluation_criteria"`
-	CommentStages        []string         `json:"comment_stages"`
-	BodyKinds            []string         `json:"body_kinds"`
-	ModerationModes      []string         `json:"moderation_modes"`
-	ProposalSorts        []string         `json:"proposal_sorts"`
-	AuditActions         []string         `json:"audit_actions"`
-	Limits               map[string]Range `json:"limits"`
+	Stages               []string `json:"stages"`
+	Categories           []string `json:"categories"`
+	DecisionOutcomes     []string `json:"decision_outcomes"`
+	SafeguardingOutcomes []string `json:"safeguarding_outcomes"`
+	EvaluationCriteria   []string `json:"evaluation_criteria"`
+	CommentStages        []string `json:"comment_stages"`
+	BodyKinds            []string `json:"body_kinds"`
+	ModerationModes      []string `json:"moderation_modes"`
+	ProposalSorts        []string `json:"proposal_sorts"`
+	AuditActions         []string `json:"audit_actions"`
+	// Meetings, activities and the plan's targets.
+	ActivityKinds []string                        `json:"activity_kinds"`
+	TargetKinds   []string                        `json:"target_kinds"`
+	RateTargets   []string                        `json:"rate_targets"` // fractions 0–1; the other kinds are counts
+	PresetNames   []string                        `json:"preset_names"`
+	TargetPresets map[string][]models.TargetValue `json:"target_presets"`
+	Sexes         []string                        `json:"sexes"`
+	AgeBands      []string                        `json:"age_bands"`
+	SmallCount    string                          `json:"small_count"` // what a split shows for a count from 1 to 4
+	Limits        map[string]Range                `json:"limits"`
 }
 
 // meta is built once from the domain's constants. The text lengths, PIN length, rating scale
@@ -80,6 +90,14 @@ var meta = func() Meta {
 		ModerationModes:      []string{models.ModerationPost, models.ModerationPre},
 		ProposalSorts:        models.ProposalSorts,
 		AuditActions:         models.AuditActions,
+		ActivityKinds:        models.ActivityKinds,
+		TargetKinds:          models.TargetKinds,
+		RateTargets:          slices.DeleteFunc(slices.Clone(models.TargetKinds), func(k string) bool { return !models.IsRateTarget(k) }),
+		PresetNames:          models.PresetNames,
+		TargetPresets:        models.Presets,
+		Sexes:                models.Sexes,
+		AgeBands:             ageBands(),
+		SmallCount:           models.SmallCount,
 		Limits: map[string]Range{
 			// Text lengths in characters (API.md "Settled details").
 			"title":            {Min: 2, Max: 60},
@@ -103,9 +121,30 @@ var meta = func() Meta {
 			"child_age":     {Min: models.MinChildAge, Max: models.MaxChildAge},
 			"page_size":     withDefault(Range{Min: 1, Max: models.MaxPageSize}, models.DefaultPageSize),
 			"bulk_ids":      {Min: 1, Max: models.MaxBulkMoves}, // proposals in one bulk stage change
+			// Meetings, activities and targets.
+			"place":          {Min: 0, Max: models.MaxPlaceRune},
+			"minutes":        {Min: 0, Max: models.MaxMinutesRune},
+			"agenda_items":   {Min: 0, Max: models.MaxAgendaItems},
+			"agenda_title":   {Min: 1, Max: 60},
+			"attendance":     {Min: 0, Max: models.MaxAttendance},
+			"paper_votes":    {Min: 0, Max: models.MaxPaperVotes},
+			"activity_title": {Min: 2, Max: 60},
+			"organiser":      {Min: 1, Max: 60},
+			"participants":   {Min: 0, Max: models.MaxParticipants},
+			"target_count":   {Min: 0, Max: models.MaxTargetCount},
+			"plan_year":      {Min: models.MinPlanYear, Max: models.MaxPlanYear},
 		},
 	}
 }()
+
+// ageBands names the split's age bands.
+func ageBands() []string {
+	out := make([]string, len(models.AgeBands))
+	for i, b := range models.AgeBands {
+		out[i] = b.Name
+	}
+	return out
+}
 
 // jsonNames lists the JSON field names of a struct, in order: the rating criteria are the
 // fields of models.Ratings.

@@ -63,6 +63,8 @@ const (
 	FileInspection
 	ReadStatistics   // overdue list, statistics, CSV export
 	ManageModeration // the queue and its decisions
+	RecordMeetings   // meetings, their paper and show-of-hands results, activities
+	ManageTargets    // the plan's targets and the monitoring of them
 )
 
 // permitted is the role half of API.md's table; the scope half is in the scope* functions below.
@@ -77,6 +79,8 @@ var permitted = map[Action][]Role{
 	FileInspection:   {RoleAdmin, RoleCommittee, RoleFacilitator, RoleChild},
 	ReadStatistics:   {RoleAdmin, RoleCommittee, RoleFacilitator},
 	ManageModeration: {RoleAdmin, RoleCommittee, RoleFacilitator},
+	RecordMeetings:   {RoleAdmin, RoleCommittee, RoleFacilitator},
+	ManageTargets:    {RoleAdmin, RoleCommittee},
 }
 
 // Can reports whether the actor's role may do act (within its scope).

@@ -28,6 +28,7 @@ type ExportChild struct {
 	RealName      string    `json:"real_name"`
 	BirthYear     int       `json:"birth_year"`
 	BirthMonth    int       `json:"birth_month"`
+	Sex           string    `json:"sex"`
 	ConsentStatus string    `json:"consent_status"`
 	Assent        string    `json:"assent"`
 	ShowPublicly  bool      `json:"show_publicly"`
@@ -112,7 +113,7 @@ func (s *Store) ExportByLink(ctx context.Context, token, address string) (*Expor
 func (s *Store) export(ctx context.Context, c *Child) (*Export, error) {
 	db := s.db.WithContext(ctx)
 	ex := &Export{ExportedAt: s.Now(), Child: ExportChild{ID: c.ID, Nickname: c.Nickname, RealName: s.sealer.open(c.RealName),
-		BirthYear: c.BirthYear, BirthMonth: c.BirthMonth, ConsentStatus: c.ConsentStatus, Assent: c.Assent,
+		BirthYear: c.BirthYear, BirthMonth: c.BirthMonth, Sex: c.Sex, ConsentStatus: c.ConsentStatus, Assent: c.Assent,
 		ShowPublicly: c.ShowPublicly, Locale: c.Locale, CreatedAt: c.CreatedAt},
 		Guardians: []GuardianDetails{}, Consents: []ExportConsent{}, Inspections: []InspectionView{}}
 	var err error

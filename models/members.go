@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 	"time"
 
 	"gorm.io/gorm"
@@ -28,6 +29,7 @@ type Child struct {
 	PINHash       string `gorm:"column:pin_hash"`
 	BirthYear     int
 	BirthMonth    int
+	Sex           string // female, male or empty: counted in split statistics, never shown to children or the public
 	RealName      string // sealed
 	ConsentStatus string
 	Assent        string
@@ -73,6 +75,7 @@ type Member struct {
 	// LockedUntil is set while the child cannot sign in after too many wrong PINs; a PIN reset
 	// lifts it.
 	LockedUntil *time.Time `json:"locked_until"`
+	Sex         string     `json:"sex,omitempty"` // staff only, for split statistics
 }
 
 // GuardianInput is the guardian part of a new member.
@@ -86,6 +89,7 @@ type MemberInput struct {
 	Nickname, LoginName   string
 	PIN                   string
 	BirthYear, BirthMonth int
+	Sex                   string // optional: female or male
 	RealName              string
 	Guardian              GuardianInput
 }
@@ -136,10 +140,13 @@ func (s *Store) AddMember(ctx context.Context, a *Actor, bodyID string, in Membe
 	if in.ChildID != "" {
 		return s.addExistingMember(ctx, a, body, in.ChildID)
 	}
+	if in.Sex != "" && !slices.Contains(Sexes, in.Sex) {
+		return nil, BadField("sex", "field.unknown_value")
+	}
 	now := s.Now()
 	child := &Child{
 		ID: NewID(now), Nickname: clean(in.Nickname), LoginName: clean(in.LoginName),
-		BirthYear: in.BirthYear, BirthMonth: in.BirthMonth,
+		BirthYear: in.BirthYear, BirthMonth: in.BirthMonth, Sex: in.Sex,
 		ConsentStatus: ConsentPending, Assent: AssentRequired, CreatedAt: now,
 	}
 	var v Invalid
@@ -265,7 +272,7 @@ func (s *Store) ListMembers(ctx context.Context, a *Actor, bodyID string, p Page
 	index := map[string]int{}
 	for i, r := range rows {
 		out[i] = Member{ID: r.Child.ID, Nickname: r.Nickname, LoginName: r.LoginName,
-			Age: Age(r.BirthYear, r.BirthMonth, today), ConsentStatus: r.ConsentStatus, Assent: r.Assent}
+			Age: Age(r.BirthYear, r.BirthMonth, today), ConsentStatus: r.ConsentStatus, Assent: r.Assent, Sex: r.Sex}
 		ids[i], accounts[i] = r.Child.ID, childAccount(r.Child.ID)
 		index[r.Child.ID], index[accounts[i]] = i, i
 	}
@@ -299,6 +306,7 @@ type ChildDetails struct {
 	Age           int               `json:"age"`
 	BirthYear     int               `json:"birth_year"`
 	BirthMonth    int               `json:"birth_month"`
+	Sex           string            `json:"sex,omitempty"`
 	ConsentStatus string            `json:"consent_status"`
 	Assent        string            `json:"assent"`
 	Memberships   []MembershipView  `json:"memberships"`
@@ -336,7 +344,7 @@ func (s *Store) ChildDetails(ctx context.Context, a *Actor, id string) (*ChildDe
 	}
 	d := &ChildDetails{
 		ID: c.ID, Nickname: c.Nickname, Age: Age(c.BirthYear, c.BirthMonth, s.Now().In(s.loc)),
-		BirthYear: c.BirthYear, BirthMonth: c.BirthMonth, ConsentStatus: c.ConsentStatus, Assent: c.Assent,
+		BirthYear: c.BirthYear, BirthMonth: c.BirthMonth, Sex: c.Sex, ConsentStatus: c.ConsentStatus, Assent: c.Assent,
 	}
 	if d.Memberships, err = s.memberships(ctx, c.ID, true); err != nil {
 		return nil, err
@@ -382,13 +390,7 @@ func (s *Store) memberships(ctx context.Context, childID string, withLogin bool)
 // SetPIN gives a child a new PIN chosen by staff and lifts any sign-in lock on the child.
 // Returns not_found out of scope, forbidden for roles that may not, validation_failed.
 func (s *Store) SetPIN(ctx context.Context, a *Actor, childID, pin string) error {
-	if err := a.Require(ManageMembers); err != nil {
-		if a.Role == RoleChild {
-			return ErrNotFound
-		}
-		return err
-	}
-	c, err := s.child(ctx, a, childID)
+	c, err := s.managedChild(ctx, a, childID)
 	if err != nil {
 		return err
 	}
@@ -407,4 +409,16 @@ func (s *Store) SetPIN(ctx context.Context, a *Actor, childID, pin string) error
 		}
 		return s.audit(tx, a, "child.pin_reset", "child", c.ID, "")
 	}))
+}
+
+// managedChild returns a child whose membership the actor manages: not_found out of scope and
+// for children (a child's record is never another child's business), forbidden for other roles.
+func (s *Store) managedChild(ctx context.Context, a *Actor, id string) (*Child, error) {
+	if err := a.Require(ManageMembers); err != nil {
+		if a.Role == RoleChild {
+			return nil, ErrNotFound
+		}
+		return nil, err
+	}
+	return s.child(ctx, a, id)
 }

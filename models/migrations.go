@@ -348,6 +348,72 @@ CREATE INDEX idempotency_keys_user_created ON idempotency_keys(user_id, created_
 CREATE INDEX proposals_stage ON proposals(stage, id);
 CREATE INDEX proposals_supports ON proposals(support_count, id);
 CREATE INDEX proposals_awaiting ON proposals(response_due_at, id) WHERE first_response_at IS NULL`},
+	// Meetings, paper and show-of-hands results, activities and the plan's targets: counts, never
+	// names. A member's sex is optional and only ever counted.
+	{id: "0011_meetings_activities_targets", sql: `
+ALTER TABLE children ADD COLUMN sex TEXT NOT NULL DEFAULT '';
+ALTER TABLE proposals ADD COLUMN meeting_id TEXT;
+CREATE TABLE meetings (
+	id TEXT PRIMARY KEY,
+	body_id TEXT NOT NULL REFERENCES bodies(id) ON DELETE CASCADE,
+	held_on TEXT NOT NULL,
+	place TEXT NOT NULL DEFAULT '',
+	agenda TEXT NOT NULL DEFAULT '[]',
+	girls INTEGER NOT NULL DEFAULT 0,
+	boys INTEGER NOT NULL DEFAULT 0,
+	staff INTEGER NOT NULL DEFAULT 0,
+	guests INTEGER NOT NULL DEFAULT 0,
+	minutes TEXT NOT NULL DEFAULT '',
+	visibility TEXT NOT NULL,
+	recorded_by TEXT NOT NULL,
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX meetings_body ON meetings(body_id, held_on);
+CREATE TABLE paper_votes (
+	id TEXT PRIMARY KEY,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	meeting_id TEXT REFERENCES meetings(id) ON DELETE SET NULL,
+	note TEXT NOT NULL DEFAULT '',
+	entered_by TEXT NOT NULL,
+	entered_by_name TEXT NOT NULL DEFAULT '',
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX paper_votes_proposal ON paper_votes(proposal_id);
+CREATE UNIQUE INDEX paper_votes_meeting ON paper_votes(proposal_id, meeting_id);
+CREATE TABLE paper_vote_counts (
+	paper_vote_id TEXT NOT NULL REFERENCES paper_votes(id) ON DELETE CASCADE,
+	option_id TEXT NOT NULL REFERENCES options(id) ON DELETE CASCADE,
+	votes INTEGER NOT NULL,
+	PRIMARY KEY (paper_vote_id, option_id)
+);
+CREATE TABLE activities (
+	id TEXT PRIMARY KEY,
+	kind TEXT NOT NULL,
+	title TEXT NOT NULL,
+	region_id TEXT NOT NULL REFERENCES regions(id),
+	held_on TEXT NOT NULL,
+	organiser TEXT NOT NULL DEFAULT '',
+	girls INTEGER NOT NULL DEFAULT 0,
+	boys INTEGER NOT NULL DEFAULT 0,
+	staff INTEGER NOT NULL DEFAULT 0,
+	recorded_by TEXT NOT NULL,
+	created_at {{ts}} NOT NULL
+);
+CREATE INDEX activities_region ON activities(region_id, held_on);
+CREATE TABLE activity_proposals (
+	activity_id TEXT NOT NULL REFERENCES activities(id) ON DELETE CASCADE,
+	proposal_id TEXT NOT NULL REFERENCES proposals(id) ON DELETE CASCADE,
+	PRIMARY KEY (activity_id, proposal_id)
+);
+CREATE TABLE targets (
+	region_id TEXT NOT NULL REFERENCES regions(id) ON DELETE CASCADE,
+	year INTEGER NOT NULL,
+	kind TEXT NOT NULL,
+	value DOUBLE PRECISION NOT NULL,
+	set_by TEXT NOT NULL,
+	updated_at {{ts}} NOT NULL,
+	PRIMARY KEY (region_id, year, kind)
+)`},
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.

@@ -163,7 +163,7 @@ func (s *Store) PublicProposal(ctx context.Context, id string) (*PublicDetail, e
 		pd.NoticeDaysLeft = s.noticeDaysLeft(d.Decision.NoticeUntil)
 	}
 	if votingClosed(r.Stage) && len(d.Options) > 0 {
-		if pd.Results, err = s.tally(ctx, id); err != nil {
+		if pd.Results, err = s.tally(ctx, id, false); err != nil {
 			return nil, err
 		}
 	}

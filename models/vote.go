@@ -145,17 +145,23 @@ func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) err
 	return wrap("vote", err)
 }
 
-// Results are the tally of a proposal's design options.
+// Results are the tally of a proposal's design options: the children's tablet votes (Votes,
+// Total) and, beside them and never added to them, the paper and show-of-hands results staff
+// entered for the sessions (PaperVotes, PaperTotal; see papervote.go).
 type Results struct {
-	Options []OptionTally `json:"options"`
-	Total   int           `json:"total"`
+	Options    []OptionTally `json:"options"`
+	Total      int           `json:"total"`
+	PaperTotal int           `json:"paper_total"`
+	// PaperEntries are the entered results with who entered them and when, for staff only.
+	PaperEntries []PaperEntry `json:"paper_entries,omitempty"`
 }
 
 // OptionTally is one option's votes.
 type OptionTally struct {
-	ID    string `json:"id"`
-	Title string `json:"title"`
-	Votes int    `json:"votes"`
+	ID         string `json:"id"`
+	Title      string `json:"title"`
+	Votes      int    `json:"votes"`
+	PaperVotes int    `json:"paper_votes"`
 }
 
 // Results returns the tally. Children see it only once voting has closed (no bandwagon);
@@ -168,7 +174,7 @@ func (s *Store) Results(ctx context.Context, a *Actor, id string) (*Results, err
 	if !a.IsStaff() && !votingClosed(r.Stage) {
 		return nil, Errorf(CodeForbidden, "error.results_hidden")
 	}
-	return s.tally(ctx, id)
+	return s.tally(ctx, id, a.IsStaff())
 }
 
 // votingClosed reports whether the design stage is over.
@@ -176,7 +182,8 @@ func votingClosed(stage string) bool {
 	return stage != StageNeeds && stage != StageDesign
 }
 
-func (s *Store) tally(ctx context.Context, id string) (*Results, error) {
+// tally reads the stored tablet counts and the entered paper results; staff also get the entries.
+func (s *Store) tally(ctx context.Context, id string, staff bool) (*Results, error) {
 	var opts []Option
 	if err := s.db.WithContext(ctx).Where("proposal_id = ?", id).Order("id").Find(&opts).Error; err != nil {
 		return nil, fmt.Errorf("read options: %w", err)
@@ -185,6 +192,9 @@ func (s *Store) tally(ctx context.Context, id string) (*Results, error) {
 	for i, o := range opts {
 		res.Options[i] = OptionTally{ID: o.ID, Title: o.Title, Votes: o.VoteCount}
 		res.Total += o.VoteCount
+	}
+	if err := s.addPaperVotes(ctx, res, id, staff); err != nil {
+		return nil, err
 	}
 	return res, nil
 }

@@ -100,7 +100,7 @@ func (s *Store) withdraw(ctx context.Context, a *Actor, childID string, erase bo
 // withdrawal keeps until then: the login names and the PIN hash.
 func (s *Store) anonymise(tx *gorm.DB, childID string, erase, purge bool) error {
 	now := s.Now()
-	child := map[string]any{"nickname": "", "real_name": "", "birth_year": 0, "birth_month": 0,
+	child := map[string]any{"nickname": "", "real_name": "", "birth_year": 0, "birth_month": 0, "sex": "",
 		"consent_status": ConsentWithdrawn, "show_publicly": false, "locale": ""}
 	if purge {
 		child["login_name"], child["pin_hash"] = "", ""

@@ -28,14 +28,15 @@ const (
 type DemoChild struct {
 	Nickname, LoginName, PIN string
 	BirthYear, BirthMonth    int
+	Sex                      string // optional, for split statistics
 	Consented                bool
 }
 
 // CouncilChildren are the members of the demo council; all but the last have consent.
 var CouncilChildren = []DemoChild{
-	{Nickname: "小雨", LoginName: "xiaoyu", PIN: "1357", BirthYear: 2016, BirthMonth: 3, Consented: true},
-	{Nickname: "乐乐", LoginName: "lele", PIN: "2468", BirthYear: 2014, BirthMonth: 9, Consented: true},
-	{Nickname: "朵朵", LoginName: "duoduo", PIN: "3579", BirthYear: 2017, BirthMonth: 5, Consented: true},
+	{Nickname: "小雨", LoginName: "xiaoyu", PIN: "1357", BirthYear: 2016, BirthMonth: 3, Sex: models.SexFemale, Consented: true},
+	{Nickname: "乐乐", LoginName: "lele", PIN: "2468", BirthYear: 2014, BirthMonth: 9, Sex: models.SexMale, Consented: true},
+	{Nickname: "朵朵", LoginName: "duoduo", PIN: "3579", BirthYear: 2017, BirthMonth: 5, Sex: models.SexFemale, Consented: true},
 	{Nickname: "阿豪", LoginName: "ahao", PIN: "4680", BirthYear: 2015, BirthMonth: 11, Consented: false},
 }
 
@@ -51,10 +52,21 @@ func Demo(ctx context.Context, s *models.Store) error {
 	if err != nil {
 		return fmt.Errorf("demo city: %w", err)
 	}
+	// 乐成街道 has a council of its own; 城东街道 has none yet, so the plan's township coverage
+	// (乐清 四.3: every township a children's participation body by 2024) shows a gap.
+	townships := map[string]string{}
 	for _, township := range []string{"乐成街道", "城东街道"} {
-		if _, err := s.CreateRegion(ctx, sys, models.RegionInput{Name: township, Kind: "township", ParentID: city.ID}); err != nil {
+		r, err := s.CreateRegion(ctx, sys, models.RegionInput{Name: township, Kind: "township", ParentID: city.ID})
+		if err != nil {
 			return fmt.Errorf("demo township: %w", err)
 		}
+		townships[township] = r.ID
+	}
+	if _, err := s.CreateBody(ctx, sys, models.BodyInput{
+		Name: "乐成街道儿童议事会", Kind: models.BodyCouncil, RegionID: townships["乐成街道"], Venue: "乐成街道儿童之家",
+		TermLabel: "第一届 2026–2027", TermEndsOn: "2027-08-31",
+	}); err != nil {
+		return fmt.Errorf("demo township council: %w", err)
 	}
 	council, err := s.CreateBody(ctx, sys, models.BodyInput{
 		Name: "乐清市儿童议事会", Kind: models.BodyCouncil, RegionID: city.ID, Venue: "乐清市青少年宫",
@@ -105,6 +117,32 @@ func Demo(ctx context.Context, s *models.Store) error {
 	if err := demoProposals(ctx, s, council.ID); err != nil {
 		return fmt.Errorf("demo proposals: %w", err)
 	}
+	return demoMeetings(ctx, s, council.ID, city.ID)
+}
+
+// demoMeetings records a council meeting and a themed activity of this year, so that the
+// dashboard has figures to hold against a plan's targets.
+func demoMeetings(ctx context.Context, s *models.Store, councilID, cityID string) error {
+	sys := models.SystemActor()
+	day := s.Now().In(s.Location()).AddDate(0, 0, -7)
+	if day.Year() != s.Now().In(s.Location()).Year() {
+		day = s.Now().In(s.Location()) // early January: today
+	}
+	on := day.Format("2006-01-02")
+	if _, err := s.RecordMeeting(ctx, sys, councilID, models.MeetingInput{
+		HeldOn: on, Place: "乐清市青少年宫",
+		Agenda:     []models.AgendaItem{{Title: "清和公园儿童友好公园的设计"}, {Title: "下学期的议事活动"}},
+		Attendance: models.Attendance{Girls: 9, Boys: 8, Staff: 2, Guests: 1},
+		Minutes:    "大家一起看了清和公园的两个设计方案，举手表决后把意见交给市住建局。",
+	}); err != nil {
+		return fmt.Errorf("demo meeting: %w", err)
+	}
+	if _, err := s.LogActivity(ctx, sys, models.ActivityInput{
+		Kind: models.ActivityThemed, Title: "小小设计师走进清和公园", RegionID: cityID, HeldOn: on, Organiser: "乐清市妇儿工委办",
+		Participants: models.Participants{Girls: 14, Boys: 12, Staff: 3},
+	}); err != nil {
+		return fmt.Errorf("demo activity: %w", err)
+	}
 	return nil
 }
 
@@ -113,7 +151,7 @@ func Demo(ctx context.Context, s *models.Store) error {
 func addDemoChild(ctx context.Context, s *models.Store, bodyID string, dc DemoChild) (string, error) {
 	sys := models.SystemActor()
 	m, err := s.AddMember(ctx, sys, bodyID, models.MemberInput{
-		Nickname: dc.Nickname, LoginName: dc.LoginName, PIN: dc.PIN, BirthYear: dc.BirthYear, BirthMonth: dc.BirthMonth,
+		Nickname: dc.Nickname, LoginName: dc.LoginName, PIN: dc.PIN, BirthYear: dc.BirthYear, BirthMonth: dc.BirthMonth, Sex: dc.Sex,
 		Guardian: models.GuardianInput{Relation: "母亲"},
 	})
 	if err != nil {

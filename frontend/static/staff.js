@@ -7,6 +7,7 @@ import { proposalPage } from "./desk-proposal.js";
 import { membersPage } from "./desk-members.js";
 import { queuePage } from "./desk-queue.js";
 import { auditPage } from "./desk-audit.js";
+import { planDesk } from "./plan.js";
 
 async function show(path) {
   if (!state.me || state.me.role === "child") {
@@ -20,6 +21,7 @@ async function show(path) {
   if (section === "members") return membersPage(id, top, signIn);
   if (section === "stats") return stats();
   if (section === "audit") return auditPage(top, signIn);
+  if (section === "plan") return planDesk(path, { top, signIn });
   return proposalList(top, signIn);
 }
 
@@ -27,7 +29,7 @@ function top() {
   const tab = (href, key) => h("a", { href, class: "tab", onclick: (e) => { e.preventDefault(); navigate(href); } }, t(key));
   return h("header", { class: "top staff" },
     h("span", { class: "brand" }, t("ui.app_name"), " · ", t("ui.staff_desk")),
-    state.me ? h("nav", {}, tab("/staff", "ui.desk_proposals"), tab("/staff/queue", "ui.queue"), tab("/staff/members", "ui.members"), tab("/staff/stats", "ui.stats"),
+    state.me ? h("nav", {}, tab("/staff", "ui.desk_proposals"), tab("/staff/queue", "ui.queue"), tab("/staff/members", "ui.members"), tab("/staff/stats", "ui.stats"), tab("/staff/plan", "plan.nav"),
       state.me.role === "admin" ? tab("/staff/audit", "ui.audit") : null) : null,
     h("span", { class: "spacer" }), langSwitch(),
     state.me ? h("button", { class: "ghost", "data-testid": "sign-out", onclick: async () => { await api("POST", "/api/v1/auth/logout"); state.me = null; signIn(); } }, t("ui.sign_out")) : null);
