@@ -244,6 +244,7 @@ func (g *city) proposals() error {
 	votesOf, commentsOf, supportsOf := perBody(g.size.Votes), perBody(g.size.Comments), perBody(g.size.Supports)
 	// Proposal i belongs to body i mod Bodies and is created at a time that grows with i, so that
 	// IDs, creation times and "newest first" agree.
+	carry := 0
 	const chunk = 100 // bodies per transaction
 	for first := 0; first < g.size.Bodies; first += chunk {
 		last := min(first+chunk, g.size.Bodies)
@@ -284,12 +285,14 @@ func (g *city) proposals() error {
 				// Votes: distinct (proposal, child) pairs, child by child, as many as the body holds.
 				type pair struct{ o, k, opt int }
 				var pairs []pair
-				for k := 0; k < len(kids) && len(pairs) < votesOf[b]; k++ {
-					for o := 0; o < len(voteable) && len(pairs) < votesOf[b]; o++ {
+				want := votesOf[b] + carry // a body with fewer pairs than its share passes the rest on
+				for k := 0; k < len(kids) && len(pairs) < want; k++ {
+					for o := 0; o < len(voteable) && len(pairs) < want; o++ {
 						pairs = append(pairs, pair{o, k, (o + k) % 3})
 						voteable[o].counts[(o+k)%3]++
 					}
 				}
+				carry = want - len(pairs)
 				nSupports := spread(supportsOf[b], len(mine))
 				nComments := spread(commentsOf[b], len(mine))
 				vi := 0

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,7 @@ var options = []option{
 	{"TONGSHENG_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"TONGSHENG_PURGE_GRACE_DAYS", "180", "days after a body's term ends before its children's personal data is purged (unless consent is renewed)"},
 	{"TONGSHENG_PRIVACY_CONTACT", "", "the person responsible for children's personal information, named in the privacy notice"},
+	{"TONGSHENG_PPROF_ADDR", "", "loopback address (127.0.0.1:6060) to serve Go's profiles on (/debug/pprof/); empty serves none"},
 	{"TONGSHENG_VACUUM_FULL_MAX_MB", "64", "PostgreSQL: largest table (MB) that an erasure rewrites with VACUUM FULL, which locks it briefly; larger ones get a plain VACUUM"},
 }
 
@@ -40,6 +42,7 @@ type config struct {
 	purgeGrace                   time.Duration
 	privacyContact               string
 	vacuumFullMax                int64
+	pprofAddr                    string
 	log                          *slog.Logger // set by run once the level is known
 }
 
@@ -100,6 +103,12 @@ func loadConfig(getenv func(string) string) (*config, error) {
 	mb, err := strconv.Atoi(get("TONGSHENG_VACUUM_FULL_MAX_MB"))
 	if err != nil || mb < 0 {
 		return nil, fmt.Errorf("TONGSHENG_VACUUM_FULL_MAX_MB must be a whole number of megabytes, 0 or more")
+	}
+	if c.pprofAddr = get("TONGSHENG_PPROF_ADDR"); c.pprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.pprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return nil, fmt.Errorf("TONGSHENG_PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
+		}
 	}
 	c.vacuumFullMax = int64(mb) << 20
 	if mb == 0 {

@@ -16,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -143,6 +145,9 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 	go escalate(ctx, store, log)
 	go moderation.WarmUp() // the segmenter's dictionary, so the first child to write does not wait for it
 	go store.WatchWrites(ctx, writeProbeEvery)
+	if cfg.pprofAddr != "" {
+		go serveProfiles(ctx, cfg.pprofAddr, log)
+	}
 	catalog, err := locales.Load()
 	if err != nil {
 		return err
@@ -333,4 +338,21 @@ func seedSynthetic(ctx context.Context, cfg *config, args []string, stdout io.Wr
 		models.SyntheticJoinCode(0), models.SyntheticJoinCode(size.Bodies-1), size.ChildrenPerBody-1, models.SyntheticPIN,
 		models.SyntheticCommittee, models.SyntheticFacilitator(0), models.SyntheticFacilitator(size.Bodies-1), models.SyntheticStaffPassword)
 	return nil
+}
+
+// serveProfiles serves Go's runtime profiles on a loopback address until ctx ends, for finding
+// where the time of a request goes under load.
+func serveProfiles(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("profiles not served", slog.String("error", err.Error()))
+	}
 }
