@@ -131,6 +131,7 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/proposals", auth, s.listProposals)
 	v1.Post("/proposals", auth, s.createProposal)
 	v1.Get("/proposals/overdue", auth, s.overdue)
+	v1.Post("/proposals/bulk/stage", auth, s.bulkStage)
 	v1.Get("/proposals/:id", auth, s.getProposal)
 	v1.Post("/proposals/:id/withdraw", auth, s.withdrawProposal)
 	v1.Put("/proposals/:id/support", auth, s.support)

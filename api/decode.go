@@ -39,12 +39,9 @@ func decode(c *fiber.Ctx, v any) error {
 // positive number, or a cursor that is not an ID, is bad_request.
 func page(c *fiber.Ctx) (models.Page, error) {
 	var p models.Page
-	if raw := c.Query("limit"); raw != "" {
-		n, err := strconv.Atoi(raw)
-		if err != nil || n < 1 {
-			return p, models.Errorf(models.CodeBadRequest, "error.bad_limit")
-		}
-		p.Limit = min(n, models.MaxPageSize)
+	var err error
+	if p.Limit, err = pageLimit(c); err != nil {
+		return p, err
 	}
 	if cur := c.Query("cursor"); cur != "" {
 		if !models.ValidID(cur) {
@@ -65,4 +62,17 @@ func list[T any](c *fiber.Ctx, items []T, next string) error {
 		cursor = &next
 	}
 	return c.JSON(fiber.Map{"items": items, "next_cursor": cursor})
+}
+
+// pageLimit reads ?limit= (0 when absent: the default page size).
+func pageLimit(c *fiber.Ctx) (int, error) {
+	raw := c.Query("limit")
+	if raw == "" {
+		return 0, nil
+	}
+	n, err := strconv.Atoi(raw)
+	if err != nil || n < 1 {
+		return 0, models.Errorf(models.CodeBadRequest, "error.bad_limit")
+	}
+	return min(n, models.MaxPageSize), nil
 }

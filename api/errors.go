@@ -74,19 +74,7 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 	lang := langOf(c)
 	switch {
 	case errors.As(err, &dom):
-		status = statusOf[dom.Code]
-		body.Code = dom.Code
-		key := dom.Key
-		if key == "" {
-			key = "error." + string(dom.Code)
-		}
-		body.Message = s.catalog.Text(lang, key, nil)
-		if len(dom.Fields) > 0 {
-			body.Fields = make(map[string]string, len(dom.Fields))
-			for f, fe := range dom.Fields {
-				body.Fields[f] = s.catalog.Text(lang, fe.Key, fe.Params)
-			}
-		}
+		status, body = s.domainError(lang, dom)
 		if len(dom.Reasons) > 0 {
 			kinds, hashes := make([]string, len(dom.Reasons)), make([]string, len(dom.Reasons))
 			for i, r := range dom.Reasons {
@@ -135,4 +123,22 @@ func (s *server) handleError(c *fiber.Ctx, err error) error {
 			slog.String("route", c.Route().Path), slog.String("error", err.Error()))
 	}
 	return c.Status(status).JSON(fiber.Map{"error": body})
+}
+
+// domainError is a domain error's status and envelope, translated into lang (without the
+// moderation reasons, which only handleError answers).
+func (s *server) domainError(lang string, dom *models.Error) (int, errorBody) {
+	body := errorBody{Code: dom.Code}
+	key := dom.Key
+	if key == "" {
+		key = "error." + string(dom.Code)
+	}
+	body.Message = s.catalog.Text(lang, key, nil)
+	if len(dom.Fields) > 0 {
+		body.Fields = make(map[string]string, len(dom.Fields))
+		for f, fe := range dom.Fields {
+			body.Fields[f] = s.catalog.Text(lang, fe.Key, fe.Params)
+		}
+	}
+	return statusOf[dom.Code], body
 }

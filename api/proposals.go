@@ -14,23 +14,48 @@ type proposalRequest struct {
 }
 
 func (s *server) listProposals(c *fiber.Ctx) error {
-	p, err := page(c)
+	limit, err := pageLimit(c)
 	if err != nil {
 		return err
 	}
-	mine := c.Query("mine")
-	if mine != "" && mine != "true" && mine != "false" {
-		return models.BadField("mine", "field.unknown_value")
-	}
-	f := models.ProposalFilter{BodyID: c.Query("body_id"), Stage: c.Query("stage"), Query: c.Query("q"), Mine: mine == "true"}
-	items, next, err := s.store.ListProposals(c.UserContext(), actor(c), f, p)
+	mine, err := boolQuery(c, "mine")
 	if err != nil {
 		return err
 	}
-	for i := range items {
-		s.localizeErased(c, &items[i], nil)
+	overdue, err := boolQuery(c, "overdue")
+	if err != nil {
+		return err
 	}
-	return list(c, items, next)
+	f := models.ProposalFilter{BodyID: c.Query("body_id"), Stage: c.Query("stage"), Category: c.Query("category"),
+		Query: c.Query("q"), Mine: mine, Overdue: overdue, DueBefore: c.Query("due_before"), Sort: c.Query("sort")}
+	// The cursor's form depends on the order, so the store reads it.
+	l, err := s.store.ListProposals(c.UserContext(), actor(c), f, models.Page{Limit: limit, Cursor: c.Query("cursor")})
+	if err != nil {
+		return err
+	}
+	for i := range l.Items {
+		s.localizeErased(c, &l.Items[i], nil)
+	}
+	var next *string
+	if l.Next != "" {
+		next = &l.Next
+	}
+	return c.JSON(struct {
+		Items      []models.ProposalItem `json:"items"`
+		NextCursor *string               `json:"next_cursor"`
+		Total      *int64                `json:"total,omitempty"`
+	}{l.Items, next, l.Total})
+}
+
+// boolQuery reads an optional true|false query value; anything else is bad_request.
+func boolQuery(c *fiber.Ctx, name string) (bool, error) {
+	switch c.Query(name) {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	}
+	return false, models.BadField(name, "field.unknown_value")
 }
 
 func (s *server) createProposal(c *fiber.Ctx) error {

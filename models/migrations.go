@@ -329,6 +329,12 @@ INSERT INTO heartbeat (id, beats) VALUES (1, 0)`},
 	// says it now, and each reader sees it in their own language.
 	{id: "0007_erased_mark", sql: `
 UPDATE proposals SET title = '', description = '' WHERE erased = TRUE`},
+	// The desk's proposal list (ListProposals): by stage, by support count, and those still
+	// waiting for a first answer by deadline (the overdue filter and the due order).
+	{id: "0010_desk_list", sql: `
+CREATE INDEX proposals_stage ON proposals(stage, id);
+CREATE INDEX proposals_supports ON proposals(support_count, id);
+CREATE INDEX proposals_awaiting ON proposals(response_due_at, id) WHERE first_response_at IS NULL`},
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.

@@ -50,9 +50,9 @@ func BenchmarkListProposals(b *testing.B) {
 	child := syn.Children[0][0]
 	ctx := context.Background()
 	for b.Loop() {
-		items, _, err := s.ListProposals(ctx, child, models.ProposalFilter{}, models.Page{Limit: 20})
-		if err != nil || len(items) != 20 {
-			b.Fatal(err, len(items))
+		l, err := s.ListProposals(ctx, child, models.ProposalFilter{}, models.Page{Limit: 20})
+		if err != nil || len(l.Items) != 20 {
+			b.Fatal(err, l)
 		}
 	}
 }
@@ -62,9 +62,9 @@ func BenchmarkListProposalsCommittee(b *testing.B) {
 	s, _ := city(b)
 	ctx := context.Background()
 	for b.Loop() {
-		items, _, err := s.ListProposals(ctx, models.SystemActor(), models.ProposalFilter{Stage: models.StageNeeds}, models.Page{Limit: 100})
-		if err != nil || len(items) != 100 {
-			b.Fatal(err, len(items))
+		l, err := s.ListProposals(ctx, models.SystemActor(), models.ProposalFilter{Stage: models.StageNeeds}, models.Page{Limit: 100})
+		if err != nil || len(l.Items) != 100 {
+			b.Fatal(err, l)
 		}
 	}
 }

@@ -109,19 +109,14 @@ type ProposalItem struct {
 	CreatedAt     time.Time   `json:"created_at"`
 	ResponseDueAt *time.Time  `json:"response_due_at"`
 	Erased        bool        `json:"erased,omitempty"` // withdrawn by its author: say so in the reader's language
+	// FirstResponseAt is, in staff lists, when staff first answered (absent: not yet), so the
+	// desk knows whether the deadline still counts.
+	FirstResponseAt *time.Time `json:"first_response_at,omitempty"`
 }
 
 // ProposalInput is a new proposal.
 type ProposalInput struct {
 	BodyID, Title, Description, Category string
-}
-
-// ProposalFilter narrows a list of proposals.
-type ProposalFilter struct {
-	BodyID string
-	Stage  string
-	Query  string
-	Mine   bool
 }
 
 // proposalRow is a proposal joined with what a list item shows.
@@ -250,40 +245,6 @@ func (s *Store) proposal(ctx context.Context, a *Actor, id string) (*proposalRow
 		return nil, notFound(err)
 	}
 	return &r, nil
-}
-
-// ListProposals lists the proposals the actor may read, newest first. Returns bad_request for
-// an unknown stage, not_found for a body filter out of scope.
-func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p Page) ([]ProposalItem, string, error) {
-	if f.Stage != "" && !ValidStage(f.Stage) {
-		return nil, "", BadField("stage", "field.unknown_value")
-	}
-	q := scopeProposals(s.db.WithContext(ctx), s.proposalQuery(ctx), a)
-	if f.BodyID != "" {
-		if _, err := s.Body(ctx, a, f.BodyID); err != nil && a.IsStaff() {
-			return nil, "", err
-		}
-		q = q.Where("proposals.body_id = ?", f.BodyID)
-	}
-	if f.Stage != "" {
-		q = q.Where("proposals.stage = ?", f.Stage)
-	}
-	if f.Mine {
-		q = q.Where("proposals.author_id = ?", a.ID)
-	}
-	if t := strings.ToLower(strings.TrimSpace(f.Query)); t != "" {
-		like := "%" + escapeLike(t) + "%"
-		q = q.Where(`(LOWER(proposals.title) LIKE ? ESCAPE '\' OR LOWER(proposals.description) LIKE ? ESCAPE '\')`, like, like)
-	}
-	rows, next, err := pageOf(q, p, "proposals.id", true, func(r proposalRow) string { return r.ID })
-	if err != nil {
-		return nil, "", fmt.Errorf("list proposals: %w", err)
-	}
-	out := make([]ProposalItem, len(rows))
-	for i, r := range rows {
-		out[i] = s.item(r, false)
-	}
-	return out, next, nil
 }
 
 func escapeLike(s string) string {

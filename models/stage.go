@@ -29,21 +29,36 @@ func (s *Store) ChangeStage(ctx context.Context, a *Actor, id string, in StageIn
 	if err := a.Require(ManageStages); err != nil {
 		return nil, err
 	}
+	ch, err := checkStageInput(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.applyStage(ctx, a, id, in, ch); err != nil {
+		return nil, err
+	}
+	return s.ProposalDetail(ctx, a, id)
+}
+
+// checkStageInput checks what a stage change asks for before any proposal is touched.
+func checkStageInput(in StageInput) (stageChange, error) {
 	if !ValidStage(in.To) {
 		if in.To == "" {
 			var v Invalid
 			v.Add("to", "field.required", nil)
-			return nil, v.Err()
+			return stageChange{}, v.Err()
 		}
-		return nil, BadField("to", "field.unknown_value")
+		return stageChange{}, BadField("to", "field.unknown_value")
 	}
 	var v Invalid
 	ch := stageChange{note: clean(in.Note), summary: clean(in.Summary)}
 	v.length("note", ch.note, 0, 500)
 	v.length("summary", ch.summary, 0, 500)
-	if err := v.Err(); err != nil {
-		return nil, err
-	}
+	return ch, v.Err()
+}
+
+// applyStage makes one checked stage change under the proposal's lock, as the stage machine
+// allows it now.
+func (s *Store) applyStage(ctx context.Context, a *Actor, id string, in StageInput, ch stageChange) error {
 	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
 		f, err := stageFacts(tx, p)
 		if err != nil {
@@ -54,6 +69,7 @@ func (s *Store) ChangeStage(ctx context.Context, a *Actor, id string, in StageIn
 			return err
 		}
 		ch.closedReason = move.closedReason
+		var v Invalid
 		switch move.needs {
 		case NeedsMergedInto:
 			target, err := s.proposal(ctx, a, in.MergedInto)
@@ -73,10 +89,70 @@ func (s *Store) ChangeStage(ctx context.Context, a *Actor, id string, in StageIn
 		}
 		return s.moveStage(tx, a, p, in.To, ch)
 	})
-	if err != nil {
-		return nil, wrap("change stage", err)
+	return wrap("change stage", err)
+}
+
+// MaxBulkMoves is how many proposals one bulk stage change may name.
+const MaxBulkMoves = 100
+
+// BulkMove is what became of one proposal of a bulk stage change: its new stage, or why it
+// did not move (a domain error, as the single move would answer).
+type BulkMove struct {
+	ID    string
+	Stage string
+	Err   error
+}
+
+// BulkStage makes the same stage change on several proposals, each on its own as ChangeStage
+// would (the one stage machine, each under its own lock), and says per proposal what became of
+// it; one refused move does not stop the others. Returns forbidden for roles that may not move
+// proposals, validation_failed for no IDs, more than MaxBulkMoves or repeated ones, bad_request
+// for an unknown stage. A proposal out of scope answers not_found in its own result.
+func (s *Store) BulkStage(ctx context.Context, a *Actor, ids []string, in StageInput) ([]BulkMove, error) {
+	if err := a.Require(ManageStages); err != nil {
+		return nil, err
 	}
-	return s.ProposalDetail(ctx, a, id)
+	var v Invalid
+	switch {
+	case len(ids) == 0:
+		v.Add("ids", "field.required", nil)
+	case len(ids) > MaxBulkMoves:
+		v.Add("ids", "field.too_many", map[string]any{"Max": MaxBulkMoves})
+	default:
+		seen := make(map[string]bool, len(ids))
+		for _, id := range ids {
+			if seen[id] {
+				v.Add("ids", "field.repeated_id", nil)
+				break
+			}
+			seen[id] = true
+		}
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	ch, err := checkStageInput(in)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]BulkMove, 0, len(ids))
+	for _, id := range ids {
+		res := BulkMove{ID: id}
+		_, err := s.proposal(ctx, a, id)
+		if err == nil {
+			err = s.applyStage(ctx, a, id, in, ch)
+		}
+		switch {
+		case err == nil:
+			res.Stage = in.To
+		case ErrorCode(err) == CodeInternal || ErrorCode(err) == CodeUnavailable:
+			return nil, err // the database failed: no answer per proposal would be true
+		default:
+			res.Err = err
+		}
+		out = append(out, res)
+	}
+	return out, nil
 }
 
 // moveStage records a stage change: the new stage, a timeline event, the first staff response,

@@ -101,7 +101,7 @@ func (s *Store) Statistics(ctx context.Context, a *Actor, f StatsFilter) (*Stats
 		st.ProposalsByStage[r.Stage]++
 		if r.FirstResponseAt != nil && r.PublishedAt != nil {
 			days = append(days, s.localDays(*r.PublishedAt, *r.FirstResponseAt))
-		} else if r.ResponseDueAt != nil && !r.ResponseDueAt.After(now) {
+		} else if r.ResponseDueAt != nil && !r.ResponseDueAt.After(now) && r.Stage != StageClosed { // as awaitingAnswer
 			st.Overdue++
 		}
 		if r.Outcome != nil {
@@ -177,7 +177,7 @@ func (s *Store) Overdue(ctx context.Context, a *Actor, p Page) ([]ProposalItem, 
 		return nil, "", err
 	}
 	q := scopeProposals(s.db.WithContext(ctx), s.proposalQuery(ctx), a).
-		Where("proposals.visibility = ? AND proposals.first_response_at IS NULL AND proposals.response_due_at <= ?", VisibilityPublished, s.Now())
+		Where(awaitingAnswer+" AND proposals.response_due_at <= ?", s.Now())
 	rows, next, err := pageOf(q, p, "proposals.id", false, func(r proposalRow) string { return r.ID })
 	if err != nil {
 		return nil, "", fmt.Errorf("list overdue: %w", err)

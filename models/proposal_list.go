@@ -1,0 +1,250 @@
+package models
+
+import (
+	"context"
+	"encoding/base64"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Orders of a proposal list (API.md "Staff desk").
+const (
+	SortNewest   = "newest"   // newest first (the default)
+	SortOldest   = "oldest"   // oldest first
+	SortDue      = "due"      // those still waiting for an answer first, the earliest deadline first
+	SortSupports = "supports" // the most supported first
+)
+
+// ProposalSorts lists the orders a proposal list may have.
+var ProposalSorts = []string{SortNewest, SortOldest, SortDue, SortSupports}
+
+// ProposalFilter narrows and orders a list of proposals. Overdue, DueBefore and any sort but
+// newest are for staff only; staff also find proposals by their author's nickname.
+type ProposalFilter struct {
+	BodyID    string
+	Stage     string
+	Category  string
+	Query     string
+	Mine      bool
+	Overdue   bool   // waiting for a first answer past the deadline
+	DueBefore string // YYYY-MM-DD: the deadline falls before that local day
+	Sort      string // one of ProposalSorts; "" is newest
+}
+
+// ProposalList is one page of a proposal list. Total counts every proposal the filter finds
+// (staff only; nil for children); Next is the cursor of the next page, "" on the last.
+type ProposalList struct {
+	Items []ProposalItem
+	Next  string
+	Total *int64
+}
+
+// awaitingAnswer is the condition of rule 3: a published proposal, not closed, that has had no
+// staff response yet. Overdue lists, the overdue filter and the due order all use it.
+const awaitingAnswer = `(proposals.visibility = 'published' AND proposals.stage <> 'closed'
+	AND proposals.first_response_at IS NULL AND proposals.response_due_at IS NOT NULL)`
+
+// dueGroup orders the due sort: proposals awaiting an answer (0), then the other published
+// ones (1), then those never published, which have no deadline (2).
+const dueGroup = `(CASE WHEN proposals.response_due_at IS NULL THEN 2 WHEN ` + awaitingAnswer + ` THEN 0 ELSE 1 END)`
+
+// ListProposals lists the proposals the actor may read, filtered and ordered as f says, one
+// page at a time. This is the one query of every proposal list a signed-in user sees; each
+// value reaches the database as a parameter. Returns bad_request for an unknown stage,
+// category or sort, a malformed date or cursor; forbidden for a child using a staff filter;
+// not_found for a body filter out of scope.
+func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p Page) (*ProposalList, error) {
+	if f.Stage != "" && !ValidStage(f.Stage) {
+		return nil, BadField("stage", "field.unknown_value")
+	}
+	if f.Category != "" && !validCategory(f.Category) {
+		return nil, BadField("category", "field.unknown_value")
+	}
+	if f.Sort == "" {
+		f.Sort = SortNewest
+	}
+	if !slices.Contains(ProposalSorts, f.Sort) {
+		return nil, BadField("sort", "field.unknown_value")
+	}
+	var dueBefore time.Time
+	if f.DueBefore != "" {
+		day, err := time.ParseInLocation(time.DateOnly, f.DueBefore, s.loc)
+		if err != nil || !validDate(f.DueBefore) {
+			return nil, BadField("due_before", "field.bad_date")
+		}
+		dueBefore = day.UTC()
+	}
+	if !a.IsStaff() && (f.Overdue || f.DueBefore != "" || f.Sort != SortNewest) {
+		return nil, Errorf(CodeForbidden, "error.staff_filter")
+	}
+	after, err := parseListCursor(f.Sort, p.Cursor)
+	if err != nil {
+		return nil, err
+	}
+
+	db := s.db.WithContext(ctx)
+	q := scopeProposals(db, s.proposalQuery(ctx), a)
+	if f.BodyID != "" {
+		if _, err := s.Body(ctx, a, f.BodyID); err != nil && a.IsStaff() {
+			return nil, err
+		}
+		q = q.Where("proposals.body_id = ?", f.BodyID)
+	}
+	if f.Stage != "" {
+		q = q.Where("proposals.stage = ?", f.Stage)
+	}
+	if f.Category != "" {
+		q = q.Where("proposals.category = ?", f.Category)
+	}
+	if f.Mine {
+		q = q.Where("proposals.author_id = ?", a.ID)
+	}
+	if t := strings.ToLower(strings.TrimSpace(f.Query)); t != "" {
+		like := "%" + escapeLike(t) + "%"
+		if a.IsStaff() {
+			q = q.Where(`(LOWER(proposals.title) LIKE ? ESCAPE '\' OR LOWER(proposals.description) LIKE ? ESCAPE '\'
+				OR LOWER(children.nickname) LIKE ? ESCAPE '\')`, like, like, like)
+		} else {
+			q = q.Where(`(LOWER(proposals.title) LIKE ? ESCAPE '\' OR LOWER(proposals.description) LIKE ? ESCAPE '\')`, like, like)
+		}
+	}
+	if f.Overdue {
+		q = q.Where(awaitingAnswer+" AND proposals.response_due_at <= ?", s.Now())
+	}
+	if f.DueBefore != "" {
+		q = q.Where("proposals.response_due_at < ?", dueBefore)
+	}
+	q = q.Session(&gorm.Session{}) // the count and the page below each start from this query
+
+	out := &ProposalList{Items: []ProposalItem{}}
+	if a.IsStaff() {
+		var total int64
+		if err := q.Select("COUNT(*)").Scan(&total).Error; err != nil {
+			return nil, fmt.Errorf("count proposals: %w", err)
+		}
+		out.Total = &total
+	}
+
+	page := q.Limit(p.normalise().Limit + 1)
+	switch f.Sort {
+	case SortNewest:
+		if after.id != "" {
+			page = page.Where("proposals.id < ?", after.id)
+		}
+		page = page.Order("proposals.id DESC")
+	case SortOldest:
+		if after.id != "" {
+			page = page.Where("proposals.id > ?", after.id)
+		}
+		page = page.Order("proposals.id")
+	case SortSupports:
+		if after.id != "" {
+			page = page.Where("(proposals.support_count < ? OR (proposals.support_count = ? AND proposals.id < ?))", after.n, after.n, after.id)
+		}
+		page = page.Order("proposals.support_count DESC").Order("proposals.id DESC")
+	case SortDue:
+		switch {
+		case after.id == "":
+		case after.n == 2: // no deadline: by ID
+			page = page.Where(dueGroup+" = 2 AND proposals.id > ?", after.id)
+		default:
+			page = page.Where("("+dueGroup+" > ? OR ("+dueGroup+" = ? AND (proposals.response_due_at > ? OR (proposals.response_due_at = ? AND proposals.id > ?))))",
+				after.n, after.n, after.due, after.due, after.id)
+		}
+		page = page.Order(dueGroup).Order("proposals.response_due_at").Order("proposals.id")
+	}
+	var rows []proposalRow
+	if err := page.Find(&rows).Error; err != nil {
+		return nil, fmt.Errorf("list proposals: %w", err)
+	}
+	if limit := p.normalise().Limit; len(rows) > limit {
+		rows = rows[:limit]
+		out.Next = listCursor(f.Sort, rows[len(rows)-1])
+	}
+	for _, r := range rows {
+		it := s.item(r, false)
+		if a.IsStaff() {
+			it.FirstResponseAt = r.FirstResponseAt
+		}
+		out.Items = append(out.Items, it)
+	}
+	return out, nil
+}
+
+// cursorAfter is where the next page of a sorted list starts: after the item with this ID and
+// sort key (n: support count or due group; due: the deadline).
+type cursorAfter struct {
+	id  string
+	n   int
+	due time.Time
+}
+
+// listCursor is the opaque cursor after row in a list sorted by sort. Newest and oldest use
+// the item's ID, as every other list of the API does.
+func listCursor(sort string, r proposalRow) string {
+	var raw string
+	switch sort {
+	case SortSupports:
+		raw = fmt.Sprintf("s.%d.%s", r.SupportCount, r.ID)
+	case SortDue:
+		group, due := 2, int64(0)
+		if r.ResponseDueAt != nil {
+			group, due = 1, r.ResponseDueAt.UnixNano()
+			if r.Visibility == VisibilityPublished && r.Stage != StageClosed && r.FirstResponseAt == nil {
+				group = 0
+			}
+		}
+		raw = fmt.Sprintf("d.%d.%d.%s", group, due, r.ID)
+	default:
+		return r.ID
+	}
+	return base64.RawURLEncoding.EncodeToString([]byte(raw))
+}
+
+// parseListCursor reads a cursor made by listCursor for the same sort. Returns bad_request
+// for anything else.
+func parseListCursor(sort, cursor string) (cursorAfter, error) {
+	bad := Errorf(CodeBadRequest, "error.bad_cursor")
+	if cursor == "" {
+		return cursorAfter{}, nil
+	}
+	if sort == SortNewest || sort == SortOldest {
+		if !ValidID(cursor) {
+			return cursorAfter{}, bad
+		}
+		return cursorAfter{id: cursor}, nil
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(cursor)
+	if err != nil {
+		return cursorAfter{}, bad
+	}
+	parts := strings.Split(string(raw), ".")
+	var c cursorAfter
+	switch {
+	case sort == SortSupports && len(parts) == 3 && parts[0] == "s":
+		if c.n, err = strconv.Atoi(parts[1]); err != nil || c.n < 0 {
+			return cursorAfter{}, bad
+		}
+	case sort == SortDue && len(parts) == 4 && parts[0] == "d":
+		if c.n, err = strconv.Atoi(parts[1]); err != nil || c.n < 0 || c.n > 2 {
+			return cursorAfter{}, bad
+		}
+		nanos, err := strconv.ParseInt(parts[2], 10, 64)
+		if err != nil {
+			return cursorAfter{}, bad
+		}
+		c.due = time.Unix(0, nanos).UTC()
+	default:
+		return cursorAfter{}, bad
+	}
+	c.id = parts[len(parts)-1]
+	if !ValidID(c.id) {
+		return cursorAfter{}, bad
+	}
+	return c, nil
+}
