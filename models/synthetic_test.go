@@ -47,10 +47,11 @@ func TestGeneratedCityIsExactAndUsable(t *testing.T) {
 			if child.ConsentStatus != models.ConsentActive || len(child.BodyIDs) != 1 {
 				t.Fatalf("child %+v: want active consent in one body", child)
 			}
-			items, _, err := s.ListProposals(ctx, child, models.ProposalFilter{}, models.Page{Limit: 20})
+			list, err := s.ListProposals(ctx, child, models.ProposalFilter{}, models.Page{Limit: 20})
 			if err != nil {
 				t.Fatal(err)
 			}
+			items := list.Items
 			if len(items) != 17 { // 120 proposals over 7 bodies: body 6 holds 17
 				t.Fatalf("child sees %d proposals, want the 17 of the body", len(items))
 			}
@@ -93,9 +94,9 @@ func TestGeneratedCityIsExactAndUsable(t *testing.T) {
 			if err != nil {
 				t.Fatalf("facilitator sign-in: %v", err)
 			}
-			items, _, err = s.ListProposals(ctx, fac, models.ProposalFilter{}, models.Page{Limit: 50})
-			if err != nil || len(items) != 18 { // body 0 holds 18 (the remainder)
-				t.Fatalf("facilitator sees %d proposals (%v), want the 18 of the body", len(items), err)
+			list, err = s.ListProposals(ctx, fac, models.ProposalFilter{}, models.Page{Limit: 50})
+			if err != nil || len(list.Items) != 18 || *list.Total != 18 { // body 0 holds 18 (the remainder)
+				t.Fatalf("facilitator sees %v (%v), want the 18 of the body", list, err)
 			}
 		})
 	}
