@@ -335,6 +335,51 @@ UPDATE proposals SET title = '', description = '' WHERE erased = TRUE`},
 CREATE INDEX proposals_stage ON proposals(stage, id);
 CREATE INDEX proposals_supports ON proposals(support_count, id);
 CREATE INDEX proposals_awaiting ON proposals(response_due_at, id) WHERE first_response_at IS NULL`},
+	// Instances keep signed-in actors in memory; any change to what an actor is made of moves this
+	// counter, by trigger, so that every instance sees at once that its copies are stale.
+	{id: "0008_auth_epoch", run: (*Store).createAuthEpoch},
+}
+
+// authEpochTables are the tables an actor is read from, and the changes to them that make a
+// kept actor stale (a new session or a new child makes none stale).
+var authEpochTables = []struct{ table, events string }{
+	{"sessions", "UPDATE OR DELETE"},
+	{"children", "UPDATE OR DELETE"},
+	{"staff", "UPDATE OR DELETE"},
+	{"memberships", "INSERT OR UPDATE OR DELETE"},
+	{"staff_bodies", "INSERT OR UPDATE OR DELETE"},
+	{"bodies", "UPDATE OR DELETE"},
+	{"regions", "UPDATE OR DELETE"},
+}
+
+// createAuthEpoch creates the one-row counter and the triggers that move it, in each dialect's
+// own words.
+func (s *Store) createAuthEpoch(tx *gorm.DB) error {
+	stmts := []string{
+		"CREATE TABLE auth_epoch (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",
+		"INSERT INTO auth_epoch (id, version) VALUES (1, 0)",
+	}
+	if s.dialect == DialectPostgres {
+		stmts = append(stmts, `CREATE FUNCTION bump_auth_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN UPDATE auth_epoch SET version = version + 1 WHERE id = 1; RETURN NULL; END $$`)
+		for _, t := range authEpochTables {
+			stmts = append(stmts, fmt.Sprintf("CREATE TRIGGER %s_auth_epoch AFTER %s ON %s FOR EACH ROW EXECUTE FUNCTION bump_auth_epoch()",
+				t.table, t.events, t.table))
+		}
+	} else {
+		for _, t := range authEpochTables {
+			for _, ev := range strings.Split(t.events, " OR ") {
+				stmts = append(stmts, fmt.Sprintf("CREATE TRIGGER %s_%s_auth_epoch AFTER %s ON %s BEGIN UPDATE auth_epoch SET version = version + 1 WHERE id = 1; END",
+					t.table, strings.ToLower(ev), ev, t.table))
+			}
+		}
+	}
+	for _, stmt := range stmts {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.

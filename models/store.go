@@ -79,6 +79,7 @@ type Store struct {
 	log       *slog.Logger
 	health    *health
 	fullMax   int64 // VacuumFullMaxBytes
+	sessions  sessionCache
 	// secretCheckHook runs before each sign-in's hash comparison (tests only).
 	secretCheckHook atomic.Pointer[func()]
 }
