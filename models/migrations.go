@@ -338,6 +338,50 @@ CREATE INDEX proposals_awaiting ON proposals(response_due_at, id) WHERE first_re
 	// Instances keep signed-in actors in memory; any change to what an actor is made of moves this
 	// counter, by trigger, so that every instance sees at once that its copies are stale.
 	{id: "0008_auth_epoch", run: (*Store).createAuthEpoch},
+	// Statistics average the children's evaluations over a whole city: each proposal keeps the
+	// count and the sums of its evaluations, moved by trigger with every evaluation written or
+	// removed, so that the figures cost one read of the proposals however many children rated.
+	{id: "0008a_evaluation_sums", run: (*Store).createEvaluationSums},
+}
+
+// createEvaluationSums adds the sums, fills them from the evaluations stored, and creates the
+// triggers that keep them.
+func (s *Store) createEvaluationSums(tx *gorm.DB) error {
+	stmts := []string{}
+	for _, col := range []string{"eval_count", "eval_safety", "eval_fun", "eval_access", "eval_looks"} {
+		stmts = append(stmts, "ALTER TABLE proposals ADD COLUMN "+col+" INTEGER NOT NULL DEFAULT 0")
+	}
+	stmts = append(stmts, `UPDATE proposals SET eval_count = (SELECT COUNT(*) FROM evaluations e WHERE e.proposal_id = proposals.id),
+	eval_safety = (SELECT COALESCE(SUM(safety), 0) FROM evaluations e WHERE e.proposal_id = proposals.id),
+	eval_fun = (SELECT COALESCE(SUM(fun), 0) FROM evaluations e WHERE e.proposal_id = proposals.id),
+	eval_access = (SELECT COALESCE(SUM(access), 0) FROM evaluations e WHERE e.proposal_id = proposals.id),
+	eval_looks = (SELECT COALESCE(SUM(looks), 0) FROM evaluations e WHERE e.proposal_id = proposals.id)`)
+	move := func(sign, row string) string {
+		return fmt.Sprintf(`UPDATE proposals SET eval_count = eval_count %[1]s 1, eval_safety = eval_safety %[1]s %[2]s.safety,
+	eval_fun = eval_fun %[1]s %[2]s.fun, eval_access = eval_access %[1]s %[2]s.access, eval_looks = eval_looks %[1]s %[2]s.looks
+	WHERE id = %[2]s.proposal_id`, sign, row)
+	}
+	if s.dialect == DialectPostgres {
+		stmts = append(stmts, `CREATE FUNCTION move_evaluation_sums() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP IN ('UPDATE', 'DELETE') THEN `+move("-", "OLD")+`; END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN `+move("+", "NEW")+`; END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER evaluations_sums AFTER INSERT OR DELETE OR UPDATE OF proposal_id, safety, fun, access, looks ON evaluations FOR EACH ROW EXECUTE FUNCTION move_evaluation_sums()")
+	} else {
+		stmts = append(stmts,
+			"CREATE TRIGGER evaluations_insert_sums AFTER INSERT ON evaluations BEGIN "+move("+", "NEW")+"; END",
+			"CREATE TRIGGER evaluations_delete_sums AFTER DELETE ON evaluations BEGIN "+move("-", "OLD")+"; END",
+			"CREATE TRIGGER evaluations_update_sums AFTER UPDATE OF proposal_id, safety, fun, access, looks ON evaluations BEGIN "+
+				move("-", "OLD")+"; "+move("+", "NEW")+"; END")
+	}
+	for _, stmt := range stmts {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // authEpochTables are the tables an actor is read from, and the changes to them that make a
