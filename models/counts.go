@@ -46,6 +46,9 @@ func (s *Store) VerifyCounts(ctx context.Context) ([]string, error) {
 		{"eval_access", `SELECT id, eval_access AS stored, (SELECT COALESCE(SUM(access), 0) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS fresh FROM proposals`},
 		{"eval_looks", `SELECT id, eval_looks AS stored, (SELECT COALESCE(SUM(looks), 0) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS fresh FROM proposals`},
 	}
+	checks = append(checks, struct{ what, sql string }{"proposal_counts", `SELECT body_id || '/' || stage AS id, SUM(stored) AS stored, SUM(fresh) AS fresh FROM (
+		SELECT body_id, stage, n AS stored, 0 AS fresh FROM proposal_counts
+		UNION ALL SELECT body_id, stage, 0, COUNT(*) FROM proposals GROUP BY body_id, stage) AS both_sides GROUP BY body_id, stage`})
 	var diffs []string
 	for _, c := range checks {
 		var rows []struct {

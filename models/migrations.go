@@ -342,6 +342,46 @@ CREATE INDEX proposals_awaiting ON proposals(response_due_at, id) WHERE first_re
 	// count and the sums of its evaluations, moved by trigger with every evaluation written or
 	// removed, so that the figures cost one read of the proposals however many children rated.
 	{id: "0008a_evaluation_sums", run: (*Store).createEvaluationSums},
+	// The desk's total of a list over a whole city: proposals per body and stage, moved by
+	// trigger, so that the total of an unfiltered list sums a row per body instead of counting
+	// every proposal for each page.
+	{id: "0008b_proposal_counts", run: (*Store).createProposalCounts},
+}
+
+// createProposalCounts creates the counts per body and stage, fills them and creates the
+// triggers that keep them.
+func (s *Store) createProposalCounts(tx *gorm.DB) error {
+	add := func(sign, row string) string {
+		return fmt.Sprintf(`INSERT INTO proposal_counts (body_id, stage, n) VALUES (%[2]s.body_id, %[2]s.stage, %[1]s1)
+	ON CONFLICT (body_id, stage) DO UPDATE SET n = proposal_counts.n %[1]s 1`, sign, row)
+	}
+	stmts := []string{
+		"CREATE TABLE proposal_counts (body_id TEXT NOT NULL, stage TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (body_id, stage))",
+		"INSERT INTO proposal_counts (body_id, stage, n) SELECT body_id, stage, COUNT(*) FROM proposals GROUP BY body_id, stage",
+	}
+	if s.dialect == DialectPostgres {
+		stmts = append(stmts, `CREATE FUNCTION move_proposal_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP IN ('UPDATE', 'DELETE') THEN `+add("-", "OLD")+`; END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN `+add("+", "NEW")+`; END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER proposals_counts AFTER INSERT OR DELETE ON proposals FOR EACH ROW EXECUTE FUNCTION move_proposal_counts()",
+			"CREATE TRIGGER proposals_counts_moved AFTER UPDATE OF body_id, stage ON proposals FOR EACH ROW "+
+				"WHEN (OLD.body_id IS DISTINCT FROM NEW.body_id OR OLD.stage IS DISTINCT FROM NEW.stage) EXECUTE FUNCTION move_proposal_counts()")
+	} else {
+		stmts = append(stmts,
+			"CREATE TRIGGER proposals_insert_counts AFTER INSERT ON proposals BEGIN "+add("+", "NEW")+"; END",
+			"CREATE TRIGGER proposals_delete_counts AFTER DELETE ON proposals BEGIN "+add("-", "OLD")+"; END",
+			"CREATE TRIGGER proposals_update_counts AFTER UPDATE OF body_id, stage ON proposals "+
+				"WHEN OLD.body_id <> NEW.body_id OR OLD.stage <> NEW.stage BEGIN "+add("-", "OLD")+"; "+add("+", "NEW")+"; END")
+	}
+	for _, stmt := range stmts {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // createEvaluationSums adds the sums, fills them from the evaluations stored, and creates the

@@ -150,9 +150,20 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 
 	out := &ProposalList{Items: []ProposalItem{}}
 	if a.IsStaff() {
-		// Counted through the body index: only the index is read.
 		var total int64
-		if err := build(false).Select("COUNT(*)").Scan(&total).Error; err != nil {
+		if f.Category == "" && f.Query == "" && !f.Mine && !f.Overdue && f.DueBefore == "" {
+			// Scope, body and stage only: the counts kept per body and stage (0008b).
+			c := db.Table("proposal_counts").Select("COALESCE(SUM(n), 0)").Where("body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
+			if f.BodyID != "" {
+				c = c.Where("body_id = ?", f.BodyID)
+			}
+			if f.Stage != "" {
+				c = c.Where("stage = ?", f.Stage)
+			}
+			if err := c.Scan(&total).Error; err != nil {
+				return nil, fmt.Errorf("count proposals: %w", err)
+			}
+		} else if err := build(false).Select("COUNT(*)").Scan(&total).Error; err != nil {
 			return nil, fmt.Errorf("count proposals: %w", err)
 		}
 		out.Total = &total
