@@ -44,7 +44,7 @@ func (s *Store) scopedProposals(ctx context.Context, a *Actor, f StatsFilter) (*
 	if err := a.Require(ReadStatistics); err != nil {
 		return nil, err
 	}
-	db := s.db.WithContext(ctx)
+	db := s.reader(ctx)
 	q := scopeProposals(db, db.Table("proposals"), a).Where("proposals.visibility = ?", VisibilityPublished)
 	if f.RegionID != "" {
 		path, err := s.regionPath(ctx, f.RegionID)
@@ -155,7 +155,7 @@ func round2(f float64) float64 { return float64(int(f*100+0.5)) / 100 }
 
 // countChildren counts the children of the bodies in scope with active and with pending consent.
 func (s *Store) countChildren(ctx context.Context, a *Actor, regionID string) (active, pending int64, err error) {
-	db := s.db.WithContext(ctx)
+	db := s.reader(ctx)
 	bodies := scopeBodies(db.Table("bodies").Select("bodies.id"), a)
 	if regionID != "" {
 		path, err := s.regionPath(ctx, regionID)

@@ -19,6 +19,7 @@ var options = []option{
 	{"TONGSHENG_ADDR", "127.0.0.1:8080", "address to listen on"},
 	{"TONGSHENG_DATA_DIR", "./data", "folder for the SQLite database and generated secrets"},
 	{"TONGSHENG_DB", "", "postgres://… to use PostgreSQL; empty for SQLite in the data folder"},
+	{"TONGSHENG_DB_READ", "", "postgres://… of a streaming replica of TONGSHENG_DB that serves the public notice, statistics and exports; empty reads everything from TONGSHENG_DB"},
 	{"TONGSHENG_JWT_SECRET", "", "session signing secret (32 bytes as hex or base64, or a passphrase of 32+ characters); `_FILE` variant reads it from a file; else generated into the data folder"},
 	{"TONGSHENG_DATA_KEY", "", "key sealing real names and guardian contacts (AES-256-GCM), same forms and `_FILE` variant; else generated into the data folder"},
 	{"TONGSHENG_DEMO", "on", "`off` to start an empty database without demo data"},
@@ -34,6 +35,7 @@ var options = []option{
 
 type config struct {
 	addr, dataDir, db, publicURL string
+	dbRead                       string
 	demo                         bool
 	jwtSecret, dataKey           []byte
 	loc                          *time.Location
@@ -58,7 +60,7 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		}
 		return ""
 	}
-	c := &config{addr: get("TONGSHENG_ADDR"), dataDir: get("TONGSHENG_DATA_DIR"), db: get("TONGSHENG_DB")}
+	c := &config{addr: get("TONGSHENG_ADDR"), dataDir: get("TONGSHENG_DATA_DIR"), db: get("TONGSHENG_DB"), dbRead: get("TONGSHENG_DB_READ")}
 	c.demo = !strings.EqualFold(get("TONGSHENG_DEMO"), "off")
 	c.publicURL = getenv("TONGSHENG_PUBLIC_URL")
 	if c.publicURL == "" {
@@ -118,6 +120,6 @@ func loadConfig(getenv func(string) string) (*config, error) {
 }
 
 func (c *config) storeOptions() models.Options {
-	return models.Options{DSN: c.db, DataDir: c.dataDir, Location: c.loc, DataKey: c.dataKey, PublicURL: c.publicURL, PurgeGrace: c.purgeGrace,
+	return models.Options{DSN: c.db, ReadDSN: c.dbRead, DataDir: c.dataDir, Location: c.loc, DataKey: c.dataKey, PublicURL: c.publicURL, PurgeGrace: c.purgeGrace,
 		Logger: c.log, VacuumFullMaxBytes: c.vacuumFullMax}
 }
