@@ -44,6 +44,10 @@ type Actor struct {
 	// ObserverPaths are the region paths of the observer groups a child belongs to: such a child
 	// also reads the evaluation and later proposals of those regions' subtrees.
 	ObserverPaths []string
+
+	// epoch is the auth epoch read for this request (see sessionCache); zero when the actor did
+	// not come from a session. Lists use it to trust the names they keep (listNames).
+	epoch int64
 }
 
 // SystemActor acts for the command line and the demo seed.

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -201,7 +202,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 	if err := page.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list proposals: %w", err)
 	}
-	if err := s.decorate(ctx, rows); err != nil {
+	if err := s.decorate(ctx, a, rows); err != nil {
 		return nil, err
 	}
 	if limit := p.normalise().Limit; len(rows) > limit {
@@ -316,52 +317,96 @@ func (s *Store) wideScope(ctx context.Context, a *Actor) (bool, error) {
 	return n.InScope*20 >= n.Every, nil
 }
 
-// decorate fills in what list items show of each row's body and author, reading the page's
-// bodies and authors by key (a join lets SQLite start from the bodies and walk their proposals).
-func (s *Store) decorate(ctx context.Context, rows []proposalRow) error {
+// listNames keeps the names a list shows of bodies and authors, for the auth epoch they were
+// read under: renaming a body and any change to a child (a nickname, a guardian's choice to show
+// it) move the epoch by trigger, and the names are read again.
+type listNames struct {
+	mu      sync.Mutex
+	epoch   int64
+	bodies  map[string]listBody
+	authors map[string]listAuthor
+}
+
+type listBody struct{ ID, Name, ModerationMode string }
+
+type listAuthor struct {
+	ID                    string
+	Nickname              string
+	BirthYear, BirthMonth int
+	ShowPublicly          bool
+}
+
+// listNamesMax bounds the names kept; past it they are read afresh.
+const listNamesMax = 200_000
+
+// decorate fills in what list items show of each row's body and author: from the names kept for
+// the request's epoch, reading the page's missing bodies and authors by key (a join lets
+// SQLite start from the bodies and walk their proposals).
+func (s *Store) decorate(ctx context.Context, a *Actor, rows []proposalRow) error {
 	if len(rows) == 0 {
 		return nil
 	}
+	n := &s.names
+	n.mu.Lock()
+	if a.epoch != 0 && (a.epoch > n.epoch || len(n.bodies)+len(n.authors) > listNamesMax) {
+		n.epoch, n.bodies, n.authors = a.epoch, map[string]listBody{}, map[string]listAuthor{}
+	}
+	trusted := a.epoch != 0 && a.epoch == n.epoch
 	var bodyIDs, authorIDs []string
+	bodies, authors := map[string]listBody{}, map[string]listAuthor{}
 	for _, r := range rows {
-		if !slices.Contains(bodyIDs, r.BodyID) {
+		if b, ok := n.bodies[r.BodyID]; ok && trusted {
+			bodies[r.BodyID] = b
+		} else if !slices.Contains(bodyIDs, r.BodyID) {
 			bodyIDs = append(bodyIDs, r.BodyID)
-		}
-		if r.AuthorID != nil && !slices.Contains(authorIDs, *r.AuthorID) {
-			authorIDs = append(authorIDs, *r.AuthorID)
-		}
-	}
-	db := s.db.WithContext(ctx)
-	var bodies []struct{ ID, Name, ModerationMode string }
-	if err := db.Table("bodies").Select("id, name, moderation_mode").Where("id IN ?", bodyIDs).Scan(&bodies).Error; err != nil {
-		return fmt.Errorf("read list bodies: %w", err)
-	}
-	var authors []struct {
-		ID                    string
-		Nickname              string
-		BirthYear, BirthMonth int
-		ShowPublicly          bool
-	}
-	if len(authorIDs) > 0 {
-		if err := db.Table("children").Select("id, nickname, birth_year, birth_month, show_publicly").
-			Where("id IN ?", authorIDs).Scan(&authors).Error; err != nil {
-			return fmt.Errorf("read list authors: %w", err)
-		}
-	}
-	for i := range rows {
-		r := &rows[i]
-		for _, b := range bodies {
-			if b.ID == r.BodyID {
-				r.BodyName, r.BodyModerationMode = b.Name, b.ModerationMode
-			}
 		}
 		if r.AuthorID == nil {
 			continue
 		}
-		for j := range authors {
-			if c := &authors[j]; c.ID == *r.AuthorID {
-				r.AuthorNickname, r.AuthorBirthYear, r.AuthorBirthMonth, r.AuthorShowPublicly = &c.Nickname, &c.BirthYear, &c.BirthMonth, &c.ShowPublicly
-			}
+		if c, ok := n.authors[*r.AuthorID]; ok && trusted {
+			authors[c.ID] = c
+		} else if !slices.Contains(authorIDs, *r.AuthorID) {
+			authorIDs = append(authorIDs, *r.AuthorID)
+		}
+	}
+	n.mu.Unlock()
+	db := s.db.WithContext(ctx)
+	var readBodies []listBody
+	if len(bodyIDs) > 0 {
+		if err := db.Table("bodies").Select("id, name, moderation_mode").Where("id IN ?", bodyIDs).Scan(&readBodies).Error; err != nil {
+			return fmt.Errorf("read list bodies: %w", err)
+		}
+	}
+	var readAuthors []listAuthor
+	if len(authorIDs) > 0 {
+		if err := db.Table("children").Select("id, nickname, birth_year, birth_month, show_publicly").
+			Where("id IN ?", authorIDs).Scan(&readAuthors).Error; err != nil {
+			return fmt.Errorf("read list authors: %w", err)
+		}
+	}
+	n.mu.Lock()
+	for _, b := range readBodies {
+		bodies[b.ID] = b
+		if trusted && n.epoch == a.epoch {
+			n.bodies[b.ID] = b
+		}
+	}
+	for _, c := range readAuthors {
+		authors[c.ID] = c
+		if trusted && n.epoch == a.epoch {
+			n.authors[c.ID] = c
+		}
+	}
+	n.mu.Unlock()
+	for i := range rows {
+		r := &rows[i]
+		b := bodies[r.BodyID]
+		r.BodyName, r.BodyModerationMode = b.Name, b.ModerationMode
+		if r.AuthorID == nil {
+			continue
+		}
+		if c, ok := authors[*r.AuthorID]; ok {
+			r.AuthorNickname, r.AuthorBirthYear, r.AuthorBirthMonth, r.AuthorShowPublicly = &c.Nickname, &c.BirthYear, &c.BirthMonth, &c.ShowPublicly
 		}
 	}
 	return nil

@@ -136,13 +136,16 @@ func (s *Store) SessionActor(ctx context.Context, jti, userID string) (*Actor, e
 		return nil, s.fault(fmt.Errorf("read auth epoch: %w", err))
 	}
 	if e, ok := s.sessions.get(jti, epoch); ok && e.userID == userID && e.expires.After(now) && now.Sub(e.loadedAt) < sessionCacheTTL {
-		return copyActor(&e.actor), nil
+		a := copyActor(&e.actor)
+		a.epoch = epoch
+		return a, nil
 	}
 	a, expires, err := s.loadSessionActor(ctx, jti, userID)
 	if err != nil {
 		return nil, err
 	}
 	s.sessions.put(jti, epoch, sessionEntry{actor: *copyActor(a), userID: userID, expires: expires, loadedAt: now})
+	a.epoch = epoch
 	return a, nil
 }
 

@@ -127,3 +127,55 @@ func TestKeptSessionsFollowChangesMadeByAnotherInstance(t *testing.T) {
 		})
 	}
 }
+
+// Lists keep the names of bodies and authors they show, yet a child withdrawn through another
+// instance is no longer named in the very next list.
+func TestKeptNamesFollowAWithdrawalOnAnotherInstance(t *testing.T) {
+	ctx := context.Background()
+	for _, dialect := range modelstest.Dialects() {
+		t.Run(dialect, func(t *testing.T) {
+			a, b := twoInstances(t, dialect)
+			if _, err := a.GenerateCity(ctx, models.CitySize{Districts: 1, Bodies: 1, ChildrenPerBody: 4, Proposals: 8}, nil); err != nil {
+				t.Fatal(err)
+			}
+			reader, err := a.ChildSignIn(ctx, models.SyntheticJoinCode(0), models.SyntheticLoginName(3), models.SyntheticPIN, models.SignIn{Address: "127.0.0.1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			jti, _, _ := a.StartSession(ctx, reader)
+			named := func() map[string]bool {
+				t.Helper()
+				actor, err := a.SessionActor(ctx, jti, reader.ID)
+				if err != nil {
+					t.Fatal(err)
+				}
+				list, err := a.ListProposals(ctx, actor, models.ProposalFilter{}, models.Page{Limit: 20})
+				if err != nil {
+					t.Fatal(err)
+				}
+				out := map[string]bool{}
+				for _, it := range list.Items {
+					if it.Author != nil {
+						out[it.Author.Nickname] = true
+					}
+				}
+				return out
+			}
+			if got := named(); !got["同学1"] || !got["同学2"] {
+				t.Fatalf("authors named before: %v", got)
+			}
+			named() // the names are kept now
+			author, err := b.ChildSignIn(ctx, models.SyntheticJoinCode(0), models.SyntheticLoginName(0), models.SyntheticPIN, models.SignIn{Address: "127.0.0.1"})
+			if err != nil {
+				t.Fatal(err)
+			}
+			keep := false // the texts stay, under "a participant"
+			if err := b.WithdrawOnPaper(ctx, models.SystemActor(), author.ID, models.Withdrawal{Erase: &keep, Reference: "W2"}); err != nil {
+				t.Fatal(err)
+			}
+			if got := named(); got["同学1"] || !got["同学2"] {
+				t.Fatalf("after the withdrawal on the other instance the list names %v", got)
+			}
+		})
+	}
+}

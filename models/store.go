@@ -83,6 +83,7 @@ type Store struct {
 	health    *health
 	fullMax   int64 // VacuumFullMaxBytes
 	sessions  sessionCache
+	names     listNames
 	read      *gorm.DB // the replica for public and statistical reads; db when there is none
 	// secretCheckHook runs before each sign-in's hash comparison (tests only).
 	secretCheckHook atomic.Pointer[func()]
