@@ -376,12 +376,7 @@ END $$`,
 			"CREATE TRIGGER proposals_update_counts AFTER UPDATE OF body_id, stage ON proposals "+
 				"WHEN OLD.body_id <> NEW.body_id OR OLD.stage <> NEW.stage BEGIN "+add("-", "OLD")+"; "+add("+", "NEW")+"; END")
 	}
-	for _, stmt := range stmts {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	return execEach(tx, stmts)
 }
 
 // createEvaluationSums adds the sums, fills them from the evaluations stored, and creates the
@@ -416,12 +411,7 @@ END $$`,
 			"CREATE TRIGGER evaluations_update_sums AFTER UPDATE OF proposal_id, safety, fun, access, looks ON evaluations BEGIN "+
 				move("-", "OLD")+"; "+move("+", "NEW")+"; END")
 	}
-	for _, stmt := range stmts {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	return execEach(tx, stmts)
 }
 
 // authEpochTables are the tables an actor is read from, and the changes to them that make a
@@ -467,12 +457,7 @@ BEGIN IF EXISTS (SELECT 1 FROM changed) THEN UPDATE auth_epoch SET version = ver
 			}
 		}
 	}
-	for _, stmt := range stmts {
-		if err := tx.Exec(stmt).Error; err != nil {
-			return err
-		}
-	}
-	return nil
+	return execEach(tx, stmts)
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.
@@ -589,4 +574,14 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		applied = append(applied, m.id)
 	}
 	return applied, nil
+}
+
+// execEach runs statements in order, stopping at the first that fails.
+func execEach(tx *gorm.DB, stmts []string) error {
+	for _, stmt := range stmts {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -278,49 +278,37 @@ func describe(err error) error {
 
 // seedSynthetic generates a city of the sizes given for load tests into an empty database.
 func seedSynthetic(ctx context.Context, cfg *config, args []string, stdout io.Writer) error {
-	fs := flag.NewFlagSet("seed --synthetic", flag.ContinueOnError)
-	fs.SetOutput(stdout)
-	synthetic := fs.Bool("synthetic", false, "generate a city for load tests (required)")
-	preset := fs.String("preset", "", `"city": 20 districts, 2,000 bodies of 50 children, 50,000 proposals, 2,000,000 votes, 500,000 comments, 250,000 supports`)
-	size := models.CitySize{Districts: 4, Bodies: 20, ChildrenPerBody: 40, Proposals: 1000, Votes: 10000, Comments: 5000, Supports: 5000}
-	fs.IntVar(&size.Districts, "districts", size.Districts, "regions under the city")
-	fs.IntVar(&size.Bodies, "bodies", size.Bodies, "councils")
-	fs.IntVar(&size.ChildrenPerBody, "children-per-body", size.ChildrenPerBody, "children in each council")
-	fs.IntVar(&size.Proposals, "proposals", size.Proposals, "proposals, in every stage")
-	fs.IntVar(&size.Votes, "votes", size.Votes, "votes (at most the pairs of a body's children and its proposals past needs)")
-	fs.IntVar(&size.Comments, "comments", size.Comments, "comments")
-	fs.IntVar(&size.Supports, "supports", size.Supports, "supports")
-	if err := fs.Parse(args); err != nil {
+	// Parsed twice: the preset sets the sizes, and flags given beside it change them.
+	parse := func(size models.CitySize) (models.CitySize, bool, string, error) {
+		fs := flag.NewFlagSet("seed --synthetic", flag.ContinueOnError)
+		fs.SetOutput(stdout)
+		synthetic := fs.Bool("synthetic", false, "generate a city for load tests (required)")
+		preset := fs.String("preset", "", `"city": 20 districts, 2,000 bodies of 50 children, 50,000 proposals, 2,000,000 votes, 500,000 comments, 250,000 supports`)
+		fs.IntVar(&size.Districts, "districts", size.Districts, "regions under the city")
+		fs.IntVar(&size.Bodies, "bodies", size.Bodies, "councils")
+		fs.IntVar(&size.ChildrenPerBody, "children-per-body", size.ChildrenPerBody, "children in each council")
+		fs.IntVar(&size.Proposals, "proposals", size.Proposals, "proposals, in every stage")
+		fs.IntVar(&size.Votes, "votes", size.Votes, "votes (at most the pairs of a body's children and its proposals past needs)")
+		fs.IntVar(&size.Comments, "comments", size.Comments, "comments")
+		fs.IntVar(&size.Supports, "supports", size.Supports, "supports")
+		err := fs.Parse(args)
+		return size, *synthetic, *preset, err
+	}
+	size, synthetic, preset, err := parse(models.CitySize{Districts: 4, Bodies: 20, ChildrenPerBody: 40, Proposals: 1000, Votes: 10000, Comments: 5000, Supports: 5000})
+	if err != nil {
 		return err
 	}
-	if !*synthetic {
+	if !synthetic {
 		return errors.New("usage: tongsheng seed --synthetic [--preset city] [--districts N] [--bodies N] [--children-per-body N] [--proposals N] [--votes N] [--comments N] [--supports N]")
 	}
-	switch *preset {
+	switch preset {
 	case "":
 	case "city":
-		given := size
-		size = models.CityPreset
-		fs.Visit(func(f *flag.Flag) { // flags given beside the preset win
-			switch f.Name {
-			case "districts":
-				size.Districts = given.Districts
-			case "bodies":
-				size.Bodies = given.Bodies
-			case "children-per-body":
-				size.ChildrenPerBody = given.ChildrenPerBody
-			case "proposals":
-				size.Proposals = given.Proposals
-			case "votes":
-				size.Votes = given.Votes
-			case "comments":
-				size.Comments = given.Comments
-			case "supports":
-				size.Supports = given.Supports
-			}
-		})
+		if size, _, _, err = parse(models.CityPreset); err != nil {
+			return err
+		}
 	default:
-		return fmt.Errorf("unknown preset %q (known: city)", *preset)
+		return fmt.Errorf("unknown preset %q (known: city)", preset)
 	}
 	store, err := models.Open(cfg.storeOptions())
 	if err != nil {
