@@ -86,6 +86,9 @@ func New(cfg Config) *fiber.App {
 	app.Use(s.observe, panics, s.localize, s.secure, limitBody(DefaultBodyLimit, map[string]int{
 		fiber.MethodPut + " /api/v1/moderation/words": WordListBodyLimit,
 	}), s.checkInput)
+	if cfg.Store.HasReplica() {
+		app.Use(s.freshReads)
+	}
 
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)

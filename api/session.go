@@ -1,6 +1,7 @@
 package api
 
 import (
+	"strconv"
 	"strings"
 	"time"
 
@@ -107,4 +108,30 @@ func (s *server) clearSessionCookie(c *fiber.Ctx) {
 		Name: cookieName, Value: "", Path: "/", Expires: time.Unix(0, 0), MaxAge: -1,
 		HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: s.secureCookies,
 	})
+}
+
+// freshCookie marks a browser that has just written: for freshFor its reads go to the primary,
+// so that it sees what it wrote while the read replica catches up. It holds only a time; a
+// forged one costs no more than reads on the primary.
+const (
+	freshCookie = "tongsheng_wrote"
+	freshFor    = 10 * time.Second
+)
+
+// freshReads sends the reads of a client that wrote within freshFor to the primary (see
+// models.WithPrimary), and marks each client whose write succeeds. Used with a read replica only.
+func (s *server) freshReads(c *fiber.Ctx) error {
+	if v := c.Cookies(freshCookie); v != "" {
+		if ms, err := strconv.ParseInt(v, 10, 64); err == nil && time.Since(time.UnixMilli(ms)) < freshFor {
+			c.SetUserContext(models.WithPrimary(c.UserContext()))
+		}
+	}
+	err := c.Next()
+	if err == nil && !isSafeMethod(c.Method()) && c.Response().StatusCode() < 400 {
+		c.Cookie(&fiber.Cookie{
+			Name: freshCookie, Value: strconv.FormatInt(time.Now().UnixMilli(), 10), Path: "/", MaxAge: int(freshFor / time.Second),
+			HTTPOnly: true, SameSite: fiber.CookieSameSiteStrictMode, Secure: s.secureCookies,
+		})
+	}
+	return err
 }

@@ -1,10 +1,13 @@
 package api
 
 import (
-	"bytes"
+	"bufio"
+	"context"
 	"encoding/csv"
+	"log/slog"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/gofiber/fiber/v2"
 
@@ -33,50 +36,58 @@ var exportColumns = []string{"id", "title", "body", "category_code", "category",
 // exportCSV answers one row per proposal, UTF-8 with a byte-order mark so that spreadsheet
 // programs open it as UTF-8, headings in the reader's language.
 func (s *server) exportCSV(c *fiber.Ctx) error {
-	rows, err := s.store.Export(c.UserContext(), actor(c), statsFilter(c))
+	each, err := s.store.Export(c.UserContext(), actor(c), statsFilter(c))
 	if err != nil {
 		return err
 	}
 	lang := langOf(c)
-	var buf bytes.Buffer
-	buf.WriteString("\uFEFF")
-	w := csv.NewWriter(&buf)
 	head := make([]string, len(exportColumns))
 	for i, col := range exportColumns {
 		head[i] = s.catalog.Text(lang, "csv."+col, nil)
 	}
-	if err := w.Write(head); err != nil {
-		return err
-	}
 	yes, no := s.catalog.Text(lang, "ui.yes", nil), s.catalog.Text(lang, "ui.no", nil)
-	for _, r := range rows {
-		overdue := no
-		if r.Overdue {
-			overdue = yes
+	label := func(prefix, code string) string {
+		if code == "" {
+			return ""
 		}
-		label := func(prefix, code string) string {
-			if code == "" {
-				return ""
-			}
-			return s.catalog.Text(lang, prefix+code, nil)
-		}
-		err := w.Write([]string{r.ID, cell(s.titleOf(lang, r.Title, r.Erased)), cell(r.Body),
-			r.Category, label("category.", r.Category), r.Stage, label("stage.", r.Stage), r.Visibility, label("visibility.", r.Visibility),
-			r.CreatedOn, r.PublishedOn, r.DueOn, r.RespondedOn, r.DaysToResponse, overdue, strconv.Itoa(r.Supports), strconv.Itoa(r.Comments),
-			strconv.Itoa(r.Votes), r.Outcome, label("outcome.", r.Outcome), cell(r.ResponsibleUnit), r.PlannedCompletion,
-			strconv.Itoa(r.Evaluations), r.EvaluationOverall})
-		if err != nil {
-			return err
-		}
-	}
-	w.Flush()
-	if err := w.Error(); err != nil {
-		return err
+		return s.catalog.Text(lang, prefix+code, nil)
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tongsheng-proposals.csv"`)
-	return c.Send(buf.Bytes())
+	// Streamed as the rows are read, so memory stays flat for a city of any size. A failure
+	// half-way can no longer change the status: the log says so, and the file ends short.
+	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
+		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
+		defer cancel()
+		bw.WriteString("\uFEFF")
+		w := csv.NewWriter(bw)
+		err := w.Write(head)
+		if err == nil {
+			err = each(ctx, func(r models.ExportRow) error {
+				overdue := no
+				if r.Overdue {
+					overdue = yes
+				}
+				return w.Write([]string{r.ID, cell(s.titleOf(lang, r.Title, r.Erased)), cell(r.Body),
+					r.Category, label("category.", r.Category), r.Stage, label("stage.", r.Stage), r.Visibility, label("visibility.", r.Visibility),
+					r.CreatedOn, r.PublishedOn, r.DueOn, r.RespondedOn, r.DaysToResponse, overdue, strconv.Itoa(r.Supports), strconv.Itoa(r.Comments),
+					strconv.Itoa(r.Votes), r.Outcome, label("outcome.", r.Outcome), cell(r.ResponsibleUnit), r.PlannedCompletion,
+					strconv.Itoa(r.Evaluations), r.EvaluationOverall})
+			})
+		}
+		w.Flush()
+		if err == nil {
+			err = w.Error()
+		}
+		if err != nil {
+			s.log.Error("csv export stopped", slog.String("error", err.Error()))
+		}
+	})
+	return nil
 }
+
+// exportTimeout bounds one CSV export, the longest any read holds the database.
+const exportTimeout = 5 * time.Minute
 
 // cell keeps a text from being read as a formula by a spreadsheet program.
 func cell(s string) string {

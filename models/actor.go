@@ -44,6 +44,10 @@ type Actor struct {
 	// ObserverPaths are the region paths of the observer groups a child belongs to: such a child
 	// also reads the evaluation and later proposals of those regions' subtrees.
 	ObserverPaths []string
+
+	// epoch is the auth epoch read for this request (see sessionCache); zero when the actor did
+	// not come from a session. Lists use it to trust the names they keep (listNames).
+	epoch int64
 }
 
 // SystemActor acts for the command line and the demo seed.
@@ -150,8 +154,16 @@ func scopeProposals(db *gorm.DB, q *gorm.DB, a *Actor) *gorm.DB {
 	if a.IsStaff() {
 		return q.Where("proposals.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
 	}
-	own := db.Where("proposals.body_id IN ? AND (proposals.visibility = ? OR proposals.author_id = ?)",
-		nonEmpty(a.BodyIDs), VisibilityPublished, a.ID)
+	var own *gorm.DB
+	if len(a.BodyIDs) == 1 {
+		// Equality, not IN: SQLite then reads a body's page from its index in order, where a
+		// list of one would make it sort every proposal of the body.
+		own = db.Where("proposals.body_id = ? AND (proposals.visibility = ? OR proposals.author_id = ?)",
+			a.BodyIDs[0], VisibilityPublished, a.ID)
+	} else {
+		own = db.Where("proposals.body_id IN ? AND (proposals.visibility = ? OR proposals.author_id = ?)",
+			nonEmpty(a.BodyIDs), VisibilityPublished, a.ID)
+	}
 	if len(a.ObserverPaths) == 0 {
 		return q.Where(own)
 	}

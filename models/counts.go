@@ -40,7 +40,15 @@ func (s *Store) VerifyCounts(ctx context.Context) ([]string, error) {
 		{"support_count", `SELECT id, support_count AS stored, (SELECT COUNT(*) FROM supports WHERE supports.proposal_id = proposals.id) AS fresh FROM proposals`},
 		{"comment_count", `SELECT id, comment_count AS stored, (SELECT COUNT(*) FROM comments WHERE comments.proposal_id = proposals.id AND comments.visibility = 'published') AS fresh FROM proposals`},
 		{"vote_count", `SELECT id, vote_count AS stored, (SELECT COUNT(*) FROM votes WHERE votes.option_id = options.id) AS fresh FROM options`},
+		{"eval_count", `SELECT id, eval_count AS stored, (SELECT COUNT(*) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS fresh FROM proposals`},
+		{"eval_safety", `SELECT id, eval_safety AS stored, (SELECT COALESCE(SUM(safety), 0) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS fresh FROM proposals`},
+		{"eval_fun", `SELECT id, eval_fun AS stored, (SELECT COALESCE(SUM(fun), 0) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS fresh FROM proposals`},
+		{"eval_access", `SELECT id, eval_access AS stored, (SELECT COALESCE(SUM(access), 0) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS fresh FROM proposals`},
+		{"eval_looks", `SELECT id, eval_looks AS stored, (SELECT COALESCE(SUM(looks), 0) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS fresh FROM proposals`},
 	}
+	checks = append(checks, struct{ what, sql string }{"proposal_counts", `SELECT body_id || '/' || stage AS id, SUM(stored) AS stored, SUM(fresh) AS fresh FROM (
+		SELECT body_id, stage, n AS stored, 0 AS fresh FROM proposal_counts
+		UNION ALL SELECT body_id, stage, 0, COUNT(*) FROM proposals GROUP BY body_id, stage) AS both_sides GROUP BY body_id, stage`})
 	var diffs []string
 	for _, c := range checks {
 		var rows []struct {

@@ -195,59 +195,81 @@ type ExportRow struct {
 	EvaluationOverall                            string
 }
 
-// Export returns one row per published proposal in scope, oldest first, for the CSV export.
-func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) ([]ExportRow, error) {
-	q, err := s.scopedProposals(ctx, a, f)
-	if err != nil {
+// Export checks the actor and the filter, then returns a function that reads one row per
+// published proposal in scope, oldest first, for the CSV export, handing each to fn as it is
+// read: memory stays flat however large the city. Returns forbidden for children, not_found for
+// a region out of scope, bad_request for a malformed date; the function returns fn's errors and
+// the database's.
+func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx context.Context, fn func(ExportRow) error) error, error) {
+	if _, err := s.scopedProposals(ctx, a, f); err != nil {
 		return nil, err
 	}
-	var rows []struct {
-		Proposal
-		BodyName                                    string
-		Votes                                       int
-		Outcome, ResponsibleUnit, PlannedCompletion *string
-		Evaluations                                 int
-		Overall                                     *float64
-	}
-	err = q.Select(`proposals.*, bodies.name AS body_name,
+	return func(ctx context.Context, fn func(ExportRow) error) error {
+		q, err := s.scopedProposals(ctx, a, f)
+		if err != nil {
+			return err
+		}
+		rows, err := q.Select(`proposals.id, proposals.title, proposals.erased, proposals.category, proposals.stage, proposals.visibility,
+		proposals.created_at, proposals.published_at, proposals.response_due_at, proposals.first_response_at,
+		proposals.support_count, proposals.comment_count, bodies.name AS body_name,
 		(SELECT COALESCE(SUM(vote_count), 0) FROM options WHERE options.proposal_id = proposals.id) AS votes,
 		decisions.outcome, decisions.responsible_unit, decisions.planned_completion,
 		(SELECT COUNT(*) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS evaluations,
 		(SELECT AVG((safety + fun + access + looks) / 4.0) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS overall`).
-		Joins("JOIN bodies ON bodies.id = proposals.body_id").
-		Joins("LEFT JOIN decisions ON decisions.proposal_id = proposals.id").
-		Order("proposals.id").Scan(&rows).Error
-	if err != nil {
-		return nil, fmt.Errorf("export proposals: %w", err)
-	}
-	date := func(t *time.Time) string {
-		if t == nil {
-			return ""
+			Joins("JOIN bodies ON bodies.id = proposals.body_id").
+			Joins("LEFT JOIN decisions ON decisions.proposal_id = proposals.id").
+			Order("proposals.id").Rows()
+		if err != nil {
+			return fmt.Errorf("export proposals: %w", err)
 		}
-		return t.In(s.loc).Format(time.DateOnly)
-	}
-	str := func(p *string) string {
-		if p == nil {
-			return ""
+		defer rows.Close()
+		date := func(t *time.Time) string {
+			if t == nil {
+				return ""
+			}
+			return t.In(s.loc).Format(time.DateOnly)
 		}
-		return *p
-	}
-	now := s.Now()
-	out := make([]ExportRow, len(rows))
-	for i, r := range rows {
-		e := ExportRow{ID: r.ID, Title: r.Title, Erased: r.Erased, Body: r.BodyName, Category: r.Category, Stage: r.Stage, Visibility: r.Visibility,
-			CreatedOn: date(&r.CreatedAt), PublishedOn: date(r.PublishedAt), DueOn: date(r.ResponseDueAt), RespondedOn: date(r.FirstResponseAt),
-			Supports: r.SupportCount, Comments: r.CommentCount, Votes: r.Votes, Outcome: str(r.Outcome),
-			ResponsibleUnit: str(r.ResponsibleUnit), PlannedCompletion: str(r.PlannedCompletion), Evaluations: r.Evaluations}
-		if r.FirstResponseAt != nil && r.PublishedAt != nil {
-			e.DaysToResponse = fmt.Sprint(s.localDays(*r.PublishedAt, *r.FirstResponseAt))
-		} else {
-			e.Overdue = r.ResponseDueAt != nil && !r.ResponseDueAt.After(now)
+		str := func(p *string) string {
+			if p == nil {
+				return ""
+			}
+			return *p
 		}
-		if r.Overall != nil {
-			e.EvaluationOverall = fmt.Sprintf("%.1f", *r.Overall)
+		now := s.Now()
+		for rows.Next() {
+			var r struct {
+				ID, Title, Category, Stage, Visibility, BodyName string
+				Erased                                           bool
+				CreatedAt                                        time.Time
+				PublishedAt, ResponseDueAt, FirstResponseAt      *time.Time
+				SupportCount, CommentCount, Votes, Evaluations   int
+				Outcome, ResponsibleUnit, PlannedCompletion      *string
+				Overall                                          *float64
+			}
+			if err := rows.Scan(&r.ID, &r.Title, &r.Erased, &r.Category, &r.Stage, &r.Visibility, &r.CreatedAt, &r.PublishedAt,
+				&r.ResponseDueAt, &r.FirstResponseAt, &r.SupportCount, &r.CommentCount, &r.BodyName, &r.Votes,
+				&r.Outcome, &r.ResponsibleUnit, &r.PlannedCompletion, &r.Evaluations, &r.Overall); err != nil {
+				return fmt.Errorf("export proposals: %w", err)
+			}
+			e := ExportRow{ID: r.ID, Title: r.Title, Erased: r.Erased, Body: r.BodyName, Category: r.Category, Stage: r.Stage, Visibility: r.Visibility,
+				CreatedOn: date(&r.CreatedAt), PublishedOn: date(r.PublishedAt), DueOn: date(r.ResponseDueAt), RespondedOn: date(r.FirstResponseAt),
+				Supports: r.SupportCount, Comments: r.CommentCount, Votes: r.Votes, Outcome: str(r.Outcome),
+				ResponsibleUnit: str(r.ResponsibleUnit), PlannedCompletion: str(r.PlannedCompletion), Evaluations: r.Evaluations}
+			if r.FirstResponseAt != nil && r.PublishedAt != nil {
+				e.DaysToResponse = fmt.Sprint(s.localDays(*r.PublishedAt, *r.FirstResponseAt))
+			} else {
+				e.Overdue = r.ResponseDueAt != nil && !r.ResponseDueAt.After(now)
+			}
+			if r.Overall != nil {
+				e.EvaluationOverall = fmt.Sprintf("%.1f", *r.Overall)
+			}
+			if err := fn(e); err != nil {
+				return err
+			}
 		}
-		out[i] = e
-	}
-	return out, nil
+		if err := rows.Err(); err != nil {
+			return fmt.Errorf("export proposals: %w", err)
+		}
+		return nil
+	}, nil
 }

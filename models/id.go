@@ -42,8 +42,13 @@ func NewID(now time.Time) string {
 	}
 	idState.last = b
 	idState.Unlock()
+	return encodeID(b)
+}
+
+// encodeID spells 128 bits as 26 base32 digits, most significant first.
+func encodeID(b [16]byte) string {
 	var out [26]byte
-	// 128 bits as 26 base32 digits, most significant first (the first digit carries 3 bits).
+	// The first digit carries 3 bits.
 	hi := binary.BigEndian.Uint64(b[:8])
 	lo := binary.BigEndian.Uint64(b[8:])
 	for i := 25; i >= 0; i-- {

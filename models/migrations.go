@@ -329,6 +329,17 @@ INSERT INTO heartbeat (id, beats) VALUES (1, 0)`},
 	// says it now, and each reader sees it in their own language.
 	{id: "0007_erased_mark", sql: `
 UPDATE proposals SET title = '', description = '' WHERE erased = TRUE`},
+	// Instances keep signed-in actors in memory; any change to what an actor is made of moves this
+	// counter, by trigger, so that every instance sees at once that its copies are stale.
+	{id: "0008_auth_epoch", run: (*Store).createAuthEpoch},
+	// Statistics average the children's evaluations over a whole city: each proposal keeps the
+	// count and the sums of its evaluations, moved by trigger with every evaluation written or
+	// removed, so that the figures cost one read of the proposals however many children rated.
+	{id: "0008a_evaluation_sums", run: (*Store).createEvaluationSums},
+	// The desk's total of a list over a whole city: proposals per body and stage, moved by
+	// trigger, so that the total of an unfiltered list sums a row per body instead of counting
+	// every proposal for each page.
+	{id: "0008b_proposal_counts", run: (*Store).createProposalCounts},
 	// A create sent again with the same Idempotency-Key (a double tap, a retry after a lost
 	// answer) answers with its first result; only one of simultaneous requests can claim a key.
 	{id: "0009_idempotency", sql: `
@@ -414,6 +425,118 @@ CREATE TABLE targets (
 	updated_at {{ts}} NOT NULL,
 	PRIMARY KEY (region_id, year, kind)
 )`},
+}
+
+// createProposalCounts creates the counts per body and stage, fills them and creates the
+// triggers that keep them.
+func (s *Store) createProposalCounts(tx *gorm.DB) error {
+	add := func(sign, row string) string {
+		return fmt.Sprintf(`INSERT INTO proposal_counts (body_id, stage, n) VALUES (%[2]s.body_id, %[2]s.stage, %[1]s1)
+	ON CONFLICT (body_id, stage) DO UPDATE SET n = proposal_counts.n %[1]s 1`, sign, row)
+	}
+	stmts := []string{
+		"CREATE TABLE proposal_counts (body_id TEXT NOT NULL, stage TEXT NOT NULL, n INTEGER NOT NULL, PRIMARY KEY (body_id, stage))",
+		"INSERT INTO proposal_counts (body_id, stage, n) SELECT body_id, stage, COUNT(*) FROM proposals GROUP BY body_id, stage",
+	}
+	if s.dialect == DialectPostgres {
+		stmts = append(stmts, `CREATE FUNCTION move_proposal_counts() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP IN ('UPDATE', 'DELETE') THEN `+add("-", "OLD")+`; END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN `+add("+", "NEW")+`; END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER proposals_counts AFTER INSERT OR DELETE ON proposals FOR EACH ROW EXECUTE FUNCTION move_proposal_counts()",
+			"CREATE TRIGGER proposals_counts_moved AFTER UPDATE OF body_id, stage ON proposals FOR EACH ROW "+
+				"WHEN (OLD.body_id IS DISTINCT FROM NEW.body_id OR OLD.stage IS DISTINCT FROM NEW.stage) EXECUTE FUNCTION move_proposal_counts()")
+	} else {
+		stmts = append(stmts,
+			"CREATE TRIGGER proposals_insert_counts AFTER INSERT ON proposals BEGIN "+add("+", "NEW")+"; END",
+			"CREATE TRIGGER proposals_delete_counts AFTER DELETE ON proposals BEGIN "+add("-", "OLD")+"; END",
+			"CREATE TRIGGER proposals_update_counts AFTER UPDATE OF body_id, stage ON proposals "+
+				"WHEN OLD.body_id <> NEW.body_id OR OLD.stage <> NEW.stage BEGIN "+add("-", "OLD")+"; "+add("+", "NEW")+"; END")
+	}
+	return execEach(tx, stmts)
+}
+
+// createEvaluationSums adds the sums, fills them from the evaluations stored, and creates the
+// triggers that keep them.
+func (s *Store) createEvaluationSums(tx *gorm.DB) error {
+	stmts := []string{}
+	for _, col := range []string{"eval_count", "eval_safety", "eval_fun", "eval_access", "eval_looks"} {
+		stmts = append(stmts, "ALTER TABLE proposals ADD COLUMN "+col+" INTEGER NOT NULL DEFAULT 0")
+	}
+	stmts = append(stmts, `UPDATE proposals SET eval_count = (SELECT COUNT(*) FROM evaluations e WHERE e.proposal_id = proposals.id),
+	eval_safety = (SELECT COALESCE(SUM(safety), 0) FROM evaluations e WHERE e.proposal_id = proposals.id),
+	eval_fun = (SELECT COALESCE(SUM(fun), 0) FROM evaluations e WHERE e.proposal_id = proposals.id),
+	eval_access = (SELECT COALESCE(SUM(access), 0) FROM evaluations e WHERE e.proposal_id = proposals.id),
+	eval_looks = (SELECT COALESCE(SUM(looks), 0) FROM evaluations e WHERE e.proposal_id = proposals.id)`)
+	move := func(sign, row string) string {
+		return fmt.Sprintf(`UPDATE proposals SET eval_count = eval_count %[1]s 1, eval_safety = eval_safety %[1]s %[2]s.safety,
+	eval_fun = eval_fun %[1]s %[2]s.fun, eval_access = eval_access %[1]s %[2]s.access, eval_looks = eval_looks %[1]s %[2]s.looks
+	WHERE id = %[2]s.proposal_id`, sign, row)
+	}
+	if s.dialect == DialectPostgres {
+		stmts = append(stmts, `CREATE FUNCTION move_evaluation_sums() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP IN ('UPDATE', 'DELETE') THEN `+move("-", "OLD")+`; END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN `+move("+", "NEW")+`; END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER evaluations_sums AFTER INSERT OR DELETE OR UPDATE OF proposal_id, safety, fun, access, looks ON evaluations FOR EACH ROW EXECUTE FUNCTION move_evaluation_sums()")
+	} else {
+		stmts = append(stmts,
+			"CREATE TRIGGER evaluations_insert_sums AFTER INSERT ON evaluations BEGIN "+move("+", "NEW")+"; END",
+			"CREATE TRIGGER evaluations_delete_sums AFTER DELETE ON evaluations BEGIN "+move("-", "OLD")+"; END",
+			"CREATE TRIGGER evaluations_update_sums AFTER UPDATE OF proposal_id, safety, fun, access, looks ON evaluations BEGIN "+
+				move("-", "OLD")+"; "+move("+", "NEW")+"; END")
+	}
+	return execEach(tx, stmts)
+}
+
+// authEpochTables are the tables an actor is read from, and the changes to them that make a
+// kept actor stale (a new session or a new child makes none stale).
+var authEpochTables = []struct{ table, events string }{
+	{"sessions", "UPDATE OR DELETE"},
+	{"children", "UPDATE OR DELETE"},
+	{"staff", "UPDATE OR DELETE"},
+	{"memberships", "INSERT OR UPDATE OR DELETE"},
+	{"staff_bodies", "INSERT OR UPDATE OR DELETE"},
+	{"bodies", "UPDATE OR DELETE"},
+	{"regions", "UPDATE OR DELETE"},
+}
+
+// createAuthEpoch creates the one-row counter and the triggers that move it, in each dialect's
+// own words.
+func (s *Store) createAuthEpoch(tx *gorm.DB) error {
+	stmts := []string{
+		"CREATE TABLE auth_epoch (id INTEGER PRIMARY KEY, version BIGINT NOT NULL)",
+		"INSERT INTO auth_epoch (id, version) VALUES (1, 0)",
+	}
+	if s.dialect == DialectPostgres {
+		// Once per statement that changed rows: a statement changing many rows moves the
+		// counter once, where a trigger per row would update one row thousands of times in a
+		// transaction, each update slower than the last.
+		stmts = append(stmts, `CREATE FUNCTION bump_auth_epoch() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN IF EXISTS (SELECT 1 FROM changed) THEN UPDATE auth_epoch SET version = version + 1 WHERE id = 1; END IF; RETURN NULL; END $$`)
+		for _, t := range authEpochTables {
+			for _, ev := range strings.Split(t.events, " OR ") {
+				rows := "NEW"
+				if ev == "DELETE" {
+					rows = "OLD"
+				}
+				stmts = append(stmts, fmt.Sprintf("CREATE TRIGGER %s_%s_auth_epoch AFTER %s ON %s REFERENCING %s TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION bump_auth_epoch()",
+					t.table, strings.ToLower(ev), ev, t.table, rows))
+			}
+		}
+	} else {
+		for _, t := range authEpochTables {
+			for _, ev := range strings.Split(t.events, " OR ") {
+				stmts = append(stmts, fmt.Sprintf("CREATE TRIGGER %s_%s_auth_epoch AFTER %s ON %s BEGIN UPDATE auth_epoch SET version = version + 1 WHERE id = 1; END",
+					t.table, strings.ToLower(ev), ev, t.table))
+			}
+		}
+	}
+	return execEach(tx, stmts)
 }
 
 // sealRelations seals the relation of every guardian and consent stored before it was sealed.
@@ -530,4 +653,14 @@ func (s *Store) Migrate(ctx context.Context) ([]string, error) {
 		applied = append(applied, m.id)
 	}
 	return applied, nil
+}
+
+// execEach runs statements in order, stopping at the first that fails.
+func execEach(tx *gorm.DB, stmts []string) error {
+	for _, stmt := range stmts {
+		if err := tx.Exec(stmt).Error; err != nil {
+			return err
+		}
+	}
+	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -87,50 +88,89 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 		return nil, err
 	}
 
-	db := s.db.WithContext(ctx)
-	q := scopeProposals(db, s.proposalQuery(ctx), a)
 	if f.BodyID != "" {
 		if _, err := s.Body(ctx, a, f.BodyID); err != nil && a.IsStaff() {
 			return nil, err
 		}
-		q = q.Where("proposals.body_id = ?", f.BodyID)
 	}
-	if f.Stage != "" {
-		q = q.Where("proposals.stage = ?", f.Stage)
-	}
-	if f.Category != "" {
-		q = q.Where("proposals.category = ?", f.Category)
-	}
-	if f.Mine {
-		q = q.Where("proposals.author_id = ?", a.ID)
-	}
-	if t := strings.ToLower(strings.TrimSpace(f.Query)); t != "" {
-		like := "%" + escapeLike(t) + "%"
-		if a.IsStaff() {
-			q = q.Where(`(LOWER(proposals.title) LIKE ? ESCAPE '\' OR LOWER(proposals.description) LIKE ? ESCAPE '\'
-				OR LOWER(children.nickname) LIKE ? ESCAPE '\')`, like, like, like)
-		} else {
-			q = q.Where(`(LOWER(proposals.title) LIKE ? ESCAPE '\' OR LOWER(proposals.description) LIKE ? ESCAPE '\')`, like, like)
+	db := s.db.WithContext(ctx)
+	walk := false // read the page in key order, skipping what is out of scope
+	if s.dialect == DialectSQLite && (f.Sort == SortNewest || f.Sort == SortOldest) && f.BodyID == "" {
+		wide, err := s.wideScope(ctx, a)
+		if err != nil {
+			return nil, err
 		}
+		walk = wide
 	}
-	if f.Overdue {
-		q = q.Where(awaitingAnswer+" AND proposals.response_due_at <= ?", s.Now())
+	// build starts every query of the list from proposals alone, in the order of an index; what
+	// a list item shows of its body and author is read for the page's rows only (decorate).
+	// Joined, SQLite's planner, once it has statistics, starts from the bodies and sorts every
+	// proposal in scope for each page.
+	build := func(walk bool) *gorm.DB {
+		q := db.Table("proposals").Select(listColumns)
+		if a.IsStaff() && strings.TrimSpace(f.Query) != "" {
+			q = q.Joins("LEFT JOIN children ON children.id = proposals.author_id") // search by nickname
+		}
+		if walk {
+			// Most of the table is in scope: walking the key reads about a page of rows, where
+			// the body index would find every row in scope and sort them. The unary + keeps
+			// SQLite off the body index.
+			q = q.Where("+proposals.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
+		} else {
+			q = scopeProposals(db, q, a)
+		}
+		if f.BodyID != "" {
+			q = q.Where("proposals.body_id = ?", f.BodyID)
+		}
+		if f.Stage != "" {
+			q = q.Where("proposals.stage = ?", f.Stage)
+		}
+		if f.Category != "" {
+			q = q.Where("proposals.category = ?", f.Category)
+		}
+		if f.Mine {
+			q = q.Where("proposals.author_id = ?", a.ID)
+		}
+		if t := strings.ToLower(strings.TrimSpace(f.Query)); t != "" {
+			like := "%" + escapeLike(t) + "%"
+			if a.IsStaff() {
+				q = q.Where(`(LOWER(proposals.title) LIKE ? ESCAPE '\' OR LOWER(proposals.description) LIKE ? ESCAPE '\'
+				OR LOWER(children.nickname) LIKE ? ESCAPE '\')`, like, like, like)
+			} else {
+				q = q.Where(`(LOWER(proposals.title) LIKE ? ESCAPE '\' OR LOWER(proposals.description) LIKE ? ESCAPE '\')`, like, like)
+			}
+		}
+		if f.Overdue {
+			q = q.Where(awaitingAnswer+" AND proposals.response_due_at <= ?", s.Now())
+		}
+		if f.DueBefore != "" {
+			q = q.Where("proposals.response_due_at < ?", dueBefore)
+		}
+		return q
 	}
-	if f.DueBefore != "" {
-		q = q.Where("proposals.response_due_at < ?", dueBefore)
-	}
-	q = q.Session(&gorm.Session{}) // the count and the page below each start from this query
 
 	out := &ProposalList{Items: []ProposalItem{}}
 	if a.IsStaff() {
 		var total int64
-		if err := q.Select("COUNT(*)").Scan(&total).Error; err != nil {
+		if f.Category == "" && f.Query == "" && !f.Mine && !f.Overdue && f.DueBefore == "" {
+			// Scope, body and stage only: the counts kept per body and stage (0008b).
+			c := db.Table("proposal_counts").Select("COALESCE(SUM(n), 0)").Where("body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
+			if f.BodyID != "" {
+				c = c.Where("body_id = ?", f.BodyID)
+			}
+			if f.Stage != "" {
+				c = c.Where("stage = ?", f.Stage)
+			}
+			if err := c.Scan(&total).Error; err != nil {
+				return nil, fmt.Errorf("count proposals: %w", err)
+			}
+		} else if err := build(false).Select("COUNT(*)").Scan(&total).Error; err != nil {
 			return nil, fmt.Errorf("count proposals: %w", err)
 		}
 		out.Total = &total
 	}
 
-	page := q.Limit(p.normalise().Limit + 1)
+	page := build(walk).Limit(p.normalise().Limit + 1)
 	switch f.Sort {
 	case SortNewest:
 		if after.id != "" {
@@ -161,6 +201,9 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 	var rows []proposalRow
 	if err := page.Find(&rows).Error; err != nil {
 		return nil, fmt.Errorf("list proposals: %w", err)
+	}
+	if err := s.decorate(ctx, a, rows); err != nil {
+		return nil, err
 	}
 	if limit := p.normalise().Limit; len(rows) > limit {
 		rows = rows[:limit]
@@ -247,4 +290,124 @@ func parseListCursor(sort, cursor string) (cursorAfter, error) {
 		return cursorAfter{}, bad
 	}
 	return c, nil
+}
+
+// listColumns are what a list item and its cursor need; the description stays on disk.
+const listColumns = `proposals.id, proposals.body_id, proposals.author_id, proposals.title, proposals.category,
+	proposals.stage, proposals.visibility, proposals.support_count, proposals.comment_count, proposals.closed_reason,
+	proposals.created_at, proposals.published_at, proposals.response_due_at, proposals.first_response_at, proposals.erased`
+
+// wideScope reports whether a staff member's scope holds a twentieth or more of all bodies:
+// then a page is cheapest read in key order, skipping what is out of scope.
+func (s *Store) wideScope(ctx context.Context, a *Actor) (bool, error) {
+	switch a.Role {
+	case RoleAdmin:
+		return true, nil
+	case RoleCommittee:
+	default:
+		return false, nil
+	}
+	var n struct{ InScope, Every int64 }
+	db := s.db.WithContext(ctx)
+	err := db.Raw("SELECT (?) AS in_scope, (SELECT COUNT(*) FROM bodies) AS every",
+		scopeBodies(db.Table("bodies").Select("COUNT(*)"), a)).Scan(&n).Error
+	if err != nil {
+		return false, fmt.Errorf("count bodies in scope: %w", err)
+	}
+	return n.InScope*20 >= n.Every, nil
+}
+
+// listNames keeps the names a list shows of bodies and authors, for the auth epoch they were
+// read under: renaming a body and any change to a child (a nickname, a guardian's choice to show
+// it) move the epoch by trigger, and the names are read again.
+type listNames struct {
+	mu      sync.Mutex
+	epoch   int64
+	bodies  map[string]listBody
+	authors map[string]listAuthor
+}
+
+type listBody struct{ ID, Name, ModerationMode string }
+
+type listAuthor struct {
+	ID                    string
+	Nickname              string
+	BirthYear, BirthMonth int
+	ShowPublicly          bool
+}
+
+// listNamesMax bounds the names kept; past it they are read afresh.
+const listNamesMax = 200_000
+
+// decorate fills in what list items show of each row's body and author: from the names kept for
+// the request's epoch, reading the page's missing bodies and authors by key (a join lets
+// SQLite start from the bodies and walk their proposals).
+func (s *Store) decorate(ctx context.Context, a *Actor, rows []proposalRow) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	n := &s.names
+	n.mu.Lock()
+	if a.epoch != 0 && (a.epoch > n.epoch || len(n.bodies)+len(n.authors) > listNamesMax) {
+		n.epoch, n.bodies, n.authors = a.epoch, map[string]listBody{}, map[string]listAuthor{}
+	}
+	trusted := a.epoch != 0 && a.epoch == n.epoch
+	var bodyIDs, authorIDs []string
+	bodies, authors := map[string]listBody{}, map[string]listAuthor{}
+	for _, r := range rows {
+		if b, ok := n.bodies[r.BodyID]; ok && trusted {
+			bodies[r.BodyID] = b
+		} else if !slices.Contains(bodyIDs, r.BodyID) {
+			bodyIDs = append(bodyIDs, r.BodyID)
+		}
+		if r.AuthorID == nil {
+			continue
+		}
+		if c, ok := n.authors[*r.AuthorID]; ok && trusted {
+			authors[c.ID] = c
+		} else if !slices.Contains(authorIDs, *r.AuthorID) {
+			authorIDs = append(authorIDs, *r.AuthorID)
+		}
+	}
+	n.mu.Unlock()
+	db := s.db.WithContext(ctx)
+	var readBodies []listBody
+	if len(bodyIDs) > 0 {
+		if err := db.Table("bodies").Select("id, name, moderation_mode").Where("id IN ?", bodyIDs).Scan(&readBodies).Error; err != nil {
+			return fmt.Errorf("read list bodies: %w", err)
+		}
+	}
+	var readAuthors []listAuthor
+	if len(authorIDs) > 0 {
+		if err := db.Table("children").Select("id, nickname, birth_year, birth_month, show_publicly").
+			Where("id IN ?", authorIDs).Scan(&readAuthors).Error; err != nil {
+			return fmt.Errorf("read list authors: %w", err)
+		}
+	}
+	n.mu.Lock()
+	for _, b := range readBodies {
+		bodies[b.ID] = b
+		if trusted && n.epoch == a.epoch {
+			n.bodies[b.ID] = b
+		}
+	}
+	for _, c := range readAuthors {
+		authors[c.ID] = c
+		if trusted && n.epoch == a.epoch {
+			n.authors[c.ID] = c
+		}
+	}
+	n.mu.Unlock()
+	for i := range rows {
+		r := &rows[i]
+		b := bodies[r.BodyID]
+		r.BodyName, r.BodyModerationMode = b.Name, b.ModerationMode
+		if r.AuthorID == nil {
+			continue
+		}
+		if c, ok := authors[*r.AuthorID]; ok {
+			r.AuthorNickname, r.AuthorBirthYear, r.AuthorBirthMonth, r.AuthorShowPublicly = &c.Nickname, &c.BirthYear, &c.BirthMonth, &c.ShowPublicly
+		}
+	}
+	return nil
 }

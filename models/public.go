@@ -34,7 +34,10 @@ func (s *Store) publicQuery(ctx context.Context, f PublicFilter) (*gorm.DB, erro
 	if f.Stage != "" && !ValidStage(f.Stage) {
 		return nil, BadField("stage", "field.unknown_value")
 	}
-	q := s.proposalQuery(ctx).Where("proposals.visibility = ?", VisibilityPublished)
+	q := s.reader(ctx).Table("proposals").Select(proposalColumns).
+		Joins("JOIN bodies ON bodies.id = proposals.body_id").
+		Joins("LEFT JOIN children ON children.id = proposals.author_id").
+		Where("proposals.visibility = ?", VisibilityPublished)
 	if f.RegionID != "" {
 		path, err := s.regionPath(ctx, f.RegionID)
 		if err != nil {

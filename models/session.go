@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
+	"sync"
 	"time"
 
 	"gorm.io/gorm"
@@ -55,19 +57,110 @@ func (s *Store) EndSession(ctx context.Context, jti string) error {
 	return nil
 }
 
+// sessionCacheTTL bounds how long an instance keeps a signed-in actor without reading it again,
+// even when nothing it is made of has changed.
+const sessionCacheTTL = time.Minute
+
+// sessionCacheMax bounds the number of actors kept; past it the cache starts afresh.
+const sessionCacheMax = 100_000
+
+// sessionCache keeps the actors of live sessions, so that a request costs one read of the
+// auth epoch instead of the session, the user and the memberships. Every change to what an actor
+// is made of (a logout, a PIN reset, a withdrawal, a membership, a staff account's bodies) moves
+// the epoch by trigger (migration 0008), in whichever instance it happens: an entry read under
+// another epoch is never used.
+type sessionCache struct {
+	mu      sync.Mutex
+	epoch   int64
+	entries map[string]sessionEntry
+}
+
+type sessionEntry struct {
+	actor    Actor
+	userID   string
+	expires  time.Time
+	loadedAt time.Time
+}
+
+func (c *sessionCache) get(jti string, epoch int64) (sessionEntry, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if epoch != c.epoch {
+		c.epoch, c.entries = epoch, nil
+		return sessionEntry{}, false
+	}
+	e, ok := c.entries[jti]
+	return e, ok
+}
+
+func (c *sessionCache) put(jti string, epoch int64, e sessionEntry) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if epoch != c.epoch {
+		if epoch < c.epoch {
+			return // read before a change this instance has seen already
+		}
+		c.epoch, c.entries = epoch, nil
+	}
+	if c.entries == nil || len(c.entries) >= sessionCacheMax {
+		c.entries = map[string]sessionEntry{}
+	}
+	c.entries[jti] = e
+}
+
+// authEpoch reads the counter that every change to an actor's makings moves.
+func (s *Store) authEpoch(ctx context.Context) (int64, error) {
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return 0, err
+	}
+	var v int64
+	err = sqlDB.QueryRowContext(ctx, "SELECT version FROM auth_epoch WHERE id = 1").Scan(&v)
+	return v, err
+}
+
+// copyActor gives each request an actor of its own: handlers may change theirs.
+func copyActor(a *Actor) *Actor {
+	c := *a
+	c.BodyIDs = slices.Clone(a.BodyIDs)
+	c.ObserverPaths = slices.Clone(a.ObserverPaths)
+	return &c
+}
+
 // SessionActor returns the actor of a live session: it must exist, belong to userID, be neither
 // expired nor revoked, and its user must still exist. Returns unauthenticated otherwise.
 func (s *Store) SessionActor(ctx context.Context, jti, userID string) (*Actor, error) {
+	now := s.Now()
+	epoch, err := s.authEpoch(ctx)
+	if err != nil {
+		return nil, s.fault(fmt.Errorf("read auth epoch: %w", err))
+	}
+	if e, ok := s.sessions.get(jti, epoch); ok && e.userID == userID && e.expires.After(now) && now.Sub(e.loadedAt) < sessionCacheTTL {
+		a := copyActor(&e.actor)
+		a.epoch = epoch
+		return a, nil
+	}
+	a, expires, err := s.loadSessionActor(ctx, jti, userID)
+	if err != nil {
+		return nil, err
+	}
+	s.sessions.put(jti, epoch, sessionEntry{actor: *copyActor(a), userID: userID, expires: expires, loadedAt: now})
+	a.epoch = epoch
+	return a, nil
+}
+
+// loadSessionActor reads a session and its actor from the database.
+func (s *Store) loadSessionActor(ctx context.Context, jti, userID string) (*Actor, time.Time, error) {
 	var sess Session
 	err := s.db.WithContext(ctx).Where("jti = ?", jti).Take(&sess).Error
 	if err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, ErrUnauthenticated
+			return nil, time.Time{}, ErrUnauthenticated
 		}
-		return nil, fmt.Errorf("read session: %w", err)
+		return nil, time.Time{}, fmt.Errorf("read session: %w", err)
 	}
 	if sess.UserID != userID || sess.RevokedAt != nil || !sess.ExpiresAt.After(s.Now()) {
-		return nil, ErrUnauthenticated
+		return nil, time.Time{}, ErrUnauthenticated
 	}
 	var a *Actor
 	if sess.Role == string(RoleChild) {
@@ -83,12 +176,12 @@ func (s *Store) SessionActor(ctx context.Context, jti, userID string) (*Actor, e
 	}
 	if err != nil {
 		if errors.Is(err, gorm.ErrRecordNotFound) {
-			return nil, ErrUnauthenticated // the user was deleted
+			return nil, time.Time{}, ErrUnauthenticated // the user was deleted
 		}
-		return nil, fmt.Errorf("load session user: %w", err)
+		return nil, time.Time{}, fmt.Errorf("load session user: %w", err)
 	}
 	a.SessionID = jti
-	return a, nil
+	return a, sess.ExpiresAt, nil
 }
 
 func (s *Store) staffActor(ctx context.Context, st *Staff) (*Actor, error) {

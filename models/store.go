@@ -30,6 +30,9 @@ const (
 type Options struct {
 	// DSN is a postgres:// URL; empty means SQLite in DataDir.
 	DSN string
+	// ReadDSN is an optional postgres:// URL of a streaming replica of DSN, which then serves
+	// the public notice, statistics and exports, except to a request marked WithPrimary.
+	ReadDSN string
 	// DataDir holds the SQLite database (tongsheng.db).
 	DataDir string
 	// Clock returns the current time; tests inject one. Defaults to time.Now.
@@ -79,6 +82,9 @@ type Store struct {
 	log       *slog.Logger
 	health    *health
 	fullMax   int64 // VacuumFullMaxBytes
+	sessions  sessionCache
+	names     listNames
+	read      *gorm.DB // the replica for public and statistical reads; db when there is none
 	// secretCheckHook runs before each sign-in's hash comparison (tests only).
 	secretCheckHook atomic.Pointer[func()]
 }
@@ -184,11 +190,56 @@ func Connect(opts Options) (*Store, error) {
 		dataDir:   opts.DataDir, log: opts.Logger, health: &health{},
 		fullMax: cmp.Or(opts.VacuumFullMaxBytes, DefaultVacuumFullMaxBytes),
 	}
+	s.read = db
+	if opts.ReadDSN != "" {
+		if dialect != DialectPostgres || !(strings.HasPrefix(opts.ReadDSN, "postgres://") || strings.HasPrefix(opts.ReadDSN, "postgresql://")) {
+			sqlDB.Close()
+			return nil, fmt.Errorf("TONGSHENG_DB_READ must be a postgres:// URL, beside a PostgreSQL TONGSHENG_DB")
+		}
+		if s.read, err = gorm.Open(postgres.Open(opts.ReadDSN), cfg); err != nil {
+			sqlDB.Close()
+			return nil, fmt.Errorf("open the read replica: %w", err)
+		}
+		if readDB, err := s.read.DB(); err == nil {
+			readDB.SetMaxOpenConns(20)
+			readDB.SetConnMaxIdleTime(5 * time.Minute)
+		}
+	}
 	if err := s.watchFaults(); err != nil {
+		s.closeReplica()
 		sqlDB.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// primaryKey marks a context whose reads must see the primary's latest writes.
+type primaryKey struct{}
+
+// WithPrimary marks ctx so that every read made with it goes to the primary: the request of a
+// user who has just written, who must see what they wrote even while the replica lags.
+func WithPrimary(ctx context.Context) context.Context {
+	return context.WithValue(ctx, primaryKey{}, true)
+}
+
+// reader is where the public notice, statistics and exports read: the replica when there is
+// one, unless ctx is marked WithPrimary.
+func (s *Store) reader(ctx context.Context) *gorm.DB {
+	if primary, _ := ctx.Value(primaryKey{}).(bool); primary {
+		return s.db.WithContext(ctx)
+	}
+	return s.read.WithContext(ctx)
+}
+
+// HasReplica reports whether a read replica is configured.
+func (s *Store) HasReplica() bool { return s.read != s.db }
+
+func (s *Store) closeReplica() {
+	if s.read != s.db {
+		if readDB, err := s.read.DB(); err == nil {
+			readDB.Close()
+		}
+	}
 }
 
 // sqliteDSN turns on WAL, foreign keys, a busy timeout and immediate write transactions, so that
@@ -201,6 +252,7 @@ func sqliteDSN(path string) string {
 // Close stops the store's background work and releases the database connections.
 func (s *Store) Close() error {
 	s.screening.stopWatching()
+	s.closeReplica()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"log/slog"
+	"net"
 	"strconv"
 	"strings"
 	"time"
@@ -18,6 +19,7 @@ var options = []option{
 	{"TONGSHENG_ADDR", "127.0.0.1:8080", "address to listen on"},
 	{"TONGSHENG_DATA_DIR", "./data", "folder for the SQLite database and generated secrets"},
 	{"TONGSHENG_DB", "", "postgres://… to use PostgreSQL; empty for SQLite in the data folder"},
+	{"TONGSHENG_DB_READ", "", "postgres://… of a streaming replica of TONGSHENG_DB that serves the public notice, statistics and exports; empty reads everything from TONGSHENG_DB"},
 	{"TONGSHENG_JWT_SECRET", "", "session signing secret (32 bytes as hex or base64, or a passphrase of 32+ characters); `_FILE` variant reads it from a file; else generated into the data folder"},
 	{"TONGSHENG_DATA_KEY", "", "key sealing real names and guardian contacts (AES-256-GCM), same forms and `_FILE` variant; else generated into the data folder"},
 	{"TONGSHENG_DEMO", "on", "`off` to start an empty database without demo data"},
@@ -27,11 +29,13 @@ var options = []option{
 	{"TONGSHENG_LOG_LEVEL", "info", "debug, info, warn or error"},
 	{"TONGSHENG_PURGE_GRACE_DAYS", "180", "days after a body's term ends before its children's personal data is purged (unless consent is renewed)"},
 	{"TONGSHENG_PRIVACY_CONTACT", "", "the person responsible for children's personal information, named in the privacy notice"},
+	{"TONGSHENG_PPROF_ADDR", "", "loopback address (127.0.0.1:6060) to serve Go's profiles on (/debug/pprof/); empty serves none"},
 	{"TONGSHENG_VACUUM_FULL_MAX_MB", "64", "PostgreSQL: largest table (MB) that an erasure rewrites with VACUUM FULL, which locks it briefly; larger ones get a plain VACUUM"},
 }
 
 type config struct {
 	addr, dataDir, db, publicURL string
+	dbRead                       string
 	demo                         bool
 	jwtSecret, dataKey           []byte
 	loc                          *time.Location
@@ -40,6 +44,7 @@ type config struct {
 	purgeGrace                   time.Duration
 	privacyContact               string
 	vacuumFullMax                int64
+	pprofAddr                    string
 	log                          *slog.Logger // set by run once the level is known
 }
 
@@ -55,7 +60,7 @@ func loadConfig(getenv func(string) string) (*config, error) {
 		}
 		return ""
 	}
-	c := &config{addr: get("TONGSHENG_ADDR"), dataDir: get("TONGSHENG_DATA_DIR"), db: get("TONGSHENG_DB")}
+	c := &config{addr: get("TONGSHENG_ADDR"), dataDir: get("TONGSHENG_DATA_DIR"), db: get("TONGSHENG_DB"), dbRead: get("TONGSHENG_DB_READ")}
 	c.demo = !strings.EqualFold(get("TONGSHENG_DEMO"), "off")
 	c.publicURL = getenv("TONGSHENG_PUBLIC_URL")
 	if c.publicURL == "" {
@@ -101,6 +106,12 @@ func loadConfig(getenv func(string) string) (*config, error) {
 	if err != nil || mb < 0 {
 		return nil, fmt.Errorf("TONGSHENG_VACUUM_FULL_MAX_MB must be a whole number of megabytes, 0 or more")
 	}
+	if c.pprofAddr = get("TONGSHENG_PPROF_ADDR"); c.pprofAddr != "" {
+		host, _, err := net.SplitHostPort(c.pprofAddr)
+		if ip := net.ParseIP(host); err != nil || ip == nil || !ip.IsLoopback() {
+			return nil, fmt.Errorf("TONGSHENG_PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
+		}
+	}
 	c.vacuumFullMax = int64(mb) << 20
 	if mb == 0 {
 		c.vacuumFullMax = -1 // never rewrite: the store takes zero for its default
@@ -109,6 +120,6 @@ func loadConfig(getenv func(string) string) (*config, error) {
 }
 
 func (c *config) storeOptions() models.Options {
-	return models.Options{DSN: c.db, DataDir: c.dataDir, Location: c.loc, DataKey: c.dataKey, PublicURL: c.publicURL, PurgeGrace: c.purgeGrace,
+	return models.Options{DSN: c.db, ReadDSN: c.dbRead, DataDir: c.dataDir, Location: c.loc, DataKey: c.dataKey, PublicURL: c.publicURL, PurgeGrace: c.purgeGrace,
 		Logger: c.log, VacuumFullMaxBytes: c.vacuumFullMax}
 }

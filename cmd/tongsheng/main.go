@@ -3,6 +3,7 @@
 //	tongsheng [serve]      serve the API and the web app (demo data on an empty database)
 //	tongsheng migrate      run pending database migrations
 //	tongsheng seed         load the demo data into an empty database
+//	tongsheng seed --synthetic [--preset city] [--bodies N …]   generate a city for load tests
 //	tongsheng staff add --username U --password P --role admin|committee|facilitator [--region ID] [--body ID]…
 //	tongsheng backup FILE  write a consistent copy of the SQLite database while the server runs
 //	tongsheng purge        remove the personal data of children whose bodies' terms ended long enough ago
@@ -15,6 +16,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"os/signal"
 	"strings"
@@ -38,7 +41,7 @@ func main() {
 	}
 }
 
-const usage = `usage: tongsheng [serve | migrate | seed | staff add … | backup FILE | purge]`
+const usage = `usage: tongsheng [serve | migrate | seed [--synthetic …] | staff add … | backup FILE | purge]`
 
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cmd := "serve"
@@ -64,6 +67,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stdout, "applied %d migrations %v\n", len(ran), ran)
 		return err
 	case "seed":
+		if len(args) > 0 {
+			return seedSynthetic(ctx, cfg, args, stdout)
+		}
 		store, err := models.Open(cfg.storeOptions())
 		if err != nil {
 			return err
@@ -139,6 +145,9 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 	go escalate(ctx, store, log)
 	go moderation.WarmUp() // the segmenter's dictionary, so the first child to write does not wait for it
 	go store.WatchWrites(ctx, writeProbeEvery)
+	if cfg.pprofAddr != "" {
+		go serveProfiles(ctx, cfg.pprofAddr, log)
+	}
 	catalog, err := locales.Load()
 	if err != nil {
 		return err
@@ -265,4 +274,73 @@ func describe(err error) error {
 		parts = append(parts, field+": "+catalog.Text("en", fe.Key, fe.Params))
 	}
 	return errors.New(strings.Join(parts, "; "))
+}
+
+// seedSynthetic generates a city of the sizes given for load tests into an empty database.
+func seedSynthetic(ctx context.Context, cfg *config, args []string, stdout io.Writer) error {
+	// Parsed twice: the preset sets the sizes, and flags given beside it change them.
+	parse := func(size models.CitySize) (models.CitySize, bool, string, error) {
+		fs := flag.NewFlagSet("seed --synthetic", flag.ContinueOnError)
+		fs.SetOutput(stdout)
+		synthetic := fs.Bool("synthetic", false, "generate a city for load tests (required)")
+		preset := fs.String("preset", "", `"city": 20 districts, 2,000 bodies of 50 children, 50,000 proposals, 2,000,000 votes, 500,000 comments, 250,000 supports`)
+		fs.IntVar(&size.Districts, "districts", size.Districts, "regions under the city")
+		fs.IntVar(&size.Bodies, "bodies", size.Bodies, "councils")
+		fs.IntVar(&size.ChildrenPerBody, "children-per-body", size.ChildrenPerBody, "children in each council")
+		fs.IntVar(&size.Proposals, "proposals", size.Proposals, "proposals, in every stage")
+		fs.IntVar(&size.Votes, "votes", size.Votes, "votes (at most the pairs of a body's children and its proposals past needs)")
+		fs.IntVar(&size.Comments, "comments", size.Comments, "comments")
+		fs.IntVar(&size.Supports, "supports", size.Supports, "supports")
+		err := fs.Parse(args)
+		return size, *synthetic, *preset, err
+	}
+	size, synthetic, preset, err := parse(models.CitySize{Districts: 4, Bodies: 20, ChildrenPerBody: 40, Proposals: 1000, Votes: 10000, Comments: 5000, Supports: 5000})
+	if err != nil {
+		return err
+	}
+	if !synthetic {
+		return errors.New("usage: tongsheng seed --synthetic [--preset city] [--districts N] [--bodies N] [--children-per-body N] [--proposals N] [--votes N] [--comments N] [--supports N]")
+	}
+	switch preset {
+	case "":
+	case "city":
+		if size, _, _, err = parse(models.CityPreset); err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("unknown preset %q (known: city)", preset)
+	}
+	store, err := models.Open(cfg.storeOptions())
+	if err != nil {
+		return err
+	}
+	defer store.Close()
+	rep, err := store.GenerateCity(ctx, size, stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "generated in %s: %d regions, %d bodies, %d children, %d staff, %d proposals %v, %d options, %d votes, %d supports, %d comments, %d decisions, %d evaluations\n",
+		rep.Took.Round(time.Millisecond), rep.Regions, rep.Bodies, rep.Children, rep.Staff, rep.Proposals, rep.ByStage, rep.Options, rep.Votes,
+		rep.Supports, rep.Comments, rep.Decisions, rep.Evaluations)
+	fmt.Fprintf(stdout, "sign-ins: children join code %s…%s, login c0…c%d, PIN %s; staff %s and %s…%s, password %s\n",
+		models.SyntheticJoinCode(0), models.SyntheticJoinCode(size.Bodies-1), size.ChildrenPerBody-1, models.SyntheticPIN,
+		models.SyntheticCommittee, models.SyntheticFacilitator(0), models.SyntheticFacilitator(size.Bodies-1), models.SyntheticStaffPassword)
+	return nil
+}
+
+// serveProfiles serves Go's runtime profiles on a loopback address until ctx ends, for finding
+// where the time of a request goes under load.
+func serveProfiles(ctx context.Context, addr string, log *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	srv := &http.Server{Addr: addr, Handler: mux, ReadHeaderTimeout: 5 * time.Second}
+	go func() {
+		<-ctx.Done()
+		srv.Close()
+	}()
+	if err := srv.ListenAndServe(); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		log.Warn("profiles not served", slog.String("error", err.Error()))
+	}
 }
