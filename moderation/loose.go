@@ -61,7 +61,7 @@ func loose(t *text) []Reason {
 		// An e-mail with its signs spelled out: a provider and a name before it, and a cue.
 		// An e-mail told in pieces: a mail word, a provider and an account name anywhere.
 		if mailWordRe.MatchString(s) {
-			if p := mailProviderRe.FindStringIndex(s); p != nil || strings.Contains(s, "雅虎") || strings.Contains(s, "新浪") || strings.Contains(s, "网易") {
+			if p := mailProviderRe.FindStringIndex(s); p != nil || t.has("雅虎") || t.has("新浪") || t.has("网易") {
 				for _, h := range handleRe.FindAllStringIndex(s, -1) {
 					if name := s[h[0]:h[1]]; accountLike(name) && strings.ContainsAny(name, "0123456789_") || len(name) >= 10 && !commonLatin[name] {
 						out = append(out, t.reason(KindEmail, h[0], h[1]))
@@ -118,26 +118,26 @@ func loose(t *text) []Reason {
 		} else if m := anyAtMailRe.FindStringIndex(s); m != nil {
 			out = append(out, t.reason(KindEmail, m[0], m[1]))
 		}
-		if strings.Contains(s, "moc.") || strings.Contains(s, "nc.") {
+		if t.has("moc.") || t.has("nc.") {
 			// Written backwards: moc.anis@…
 			if emailRe.MatchString(reverse(s)) {
 				out = append(out, t.reason(KindEmail, 0, len(s)))
 			}
 		}
 	}
-	if strings.Contains(s, "楼") || strings.Contains(s, "层") || latin && strings.Contains(s, "floor") {
+	if t.has("楼") || t.has("层") || latin && t.has("floor") {
 		if m := floorRe.FindStringIndex(s); m != nil && doorSignRe.MatchString(s) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 	}
-	if strings.Contains(s, "走") || strings.Contains(s, "拐") {
+	if t.has("走") || t.has("拐") {
 		if m := wayRe.FindStringIndex(s); m != nil && houseRe.MatchString(s) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 	}
 	out = append(out, splitNumber(t, latin)...)
 	// A home told by the way to it.
-	if !strings.Contains(s, "家") && !strings.Contains(s, "住") {
+	if !t.has("家") && !t.has("住") {
 		return out
 	}
 	// A direction alone (我家就在学校对面) is near enough to say; a door, a floor or a number
@@ -182,11 +182,11 @@ func reverse(s string) string {
 // contact word stands in the text: consecutive runs of digits that together make a phone
 // number, a landline or an ID number.
 func splitNumber(t *text, latin bool) []Reason {
-	if !slices.ContainsFunc(contactWords, func(w string) bool { return strings.Contains(t.s, w) }) && !(latin && contactRe.MatchString(t.s)) {
+	if !slices.ContainsFunc(contactWords, t.has) && !(latin && contactRe.MatchString(t.s)) {
 		return nil
 	}
 	runs := digitRuns(t.s)
-	qq := strings.Contains(t.s, "qq") || strings.Contains(t.s, "扣扣") || strings.Contains(t.s, "q号")
+	qq := t.has("qq") || t.has("扣扣") || t.has("q号")
 	for a := range runs {
 		joined := ""
 		for b := a; b < len(runs) && len(joined) < 18; b++ {

@@ -203,8 +203,8 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 		hits = append(hits, hit{a, m.index.what[lit]})
 	})
 	slices.SortFunc(hits, func(x, y hit) int { return x.at - y.at })
-	buf := hashBufs.Get().(*[]uint64)
-	defer hashBufs.Put(buf)
+	scratch := gramScratches.Get().(*gramScratch)
+	defer gramScratches.Put(scratch)
 	for a, h := 0, 0; a < len(base.r); {
 		b := a
 		for b < len(base.r) && !sentenceEnd(base.r[b]) {
@@ -241,7 +241,7 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 		sentence := &folded{r: words.r[i:j]}
 		var class string
 		var margin float32
-		class, margin, *buf = m.clf.classify(sentence.r, *buf)
+		class, margin = m.clf.classify(sentence.r, scratch)
 		if len(here) == 0 && margin > marginFor(class) && len(sentence.r) >= minClassified {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
@@ -256,8 +256,8 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 // too little; short cries for help (想死) are the rules' and the built-in list's to find.
 const minClassified = 4
 
-// hashBufs hold the n-gram hashes of a sentence between screenings.
-var hashBufs = sync.Pool{New: func() any { b := make([]uint64, 0, 1024); return &b }}
+// gramScratches hold the n-gram hashes of a sentence between screenings.
+var gramScratches = sync.Pool{New: func() any { return &gramScratch{buf: make([]uint64, 0, 1024)} }}
 
 // kindOfClass is the reason kind a meaning class holds with.
 func kindOfClass(class string) string {

@@ -322,7 +322,7 @@ func joinDigits(f *folded) *folded {
 	j := newFolded(len(f.r))
 	for i := 0; i < len(f.r); i++ {
 		r := f.r[i]
-		if isSeparator(r) && len(j.r) > 0 && isDigit(j.r[len(j.r)-1]) {
+		if len(j.r) > 0 && isDigit(j.r[len(j.r)-1]) && isSeparator(r) {
 			k := i
 			for k < len(f.r) && isSeparator(f.r[k]) && k-i < 4 {
 				k++

@@ -85,9 +85,39 @@ var units = []string{"元", "块", "角", "万", "亿", "千", "百", "人", "�
 
 // text is a folded form as a string, with a map from byte offsets back to rune indexes.
 type text struct {
-	f   *folded
-	s   string
-	idx []int32 // byte offset in s → rune index in f; built on first use
+	f     *folded
+	s     string
+	idx   []int32    // byte offset in s → rune index in f; built on first use
+	runes *runeBloom // which runes s holds; built on first use
+}
+
+// runeBloom records the runes a text holds by their low twelve bits. Most Chinese characters
+// begin with the same few bytes, so strings.Contains for a Chinese word stops at nearly every
+// character of a Chinese text; the bloom says at once that most cue words are absent.
+type runeBloom [64]uint64
+
+func (b *runeBloom) add(r rune)      { b[(r>>6)&63] |= 1 << (r & 63) }
+func (b *runeBloom) may(r rune) bool { return b[(r>>6)&63]&(1<<(r&63)) != 0 }
+
+// has reports whether sub occurs in t.s. A Latin or digit first byte is rare enough for
+// strings.Contains to be fast; for other words the bloom, built from t.f.r (of which t.s is
+// the string), answers first.
+func (t *text) has(sub string) bool {
+	if sub == "" || sub[0] < utf8.RuneSelf {
+		return strings.Contains(t.s, sub)
+	}
+	if t.runes == nil {
+		t.runes = new(runeBloom)
+		for _, r := range t.f.r {
+			t.runes.add(r)
+		}
+	}
+	for _, r := range sub {
+		if !t.runes.may(r) {
+			return false
+		}
+	}
+	return strings.Contains(t.s, sub)
 }
 
 func newText(f *folded) *text { return &text{f: f, s: string(f.r)} }
@@ -226,6 +256,19 @@ var (
 	maxDate = 32 // bytes: the longest date or year range, with spaces
 )
 
+// mayBeDate reports whether s, which begins with 19 or 20, continues as a date or a year range
+// must: two more digits, perhaps spaces, then a separator (-/.~ or a wide one such as 年 or 至).
+func mayBeDate(s string) bool {
+	if len(s) < 5 || !isDigit(rune(s[2])) || !isDigit(rune(s[3])) {
+		return false
+	}
+	i := 4
+	for i < len(s) && strings.IndexByte(" \t\n\f\r", s[i]) >= 0 { // what \s matches
+		i++
+	}
+	return i < len(s) && (s[i] == '-' || s[i] == '/' || s[i] == '.' || s[i] == '~' || s[i] >= utf8.RuneSelf)
+}
+
 // maskDates replaces valid dates and times with markers: they are never personal information.
 // Candidates are found by hand (a year beginning 19 or 20, or the hour before a colon) and only
 // there is an anchored pattern tried: far cheaper than searching the whole text. It returns
@@ -247,7 +290,7 @@ func maskDates(f *folded) *text {
 		masks = append(masks, [2]int{a, b})
 	}
 	for i := 0; i+4 <= len(s); i++ {
-		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && (i == 0 || !isDigit(rune(s[i-1]))) {
+		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && (i == 0 || !isDigit(rune(s[i-1]))) && mayBeDate(s[i:]) {
 			if m := dateAt.FindStringIndex(s[i:min(len(s), i+maxDate)]); m != nil {
 				mask(i, i+m[1])
 				i += m[1] - 1
@@ -255,7 +298,7 @@ func maskDates(f *folded) *text {
 		}
 	}
 	// Book numbers and standards: ISBN 978-7-5344-0380-4, GB 8408-2018.
-	if strings.Contains(s, "97") || strings.Contains(s, "gb") {
+	if t.has("97") || t.has("gb") {
 		for _, m := range codeRe.FindAllStringIndex(s, -1) {
 			mask(m[0], m[1])
 		}
@@ -348,8 +391,8 @@ func personal(base *folded) []Reason {
 		for _, m := range classes {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 		}
-	} else if len(classes) > 0 || a.latin && latinSchoolRe.MatchString(t.s) || strings.Contains(t.s, ")班") || strings.Contains(t.s, "）班") ||
-		strings.Contains(t.s, "十班") || strings.Contains(t.s, "队") || strings.Contains(t.s, "高") || strings.Contains(t.s, "初") {
+	} else if len(classes) > 0 || a.latin && latinSchoolRe.MatchString(t.s) || t.has(")班") || t.has("）班") ||
+		t.has("十班") || t.has("队") || t.has("高") || t.has("初") {
 		// No name: a grade and a class together, with a school or the child speaking. Looked
 		// for only around 班 and 队 (and in Latin text that speaks of a class).
 		var at []int
