@@ -859,3 +859,27 @@ func contempt(x *readCtx) bool {
 	}
 	return false
 }
+
+// aboutRe are the cues after which a listed cry for help is spoken of rather than made: a
+// hypothetical, a survey, a safeguard, someone else seen (如果有人说想死, 有没有被欺负过,
+// 看到有人被欺负).
+var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|看到有人|看见有人|关于`)
+
+// spokenOf reports whether the listed word at bytes start..end of the original text follows
+// one of aboutRe's cues in its clause, with no 我 from the cue to the word's end: 如果爸爸又打我
+// is a child asking for help, 如果有人说想死 is not.
+func spokenOf(base *folded, start, end int) bool {
+	a, _ := slices.BinarySearch(base.start, int32(start))
+	b, _ := slices.BinarySearch(base.start, int32(end))
+	lo := a
+	for lo > 0 && a-lo < 16 && !clauseEnd(base.r[lo-1]) {
+		lo--
+	}
+	head := string(base.r[lo:a])
+	locs := aboutRe.FindAllStringIndex(head, -1)
+	if len(locs) == 0 {
+		return false
+	}
+	rest := head[locs[len(locs)-1][0]:] + string(base.r[a:min(b, len(base.r))])
+	return !strings.Contains(rest, "我")
+}

@@ -233,3 +233,31 @@ func TestTrainingSetIsTheDevelopmentHalf(t *testing.T) {
 		t.Fatal("data/meaning_train.tsv is not the development half of the corpus: run go test ./moderation -run TrainingSet -update")
 	}
 }
+
+// A listed cry for help that is only spoken of (a safeguard, a survey, someone else seen) is
+// not one; the same words with the child in them still reach an adult.
+func TestListedCriesSpokenOfAreNotCries(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"如果有人说想死，一定要告诉老师或者拨打12355", "看到有人被欺负要马上告诉老师",
+		"我们要做一个关于校园欺凌的调查问卷，问问同学们有没有被欺负过"} {
+		if v := s.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"如果爸爸又打我怎么办", "如果有人欺负我，我就告诉老师", "同学们有没有被欺负我不知道，但是我被欺负了", "我想死"} {
+		if v := s.Screen(text); !v.Safeguarding() || v.Action != Hold {
+			t.Errorf("%q → %s, want held as a cry for help", text, v.Action)
+		}
+	}
+}
+
+// A room number is personal in a home, not in a library.
+func TestRoomsOfPublicPlaces(t *testing.T) {
+	s := New(Defaults())
+	for text, want := range map[string]Action{"会议在图书馆302室举行": Allow, "活动中心201室有绘画课": Allow,
+		"我家住在幸福小区302室": Block, "302室就是我家": Block} {
+		if v := s.Screen(text); v.Action != want {
+			t.Errorf("%q → %s, want %s", text, v.Action, want)
+		}
+	}
+}

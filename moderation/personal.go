@@ -47,8 +47,11 @@ var (
 	latinHomeRe = regexp.MustCompile(`(?:zhu\s*zai|wo\s*jia|jia\s*zai|jia\s*zhu|di\s*zhi|\bhome\b|\blive\b|\bflat\b|\baddress\b|xiao\s*qu|hua\s*yuan|我住|我家|地址)[^。！？!?\n]{0,60}?\d{1,4}\s*(?:hao|dong|zhuang|dan\s*yuan|lou|shi|ceng|men|号|栋|楼)|\b(?:my|our|i live|live at|home)\b[^.!?\n]{0,40}?\b(?:room|building|unit|apt|flat|floor)\s*\d{1,4}\b`)
 	// A building number after one of these is a public building's, not a home's.
 	publicBuildingRe = regexp.MustCompile(`学校|校园|教学|实验|办公|行政|医院|图书馆|少年宫|科技馆|体育馆|博物馆|公园|儿童之家|综合`)
-	nameCueRe        = regexp.MustCompile(`(?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|姓名)\s*\p{Han}{2,4}|我是` + surnames + `\p{Han}{1,2}`)
-	nameRe           = regexp.MustCompile(surnames + givenName + `{1,2}`)
+	// A room number told of a public place: 图书馆302室, 活动中心201室.
+	publicPlaceRe = regexp.MustCompile(publicBuildingRe.String() + `|中心|会议|阅览|居委会|文化馆|美术馆|活动|服务站|议事`)
+	roomRe        = regexp.MustCompile(`^\d{2,5}\s*室$`)
+	nameCueRe     = regexp.MustCompile(`(?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|姓名)\s*\p{Han}{2,4}|我是` + surnames + `\p{Han}{1,2}`)
+	nameRe        = regexp.MustCompile(surnames + givenName + `{1,2}`)
 
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
@@ -360,6 +363,10 @@ func personal(base *folded) []Reason {
 		}
 	}
 	for _, m := range t.around(homeRe, 24, 48, a.home) {
+		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
+		if roomRe.MatchString(t.s[m[0]:m[1]]) && publicPlaceRe.MatchString(before) && !strings.ContainsAny(before, "家住") {
+			continue // 图书馆302室: a room where anyone may go
+		}
 		if before := string(t.f.r[max(0, t.runeI(m[0])-8):t.runeI(m[0])]); !adviceRe.MatchString(before) {
 			out = append(out, t.reason("address", m[0], m[1]))
 		}
