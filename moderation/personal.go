@@ -348,7 +348,7 @@ func maskDates(f *folded) *text {
 
 // personal finds personal information in the folded text.
 func personal(base *folded) []Reason {
-	t := maskDates(digitForm(spelledDigits(base)))
+	t := maskDates(digitForm(spelledDigits(quantities(base))))
 	d := t.f
 	a := findAnchors(t.s)
 	var out []Reason

@@ -1,0 +1,49 @@
+package moderation
+
+import (
+	"testing"
+)
+
+// Numbers told as amounts read as their digits; amounts that count something stay as written.
+func TestQuantitiesReadAsDigits(t *testing.T) {
+	for in, want := range map[string]string{
+		"一百三十六 三千七百二十 九千零一十五": "136 3720 9015",
+		"壹佰叁拾陆，叁仟零肆拾":         "136,3040",
+		"一百三十六三千七百二十":         "1363720",
+		"一八六八千三百二十":           "一八六8320",
+		"三千四百五十六万七千八百九十一":     "34567891",
+		"九亿八千七百六十五万四千三百二十一":   "987654321",
+		"一百零六":     "106",
+		"十二":       "十二",
+		"一百八十四个同学": "一百八十四个同学",
+		"两万三千元":    "两万三千元",
+		"第一百二十":    "第一百二十",
+		"三千四百万":    "三千四百万",
+		"one hundred and fifty-nine one thousand two hundred and twenty-one": "159 1221",
+		"seven thousand and fifty-four":                                      "7054",
+		"one three eight":                                                    "one three eight",
+		"twenty one":                                                         "twenty one",
+		"twelve thousand books":                                              "twelve thousand books",
+	} {
+		if got := string(quantities(fold(in)).r); got != want {
+			t.Errorf("quantities(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// A phone number or a QQ number told as amounts is found; counts and prices are not.
+func TestPhoneNumbersToldAsAmounts(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"打给我：一百三十六 三千七百二十 九千零一十五", "联系我：壹佰叁拾陆，叁仟零肆拾，贰仟贰佰贰拾陆",
+		"qq是三千四百五十六万七千八百九十一", "my number is one hundred and fifty-nine, one thousand two hundred and twenty-one, one thousand nine hundred and ninety-two"} {
+		if v := s.Screen(text); v.Action != Block {
+			t.Errorf("%q → %s, want block", text, v.Action)
+		}
+	}
+	for _, text := range []string{"跳绳比赛我一分钟跳了一百八十四下", "一百八十四个同学投了票，一百二十个同意", "预算两万三千元，电话联系居委会",
+		"全国有三千四百万儿童", "二零二五年三月十二日植树节", "The library has twelve thousand books and three hundred comics."} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
