@@ -334,8 +334,12 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 		}
 		for _, rule := range rules {
 			if rule.find(&ctx) {
+				class := rule.class
+				if class != ClassSelfHarm && class != ClassAbuse && doneByHousehold(&ctx) {
+					class = ClassAbuse // 后妈不让我进家门: shut out by a parent, not by classmates
+				}
 				start, end := base.span(c.a, c.b-1)
-				out = append(out, Reason{Kind: kindOfClass(rule.class), Class: rule.class, Start: start, End: end})
+				out = append(out, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
 				break
 			}
 		}
@@ -882,4 +886,39 @@ func spokenOf(base *folded, start, end int) bool {
 	}
 	rest := head[locs[len(locs)-1][0]:] + string(base.r[a:min(b, len(base.r))])
 	return !strings.Contains(rest, "我")
+}
+
+// household are the adults a child lives with.
+var household = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("爸爸 妈妈 爸 妈 父亲 母亲 后爸 后妈 继父 继母 养父 养母 爷爷 奶奶 外公 外婆 姥姥 姥爷 我爸 我妈 家里人 " +
+		"dad mom mum father mother stepdad stepfather stepmom stepmother") {
+		household[w] = true
+	}
+}
+
+// doneByHousehold reports whether what a bullying rule found is done to the child by an adult
+// at home: such an adult, then 我 after it, in the clause or the one before, and nobody
+// addressed as "you" in the sentence. Shut out, shamed or threatened at home is abuse.
+func doneByHousehold(x *readCtx) bool {
+	if x.has(tP2) {
+		return false
+	}
+	var ws []word
+	if x.prev != nil {
+		ws = append(ws, x.prev.words...)
+	}
+	ws = append(ws, x.c.words...)
+	for i, w := range ws {
+		if !household[w.w] {
+			continue
+		}
+		for _, v := range ws[i+1:] {
+			if v.w == "我" || v.w == "me" {
+				return true
+			}
+		}
+	}
+	return false
 }

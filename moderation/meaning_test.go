@@ -261,3 +261,15 @@ func TestRoomsOfPublicPlaces(t *testing.T) {
 		}
 	}
 }
+
+// Shut out, shamed or threatened by an adult at home is abuse, and reaches an adult as a cry
+// for help; the same words among classmates are bullying.
+func TestHarmAtHomeIsAbuse(t *testing.T) {
+	s := New(Defaults())
+	if v := s.Screen("后妈不让我进家门，我在楼下坐到半夜。"); !v.Safeguarding() {
+		t.Errorf("shut out by a parent → %v, want a cry for help", v.Reasons)
+	}
+	if v := s.Screen("大家都别理小敏，谁跟她玩就不跟谁玩"); v.Safeguarding() || v.Action != Hold {
+		t.Errorf("exclusion among classmates → %s %v, want held as bullying", v.Action, v.Reasons)
+	}
+}
