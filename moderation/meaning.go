@@ -269,7 +269,10 @@ func kindOfClass(class string) string {
 
 func anyPhraseMatches(sentence []rune, cands []candidate) bool {
 	s := string(sentence)
-	for _, c := range cands {
+	for i, c := range cands {
+		if slices.ContainsFunc(cands[:i], func(d candidate) bool { return d.set == c.set && d.pattern == c.pattern }) {
+			continue // tried already, for another of its literals
+		}
 		if phraseSets[c.set].res[c.pattern].MatchString(s) {
 			return true
 		}

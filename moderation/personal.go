@@ -90,7 +90,8 @@ var units = []string{"元", "块", "角", "万", "亿", "千", "百", "人", "�
 type text struct {
 	f     *folded
 	s     string
-	idx   []int32    // byte offset in s → rune index in f; built on first use
+	curB  int        // a byte offset of s at a rune's start,
+	curR  int        // and the index of that rune in f
 	runes *runeBloom // which runes s holds; built on first use
 }
 
@@ -123,25 +124,39 @@ func (t *text) has(sub string) bool {
 	return strings.Contains(t.s, sub)
 }
 
-func newText(f *folded) *text { return &text{f: f, s: string(f.r)} }
+func newText(f *folded) *text { return &text{f: f, s: runesToString(f.r)} }
 
-// runeI returns the index of the rune at byte offset b of t.s.
-func (t *text) runeI(b int) int {
-	if t.idx == nil {
-		t.idx = make([]int32, len(t.s)+1)
-		ri := int32(0)
-		for bi := range t.s {
-			t.idx[bi] = ri
-			ri++
-		}
-		t.idx[len(t.s)] = ri
-		for bi := len(t.s) - 1; bi >= 0; bi-- { // continuation bytes point at their rune
-			if !utf8.RuneStart(t.s[bi]) {
-				t.idx[bi] = t.idx[bi+1]
-			}
+// runesToString is string(rs), in one pass: the runtime's conversion measures every rune, then
+// encodes it through a call, and that cost as much as a detector for a text of Chinese.
+func runesToString(rs []rune) string {
+	buf := make([]byte, 0, 3*len(rs)+4)
+	for _, r := range rs {
+		switch {
+		case r >= 0 && r < utf8.RuneSelf:
+			buf = append(buf, byte(r))
+		case r >= 0x800 && r < 0x10000 && (r < 0xD800 || r > 0xDFFF):
+			buf = append(buf, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+		default:
+			buf = utf8.AppendRune(buf, r)
 		}
 	}
-	return int(t.idx[b])
+	return string(buf)
+}
+
+// runeI returns the index of the rune at byte offset b of t.s; inside a rune, of the rune
+// after it. Offsets are asked for mostly in order, so a cursor counts only the runes between
+// one and the next.
+func (t *text) runeI(b int) int {
+	for b < len(t.s) && !utf8.RuneStart(t.s[b]) {
+		b++
+	}
+	if b >= t.curB {
+		t.curR += utf8.RuneCountInString(t.s[t.curB:b])
+	} else {
+		t.curR -= utf8.RuneCountInString(t.s[b:t.curB])
+	}
+	t.curB = b
+	return t.curR
 }
 
 // reason turns the byte span [a, b) of t.s into a finding on the original text.
@@ -176,7 +191,9 @@ func findAnchors(s string) anchors {
 		case '栋', '幢':
 			a.building = append(a.building, i)
 		case '班', '年', '初', '高', '队':
-			a.class = append(a.class, i)
+			if classCanStand(s, i, r) {
+				a.class = append(a.class, i)
+			}
 		case 'q', '扣', '企', '球', '寇', '蔻', '🐧':
 			a.qq = true
 		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', 'v', 'w', '绿':
@@ -189,6 +206,39 @@ func findAnchors(s string) anchors {
 		}
 	}
 	return a
+}
+
+// classCanStand reports whether a grade or class pattern can hold the character r at byte i
+// of s, judged by its neighbours: 班 after a digit, a bracket or 十, or before 级; 年 before 级
+// or a digit; 初 and 高 before a digit. 我们班 and 2025年6月 are no class: the patterns, tried
+// in a window around every such character, cost more than this look.
+func classCanStand(s string, i int, r rune) bool {
+	next, prev := nextNonSpace(s, i+utf8.RuneLen(r)), prevNonSpace(s, i)
+	switch r {
+	case '班':
+		return isDigit(prev) || prev == ')' || prev == '）' || prev == '十' || next == '级'
+	case '年':
+		return next == '级' || isDigit(next)
+	case '初', '高':
+		return isDigit(next)
+	}
+	return true
+}
+
+func nextNonSpace(s string, i int) rune {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r
+}
+
+func prevNonSpace(s string, i int) rune {
+	for i > 0 && (s[i-1] == ' ' || s[i-1] == '\t') {
+		i--
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return r
 }
 
 // around finds re in windows of t.s reaching before and after bytes from each anchor.
@@ -404,7 +454,7 @@ func personal(base *folded) []Reason {
 		// for only around 班 and 队 (and in Latin text that speaks of a class).
 		var at []int
 		for i, r := range t.s {
-			if r == '班' || r == '队' || r == '高' || r == '初' {
+			if (r == '班' || r == '队' || r == '高' || r == '初') && classCanStand(t.s, i, r) {
 				at = append(at, i)
 			}
 		}
