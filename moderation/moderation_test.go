@@ -230,3 +230,15 @@ func TestNumbersInsideNumbersAreNotCodes(t *testing.T) {
 		t.Errorf("an ISBN → %v", v)
 	}
 }
+
+// A class with a child's name beside it is held: names with 子 (张子涵) and names with a
+// numeral (罗一鸣) are names; 高一新生 and 身高一百四十二厘米 are not.
+func TestClassesWithNames(t *testing.T) {
+	s := New(Defaults())
+	for text, want := range map[string]Action{"三年级二班 张子涵 提议": Hold, "我们班是2班，我在丹霞路小学读四年级，我叫罗一鸣": Hold,
+		"高一新生军训在体育中心，那里没有遮阳的地方。": Allow, "我身高一百四十二厘米，体重三十五公斤": Allow} {
+		if v := s.Screen(text); v.Action != want {
+			t.Errorf("%q → %s %v, want %s", text, v.Action, v.Reasons, want)
+		}
+	}
+}

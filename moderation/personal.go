@@ -51,7 +51,7 @@ var (
 	publicPlaceRe = regexp.MustCompile(publicBuildingRe.String() + `|中心|会议|阅览|居委会|文化馆|美术馆|活动|服务站|议事`)
 	roomRe        = regexp.MustCompile(`^\d{2,5}\s*室$`)
 	nameCueRe     = regexp.MustCompile(`(?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|姓名)\s*\p{Han}{2,4}|我是` + surnames + `\p{Han}{1,2}`)
-	nameRe        = regexp.MustCompile(surnames + givenName + `{1,2}`)
+	nameRe        = regexp.MustCompile(surnames + `(?:子` + givenName + `|` + givenName + `{1,2})`) // 张子涵, not 林子里
 
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
@@ -444,7 +444,7 @@ func personal(base *folded) []Reason {
 		}
 	}
 	classes := t.around(classRe, 12, 16, a.class)
-	if len(classes) > 0 && namedNear(t, classes) {
+	if len(classes) > 0 && namedNear(t, base, classes) {
 		for _, m := range classes {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 		}
@@ -497,8 +497,10 @@ func dropSpaces(f *folded) *folded {
 
 // namedNear reports whether a name is given with a school class: by a cue (我叫…) anywhere, or a
 // surname and given name within a few characters of the class.
-func namedNear(t *text, classes [][]int) bool {
-	if nameCueRe.MatchString(t.s) {
+func namedNear(t *text, base *folded, classes [][]int) bool {
+	// The cue is read in the text before digits were made of numerals: 我叫罗一鸣 names a
+	// child, 我叫罗1鸣 would not. Beside the class, numerals stay digits: 高一新生 is no name.
+	if nameCueRe.MatchString(runesToString(base.r)) {
 		return true
 	}
 	for _, m := range classes {
