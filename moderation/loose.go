@@ -46,7 +46,7 @@ var (
 	latinWhereRe  = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with)\b`)
 
 	// Parts of an address in English or pinyin; two of them together make one.
-	addressPartRe = regexp.MustCompile(`\b(?:room|rm|bldg|building|unit|apt|flat|block|tower|no\.?)\s*\d+[a-z]?\b|\b\d+[a-z]?\s*(?:hao|dong|zhuang|danyuan|dan yuan|lou|shi|nong|men|hao lou)\b|\b(?:dong|danyuan|shi|hao|lou|nong)\s*\d+\b|\b\d+\s*(?:[a-z]+\s+)?(?:road|rd|lane|street|st|avenue|ave)\b|\b(?:xiaoqu|xiao qu|huayuan|hua yuan|jiayuan|mingyuan|xincun|garden|village|jiedao)\b|\b(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi)\s*(?:dong|danyuan|lou)\b`)
+	addressPartRe = regexp.MustCompile(`\b(?:room|rm|bldg|building|unit|apt|flat|block|tower|no\.?)\s*\d+[a-z]?\b|\b\d+[a-z]?\s*(?:hao|dong|zhuang|danyuan|dan yuan|lou|shi|nong|men|hao lou)\b|\b(?:dong|danyuan|shi|hao|lou|nong)\s*\d+\b|\b\d+\s*(?:[a-z]+\s+)?(?:road|rd|lane|street|st|avenue|ave)\b|\b(?:xiaoqu|xiao qu|huayuan|hua yuan|jiayuan|mingyuan|xincun|garden|village|jiedao)\b|\b(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi)\s*(?:dong|dan\s*yuan|lou)\b`)
 )
 
 // loose finds what the strict detectors let through; t is the digit form.

@@ -47,3 +47,21 @@ func TestPhoneNumbersToldAsAmounts(t *testing.T) {
 		}
 	}
 }
+
+// Digits spelled with dong for 0, run into a cue or ending in an ID number's x, or listed
+// one by one with 、, are found; a counted list and a list of hotlines are not numbers.
+func TestSpelledAndListedDigits(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"给我发消息 yao-san-wu - liang-dong-liang-dong-guai-yao-dong-liang", "我的QQwuyidongguaibasanliusanjiu，一起写提案",
+		"身份证 sansilingyilingsierlinglingqilingliuyiqierwusanX", "身份证 伍、零、零、壹、零、叁、贰、零、壹、贰、壹、贰、壹、陆、捌、壹、贰、伍",
+		"wo jia zhu zai qing he jia yuan san dong er dan yuan wu ling yi"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"第1、2、3、4、5、6、7组的同学请到操场集合", "急救电话是120、119、110"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
