@@ -870,6 +870,9 @@ func contempt(x *readCtx) bool {
 // aboutRe are the cues after which a listed cry for help is spoken of rather than made: a
 // hypothetical, a survey, a safeguard, someone else seen (如果有人说想死, 有没有被欺负过,
 // 看到有人被欺负).
+// negatedRe: a listed word said not to have happened.
+var negatedRe = regexp.MustCompile(`(?:没有|没|不是|并没有|并不是|从来没有|从没)$`)
+
 var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|看到有人|看见有人|关于`)
 
 // spokenOf reports whether the listed word at bytes start..end of the original text follows
@@ -883,6 +886,9 @@ func spokenOf(base *folded, start, end int) bool {
 		lo--
 	}
 	head := string(base.r[lo:a])
+	if negatedRe.MatchString(head) && !strings.Contains(string(base.r[a:min(b, len(base.r))]), "我") {
+		return true // 我没有被欺负，脸上的伤是打篮球撞的
+	}
 	locs := aboutRe.FindAllStringIndex(head, -1)
 	if len(locs) == 0 {
 		return false

@@ -239,7 +239,7 @@ func TestTrainingSetIsTheDevelopmentHalf(t *testing.T) {
 func TestListedCriesSpokenOfAreNotCries(t *testing.T) {
 	s := New(Defaults())
 	for _, text := range []string{"如果有人说想死，一定要告诉老师或者拨打12355", "看到有人被欺负要马上告诉老师",
-		"我们要做一个关于校园欺凌的调查问卷，问问同学们有没有被欺负过"} {
+		"我们要做一个关于校园欺凌的调查问卷，问问同学们有没有被欺负过", "我没有被欺负，脸上的伤是打篮球的时候不小心撞的"} {
 		if v := s.Screen(text); v.Safeguarding() {
 			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
 		}
