@@ -242,3 +242,17 @@ func TestClassesWithNames(t *testing.T) {
 		}
 	}
 }
+
+// A home given by a landmark in English is held, whoever speaks ("we live", "grandma's place").
+func TestEnglishHomesByLandmarks(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"we live across from the big McDonald's on Riverside Road, flat 6B",
+		"my grandma's place is the courtyard with the big persimmon tree right by Central Hospital"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	if v := s.Screen("We live in a big city and we want more parks"); v.Action != Allow {
+		t.Errorf("a city is no address: %v", v.Reasons)
+	}
+}
