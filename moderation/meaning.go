@@ -563,6 +563,9 @@ var guardWords = []string{"防止", "避免", "以免", "预防", "防", "禁止
 
 func guardedBefore(s string, at int) bool {
 	head := s[:at]
+	if strings.HasSuffix(head, "不") || strings.HasSuffix(head, "没") {
+		return true // 不是被打的: the phrase denied
+	}
 	if n := utf8.RuneCountInString(head); n > 8 {
 		head = string([]rune(head)[n-8:])
 	}
@@ -610,11 +613,17 @@ func abuse(x *readCtx) bool {
 		if i > 0 && ws[i-1].tags&tNeg != 0 || negatedBetween(ws, 0, i) {
 			continue
 		}
-		// 我被爸爸打了, 我又被打了: passive, with the child or an adult named.
+		// 我被爸爸打了, 我又被打了: passive, with the child or an adult named; not by a ball,
+		// an insect or hot water (被球砸到, 被蚊子咬, 被开水烫).
 		for j := i - 1; j >= 0 && j >= i-3; j-- {
-			if ws[j].tags&tPassive != 0 && ws[j].w != "让" && ws[j].w != "给" && (hasTag(ws[:j], tP1|tP3) || hasTag(ws, tKin)) {
+			if ws[j].tags&tPassive != 0 && ws[j].w != "让" && ws[j].w != "给" && (hasTag(ws[:j], tP1|tP3) || hasTag(ws, tKin)) &&
+				!thingDoesIt(ws[j+1:i]) {
 				return true
 			}
+		}
+		// 打我电话, 打了我的电话: a call.
+		if w.w == "打" && calledNear(ws, i) {
+			continue
 		}
 		// 爸爸打我, 妈妈用衣架打我, 爸爸把我关在门外: an adult does it to a child or to someone at home.
 		// 他们几个把我按在厕所里打: anyone but the child, doing it to the child.
@@ -927,6 +936,36 @@ func doneByHousehold(x *readCtx) bool {
 			if v.w == "我" || v.w == "me" {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// agents are the things that hit, bite or burn a child by accident.
+var agents = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("球 篮球 足球 排球 皮球 羽毛球 乒乓球 网球 棒球 蚊子 虫子 蜜蜂 马蜂 蚂蚁 开水 热水 油 门 石头 树枝 车 自行车 电动车 风 雨 冰雹") {
+		agents[w] = true
+	}
+}
+
+// thingDoesIt reports whether the words between 被 and the verb name a thing, not a person.
+func thingDoesIt(ws []word) bool {
+	for _, w := range ws {
+		if agents[w.w] || w.tags&tThing != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// calledNear reports whether 打 at ws[i] is a call: 电话 or 手机 within four words after it
+// (打了我的电话).
+func calledNear(ws []word, i int) bool {
+	for j := i + 1; j < len(ws) && j <= i+4; j++ {
+		if ws[j].w == "电话" || ws[j].w == "手机" || ws[j].w == "视频" {
+			return true
 		}
 	}
 	return false

@@ -273,3 +273,22 @@ func TestHarmAtHomeIsAbuse(t *testing.T) {
 		t.Errorf("exclusion among classmates → %s %v, want held as bullying", v.Action, v.Reasons)
 	}
 }
+
+// Hurt by a thing, a call, or a hurt denied is no disclosure to the rules (the classifier
+// may still hold a sentence for a person to read); hurt by a person is.
+func TestAccidentsAreNotAbuse(t *testing.T) {
+	s := New(Defaults())
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"篮球课上我被球砸到鼻子了，流了点血，现在没事了", "妈妈今天打了我的电话，问我什么时候回家吃饭",
+		"我脸肿了不是被打的，是拔了智齿，说话都含糊了哈哈。"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我被爸爸打了，脸上好疼", "我脸肿了是被我爸打的"} {
+		if v := s.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q is not held as a cry for help", text)
+		}
+	}
+}
