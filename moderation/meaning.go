@@ -481,7 +481,7 @@ func selfHarm(x *readCtx) bool {
 		return false
 	}
 	ct := x.clauseTags()
-	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 {
+	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 && !vanishesFor(x.c.s, loc) {
 		return true
 	}
 	ws := x.c.words
@@ -499,6 +499,9 @@ func selfHarm(x *readCtx) bool {
 		}
 		if w.tags&tDie != 0 && isHyperbole(ws, i) {
 			continue
+		}
+		if (w.w == "消失" || w.w == "disappear") && i+1 < len(ws) && vanishRe.MatchString(wordsText(ws[i+1:min(len(ws), i+4)])) {
+			continue // 消失在被窝里, disappear under my blanket
 		}
 		// A wish or plan before it, not negated, and not said of "you" (那你去死 is contempt).
 		for j := i - 1; j >= 0 && j >= i-5; j-- {
@@ -969,4 +972,30 @@ func calledNear(ws []word, i int) bool {
 		}
 	}
 	return false
+}
+
+// vanishRe: after "disappear" or "sleep forever", a place to hide in or a while to be away:
+// 想消失在被窝里, 消失一个月, disappear under my blanket, sleep forever this weekend.
+var vanishRe = regexp.MustCompile(`^\s*(?:在|到|进|于|一(?:天|会|下|周|个|阵)|几天|两天|半天|into|under|in my|in the|for (?:a|the|one|two)|this weekend|till|until)`)
+
+// vanishesFor reports whether the phrase found at loc of s is a wish to disappear somewhere or
+// for a while, not from life.
+func vanishesFor(s string, loc []int) bool {
+	m := s[loc[0]:loc[1]]
+	if !strings.Contains(m, "消失") && !strings.Contains(m, "disappear") && !strings.Contains(m, "sleep forever") {
+		return false
+	}
+	return vanishRe.MatchString(s[loc[1]:])
+}
+
+// wordsText is the words joined as written: with spaces between Latin words.
+func wordsText(ws []word) string {
+	var b strings.Builder
+	for i, w := range ws {
+		if i > 0 && isASCIIAlnum(rune(w.w[0])) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w.w)
+	}
+	return b.String()
 }

@@ -292,3 +292,19 @@ func TestAccidentsAreNotAbuse(t *testing.T) {
 		}
 	}
 }
+
+// A wish to disappear somewhere or for a while is no wish to die; to disappear is.
+func TestDisappearingForAWhile(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"I want to disappear under my blanket every morning because it's so cold lol", "我想消失在书海里，这个周末谁都别找我"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我真的很想消失，永远不要再出现", "i want to disappear and never come back", "我想消失"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q is not held as a cry for help", text)
+		}
+	}
+}
