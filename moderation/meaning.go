@@ -827,7 +827,7 @@ func exclusion(x *readCtx) bool {
 	if x.has(tGuard) || x.has(tIf) || x.has(tFiction) || x.has(tGame) || x.teaching() || x.benign() || askingRe.MatchString(x.text) {
 		return false
 	}
-	if loc := x.phrase(exclusionPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
+	if loc := x.phrase(exclusionPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !thingIn(x.c.words, x.c.s[loc[0]:loc[1]]) {
 		return true
 	}
 	// 大家都别理小敏, 我们不带王芳玩: a group, a refusal, someone named.
@@ -863,7 +863,7 @@ func contempt(x *readCtx) bool {
 	if x.has(tGuard) || x.has(tFiction) || x.has(tPositive) || x.teaching() {
 		return false
 	}
-	if loc := x.phrase(contemptPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
+	if loc := x.phrase(contemptPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !selfSaid(x.c.s, loc) {
 		return true
 	}
 	// "You", and a word that belittles, not negated: 你写的提议太蠢了, 你真可怜.
@@ -998,4 +998,25 @@ func wordsText(ws []word) string {
 		b.WriteString(w.w)
 	}
 	return b.String()
+}
+
+// thingIn reports whether span, a phrase's match, names a thing or an animal of the clause's
+// words: 别让小狗进教室, 不准带刀具进学校 leave no child out.
+func thingIn(ws []word, span string) bool {
+	for _, w := range ws {
+		if (w.tags&tThing != 0 || agents[w.w]) && strings.Contains(span, w.w) {
+			return true
+		}
+	}
+	return false
+}
+
+// selfSaid reports whether a belittling phrase is said of the speaker: 我脑子进水了.
+func selfSaid(s string, loc []int) bool {
+	m := s[loc[0]:loc[1]]
+	if strings.ContainsAny(m, "你他她") || strings.Contains(m, "you") {
+		return false
+	}
+	head := strings.TrimRight(s[:loc[0]], " 的")
+	return strings.HasSuffix(head, "我") && !strings.HasSuffix(head, "说我") && !strings.HasSuffix(head, "骂我") && !strings.HasSuffix(head, "笑我")
 }

@@ -308,3 +308,20 @@ func TestDisappearingForAWhile(t *testing.T) {
 		}
 	}
 }
+
+// Keeping a dog or a knife out leaves no child out, and 我脑子进水了 belittles nobody else;
+// 别让他进议事会 and 你脑子进水了吧 are still held.
+func TestThingsAndSelfAreNotBullied(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"别让小狗进我们议事会的教室，它会到处跑", "不准在教室里玩火，不准带管制刀具进学校", "我脑子进水了，居然把作业本当成草稿本用了"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"别让他进我们议事会", "你脑子进水了吧"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+}
