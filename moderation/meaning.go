@@ -338,6 +338,9 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 		for _, rule := range rules {
 			if rule.find(&ctx) {
 				class := rule.class
+				if class != ClassSelfHarm && class != ClassAbuse && quotedToWarn(base.r[a:c.b], c.a-a) {
+					break // 不要再说“你这么胖”这种话: the words quoted to warn against them
+				}
 				if class != ClassSelfHarm && class != ClassAbuse && doneByHousehold(&ctx) {
 					class = ClassAbuse // 后妈不让我进家门: shut out by a parent, not by classmates
 				}
@@ -1019,4 +1022,34 @@ func selfSaid(s string, loc []int) bool {
 	}
 	head := strings.TrimRight(s[:loc[0]], " 的")
 	return strings.HasSuffix(head, "我") && !strings.HasSuffix(head, "说我") && !strings.HasSuffix(head, "骂我") && !strings.HasSuffix(head, "笑我")
+}
+
+// warnRe: words that quote an insult to warn against it.
+var warnRe = regexp.MustCompile(`不要再?说|别再?说|不(?:能|该|应该)说|不说|广告|标语|海报|口号|\b(?:don'?t say|never say|stop saying|poster|slogan|quote)`)
+
+// quotedToWarn reports whether, in the runes r up to a clause's end, the clause (from rune at)
+// lies inside a quotation that a warning opens: 公益广告里说：“一句‘你真丑’…”, don't say 'you're fat'.
+func quotedToWarn(r []rune, at int) bool {
+	open := -1
+	straight := false
+	for i, c := range r {
+		switch c {
+		case '“', '「', '『', '‘':
+			open = i
+		case '”', '」', '』', '’':
+			if i < at {
+				open = -1
+			}
+		case '"', '\'':
+			if c == '\'' && i > 0 && i+1 < len(r) && isASCIIAlnum(r[i-1]) && isASCIIAlnum(r[i+1]) {
+				continue // don't, you're
+			}
+			if straight && i < at {
+				open, straight = -1, false
+			} else if !straight {
+				open, straight = i, true
+			}
+		}
+	}
+	return open >= 0 && warnRe.MatchString(string(r[max(0, open-16):open]))
 }

@@ -325,3 +325,19 @@ func TestThingsAndSelfAreNotBullied(t *testing.T) {
 		}
 	}
 }
+
+// An insult quoted to warn against it is no insult; an insult reported as said is held.
+func TestInsultsQuotedToWarn(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"我希望大家不要再说“你这么胖”这种话了,会让人很伤心", `Quote from our poster: "Don't say 'you're too fat to play'. Words hurt."`} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"他们总说“你真胖”，我好难过", `he said "you're so fat" and everyone laughed`} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+}
