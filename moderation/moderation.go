@@ -4,7 +4,8 @@
 //
 // Screening works on normalised copies of the text, so that evasions read as what they are:
 // full-width and circled characters, upper case, traditional characters, Chinese numerals and
-// the spoken forms of digits (一三八, 幺, 拐), and separators between digits (138-0013-8000).
+// the spoken forms of digits (一三八, 幺, 拐), numbers told as amounts (一百三十六, one hundred and
+// fifty-nine), and separators between digits (138-0013-8000).
 package moderation
 
 import (
