@@ -36,8 +36,10 @@ var (
 
 	// Contact words: a number given in parts beside one of these is read joined. A regular
 	// expression over the whole text cost more than the rest of screening; substrings do not.
-	contactWords = []string{"电话", "手机", "号码", "座机", "联系", "打给", "打通", "qq", "扣扣", "q号", "我的号", "区号"}
-	contactRe    = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp|landline|area code|qq)\b`)
+	contactWords = []string{"电话", "手机", "号码", "座机", "联系", "打给", "打通", "qq", "扣扣", "q号", "我的号", "区号", "我的q", "q:"}
+	// partWords tell a number in parts (前面170，中间9327，后面1662): two of them are a cue.
+	partWords = []string{"前面", "开头", "前三位", "中间", "后面", "后四位", "最后", "末尾", "尾号"}
+	contactRe = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp|landline|area code|qq)\b`)
 
 	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
 	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们|的)?(?:家|房间)|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
@@ -182,11 +184,11 @@ func reverse(s string) string {
 // contact word stands in the text: consecutive runs of digits that together make a phone
 // number, a landline or an ID number.
 func splitNumber(t *text, latin bool) []Reason {
-	if !slices.ContainsFunc(contactWords, t.has) && !(latin && contactRe.MatchString(t.s)) {
+	if !slices.ContainsFunc(contactWords, t.has) && !(latin && contactRe.MatchString(t.s)) && countFunc(partWords, t.has) < 2 {
 		return nil
 	}
 	runs := digitRuns(t.s)
-	qq := t.has("qq") || t.has("扣扣") || t.has("q号")
+	qq := t.has("qq") || t.has("扣扣") || t.has("q号") || t.has("我的q") || t.has("q:")
 	for a := range runs {
 		joined := ""
 		for b := a; b < len(runs) && len(joined) < 18; b++ {
@@ -245,4 +247,15 @@ func digitRuns(s string) [][2]int {
 		i = j
 	}
 	return runs
+}
+
+// countFunc counts the elements of s for which f holds.
+func countFunc(s []string, f func(string) bool) int {
+	n := 0
+	for _, x := range s {
+		if f(x) {
+			n++
+		}
+	}
+	return n
 }

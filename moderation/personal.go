@@ -422,6 +422,9 @@ func personal(base *folded) []Reason {
 		}
 	}
 	if !a.digits {
+		if a.latin && latinSchoolRe.MatchString(t.s) {
+			out = append(out, schoolClasses(t, base, a)...) // grade eight, class four
+		}
 		out = append(out, loose(t)...)
 		if a.wechat { // a WeChat ID may be letters only
 			out = append(out, numbers(newText(joinDigits(d)), a)...)
@@ -443,6 +446,23 @@ func personal(base *folded) []Reason {
 			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
 		}
 	}
+	out = append(out, schoolClasses(t, base, a)...)
+	for _, m := range t.around(homeNumberRe, 64, 48, a.home) {
+		out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+	}
+	if a.latin || len(a.home) > 0 {
+		for _, m := range latinHomeRe.FindAllStringIndex(t.s, -1) {
+			out = append(out, t.reason("address", m[0], m[1]))
+		}
+	}
+	out = append(out, loose(t)...)
+	return append(out, numbers(newText(joinDigits(d)), a)...)
+}
+
+// schoolClasses finds a grade and a class that name a child: with a name beside them, or
+// together with a school or the child speaking.
+func schoolClasses(t *text, base *folded, a anchors) []Reason {
+	var out []Reason
 	classes := t.around(classRe, 12, 16, a.class)
 	if len(classes) > 0 && namedNear(t, base, classes) {
 		for _, m := range classes {
@@ -472,16 +492,7 @@ func personal(base *folded) []Reason {
 			}
 		}
 	}
-	for _, m := range t.around(homeNumberRe, 64, 48, a.home) {
-		out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
-	}
-	if a.latin || len(a.home) > 0 {
-		for _, m := range latinHomeRe.FindAllStringIndex(t.s, -1) {
-			out = append(out, t.reason("address", m[0], m[1]))
-		}
-	}
-	out = append(out, loose(t)...)
-	return append(out, numbers(newText(joinDigits(d)), a)...)
+	return out
 }
 
 // dropSpaces returns f without its spaces.

@@ -65,3 +65,21 @@ func TestSpelledAndListedDigits(t *testing.T) {
 		}
 	}
 }
+
+// A number told in parts is found with no contact word when the parts are named (前面, 中间,
+// 后面), and 'the last four' counts digits rather than being one; parts of a playground are
+// not a number.
+func TestNumbersToldInParts(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"前面156，后面2591，中间的四位是2432", "first part 155, then 1139, last four 4184 - my number", "我的Q：361（接下一句）4483",
+		"I study at Xinhua Road Primary, grade eight class four, come say hi"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"前面的同学跑了100米，后面的同学跑了200米", "我们班前面有3棵树，后面有5棵树，中间是操场", "the last four years we planted 300 trees"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}

@@ -150,6 +150,9 @@ func spelledDigits(f *folded) *folded {
 			n += len(words[m].digits)
 		}
 		touches := digitNear(f.r, words[k].a, -1) || digitNear(f.r, words[m-1].b-1, 1)
+		if m == k+1 && k > 0 && countWords[string(f.r[words[k-1].a:words[k-1].b])] {
+			touches = false // last four 4184: a count of digits, not one
+		}
 		if n >= 3 || touches && n >= 1 {
 			for x := k; x < m; x++ {
 				convert[x] = true
@@ -240,3 +243,6 @@ func spellDigitsAfterCue(w string) (string, int) {
 	}
 	return d + x, keep
 }
+
+// countWords before a lone digit word make it a count: the last four, the first three.
+var countWords = map[string]bool{"last": true, "first": true, "next": true, "the": true, "all": true, "top": true, "only": true, "final": true}
