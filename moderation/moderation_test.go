@@ -256,3 +256,13 @@ func TestEnglishHomesByLandmarks(t *testing.T) {
 		t.Errorf("a city is no address: %v", v.Reasons)
 	}
 }
+
+// A WeChat ID after a cue spelled out in pinyin or English (wēi xìn hào:, weixin id:) is found.
+func TestWeChatIDsAfterSpelledCues(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"wēi xìn hào: lily20130607", "weixin id: moonkid2014", "wei xin hao ma shi sunny_boy88"} {
+		if v := s.Screen(text); v.Action != Block {
+			t.Errorf("%q → %s, want block", text, v.Action)
+		}
+	}
+}

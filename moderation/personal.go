@@ -697,6 +697,11 @@ func idAfter(s string, at int) (int, int, bool) {
 	for i < len(s) && skipped < 6 {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if isIDRune(r) {
+			// hao, haoma or id after the cue is its last word, in pinyin or English: wei xin hao: lily2013.
+			if n := cueTail(s[i:]); n > 0 {
+				i += n
+				continue
+			}
 			break
 		}
 		if !strings.ContainsRune("号是为:我的搜索找你加 ", r) && !isNoise(r) {
@@ -710,6 +715,17 @@ func idAfter(s string, at int) (int, int, bool) {
 		j++
 	}
 	return i, j, j-i >= 5 && j-i <= 20 && accountLike(s[i:j]) // "WeChat group" names no account
+}
+
+// cueTail returns the length of a cue's last word at the start of s, or 0: hao, hao ma, haoma
+// or id, and shi or is after them.
+func cueTail(s string) int {
+	for _, w := range []string{"hao ma", "haoma", "hao", "id", "shi", "is"} {
+		if strings.HasPrefix(s, w) && (len(s) == len(w) || !isIDRune(rune(s[len(w)]))) {
+			return len(w)
+		}
+	}
+	return 0
 }
 
 // idBefore finds an account name just before a cue: xiaoyu_2015 是我的微信.
