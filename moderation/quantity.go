@@ -37,7 +37,9 @@ func quantities(f *folded) *folded {
 			latin = true
 		}
 	}
-	if !zh && !(latin && (containsWord(f.r, "hundred") || containsWord(f.r, "thousand"))) {
+	en := latin && (containsWord(f.r, "hundred") || containsWord(f.r, "thousand"))
+	py := latin && (containsWord(f.r, "bai") || containsWord(f.r, "qian") || containsWord(f.r, "wan"))
+	if !zh && !en && !py {
 		return f
 	}
 	out := newFolded(len(f.r) + 8)
@@ -52,7 +54,12 @@ func quantities(f *folded) *folded {
 			continue
 		}
 		if f.r[i] >= 'a' && f.r[i] <= 'z' && (i == 0 || !(f.r[i-1] >= 'a' && f.r[i-1] <= 'z')) {
-			if j, segs := enSegments(f.r, i); j > i {
+			if j, segs := enSegments(f.r, i); en && j > i {
+				out.addQuantities(f, i, j, segs)
+				i = j
+				continue
+			}
+			if j, segs := pinyinSegments(f.r, i); py && j > i {
 				out.addQuantities(f, i, j, segs)
 				i = j
 				continue
@@ -242,4 +249,41 @@ func enSegments(r []rune, i int) (int, []segment) {
 	}
 	flush()
 	return end, segs
+}
+
+// pinyinNumerals are the syllables of Chinese numerals, as the numerals.
+var pinyinNumerals = map[string]rune{"ling": '零', "yi": '一', "yao": '一', "er": '二', "liang": '两', "san": '三', "si": '四', "wu": '五',
+	"liu": '六', "qi": '七', "ba": '八', "jiu": '九', "shi": '十', "bai": '百', "qian": '千', "wan": '万'}
+
+// pinyinSegments reads numerals spelled in pinyin from rune i of r (qi shi wan ling qi bai si
+// shi wu), one word a numeral, as zhSegments reads the numerals: it returns where they end and
+// the quantities they make, in runes from i.
+func pinyinSegments(r []rune, i int) (int, []segment) {
+	var numerals []rune
+	var starts, ends []int
+	at := i
+	for at < len(r) {
+		j := at
+		for j < len(r) && r[j] >= 'a' && r[j] <= 'z' {
+			j++
+		}
+		n, ok := pinyinNumerals[string(r[at:j])]
+		if !ok {
+			break
+		}
+		numerals, starts, ends = append(numerals, n), append(starts, at), append(ends, j)
+		if j+1 < len(r) && (r[j] == ' ' || r[j] == '-') && r[j+1] >= 'a' && r[j+1] <= 'z' {
+			at = j + 1
+			continue
+		}
+		break
+	}
+	if len(numerals) < 2 {
+		return i, nil
+	}
+	segs := zhSegments(numerals)
+	for k, sg := range segs {
+		segs[k].a, segs[k].b = starts[sg.a]-i, ends[sg.b-1]-i
+	}
+	return ends[len(ends)-1], segs
 }
