@@ -32,7 +32,7 @@ var (
 	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|出门|左拐|右拐|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard|gate|apartment|flat|above|next to|across from)\b`)
 	// A house told by the way to it, whoever it is said of: 往北走3百米，蓝色瓦房，门口有棵大槐树.
 	wayRe   = regexp.MustCompile(`往[东南西北左右前]走|出门[左右]拐|[左右]拐|走到`)
-	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)|门口有|那栋|顶楼|窗口|窗户|第\d+家|巷子里|那条街|隔壁那|后面那`)
+	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)|门口有|那栋|顶楼|窗口|窗户|第\d+家|巷子里|那条街|隔壁那|后面那|铺子|小卖部|店铺`)
 
 	// Contact words: a number given in parts beside one of these is read joined. A regular
 	// expression over the whole text cost more than the rest of screening; substrings do not.
@@ -42,8 +42,8 @@ var (
 	contactRe = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp|landline|area code|qq)\b`)
 
 	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
-	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们|的)?(?:家|房间)|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
-	directionRe   = regexp.MustCompile(`旁边|对面|斜对面|隔壁|后面|楼上|楼下|里面|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|那栋|门口有|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
+	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们|的)?(?:家|房间)|(?:来|到|去)我家[:：]|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
+	directionRe   = regexp.MustCompile(`旁边|对面|斜对面|隔壁|后面|楼上|楼下|里面|外面|沿着|站下车?|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|那栋|门口有|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
 	latinHomeIsRe = regexp.MustCompile(`\b(?:i live|we live|i'm at|i am at|we're at|my (?:home|house|flat|place|address)|our (?:flat|house|home|place)|is (?:my house|my home|ours)|come over|(?:grandma|granny|grandpa|nana|nan|auntie|aunt|uncle)'s (?:place|house|flat))\b`)
 	latinWhereRe  = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|right by|courtyard|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with)\b`)
 

@@ -266,3 +266,17 @@ func TestWeChatIDsAfterSpelledCues(t *testing.T) {
 		}
 	}
 }
+
+// A home pointed at by a shop, a window or the way to it is held; a shop near school is not a home.
+func TestHomesPointedAt(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"我家是公园旁边那个小卖部，我爸妈开的，我放学就在店里。", "我家在小学操场围墙外面，能看到篮球架的那个窗户就是我的房间。",
+		"来我家：7路老街口站下，沿着河边走五分钟，绿色屋顶的房子"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	if v := s.Screen("学校旁边的小卖部卖的零食太多了，建议少卖辣条"); v.Action != Allow {
+		t.Errorf("a shop by the school → %s %v", v.Action, v.Reasons)
+	}
+}
