@@ -280,3 +280,14 @@ func TestHomesPointedAt(t *testing.T) {
 		t.Errorf("a shop by the school → %s %v", v.Action, v.Reasons)
 	}
 }
+
+// A lone numeral before a measure word counts something: 我住在人民路那一片 gives no number.
+func TestNumeralsThatCount(t *testing.T) {
+	s := New(Defaults())
+	if v := s.Screen("我住在人民路那一片，路上的共享单车乱停。"); v.Action != Allow {
+		t.Errorf("一片 → %s %v", v.Action, v.Reasons)
+	}
+	if v := s.Screen("我家住在幸福小区一栋三单元"); v.Action == Allow {
+		t.Error("一栋三单元 is a home and is allowed")
+	}
+}

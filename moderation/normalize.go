@@ -285,7 +285,7 @@ func digitForm(f *folded) *folded {
 }
 
 // measureWords after a lone Chinese numeral make it a count (四位, 一句, 两个), not a digit.
-const measureWords = "位句个次下些点样起只条张本遍口群种段"
+const measureWords = "位句个次下些点样起只条张本遍口群种段片块份支把棵朵颗粒杯碗瓶双对辆台盏首幅场节堂"
 
 // countsSomething reports whether the numeral at r[i] stands alone before a measure word.
 func countsSomething(r []rune, i int) bool {
