@@ -24,9 +24,9 @@ var meaningTrain string
 const classifierMargin = 16
 
 // safeguardingMargin is lower: a missed cry for help costs far more than an adult reading a
-// look-alike. Cross-validation: 84.5% of cries for help held at 8, 82.0% at 16, for 2 points
-// of look-alikes.
-const safeguardingMargin = 8
+// look-alike. Cross-validation (with smoothing 0.01): 85.3% of cries for help held at 6, 84.4%
+// at 8, 82.5% at 12, for about a point of look-alikes each step.
+const safeguardingMargin = 6
 
 // marginFor is the margin a class needs.
 func marginFor(class string) float32 {
@@ -76,7 +76,11 @@ func trainClassifier(tsv string) *classifier {
 			totals[c]++
 		}
 	}
-	const alpha = 0.1 // additive smoothing
+	// Additive smoothing, chosen with the margins by two-fold cross-validation within the
+	// development data: at 0.01 rather than 0.1, n-grams never seen with a class count against
+	// it more, and cries for help (83.2% → 85.3%), bullying (79.2% → 81.8%) and look-alikes
+	// allowed (90.6% → 91.7%) all improved.
+	const alpha = 0.01
 	vocab := float32(len(counts))
 	m := &classifier{index: newGramTable(len(counts)), prior: make([]float32, k), unseen: make([]float32, k)}
 	var all float32
