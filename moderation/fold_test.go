@@ -30,3 +30,14 @@ func checkFold(t *testing.T, r rune) {
 		t.Errorf("fold(%q) = %q, want %q", r, string(got), string(want))
 	}
 }
+
+// runesToString is string([]rune) for every kind of rune, invalid ones included.
+func TestRunesToString(t *testing.T) {
+	rs := []rune{'a', 0x7F, 0x80, 0x7FF, 0x800, '中', 0xD7FF, 0xD800, 0xDFFF, 0xE000, 0xFFFF, 0x10000, 0x10FFFF, 0x110000, -1, marker}
+	if got, want := runesToString(rs), string(rs); got != want {
+		t.Errorf("runesToString = %q, want %q", got, want)
+	}
+	if runesToString(nil) != "" {
+		t.Error("runesToString(nil) is not empty")
+	}
+}

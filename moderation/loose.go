@@ -32,21 +32,23 @@ var (
 	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|出门|左拐|右拐|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard|gate|apartment|flat|above|next to|across from)\b`)
 	// A house told by the way to it, whoever it is said of: 往北走3百米，蓝色瓦房，门口有棵大槐树.
 	wayRe   = regexp.MustCompile(`往[东南西北左右前]走|出门[左右]拐|[左右]拐|走到`)
-	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)|门口有|那栋|顶楼|窗口|窗户|第\d+家|巷子里|那条街|隔壁那|后面那`)
+	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)|门口有|那栋|顶楼|窗口|窗户|第\d+家|巷子里|那条街|隔壁那|后面那|铺子|小卖部|店铺`)
 
 	// Contact words: a number given in parts beside one of these is read joined. A regular
 	// expression over the whole text cost more than the rest of screening; substrings do not.
-	contactWords = []string{"电话", "手机", "号码", "座机", "联系", "打给", "打通", "qq", "扣扣", "q号", "我的号", "区号"}
-	contactRe    = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp|landline|area code|qq)\b`)
+	contactWords = []string{"电话", "手机", "号码", "座机", "联系", "打给", "打通", "qq", "扣扣", "q号", "我的号", "区号", "我的q", "q:"}
+	// partWords tell a number in parts (前面170，中间9327，后面1662): two of them are a cue.
+	partWords = []string{"前面", "开头", "前三位", "中间", "后面", "后四位", "最后", "末尾", "尾号"}
+	contactRe = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp|landline|area code|qq)\b`)
 
 	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
-	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们|的)?(?:家|房间)|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
-	directionRe   = regexp.MustCompile(`旁边|对面|斜对面|隔壁|后面|楼上|楼下|里面|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|那栋|门口有|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
-	latinHomeIsRe = regexp.MustCompile(`\b(?:i live|i'm at|i am at|my (?:home|house|flat|place|address)|our (?:flat|house|home|place)|is (?:my house|my home|ours)|come over|grandma's place)\b`)
-	latinWhereRe  = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with)\b`)
+	homeIsRe      = regexp.MustCompile(`(?:就是|是|那是)我(?:们|的)?(?:家|房间)|(?:来|到|去)我家[:：]|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
+	directionRe   = regexp.MustCompile(`旁边|对面|斜对面|隔壁|后面|楼上|楼下|里面|外面|沿着|站下车?|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|那栋|门口有|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
+	latinHomeIsRe = regexp.MustCompile(`\b(?:i live|we live|i'm at|i am at|we're at|my (?:home|house|flat|place|address)|our (?:flat|house|home|place)|is (?:my house|my home|ours)|come over|(?:grandma|granny|grandpa|nana|nan|auntie|aunt|uncle)'s (?:place|house|flat))\b`)
+	latinWhereRe  = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|right by|courtyard|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with)\b`)
 
 	// Parts of an address in English or pinyin; two of them together make one.
-	addressPartRe = regexp.MustCompile(`\b(?:room|rm|bldg|building|unit|apt|flat|block|tower|no\.?)\s*\d+[a-z]?\b|\b\d+[a-z]?\s*(?:hao|dong|zhuang|danyuan|dan yuan|lou|shi|nong|men|hao lou)\b|\b(?:dong|danyuan|shi|hao|lou|nong)\s*\d+\b|\b\d+\s*(?:[a-z]+\s+)?(?:road|rd|lane|street|st|avenue|ave)\b|\b(?:xiaoqu|xiao qu|huayuan|hua yuan|jiayuan|mingyuan|xincun|garden|village|jiedao)\b|\b(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi)\s*(?:dong|danyuan|lou)\b`)
+	addressPartRe = regexp.MustCompile(`\b(?:room|rm|bldg|building|unit|apt|flat|block|tower|no\.?)\s*\d+[a-z]?\b|\b\d+[a-z]?\s*(?:hao|dong|zhuang|danyuan|dan yuan|lou|shi|nong|men|hao lou)\b|\b(?:dong|danyuan|shi|hao|lou|nong)\s*\d+\b|\b\d+\s*(?:[a-z]+\s+)?(?:road|rd|lane|street|st|avenue|ave)\b|\b(?:xiaoqu|xiao qu|huayuan|hua yuan|jiayuan|mingyuan|xincun|garden|village|jiedao)\b|\b(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi)\s*(?:dong|dan\s*yuan|lou)\b`)
 )
 
 // loose finds what the strict detectors let through; t is the digit form.
@@ -61,7 +63,7 @@ func loose(t *text) []Reason {
 		// An e-mail with its signs spelled out: a provider and a name before it, and a cue.
 		// An e-mail told in pieces: a mail word, a provider and an account name anywhere.
 		if mailWordRe.MatchString(s) {
-			if p := mailProviderRe.FindStringIndex(s); p != nil || strings.Contains(s, "雅虎") || strings.Contains(s, "新浪") || strings.Contains(s, "网易") {
+			if p := mailProviderRe.FindStringIndex(s); p != nil || t.has("雅虎") || t.has("新浪") || t.has("网易") {
 				for _, h := range handleRe.FindAllStringIndex(s, -1) {
 					if name := s[h[0]:h[1]]; accountLike(name) && strings.ContainsAny(name, "0123456789_") || len(name) >= 10 && !commonLatin[name] {
 						out = append(out, t.reason(KindEmail, h[0], h[1]))
@@ -118,26 +120,26 @@ func loose(t *text) []Reason {
 		} else if m := anyAtMailRe.FindStringIndex(s); m != nil {
 			out = append(out, t.reason(KindEmail, m[0], m[1]))
 		}
-		if strings.Contains(s, "moc.") || strings.Contains(s, "nc.") {
+		if t.has("moc.") || t.has("nc.") {
 			// Written backwards: moc.anis@…
 			if emailRe.MatchString(reverse(s)) {
 				out = append(out, t.reason(KindEmail, 0, len(s)))
 			}
 		}
 	}
-	if strings.Contains(s, "楼") || strings.Contains(s, "层") || latin && strings.Contains(s, "floor") {
+	if t.has("楼") || t.has("层") || latin && t.has("floor") {
 		if m := floorRe.FindStringIndex(s); m != nil && doorSignRe.MatchString(s) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 	}
-	if strings.Contains(s, "走") || strings.Contains(s, "拐") {
+	if t.has("走") || t.has("拐") {
 		if m := wayRe.FindStringIndex(s); m != nil && houseRe.MatchString(s) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 	}
 	out = append(out, splitNumber(t, latin)...)
 	// A home told by the way to it.
-	if !strings.Contains(s, "家") && !strings.Contains(s, "住") {
+	if !t.has("家") && !t.has("住") {
 		return out
 	}
 	// A direction alone (我家就在学校对面) is near enough to say; a door, a floor or a number
@@ -182,11 +184,11 @@ func reverse(s string) string {
 // contact word stands in the text: consecutive runs of digits that together make a phone
 // number, a landline or an ID number.
 func splitNumber(t *text, latin bool) []Reason {
-	if !slices.ContainsFunc(contactWords, func(w string) bool { return strings.Contains(t.s, w) }) && !(latin && contactRe.MatchString(t.s)) {
+	if !slices.ContainsFunc(contactWords, t.has) && !(latin && contactRe.MatchString(t.s)) && countFunc(partWords, t.has) < 2 {
 		return nil
 	}
 	runs := digitRuns(t.s)
-	qq := strings.Contains(t.s, "qq") || strings.Contains(t.s, "扣扣") || strings.Contains(t.s, "q号")
+	qq := t.has("qq") || t.has("扣扣") || t.has("q号") || t.has("我的q") || t.has("q:")
 	for a := range runs {
 		joined := ""
 		for b := a; b < len(runs) && len(joined) < 18; b++ {
@@ -245,4 +247,15 @@ func digitRuns(s string) [][2]int {
 		i = j
 	}
 	return runs
+}
+
+// countFunc counts the elements of s for which f holds.
+func countFunc(s []string, f func(string) bool) int {
+	n := 0
+	for _, x := range s {
+		if f(x) {
+			n++
+		}
+	}
+	return n
 }

@@ -203,8 +203,8 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 		hits = append(hits, hit{a, m.index.what[lit]})
 	})
 	slices.SortFunc(hits, func(x, y hit) int { return x.at - y.at })
-	buf := hashBufs.Get().(*[]uint64)
-	defer hashBufs.Put(buf)
+	scratch := gramScratches.Get().(*gramScratch)
+	defer gramScratches.Put(scratch)
 	for a, h := 0, 0; a < len(base.r); {
 		b := a
 		for b < len(base.r) && !sentenceEnd(base.r[b]) {
@@ -241,7 +241,7 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 		sentence := &folded{r: words.r[i:j]}
 		var class string
 		var margin float32
-		class, margin, *buf = m.clf.classify(sentence.r, *buf)
+		class, margin = m.clf.classify(sentence.r, scratch)
 		if len(here) == 0 && margin > marginFor(class) && len(sentence.r) >= minClassified {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
@@ -256,8 +256,8 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 // too little; short cries for help (想死) are the rules' and the built-in list's to find.
 const minClassified = 4
 
-// hashBufs hold the n-gram hashes of a sentence between screenings.
-var hashBufs = sync.Pool{New: func() any { b := make([]uint64, 0, 1024); return &b }}
+// gramScratches hold the n-gram hashes of a sentence between screenings.
+var gramScratches = sync.Pool{New: func() any { return &gramScratch{buf: make([]uint64, 0, 1024)} }}
 
 // kindOfClass is the reason kind a meaning class holds with.
 func kindOfClass(class string) string {
@@ -269,7 +269,10 @@ func kindOfClass(class string) string {
 
 func anyPhraseMatches(sentence []rune, cands []candidate) bool {
 	s := string(sentence)
-	for _, c := range cands {
+	for i, c := range cands {
+		if slices.ContainsFunc(cands[:i], func(d candidate) bool { return d.set == c.set && d.pattern == c.pattern }) {
+			continue // tried already, for another of its literals
+		}
 		if phraseSets[c.set].res[c.pattern].MatchString(s) {
 			return true
 		}
@@ -334,8 +337,15 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 		}
 		for _, rule := range rules {
 			if rule.find(&ctx) {
+				class := rule.class
+				if class != ClassSelfHarm && class != ClassAbuse && quotedToWarn(base.r[a:c.b], c.a-a) {
+					break // 不要再说“你这么胖”这种话: the words quoted to warn against them
+				}
+				if class != ClassSelfHarm && class != ClassAbuse && doneByHousehold(&ctx) {
+					class = ClassAbuse // 后妈不让我进家门: shut out by a parent, not by classmates
+				}
 				start, end := base.span(c.a, c.b-1)
-				out = append(out, Reason{Kind: kindOfClass(rule.class), Class: rule.class, Start: start, End: end})
+				out = append(out, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
 				break
 			}
 		}
@@ -474,7 +484,7 @@ func selfHarm(x *readCtx) bool {
 		return false
 	}
 	ct := x.clauseTags()
-	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 {
+	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 && !vanishesFor(x.c.s, loc) {
 		return true
 	}
 	ws := x.c.words
@@ -492,6 +502,9 @@ func selfHarm(x *readCtx) bool {
 		}
 		if w.tags&tDie != 0 && isHyperbole(ws, i) {
 			continue
+		}
+		if (w.w == "消失" || w.w == "disappear") && i+1 < len(ws) && vanishRe.MatchString(wordsText(ws[i+1:min(len(ws), i+4)])) {
+			continue // 消失在被窝里, disappear under my blanket
 		}
 		// A wish or plan before it, not negated, and not said of "you" (那你去死 is contempt).
 		for j := i - 1; j >= 0 && j >= i-5; j-- {
@@ -556,6 +569,9 @@ var guardWords = []string{"防止", "避免", "以免", "预防", "防", "禁止
 
 func guardedBefore(s string, at int) bool {
 	head := s[:at]
+	if strings.HasSuffix(head, "不") || strings.HasSuffix(head, "没") {
+		return true // 不是被打的: the phrase denied
+	}
 	if n := utf8.RuneCountInString(head); n > 8 {
 		head = string([]rune(head)[n-8:])
 	}
@@ -603,11 +619,17 @@ func abuse(x *readCtx) bool {
 		if i > 0 && ws[i-1].tags&tNeg != 0 || negatedBetween(ws, 0, i) {
 			continue
 		}
-		// 我被爸爸打了, 我又被打了: passive, with the child or an adult named.
+		// 我被爸爸打了, 我又被打了: passive, with the child or an adult named; not by a ball,
+		// an insect or hot water (被球砸到, 被蚊子咬, 被开水烫).
 		for j := i - 1; j >= 0 && j >= i-3; j-- {
-			if ws[j].tags&tPassive != 0 && ws[j].w != "让" && ws[j].w != "给" && (hasTag(ws[:j], tP1|tP3) || hasTag(ws, tKin)) {
+			if ws[j].tags&tPassive != 0 && ws[j].w != "让" && ws[j].w != "给" && (hasTag(ws[:j], tP1|tP3) || hasTag(ws, tKin)) &&
+				!thingDoesIt(ws[j+1:i]) {
 				return true
 			}
+		}
+		// 打我电话, 打了我的电话: a call.
+		if w.w == "打" && calledNear(ws, i) {
+			continue
 		}
 		// 爸爸打我, 妈妈用衣架打我, 爸爸把我关在门外: an adult does it to a child or to someone at home.
 		// 他们几个把我按在厕所里打: anyone but the child, doing it to the child.
@@ -808,7 +830,7 @@ func exclusion(x *readCtx) bool {
 	if x.has(tGuard) || x.has(tIf) || x.has(tFiction) || x.has(tGame) || x.teaching() || x.benign() || askingRe.MatchString(x.text) {
 		return false
 	}
-	if loc := x.phrase(exclusionPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
+	if loc := x.phrase(exclusionPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !thingIn(x.c.words, x.c.s[loc[0]:loc[1]]) {
 		return true
 	}
 	// 大家都别理小敏, 我们不带王芳玩: a group, a refusal, someone named.
@@ -844,7 +866,7 @@ func contempt(x *readCtx) bool {
 	if x.has(tGuard) || x.has(tFiction) || x.has(tPositive) || x.teaching() {
 		return false
 	}
-	if loc := x.phrase(contemptPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
+	if loc := x.phrase(contemptPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !selfSaid(x.c.s, loc) {
 		return true
 	}
 	// "You", and a word that belittles, not negated: 你写的提议太蠢了, 你真可怜.
@@ -858,4 +880,176 @@ func contempt(x *readCtx) bool {
 		}
 	}
 	return false
+}
+
+// aboutRe are the cues after which a listed cry for help is spoken of rather than made: a
+// hypothetical, a survey, a safeguard, someone else seen (如果有人说想死, 有没有被欺负过,
+// 看到有人被欺负).
+// negatedRe: a listed word said not to have happened.
+var negatedRe = regexp.MustCompile(`(?:没有|没|不是|并没有|并不是|从来没有|从没)$`)
+
+var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|看到有人|看见有人|关于`)
+
+// spokenOf reports whether the listed word at bytes start..end of the original text follows
+// one of aboutRe's cues in its clause, with no 我 from the cue to the word's end: 如果爸爸又打我
+// is a child asking for help, 如果有人说想死 is not.
+func spokenOf(base *folded, start, end int) bool {
+	a, _ := slices.BinarySearch(base.start, int32(start))
+	b, _ := slices.BinarySearch(base.start, int32(end))
+	lo := a
+	for lo > 0 && a-lo < 16 && !clauseEnd(base.r[lo-1]) {
+		lo--
+	}
+	head := string(base.r[lo:a])
+	if negatedRe.MatchString(head) && !strings.Contains(string(base.r[a:min(b, len(base.r))]), "我") {
+		return true // 我没有被欺负，脸上的伤是打篮球撞的
+	}
+	locs := aboutRe.FindAllStringIndex(head, -1)
+	if len(locs) == 0 {
+		return false
+	}
+	rest := head[locs[len(locs)-1][0]:] + string(base.r[a:min(b, len(base.r))])
+	return !strings.Contains(rest, "我")
+}
+
+// household are the adults a child lives with.
+var household = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("爸爸 妈妈 爸 妈 父亲 母亲 后爸 后妈 继父 继母 养父 养母 爷爷 奶奶 外公 外婆 姥姥 姥爷 我爸 我妈 家里人 " +
+		"dad mom mum father mother stepdad stepfather stepmom stepmother") {
+		household[w] = true
+	}
+}
+
+// doneByHousehold reports whether what a bullying rule found is done to the child by an adult
+// at home: such an adult, then 我 after it, in the clause or the one before, and nobody
+// addressed as "you" in the sentence. Shut out, shamed or threatened at home is abuse.
+func doneByHousehold(x *readCtx) bool {
+	if x.has(tP2) {
+		return false
+	}
+	var ws []word
+	if x.prev != nil {
+		ws = append(ws, x.prev.words...)
+	}
+	ws = append(ws, x.c.words...)
+	for i, w := range ws {
+		if !household[w.w] {
+			continue
+		}
+		for _, v := range ws[i+1:] {
+			if v.w == "我" || v.w == "me" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// agents are the things that hit, bite or burn a child by accident.
+var agents = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("球 篮球 足球 排球 皮球 羽毛球 乒乓球 网球 棒球 蚊子 虫子 蜜蜂 马蜂 蚂蚁 开水 热水 油 门 石头 树枝 车 自行车 电动车 风 雨 冰雹") {
+		agents[w] = true
+	}
+}
+
+// thingDoesIt reports whether the words between 被 and the verb name a thing, not a person.
+func thingDoesIt(ws []word) bool {
+	for _, w := range ws {
+		if agents[w.w] || w.tags&tThing != 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// calledNear reports whether 打 at ws[i] is a call: 电话 or 手机 within four words after it
+// (打了我的电话).
+func calledNear(ws []word, i int) bool {
+	for j := i + 1; j < len(ws) && j <= i+4; j++ {
+		if ws[j].w == "电话" || ws[j].w == "手机" || ws[j].w == "视频" {
+			return true
+		}
+	}
+	return false
+}
+
+// vanishRe: after "disappear" or "sleep forever", a place to hide in or a while to be away:
+// 想消失在被窝里, 消失一个月, disappear under my blanket, sleep forever this weekend.
+var vanishRe = regexp.MustCompile(`^\s*(?:在|到|进|于|一(?:天|会|下|周|个|阵)|几天|两天|半天|into|under|in my|in the|for (?:a|the|one|two)|this weekend|till|until)`)
+
+// vanishesFor reports whether the phrase found at loc of s is a wish to disappear somewhere or
+// for a while, not from life.
+func vanishesFor(s string, loc []int) bool {
+	m := s[loc[0]:loc[1]]
+	if !strings.Contains(m, "消失") && !strings.Contains(m, "disappear") && !strings.Contains(m, "sleep forever") {
+		return false
+	}
+	return vanishRe.MatchString(s[loc[1]:])
+}
+
+// wordsText is the words joined as written: with spaces between Latin words.
+func wordsText(ws []word) string {
+	var b strings.Builder
+	for i, w := range ws {
+		if i > 0 && isASCIIAlnum(rune(w.w[0])) {
+			b.WriteByte(' ')
+		}
+		b.WriteString(w.w)
+	}
+	return b.String()
+}
+
+// thingIn reports whether span, a phrase's match, names a thing or an animal of the clause's
+// words: 别让小狗进教室, 不准带刀具进学校 leave no child out.
+func thingIn(ws []word, span string) bool {
+	for _, w := range ws {
+		if (w.tags&tThing != 0 || agents[w.w]) && strings.Contains(span, w.w) {
+			return true
+		}
+	}
+	return false
+}
+
+// selfSaid reports whether a belittling phrase is said of the speaker: 我脑子进水了.
+func selfSaid(s string, loc []int) bool {
+	m := s[loc[0]:loc[1]]
+	if strings.ContainsAny(m, "你他她") || strings.Contains(m, "you") {
+		return false
+	}
+	head := strings.TrimRight(s[:loc[0]], " 的")
+	return strings.HasSuffix(head, "我") && !strings.HasSuffix(head, "说我") && !strings.HasSuffix(head, "骂我") && !strings.HasSuffix(head, "笑我")
+}
+
+// warnRe: words that quote an insult to warn against it.
+var warnRe = regexp.MustCompile(`不要再?说|别再?说|不(?:能|该|应该)说|不说|广告|标语|海报|口号|\b(?:don'?t say|never say|stop saying|poster|slogan|quote)`)
+
+// quotedToWarn reports whether, in the runes r up to a clause's end, the clause (from rune at)
+// lies inside a quotation that a warning opens: 公益广告里说：“一句‘你真丑’…”, don't say 'you're fat'.
+func quotedToWarn(r []rune, at int) bool {
+	open := -1
+	straight := false
+	for i, c := range r {
+		switch c {
+		case '“', '「', '『', '‘':
+			open = i
+		case '”', '」', '』', '’':
+			if i < at {
+				open = -1
+			}
+		case '"', '\'':
+			if c == '\'' && i > 0 && i+1 < len(r) && isASCIIAlnum(r[i-1]) && isASCIIAlnum(r[i+1]) {
+				continue // don't, you're
+			}
+			if straight && i < at {
+				open, straight = -1, false
+			} else if !straight {
+				open, straight = i, true
+			}
+		}
+	}
+	return open >= 0 && warnRe.MatchString(string(r[max(0, open-16):open]))
 }

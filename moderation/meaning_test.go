@@ -138,12 +138,12 @@ func TestMeaningCorpus(t *testing.T) {
 	// targets are the issue's; floors are what the rules reach on the test half today, so that
 	// no change makes them worse. The log says how far each is from its target.
 	targets := map[string]float64{"safeguarding": 0.95, "bullying": 0.85, "pii": 0.99, "allow": 0.99}
-	floors := map[string]float64{"safeguarding": 0.95, "bullying": 0.90, "pii": 0.95, "allow": 0.925}
+	floors := map[string]float64{"safeguarding": 0.965, "bullying": 0.94, "pii": 0.97, "allow": 0.945}
 	for label, floor := range floors {
 		r := byLabel["test"][label].rate()
 		t.Logf("test half: %s %.1f%% (target %.0f%%, dev half %.1f%%)", label, 100*r, 100*targets[label], 100*byLabel["dev"][label].rate())
 		if r < floor {
-			t.Errorf("test half: %s right %.1f%%, below its floor of %.0f%%", label, 100*r, 100*floor)
+			t.Errorf("test half: %s right %.1f%%, below its floor of %.1f%%", label, 100*r, 100*floor)
 		}
 	}
 }
@@ -231,5 +231,113 @@ func TestTrainingSetIsTheDevelopmentHalf(t *testing.T) {
 	}
 	if b.String() != meaningTrain {
 		t.Fatal("data/meaning_train.tsv is not the development half of the corpus: run go test ./moderation -run TrainingSet -update")
+	}
+}
+
+// A listed cry for help that is only spoken of (a safeguard, a survey, someone else seen) is
+// not one; the same words with the child in them still reach an adult.
+func TestListedCriesSpokenOfAreNotCries(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"如果有人说想死，一定要告诉老师或者拨打12355", "看到有人被欺负要马上告诉老师",
+		"我们要做一个关于校园欺凌的调查问卷，问问同学们有没有被欺负过", "我没有被欺负，脸上的伤是打篮球的时候不小心撞的"} {
+		if v := s.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"如果爸爸又打我怎么办", "如果有人欺负我，我就告诉老师", "同学们有没有被欺负我不知道，但是我被欺负了", "我想死"} {
+		if v := s.Screen(text); !v.Safeguarding() || v.Action != Hold {
+			t.Errorf("%q → %s, want held as a cry for help", text, v.Action)
+		}
+	}
+}
+
+// A room number is personal in a home, not in a library.
+func TestRoomsOfPublicPlaces(t *testing.T) {
+	s := New(Defaults())
+	for text, want := range map[string]Action{"会议在图书馆302室举行": Allow, "活动中心201室有绘画课": Allow,
+		"我家住在幸福小区302室": Block, "302室就是我家": Block} {
+		if v := s.Screen(text); v.Action != want {
+			t.Errorf("%q → %s, want %s", text, v.Action, want)
+		}
+	}
+}
+
+// Shut out, shamed or threatened by an adult at home is abuse, and reaches an adult as a cry
+// for help; the same words among classmates are bullying.
+func TestHarmAtHomeIsAbuse(t *testing.T) {
+	s := New(Defaults())
+	if v := s.Screen("后妈不让我进家门，我在楼下坐到半夜。"); !v.Safeguarding() {
+		t.Errorf("shut out by a parent → %v, want a cry for help", v.Reasons)
+	}
+	if v := s.Screen("大家都别理小敏，谁跟她玩就不跟谁玩"); v.Safeguarding() || v.Action != Hold {
+		t.Errorf("exclusion among classmates → %s %v, want held as bullying", v.Action, v.Reasons)
+	}
+}
+
+// Hurt by a thing, a call, or a hurt denied is no disclosure to the rules (the classifier
+// may still hold a sentence for a person to read); hurt by a person is.
+func TestAccidentsAreNotAbuse(t *testing.T) {
+	s := New(Defaults())
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"篮球课上我被球砸到鼻子了，流了点血，现在没事了", "妈妈今天打了我的电话，问我什么时候回家吃饭",
+		"我脸肿了不是被打的，是拔了智齿，说话都含糊了哈哈。"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我被爸爸打了，脸上好疼", "我脸肿了是被我爸打的"} {
+		if v := s.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q is not held as a cry for help", text)
+		}
+	}
+}
+
+// A wish to disappear somewhere or for a while is no wish to die; to disappear is.
+func TestDisappearingForAWhile(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"I want to disappear under my blanket every morning because it's so cold lol", "我想消失在书海里，这个周末谁都别找我"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我真的很想消失，永远不要再出现", "i want to disappear and never come back", "我想消失"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q is not held as a cry for help", text)
+		}
+	}
+}
+
+// Keeping a dog or a knife out leaves no child out, and 我脑子进水了 belittles nobody else;
+// 别让他进议事会 and 你脑子进水了吧 are still held.
+func TestThingsAndSelfAreNotBullied(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"别让小狗进我们议事会的教室，它会到处跑", "不准在教室里玩火，不准带管制刀具进学校", "我脑子进水了，居然把作业本当成草稿本用了"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"别让他进我们议事会", "你脑子进水了吧"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+}
+
+// An insult quoted to warn against it is no insult; an insult reported as said is held.
+func TestInsultsQuotedToWarn(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"我希望大家不要再说“你这么胖”这种话了,会让人很伤心", `Quote from our poster: "Don't say 'you're too fat to play'. Words hurt."`} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"他们总说“你真胖”，我好难过", `he said "you're so fat" and everyone laughed`} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
 	}
 }

@@ -230,3 +230,64 @@ func TestNumbersInsideNumbersAreNotCodes(t *testing.T) {
 		t.Errorf("an ISBN → %v", v)
 	}
 }
+
+// A class with a child's name beside it is held: names with 子 (张子涵) and names with a
+// numeral (罗一鸣) are names; 高一新生 and 身高一百四十二厘米 are not.
+func TestClassesWithNames(t *testing.T) {
+	s := New(Defaults())
+	for text, want := range map[string]Action{"三年级二班 张子涵 提议": Hold, "我们班是2班，我在丹霞路小学读四年级，我叫罗一鸣": Hold,
+		"高一新生军训在体育中心，那里没有遮阳的地方。": Allow, "我身高一百四十二厘米，体重三十五公斤": Allow} {
+		if v := s.Screen(text); v.Action != want {
+			t.Errorf("%q → %s %v, want %s", text, v.Action, v.Reasons, want)
+		}
+	}
+}
+
+// A home given by a landmark in English is held, whoever speaks ("we live", "grandma's place").
+func TestEnglishHomesByLandmarks(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"we live across from the big McDonald's on Riverside Road, flat 6B",
+		"my grandma's place is the courtyard with the big persimmon tree right by Central Hospital"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	if v := s.Screen("We live in a big city and we want more parks"); v.Action != Allow {
+		t.Errorf("a city is no address: %v", v.Reasons)
+	}
+}
+
+// A WeChat ID after a cue spelled out in pinyin or English (wēi xìn hào:, weixin id:) is found.
+func TestWeChatIDsAfterSpelledCues(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"wēi xìn hào: lily20130607", "weixin id: moonkid2014", "wei xin hao ma shi sunny_boy88"} {
+		if v := s.Screen(text); v.Action != Block {
+			t.Errorf("%q → %s, want block", text, v.Action)
+		}
+	}
+}
+
+// A home pointed at by a shop, a window or the way to it is held; a shop near school is not a home.
+func TestHomesPointedAt(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"我家是公园旁边那个小卖部，我爸妈开的，我放学就在店里。", "我家在小学操场围墙外面，能看到篮球架的那个窗户就是我的房间。",
+		"来我家：7路老街口站下，沿着河边走五分钟，绿色屋顶的房子"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	if v := s.Screen("学校旁边的小卖部卖的零食太多了，建议少卖辣条"); v.Action != Allow {
+		t.Errorf("a shop by the school → %s %v", v.Action, v.Reasons)
+	}
+}
+
+// A lone numeral before a measure word counts something: 我住在人民路那一片 gives no number.
+func TestNumeralsThatCount(t *testing.T) {
+	s := New(Defaults())
+	if v := s.Screen("我住在人民路那一片，路上的共享单车乱停。"); v.Action != Allow {
+		t.Errorf("一片 → %s %v", v.Action, v.Reasons)
+	}
+	if v := s.Screen("我家住在幸福小区一栋三单元"); v.Action == Allow {
+		t.Error("一栋三单元 is a home and is allowed")
+	}
+}

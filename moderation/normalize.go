@@ -285,7 +285,7 @@ func digitForm(f *folded) *folded {
 }
 
 // measureWords after a lone Chinese numeral make it a count (四位, 一句, 两个), not a digit.
-const measureWords = "位句个次下些点样起只条张本遍口群种段"
+const measureWords = "位句个次下些点样起只条张本遍口群种段片块份支把棵朵颗粒杯碗瓶双对辆台盏首幅场节堂"
 
 // countsSomething reports whether the numeral at r[i] stands alone before a measure word.
 func countsSomething(r []rune, i int) bool {
@@ -320,9 +320,13 @@ func digitNear(r []rune, i, dir int) bool {
 // one run of digits.
 func joinDigits(f *folded) *folded {
 	j := newFolded(len(f.r))
+	spelledOut := spelledOneByOne(f.r)
 	for i := 0; i < len(f.r); i++ {
 		r := f.r[i]
-		if isSeparator(r) && len(j.r) > 0 && isDigit(j.r[len(j.r)-1]) {
+		if r == '、' && spelledOut[i] {
+			continue
+		}
+		if len(j.r) > 0 && isDigit(j.r[len(j.r)-1]) && isSeparator(r) {
 			k := i
 			for k < len(f.r) && isSeparator(f.r[k]) && k-i < 4 {
 				k++
@@ -335,4 +339,35 @@ func joinDigits(f *folded) *folded {
 		j.add(r, f.start[i], f.end[i])
 	}
 	return j
+}
+
+// spelledOneByOne marks the enumeration commas inside a run of seven or more single digits
+// listed one by one (伍、零、零、壹、零、叁、贰…): a number spelled out, not a list. A list counts
+// up (1、2、3、4、5、6、7) or holds longer numbers (110、119、120).
+func spelledOneByOne(r []rune) map[int]bool {
+	var out map[int]bool
+	for i := 0; i < len(r); i++ {
+		if !isDigit(r[i]) || i > 0 && isDigit(r[i-1]) {
+			continue
+		}
+		// Single digits, each followed by 、 and another single digit.
+		n, j, counting := 1, i, true
+		for j+2 < len(r) && r[j+1] == '、' && isDigit(r[j+2]) && (j+3 >= len(r) || !isDigit(r[j+3])) {
+			if r[j+2] != r[j]+1 {
+				counting = false
+			}
+			j += 2
+			n++
+		}
+		if n >= 7 && !counting && (j+1 >= len(r) || !isDigit(r[j+1])) && (i == 0 || !isDigit(r[i-1])) {
+			if out == nil {
+				out = map[int]bool{}
+			}
+			for k := i + 1; k < j; k += 2 {
+				out[k] = true
+			}
+		}
+		i = j
+	}
+	return out
 }

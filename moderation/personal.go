@@ -47,8 +47,11 @@ var (
 	latinHomeRe = regexp.MustCompile(`(?:zhu\s*zai|wo\s*jia|jia\s*zai|jia\s*zhu|di\s*zhi|\bhome\b|\blive\b|\bflat\b|\baddress\b|xiao\s*qu|hua\s*yuan|我住|我家|地址)[^。！？!?\n]{0,60}?\d{1,4}\s*(?:hao|dong|zhuang|dan\s*yuan|lou|shi|ceng|men|号|栋|楼)|\b(?:my|our|i live|live at|home)\b[^.!?\n]{0,40}?\b(?:room|building|unit|apt|flat|floor)\s*\d{1,4}\b`)
 	// A building number after one of these is a public building's, not a home's.
 	publicBuildingRe = regexp.MustCompile(`学校|校园|教学|实验|办公|行政|医院|图书馆|少年宫|科技馆|体育馆|博物馆|公园|儿童之家|综合`)
-	nameCueRe        = regexp.MustCompile(`(?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|姓名)\s*\p{Han}{2,4}|我是` + surnames + `\p{Han}{1,2}`)
-	nameRe           = regexp.MustCompile(surnames + givenName + `{1,2}`)
+	// A room number told of a public place: 图书馆302室, 活动中心201室.
+	publicPlaceRe = regexp.MustCompile(publicBuildingRe.String() + `|中心|会议|阅览|居委会|文化馆|美术馆|活动|服务站|议事`)
+	roomRe        = regexp.MustCompile(`^\d{2,5}\s*室$`)
+	nameCueRe     = regexp.MustCompile(`(?:我叫|我的名字(?:是|叫)|名字(?:是|叫)|姓名)\s*\p{Han}{2,4}|我是` + surnames + `\p{Han}{1,2}`)
+	nameRe        = regexp.MustCompile(surnames + `(?:子` + givenName + `|` + givenName + `{1,2})`) // 张子涵, not 林子里
 
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
@@ -85,30 +88,75 @@ var units = []string{"元", "块", "角", "万", "亿", "千", "百", "人", "�
 
 // text is a folded form as a string, with a map from byte offsets back to rune indexes.
 type text struct {
-	f   *folded
-	s   string
-	idx []int32 // byte offset in s → rune index in f; built on first use
+	f     *folded
+	s     string
+	curB  int        // a byte offset of s at a rune's start,
+	curR  int        // and the index of that rune in f
+	runes *runeBloom // which runes s holds; built on first use
 }
 
-func newText(f *folded) *text { return &text{f: f, s: string(f.r)} }
+// runeBloom records the runes a text holds by their low twelve bits. Most Chinese characters
+// begin with the same few bytes, so strings.Contains for a Chinese word stops at nearly every
+// character of a Chinese text; the bloom says at once that most cue words are absent.
+type runeBloom [64]uint64
 
-// runeI returns the index of the rune at byte offset b of t.s.
-func (t *text) runeI(b int) int {
-	if t.idx == nil {
-		t.idx = make([]int32, len(t.s)+1)
-		ri := int32(0)
-		for bi := range t.s {
-			t.idx[bi] = ri
-			ri++
-		}
-		t.idx[len(t.s)] = ri
-		for bi := len(t.s) - 1; bi >= 0; bi-- { // continuation bytes point at their rune
-			if !utf8.RuneStart(t.s[bi]) {
-				t.idx[bi] = t.idx[bi+1]
-			}
+func (b *runeBloom) add(r rune)      { b[(r>>6)&63] |= 1 << (r & 63) }
+func (b *runeBloom) may(r rune) bool { return b[(r>>6)&63]&(1<<(r&63)) != 0 }
+
+// has reports whether sub occurs in t.s. A Latin or digit first byte is rare enough for
+// strings.Contains to be fast; for other words the bloom, built from t.f.r (of which t.s is
+// the string), answers first.
+func (t *text) has(sub string) bool {
+	if sub == "" || sub[0] < utf8.RuneSelf {
+		return strings.Contains(t.s, sub)
+	}
+	if t.runes == nil {
+		t.runes = new(runeBloom)
+		for _, r := range t.f.r {
+			t.runes.add(r)
 		}
 	}
-	return int(t.idx[b])
+	for _, r := range sub {
+		if !t.runes.may(r) {
+			return false
+		}
+	}
+	return strings.Contains(t.s, sub)
+}
+
+func newText(f *folded) *text { return &text{f: f, s: runesToString(f.r)} }
+
+// runesToString is string(rs), in one pass: the runtime's conversion measures every rune, then
+// encodes it through a call, and that cost as much as a detector for a text of Chinese.
+func runesToString(rs []rune) string {
+	buf := make([]byte, 0, 3*len(rs)+4)
+	for _, r := range rs {
+		switch {
+		case r >= 0 && r < utf8.RuneSelf:
+			buf = append(buf, byte(r))
+		case r >= 0x800 && r < 0x10000 && (r < 0xD800 || r > 0xDFFF):
+			buf = append(buf, 0xE0|byte(r>>12), 0x80|byte(r>>6)&0x3F, 0x80|byte(r)&0x3F)
+		default:
+			buf = utf8.AppendRune(buf, r)
+		}
+	}
+	return string(buf)
+}
+
+// runeI returns the index of the rune at byte offset b of t.s; inside a rune, of the rune
+// after it. Offsets are asked for mostly in order, so a cursor counts only the runes between
+// one and the next.
+func (t *text) runeI(b int) int {
+	for b < len(t.s) && !utf8.RuneStart(t.s[b]) {
+		b++
+	}
+	if b >= t.curB {
+		t.curR += utf8.RuneCountInString(t.s[t.curB:b])
+	} else {
+		t.curR -= utf8.RuneCountInString(t.s[b:t.curB])
+	}
+	t.curB = b
+	return t.curR
 }
 
 // reason turns the byte span [a, b) of t.s into a finding on the original text.
@@ -143,7 +191,9 @@ func findAnchors(s string) anchors {
 		case '栋', '幢':
 			a.building = append(a.building, i)
 		case '班', '年', '初', '高', '队':
-			a.class = append(a.class, i)
+			if classCanStand(s, i, r) {
+				a.class = append(a.class, i)
+			}
 		case 'q', '扣', '企', '球', '寇', '蔻', '🐧':
 			a.qq = true
 		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', 'v', 'w', '绿':
@@ -156,6 +206,39 @@ func findAnchors(s string) anchors {
 		}
 	}
 	return a
+}
+
+// classCanStand reports whether a grade or class pattern can hold the character r at byte i
+// of s, judged by its neighbours: 班 after a digit, a bracket or 十, or before 级; 年 before 级
+// or a digit; 初 and 高 before a digit. 我们班 and 2025年6月 are no class: the patterns, tried
+// in a window around every such character, cost more than this look.
+func classCanStand(s string, i int, r rune) bool {
+	next, prev := nextNonSpace(s, i+utf8.RuneLen(r)), prevNonSpace(s, i)
+	switch r {
+	case '班':
+		return isDigit(prev) || prev == ')' || prev == '）' || prev == '十' || next == '级'
+	case '年':
+		return next == '级' || isDigit(next)
+	case '初', '高':
+		return isDigit(next)
+	}
+	return true
+}
+
+func nextNonSpace(s string, i int) rune {
+	for i < len(s) && (s[i] == ' ' || s[i] == '\t') {
+		i++
+	}
+	r, _ := utf8.DecodeRuneInString(s[i:])
+	return r
+}
+
+func prevNonSpace(s string, i int) rune {
+	for i > 0 && (s[i-1] == ' ' || s[i-1] == '\t') {
+		i--
+	}
+	r, _ := utf8.DecodeLastRuneInString(s[:i])
+	return r
 }
 
 // around finds re in windows of t.s reaching before and after bytes from each anchor.
@@ -226,6 +309,19 @@ var (
 	maxDate = 32 // bytes: the longest date or year range, with spaces
 )
 
+// mayBeDate reports whether s, which begins with 19 or 20, continues as a date or a year range
+// must: two more digits, perhaps spaces, then a separator (-/.~ or a wide one such as 年 or 至).
+func mayBeDate(s string) bool {
+	if len(s) < 5 || !isDigit(rune(s[2])) || !isDigit(rune(s[3])) {
+		return false
+	}
+	i := 4
+	for i < len(s) && strings.IndexByte(" \t\n\f\r", s[i]) >= 0 { // what \s matches
+		i++
+	}
+	return i < len(s) && (s[i] == '-' || s[i] == '/' || s[i] == '.' || s[i] == '~' || s[i] >= utf8.RuneSelf)
+}
+
 // maskDates replaces valid dates and times with markers: they are never personal information.
 // Candidates are found by hand (a year beginning 19 or 20, or the hour before a colon) and only
 // there is an anchored pattern tried: far cheaper than searching the whole text. It returns
@@ -247,7 +343,7 @@ func maskDates(f *folded) *text {
 		masks = append(masks, [2]int{a, b})
 	}
 	for i := 0; i+4 <= len(s); i++ {
-		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && (i == 0 || !isDigit(rune(s[i-1]))) {
+		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && (i == 0 || !isDigit(rune(s[i-1]))) && mayBeDate(s[i:]) {
 			if m := dateAt.FindStringIndex(s[i:min(len(s), i+maxDate)]); m != nil {
 				mask(i, i+m[1])
 				i += m[1] - 1
@@ -255,7 +351,7 @@ func maskDates(f *folded) *text {
 		}
 	}
 	// Book numbers and standards: ISBN 978-7-5344-0380-4, GB 8408-2018.
-	if strings.Contains(s, "97") || strings.Contains(s, "gb") {
+	if t.has("97") || t.has("gb") {
 		for _, m := range codeRe.FindAllStringIndex(s, -1) {
 			mask(m[0], m[1])
 		}
@@ -302,7 +398,7 @@ func maskDates(f *folded) *text {
 
 // personal finds personal information in the folded text.
 func personal(base *folded) []Reason {
-	t := maskDates(digitForm(spelledDigits(base)))
+	t := maskDates(digitForm(spelledDigits(quantities(base))))
 	d := t.f
 	a := findAnchors(t.s)
 	var out []Reason
@@ -317,11 +413,18 @@ func personal(base *folded) []Reason {
 		}
 	}
 	for _, m := range t.around(homeRe, 24, 48, a.home) {
+		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
+		if roomRe.MatchString(t.s[m[0]:m[1]]) && publicPlaceRe.MatchString(before) && !strings.ContainsAny(before, "家住") {
+			continue // 图书馆302室: a room where anyone may go
+		}
 		if before := string(t.f.r[max(0, t.runeI(m[0])-8):t.runeI(m[0])]); !adviceRe.MatchString(before) {
 			out = append(out, t.reason("address", m[0], m[1]))
 		}
 	}
 	if !a.digits {
+		if a.latin && latinSchoolRe.MatchString(t.s) {
+			out = append(out, schoolClasses(t, base, a)...) // grade eight, class four
+		}
 		out = append(out, loose(t)...)
 		if a.wechat { // a WeChat ID may be letters only
 			out = append(out, numbers(newText(joinDigits(d)), a)...)
@@ -343,18 +446,35 @@ func personal(base *folded) []Reason {
 			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
 		}
 	}
+	out = append(out, schoolClasses(t, base, a)...)
+	for _, m := range t.around(homeNumberRe, 64, 48, a.home) {
+		out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+	}
+	if a.latin || len(a.home) > 0 {
+		for _, m := range latinHomeRe.FindAllStringIndex(t.s, -1) {
+			out = append(out, t.reason("address", m[0], m[1]))
+		}
+	}
+	out = append(out, loose(t)...)
+	return append(out, numbers(newText(joinDigits(d)), a)...)
+}
+
+// schoolClasses finds a grade and a class that name a child: with a name beside them, or
+// together with a school or the child speaking.
+func schoolClasses(t *text, base *folded, a anchors) []Reason {
+	var out []Reason
 	classes := t.around(classRe, 12, 16, a.class)
-	if len(classes) > 0 && namedNear(t, classes) {
+	if len(classes) > 0 && namedNear(t, base, classes) {
 		for _, m := range classes {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 		}
-	} else if len(classes) > 0 || a.latin && latinSchoolRe.MatchString(t.s) || strings.Contains(t.s, ")班") || strings.Contains(t.s, "）班") ||
-		strings.Contains(t.s, "十班") || strings.Contains(t.s, "队") || strings.Contains(t.s, "高") || strings.Contains(t.s, "初") {
+	} else if len(classes) > 0 || a.latin && latinSchoolRe.MatchString(t.s) || t.has(")班") || t.has("）班") ||
+		t.has("十班") || t.has("队") || t.has("高") || t.has("初") {
 		// No name: a grade and a class together, with a school or the child speaking. Looked
 		// for only around 班 and 队 (and in Latin text that speaks of a class).
 		var at []int
 		for i, r := range t.s {
-			if r == '班' || r == '队' || r == '高' || r == '初' {
+			if (r == '班' || r == '队' || r == '高' || r == '初') && classCanStand(t.s, i, r) {
 				at = append(at, i)
 			}
 		}
@@ -372,16 +492,7 @@ func personal(base *folded) []Reason {
 			}
 		}
 	}
-	for _, m := range t.around(homeNumberRe, 64, 48, a.home) {
-		out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
-	}
-	if a.latin || len(a.home) > 0 {
-		for _, m := range latinHomeRe.FindAllStringIndex(t.s, -1) {
-			out = append(out, t.reason("address", m[0], m[1]))
-		}
-	}
-	out = append(out, loose(t)...)
-	return append(out, numbers(newText(joinDigits(d)), a)...)
+	return out
 }
 
 // dropSpaces returns f without its spaces.
@@ -397,8 +508,10 @@ func dropSpaces(f *folded) *folded {
 
 // namedNear reports whether a name is given with a school class: by a cue (我叫…) anywhere, or a
 // surname and given name within a few characters of the class.
-func namedNear(t *text, classes [][]int) bool {
-	if nameCueRe.MatchString(t.s) {
+func namedNear(t *text, base *folded, classes [][]int) bool {
+	// The cue is read in the text before digits were made of numerals: 我叫罗一鸣 names a
+	// child, 我叫罗1鸣 would not. Beside the class, numerals stay digits: 高一新生 is no name.
+	if nameCueRe.MatchString(runesToString(base.r)) {
 		return true
 	}
 	for _, m := range classes {
@@ -584,6 +697,11 @@ func idAfter(s string, at int) (int, int, bool) {
 	for i < len(s) && skipped < 6 {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if isIDRune(r) {
+			// hao, haoma or id after the cue is its last word, in pinyin or English: wei xin hao: lily2013.
+			if n := cueTail(s[i:]); n > 0 {
+				i += n
+				continue
+			}
 			break
 		}
 		if !strings.ContainsRune("号是为:我的搜索找你加 ", r) && !isNoise(r) {
@@ -597,6 +715,17 @@ func idAfter(s string, at int) (int, int, bool) {
 		j++
 	}
 	return i, j, j-i >= 5 && j-i <= 20 && accountLike(s[i:j]) // "WeChat group" names no account
+}
+
+// cueTail returns the length of a cue's last word at the start of s, or 0: hao, hao ma, haoma
+// or id, and shi or is after them.
+func cueTail(s string) int {
+	for _, w := range []string{"hao ma", "haoma", "hao", "id", "shi", "is"} {
+		if strings.HasPrefix(s, w) && (len(s) == len(w) || !isIDRune(rune(s[len(w)]))) {
+			return len(w)
+		}
+	}
+	return 0
 }
 
 // idBefore finds an account name just before a cue: xiaoyu_2015 是我的微信.

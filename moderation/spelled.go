@@ -91,6 +91,7 @@ func spelledDigits(f *folded) *folded {
 		a, b   int // rune range in f
 		digits string
 		repeat int
+		keep   int // letters kept as written before the digits: qq in qqyaosanba
 	}
 	// Find the Latin words and which of them are digits.
 	var words []word
@@ -104,12 +105,31 @@ func spelledDigits(f *folded) *folded {
 		for j < len(f.r) && f.r[j] >= 'a' && f.r[j] <= 'z' {
 			j++
 		}
-		d, rep := spellDigits(string(f.r[i:j]))
+		w := string(f.r[i:j])
+		d, rep := spellDigits(w)
+		keep := 0
+		if d == "" && rep == 0 {
+			d, keep = spellDigitsAfterCue(w)
+		}
 		if d != "" || rep > 0 {
 			anyDigitWord = true
 		}
-		words = append(words, word{i, j, d, rep})
+		words = append(words, word{i, j, d, rep, keep})
 		i = j
+	}
+	// dong inside a run of digit words is 0 (yao-san-wu-liang-dong-liang); alone, or between
+	// two lone digits (san dong er dan yuan), it is 栋.
+	joined := func(k int) bool { return onlySeparators(f.r[words[k].b:words[k+1].a]) }
+	digitWord := func(k int) bool { return k >= 0 && k < len(words) && words[k].digits != "" }
+	for k := 1; k+1 < len(words); k++ {
+		if words[k].digits != "" || string(f.r[words[k].a:words[k].b]) != "dong" || !digitWord(k-1) || !digitWord(k+1) || !joined(k-1) || !joined(k) {
+			continue
+		}
+		longer := len(words[k-1].digits) > 1 || len(words[k+1].digits) > 1 ||
+			digitWord(k-2) && joined(k-2) || digitWord(k+2) && joined(k+1)
+		if longer {
+			words[k].digits = "0"
+		}
 	}
 	if !anyDigitWord {
 		return f
@@ -130,6 +150,9 @@ func spelledDigits(f *folded) *folded {
 			n += len(words[m].digits)
 		}
 		touches := digitNear(f.r, words[k].a, -1) || digitNear(f.r, words[m-1].b-1, 1)
+		if m == k+1 && k > 0 && countWords[string(f.r[words[k-1].a:words[k-1].b])] {
+			touches = false // last four 4184: a count of digits, not one
+		}
 		if n >= 3 || touches && n >= 1 {
 			for x := k; x < m; x++ {
 				convert[x] = true
@@ -143,14 +166,14 @@ func spelledDigits(f *folded) *folded {
 		if !convert[k] {
 			continue
 		}
-		for ; at < w.a; at++ {
+		for ; at < w.a+w.keep; at++ {
 			out.add(f.r[at], f.start[at], f.end[at])
 		}
 		repeat = max(repeat, w.repeat)
 		// Each digit spans the whole word it was spelled in.
 		for _, d := range w.digits {
 			for range max(repeat, 1) {
-				out.add(d, f.start[w.a], f.end[w.b-1])
+				out.add(d, f.start[w.a+w.keep], f.end[w.b-1])
 			}
 			repeat = 0
 		}
@@ -192,3 +215,34 @@ func pinyinOnly(w string) bool {
 	}
 	return true
 }
+
+// cuePrefixes are cue words children run into the number they give: qqyaosanba, wx138….
+var cuePrefixes = []string{"qq", "wx", "vx", "tel", "dianhua", "shouji", "haoma"}
+
+// spellDigitsAfterCue reads a word made of a cue and spelled digits (qqwuyidongguai…), or of
+// seventeen spelled digits and the x of an ID number: it returns the digits, with the x, and
+// how many letters of cue stand before them. The digits must be five or more.
+func spellDigitsAfterCue(w string) (string, int) {
+	keep := 0
+	for _, p := range cuePrefixes {
+		if strings.HasPrefix(w, p) && len(w) > len(p) {
+			keep = len(p)
+			break
+		}
+	}
+	rest, x := w[keep:], ""
+	if strings.HasSuffix(rest, "x") {
+		rest, x = rest[:len(rest)-1], "x"
+	}
+	if keep == 0 && x == "" {
+		return "", 0
+	}
+	d, _ := spellDigits(rest)
+	if len(d) < 5 || x != "" && len(d) != 17 {
+		return "", 0
+	}
+	return d + x, keep
+}
+
+// countWords before a lone digit word make it a count: the last four, the first three.
+var countWords = map[string]bool{"last": true, "first": true, "next": true, "the": true, "all": true, "top": true, "only": true, "final": true}
