@@ -10,6 +10,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"io/fs"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -96,10 +97,18 @@ func Load() (*Site, error) {
 		}
 		fmt.Fprintf(&tags, "<script type=\"module\" src=\"/static/HASH/%s\"></script>", entry)
 		page := bytes.Replace(index, []byte(modulesMark), tags.Bytes(), 1)
+		if entry == NoticeEntry {
+			// The public notice is read by anyone, not added to a tablet's home screen: no manifest
+			// (nor the icon it names) to fetch.
+			page = manifestLink.ReplaceAll(page, nil)
+		}
 		site.Pages[entry] = bytes.ReplaceAll(page, []byte("/static/HASH/"), []byte("/static/"+site.Hash+"/"))
 	}
 	return site, nil
 }
+
+// manifestLink is index.html's link to the web manifest, with its line end.
+var manifestLink = regexp.MustCompile(`<link rel="manifest"[^>]*>\n?`)
 
 // modulesMark is the line of index.html that becomes a page's module tags.
 const modulesMark = "<!-- modules -->"

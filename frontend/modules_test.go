@@ -133,3 +133,18 @@ func checkGraph(graph map[string]frontend.Imports, entries []string, shell strin
 	}
 	return problems
 }
+
+// The pages a person signs in to name the web manifest (adding the app to a tablet's home
+// screen); the public notice, read by anyone, does not, and so costs no request for it.
+func TestManifestOnlyOnTheAppsPages(t *testing.T) {
+	site, err := frontend.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, entry := range frontend.Entries {
+		has := strings.Contains(string(site.Pages[entry]), `rel="manifest"`)
+		if has == (entry == frontend.NoticeEntry) {
+			t.Errorf("%s: manifest link %v", entry, has)
+		}
+	}
+}
