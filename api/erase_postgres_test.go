@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"io/fs"
 	"log/slog"
@@ -114,6 +115,20 @@ func TestEraseRewritesPostgresTables(t *testing.T) {
 	}
 
 	e.ok(200, "POST", "/api/v1/children/{child2}/consent/withdraw", "facilitator", map[string]any{"erase": true, "reference": "W-9"})
+	// On a busy server a table's lock may not come within the erasure's few seconds: it is then
+	// owed a rewrite, which a serving instance retries every few minutes. Retry it here.
+	for try := 0; ; try++ {
+		left, err := store.ScrubOwed(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if left == 0 {
+			break
+		}
+		if try == 5 {
+			t.Fatalf("%d tables still too busy to rewrite", left)
+		}
+	}
 
 	for table, text := range texts {
 		for path, raw := range files(table) {
@@ -127,7 +142,7 @@ func TestEraseRewritesPostgresTables(t *testing.T) {
 			}
 		}
 	}
-	if strings.Contains(storeLog.String(), "too large or too busy") {
+	if strings.Contains(storeLog.String(), "too large") {
 		t.Errorf("small tables were not rewritten: %s", storeLog.String())
 	}
 }
@@ -150,7 +165,65 @@ func TestEraseOnLargeTablesSaysSo(t *testing.T) {
 	e.fixtures()
 	e.propose("child2", "清和公园的长椅")
 	e.ok(200, "POST", "/api/v1/children/{child2}/consent/withdraw", "facilitator", map[string]any{"erase": true, "reference": "W-10"})
-	if logs := storeLog.String(); !strings.Contains(logs, "too large or too busy") || !strings.Contains(logs, `"comments"`) {
+	if logs := storeLog.String(); !strings.Contains(logs, "too large to rewrite") || !strings.Contains(logs, `"comments"`) {
 		t.Errorf("the log does not say which tables kept erased rows: %s", logs)
+	}
+}
+
+// A table another session holds locked is vacuumed only, and owed a rewrite: once the lock is
+// free, ScrubOwed rewrites it and the erased text leaves its files.
+func TestEraseOwesARewriteOfABusyTable(t *testing.T) {
+	if os.Getenv(modelstest.PostgresEnv) == "" {
+		t.Skip(modelstest.PostgresEnv + " is not set: VACUUM FULL is PostgreSQL's")
+	}
+	dsn := modelstest.PostgresDSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema := u.Query().Get("search_path")
+	admin, err := gorm.Open(postgres.Open(os.Getenv(modelstest.PostgresEnv)), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if db, err := admin.DB(); err == nil {
+			db.Close()
+		}
+	})
+	storeLog := &syncBuffer{}
+	clock := modelstest.NewClock(time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC))
+	store, err := models.Open(models.Options{DSN: dsn, Clock: clock.Now, Hashing: modelstest.FastHashing, PublicURL: "https://tongsheng.test",
+		DataKey: make([]byte, 32), Logger: slog.New(slog.NewJSONHandler(storeLog, nil))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	e := newEnvFrom(t, store, clock)
+	e.fixtures()
+	e.propose("child2", "只有我知道的树屋")
+
+	// Another session reads the proposals table inside an open transaction: VACUUM FULL waits
+	// for it in vain.
+	held := admin.Begin()
+	if err := held.Exec("LOCK TABLE " + schema + ".proposals IN ACCESS SHARE MODE").Error; err != nil {
+		held.Rollback()
+		t.Fatal(err)
+	}
+	e.ok(200, "POST", "/api/v1/children/{child2}/consent/withdraw", "facilitator", map[string]any{"erase": true, "reference": "W-11"})
+	if logs := storeLog.String(); !strings.Contains(logs, "too busy to rewrite") || !strings.Contains(logs, `"proposals"`) {
+		t.Errorf("the log does not say which table is owed a rewrite: %s", logs)
+	}
+	left, err := store.ScrubOwed(context.Background())
+	if err != nil || left != 1 {
+		t.Fatalf("while the lock is held: %d owed (%v), want 1", left, err)
+	}
+	held.Rollback()
+	if left, err := store.ScrubOwed(context.Background()); err != nil || left != 0 {
+		t.Fatalf("after the lock is freed: %d owed (%v), want 0", left, err)
+	}
+	var owed int64
+	if err := admin.Raw("SELECT COUNT(*) FROM " + schema + ".scrub_owed").Scan(&owed).Error; err != nil || owed != 0 {
+		t.Fatalf("%d rewrites still recorded as owed (%v)", owed, err)
 	}
 }

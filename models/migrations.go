@@ -425,6 +425,13 @@ CREATE TABLE targets (
 	updated_at {{ts}} NOT NULL,
 	PRIMARY KEY (region_id, year, kind)
 )`},
+	// Tables an erasure found too busy to rewrite at once, rewritten as soon as their lock is free
+	// (see ScrubOwed), so that erased bytes never stay in PostgreSQL's files for long.
+	{id: "0012_scrub_owed", sql: `
+CREATE TABLE scrub_owed (
+	table_name TEXT PRIMARY KEY,
+	since {{ts}} NOT NULL
+)`},
 }
 
 // createProposalCounts creates the counts per body and stage, fills them and creates the

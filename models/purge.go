@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -16,43 +17,95 @@ const DefaultPurgeGrace = 180 * 24 * time.Hour
 
 // scrubbedTables are the tables that hold a child's texts and personal fields.
 var scrubbedTables = []string{"children", "guardians", "consents", "comments", "proposals", "evaluations",
-	"inspections", "notifications", "reports", "memberships"}
+	"inspections", "notifications", "reports", "memberships", "idempotency_keys"}
 
 // scrub makes deleted bytes unrecoverable from the database files: on SQLite secure_delete
 // has zeroed them in the pages, and a truncating checkpoint empties the write-ahead log; on
 // PostgreSQL the tables that held them are rewritten (VACUUM FULL), because a plain VACUUM
 // only marks the old row versions free and leaves their bytes in the table files. Tables
-// larger than the store's limit get a plain VACUUM, and the log says so.
+// larger than the store's limit get a plain VACUUM, and the log says so. A table too busy to
+// rewrite now (its lock not granted within a few seconds) gets a plain VACUUM and is owed a
+// rewrite, which ScrubOwed retries until it succeeds.
 func (s *Store) scrub(ctx context.Context) error {
 	db := s.db.WithContext(ctx)
 	if s.dialect == DialectSQLite {
 		return db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
 	}
-	var kept []string
+	var large, busy []string
 	for _, t := range scrubbedTables {
-		rewritten, err := s.rewriteTable(ctx, t)
+		r, err := s.rewriteTable(ctx, t)
 		if err != nil {
 			return fmt.Errorf("vacuum %s: %w", t, err)
 		}
-		if !rewritten {
-			kept = append(kept, t)
+		switch r {
+		case tooLarge:
+			large = append(large, t)
+		case tooBusy:
+			busy = append(busy, t)
+			if err := db.Exec("INSERT INTO scrub_owed (table_name, since) VALUES (?, ?) ON CONFLICT (table_name) DO NOTHING", t, s.Now()).Error; err != nil {
+				return fmt.Errorf("owe a rewrite of %s: %w", t, err)
+			}
 		}
 	}
-	if len(kept) > 0 {
-		s.log.Warn("erasure vacuumed tables too large or too busy to rewrite: erased rows stay readable in their files until PostgreSQL reuses the space",
-			slog.Any("tables", kept), slog.Int64("vacuum_full_max_bytes", s.fullMax))
+	if len(large) > 0 {
+		s.log.Warn("erasure vacuumed tables too large to rewrite: erased rows stay readable in their files until PostgreSQL reuses the space",
+			slog.Any("tables", large), slog.Int64("vacuum_full_max_bytes", s.fullMax))
+	}
+	if len(busy) > 0 {
+		s.log.Warn("erasure found tables too busy to rewrite now: they are rewritten as soon as their lock is free",
+			slog.Any("tables", busy))
 	}
 	return nil
 }
 
+// ScrubOwed rewrites the tables an erasure found too busy to rewrite, and returns how many are
+// still owed. Serving instances call it every few minutes; on SQLite nothing is ever owed.
+func (s *Store) ScrubOwed(ctx context.Context) (int, error) {
+	if s.dialect == DialectSQLite {
+		return 0, nil
+	}
+	var owed []string
+	if err := s.db.WithContext(ctx).Raw("SELECT table_name FROM scrub_owed ORDER BY table_name").Scan(&owed).Error; err != nil {
+		return 0, fmt.Errorf("read owed rewrites: %w", err)
+	}
+	left := 0
+	for _, t := range owed {
+		if !slices.Contains(scrubbedTables, t) { // only ever our own names reach the SQL below
+			continue
+		}
+		r, err := s.rewriteTable(ctx, t)
+		if err != nil {
+			return left, fmt.Errorf("vacuum %s: %w", t, err)
+		}
+		if r == tooBusy {
+			left++
+			continue
+		}
+		if err := s.db.WithContext(ctx).Exec("DELETE FROM scrub_owed WHERE table_name = ?", t).Error; err != nil {
+			return left, fmt.Errorf("settle owed rewrite of %s: %w", t, err)
+		}
+	}
+	return left, nil
+}
+
+// A rewrite's result: done, or the table was vacuumed only, being too large or too busy.
+type rewrite int
+
+const (
+	rewritten rewrite = iota
+	tooLarge
+	tooBusy
+)
+
 // rewriteTable runs VACUUM FULL on a PostgreSQL table up to the size limit, waiting at most a
-// few seconds for its lock, and a plain VACUUM otherwise. It reports whether it rewrote.
-func (s *Store) rewriteTable(ctx context.Context, table string) (bool, error) {
+// few seconds for its lock, and a plain VACUUM otherwise.
+func (s *Store) rewriteTable(ctx context.Context, table string) (rewrite, error) {
 	db := s.db.WithContext(ctx)
 	var size int64
 	if err := db.Raw("SELECT pg_total_relation_size(CAST(? AS regclass))", table).Scan(&size).Error; err != nil {
-		return false, err
+		return 0, err
 	}
+	result := tooLarge
 	if size <= s.fullMax {
 		err := db.Connection(func(conn *gorm.DB) error {
 			if err := conn.Exec("SET lock_timeout = '5s'").Error; err != nil {
@@ -63,13 +116,14 @@ func (s *Store) rewriteTable(ctx context.Context, table string) (bool, error) {
 		})
 		var pe *pgconn.PgError
 		if err == nil {
-			return true, nil
+			return rewritten, nil
 		}
 		if !errors.As(err, &pe) || pe.Code != "55P03" { // lock_not_available: busy, fall back
-			return false, err
+			return 0, err
 		}
+		result = tooBusy
 	}
-	return false, db.Exec("VACUUM " + table).Error
+	return result, db.Exec("VACUUM " + table).Error
 }
 
 // Purge removes the personal fields of every child whose bodies' terms all ended more than the

@@ -171,7 +171,7 @@ type Monitoring struct {
 	// Figures are this year's figures of every kind, targets or not; a rate with nothing to
 	// measure yet is null.
 	Figures   map[string]*float64 `json:"figures"`
-	Uncovered []NamedRegion         `json:"uncovered"`
+	Uncovered []NamedRegion       `json:"uncovered"`
 	Townships []TownshipCoverage  `json:"townships"`
 	Meetings  MeetingTotals       `json:"meetings"`
 	Split     Split               `json:"split"`
@@ -181,11 +181,11 @@ type Monitoring struct {
 // by today (its share of the year elapsed, rounded to a whole number); a rate must be met as it stands.
 // OnTrack is null while a rate has nothing to measure.
 type TargetStatus struct {
-	Kind       string      `json:"kind"`
-	Target     float64     `json:"target"`
-	Actual     *float64    `json:"actual"`
-	Expected   float64     `json:"expected"`
-	OnTrack    *bool       `json:"on_track"`
+	Kind       string        `json:"kind"`
+	Target     float64       `json:"target"`
+	Actual     *float64      `json:"actual"`
+	Expected   float64       `json:"expected"`
+	OnTrack    *bool         `json:"on_track"`
 	HeldBackBy []NamedRegion `json:"held_back_by"`
 }
 

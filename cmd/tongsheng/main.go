@@ -143,6 +143,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 	}
 	go maintain(ctx, store, log)
 	go escalate(ctx, store, log)
+	go rewriteOwed(ctx, store, log)
 	go moderation.WarmUp() // the segmenter's dictionary, so the first child to write does not wait for it
 	go store.WatchWrites(ctx, writeProbeEvery)
 	if cfg.pprofAddr != "" {
@@ -221,6 +222,23 @@ func escalate(ctx context.Context, store *models.Store, log *slog.Logger) {
 		case <-ctx.Done():
 			return
 		case <-time.After(escalateEvery):
+		}
+	}
+}
+
+// rewriteOwed rewrites, every escalateEvery, the PostgreSQL tables an erasure found too busy to
+// rewrite at once, so that erased bytes leave the table files soon after.
+func rewriteOwed(ctx context.Context, store *models.Store, log *slog.Logger) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(escalateEvery):
+		}
+		if n, err := store.ScrubOwed(ctx); err != nil && ctx.Err() == nil {
+			log.Error("owed table rewrite failed", slog.String("error", err.Error()))
+		} else if n > 0 {
+			log.Warn("tables still too busy to rewrite after an erasure", slog.Int("tables", n))
 		}
 	}
 }
