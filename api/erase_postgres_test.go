@@ -28,21 +28,7 @@ func TestEraseRewritesPostgresTables(t *testing.T) {
 	if os.Getenv(modelstest.PostgresEnv) == "" {
 		t.Skip(modelstest.PostgresEnv + " is not set: the erasure of PostgreSQL table files is tested on PostgreSQL only")
 	}
-	dsn := modelstest.PostgresDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := u.Query().Get("search_path")
-	admin, err := gorm.Open(postgres.Open(os.Getenv(modelstest.PostgresEnv)), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if db, err := admin.DB(); err == nil {
-			db.Close()
-		}
-	})
+	dsn, schema, admin := postgresSchema(t)
 	var dataDir string
 	if err := admin.Raw("SHOW data_directory").Scan(&dataDir).Error; err != nil || dataDir == "" {
 		t.Skipf("cannot ask PostgreSQL for its data folder (%v): the file check needs a superuser on a local server", err)
@@ -176,21 +162,7 @@ func TestEraseOwesARewriteOfABusyTable(t *testing.T) {
 	if os.Getenv(modelstest.PostgresEnv) == "" {
 		t.Skip(modelstest.PostgresEnv + " is not set: VACUUM FULL is PostgreSQL's")
 	}
-	dsn := modelstest.PostgresDSN(t)
-	u, err := url.Parse(dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	schema := u.Query().Get("search_path")
-	admin, err := gorm.Open(postgres.Open(os.Getenv(modelstest.PostgresEnv)), &gorm.Config{Logger: logger.Discard})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		if db, err := admin.DB(); err == nil {
-			db.Close()
-		}
-	})
+	dsn, schema, admin := postgresSchema(t)
 	storeLog := &syncBuffer{}
 	clock := modelstest.NewClock(time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC))
 	store, err := models.Open(models.Options{DSN: dsn, Clock: clock.Now, Hashing: modelstest.FastHashing, PublicURL: "https://tongsheng.test",
@@ -226,4 +198,25 @@ func TestEraseOwesARewriteOfABusyTable(t *testing.T) {
 	if err := admin.Raw("SELECT COUNT(*) FROM " + schema + ".scrub_owed").Scan(&owed).Error; err != nil || owed != 0 {
 		t.Fatalf("%d rewrites still recorded as owed (%v)", owed, err)
 	}
+}
+
+// postgresSchema gives a test's own schema (its DSN and name) and a connection beside the store's
+// that sees every schema, as another session of the server.
+func postgresSchema(t *testing.T) (dsn, schema string, admin *gorm.DB) {
+	t.Helper()
+	dsn = modelstest.PostgresDSN(t)
+	u, err := url.Parse(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admin, err = gorm.Open(postgres.Open(os.Getenv(modelstest.PostgresEnv)), &gorm.Config{Logger: logger.Discard})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		if db, err := admin.DB(); err == nil {
+			db.Close()
+		}
+	})
+	return dsn, u.Query().Get("search_path"), admin
 }
