@@ -20,10 +20,17 @@ import (
 	"github.com/makiuchi-d/gozxing/qrcode"
 )
 
-// decodeQR reads the QR code the element css shows, as a phone's camera would.
+// decodeQR reads the QR code the element css shows, as a phone's camera would. The code is
+// drawn at 6 px a module first: at the sheet's size a module is a fraction of a pixel more or
+// less than 4 on screen, and uneven modules make the reader's result depend on the code.
 func (b *browser) decodeQR(css string) string {
 	b.t.Helper()
 	var shot []byte
+	b.run(chromedp.Evaluate(fmt.Sprintf(`(() => {
+		const el = document.querySelector(%q);
+		const side = el.viewBox.baseVal.width * 6;
+		el.style.width = el.style.height = side + "px";
+	})()`, css), nil))
 	b.run(chromedp.ScrollIntoView(css, chromedp.ByQuery), chromedp.Screenshot(css, &shot, chromedp.ByQuery))
 	img, err := png.Decode(bytes.NewReader(shot))
 	if err != nil {
@@ -33,7 +40,7 @@ func (b *browser) decodeQR(css string) string {
 	if err != nil {
 		b.t.Fatal(err)
 	}
-	res, err := qrcode.NewQRCodeReader().Decode(bmp, nil)
+	res, err := qrcode.NewQRCodeReader().Decode(bmp, map[gozxing.DecodeHintType]any{gozxing.DecodeHintType_TRY_HARDER: true})
 	if err != nil {
 		b.t.Fatalf("the QR code on the page does not decode: %v", err)
 	}
