@@ -5,8 +5,12 @@ import (
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
+	"fmt"
 	"slices"
 	"strings"
+
+	"gorm.io/gorm"
+
 	"tongsheng/moderation"
 )
 
@@ -30,6 +34,30 @@ func participate(a *Actor, reach func() error) error {
 		return ErrForbidden
 	}
 	if a.ConsentStatus != ConsentActive || a.Assent != AssentGiven {
+		return ErrConsentRequired
+	}
+	return nil
+}
+
+// stillTakingPart checks again, inside a child's write transaction, that the child may still
+// write: a withdrawal that committed after the request read its session refuses the write
+// (consent_required). On PostgreSQL the child's row stays share-locked until the write commits,
+// and a withdrawal locks that row before it erases anything, so a write either commits first
+// and is erased with the rest, or waits and is refused. SQLite runs one write transaction at a
+// time, which orders them the same way. Staff writes pass.
+func (s *Store) stillTakingPart(tx *gorm.DB, a *Actor) error {
+	if a.Role != RoleChild {
+		return nil
+	}
+	q := "SELECT consent_status, assent FROM children WHERE id = ?"
+	if s.dialect == DialectPostgres {
+		q += " FOR SHARE"
+	}
+	var c struct{ ConsentStatus, Assent string }
+	if err := tx.Raw(q, a.ID).Scan(&c).Error; err != nil {
+		return fmt.Errorf("check consent: %w", err)
+	}
+	if c.ConsentStatus != ConsentActive || c.Assent != AssentGiven {
 		return ErrConsentRequired
 	}
 	return nil

@@ -95,7 +95,7 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 		}
 		c.Body, c.Visibility = sc.text(field{"body", c.Body}), sc.visibility
 	}
-	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+	err = s.onProposalFor(ctx, a, id, func(tx *gorm.DB, p *Proposal) error {
 		if !commentStages[p.Stage] {
 			return Errorf(CodeStageClosed)
 		}
@@ -114,8 +114,11 @@ func (s *Store) AddComment(ctx context.Context, a *Actor, id string, in CommentI
 		return nil, wrap("add comment", err)
 	}
 	views, err := s.commentViews(ctx, "comments.id = ?", c.ID)
-	if err != nil || len(views) == 0 {
+	if err != nil {
 		return nil, fmt.Errorf("read comment: %w", err)
+	}
+	if len(views) == 0 {
+		return nil, ErrNotFound // erased by a withdrawal that came just after it
 	}
 	views[0].Held = sc.reasons()
 	return &views[0], nil

@@ -71,7 +71,7 @@ func (s *Store) Evaluate(ctx context.Context, a *Actor, id string, ratings Ratin
 	comment = sc.text(field{"comment", comment})
 	e := &Evaluation{ID: NewID(s.Now()), ProposalID: id, ChildID: &a.ID, Safety: ratings.Safety, Fun: ratings.Fun,
 		Access: ratings.Access, Looks: ratings.Looks, Comment: comment, Visibility: sc.visibility, CreatedAt: s.Now()}
-	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+	err = s.onProposalFor(ctx, a, id, func(tx *gorm.DB, p *Proposal) error {
 		if p.Stage != StageEvaluation {
 			return Errorf(CodeStageClosed)
 		}

@@ -99,7 +99,7 @@ func (s *Store) FileInspection(ctx context.Context, a *Actor, id string, items [
 	}
 	in.Items = items
 	// Under the proposal's lock, so that the stage checked is the stage the report is filed in.
-	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+	err = s.onProposalFor(ctx, a, id, func(tx *gorm.DB, p *Proposal) error {
 		if p.Stage != StageEvaluation {
 			return Errorf(CodeStageClosed)
 		}

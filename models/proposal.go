@@ -206,6 +206,9 @@ func (s *Store) CreateProposal(ctx context.Context, a *Actor, in ProposalInput) 
 		s.publish(p, body.ResponseDays)
 	}
 	err = s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.stillTakingPart(tx, a); err != nil {
+			return err
+		}
 		if err := tx.Create(p).Error; err != nil {
 			return err
 		}
@@ -283,6 +286,22 @@ func (s *Store) WithdrawProposal(ctx context.Context, a *Actor, id string) (*Pro
 		return nil, wrap("withdraw proposal", err)
 	}
 	return s.ProposalDetail(ctx, a, id)
+}
+
+// onProposalFor is onProposal for a child's write: the child's row is checked, and on
+// PostgreSQL share-locked, before the proposal's lock (see stillTakingPart), always in this
+// order, the order a withdrawal takes them in, so that the two never wait on each other.
+func (s *Store) onProposalFor(ctx context.Context, a *Actor, id string, fn func(tx *gorm.DB, p *Proposal) error) error {
+	return s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.stillTakingPart(tx, a); err != nil {
+			return err
+		}
+		p, err := lockProposal(tx, id)
+		if err != nil {
+			return err
+		}
+		return fn(tx, p)
+	})
 }
 
 // onProposal runs fn in a write transaction holding the proposal's lock (see lockProposal).

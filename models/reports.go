@@ -61,7 +61,7 @@ func (s *Store) FileReport(ctx context.Context, a *Actor, in ReportInput) ([]str
 		return nil, err
 	}
 	in.Reason = sc.text(field{"reason", in.Reason})
-	err = wrap("report", s.onProposal(ctx, proposalID, func(tx *gorm.DB, p *Proposal) error {
+	err = wrap("report", s.onProposalFor(ctx, a, proposalID, func(tx *gorm.DB, p *Proposal) error {
 		now := s.Now()
 		reportID := NewID(now)
 		if err := tx.Create(&Report{ID: reportID, TargetType: in.TargetType, TargetID: in.TargetID, ReporterID: a.ID, Reason: in.Reason, CreatedAt: now}).Error; err != nil {

@@ -27,7 +27,7 @@ func (s *Store) SetSupport(ctx context.Context, a *Actor, id string, on bool) (i
 		return 0, Errorf(CodeConflict, "error.support_own")
 	}
 	var count int
-	err = s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+	err = s.onProposalFor(ctx, a, id, func(tx *gorm.DB, p *Proposal) error {
 		if p.Stage != StageNeeds {
 			return Errorf(CodeStageClosed)
 		}

@@ -107,7 +107,7 @@ func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) err
 	if _, err := s.audienceWrite(ctx, a, id); err != nil {
 		return err
 	}
-	err := s.onProposal(ctx, id, func(tx *gorm.DB, p *Proposal) error {
+	err := s.onProposalFor(ctx, a, id, func(tx *gorm.DB, p *Proposal) error {
 		if p.Stage != StageDesign {
 			return Errorf(CodeStageClosed)
 		}
