@@ -243,12 +243,15 @@ func (s *Store) SetSex(ctx context.Context, a *Actor, childID, sex string) error
 	if sex != "" && !slices.Contains(Sexes, sex) {
 		return BadField("sex", "field.unknown_value")
 	}
-	if c.ConsentStatus == ConsentWithdrawn {
-		return Errorf(CodeConflict, "error.child_withdrawn")
-	}
 	return wrap("set sex", s.tx(ctx, func(tx *gorm.DB) error {
-		if err := tx.Model(&Child{}).Where("id = ?", c.ID).Update("sex", sex).Error; err != nil {
-			return err
+		// Only while the child takes part, checked by the update itself, so that a withdrawal
+		// (which clears the sex) cannot be overtaken by a change read before it.
+		r := tx.Model(&Child{}).Where("id = ? AND consent_status <> ?", c.ID, ConsentWithdrawn).Update("sex", sex)
+		if r.Error != nil {
+			return r.Error
+		}
+		if r.RowsAffected == 0 {
+			return Errorf(CodeConflict, "error.child_withdrawn")
 		}
 		return s.audit(tx, a, "child.sex", "child", c.ID, "")
 	}))
