@@ -65,6 +65,7 @@ var AuditActions = []string{
 	"consent.link", "consent.letters", "consent.paper", "consent.grant", "consent.deny", "consent.export",
 	"consent.withdraw", "consent.withdraw_paper", "assent.given", "assent.declined",
 	"staff.create", "staff.delete", "wordlists.replace",
+	"meeting.record", "proposal.enter_in_meeting", "paper_votes.record", "activity.log", "targets.set", "child.sex",
 }
 
 // AuditFilter narrows the audit log: to one child (as subject), one staff member (as actor),
