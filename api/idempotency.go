@@ -22,7 +22,12 @@ func (s *server) idempotent(create fiber.Handler) fiber.Handler {
 		if !validIdempotencyKey(key) {
 			return models.BadField("idempotency_key", "field.idempotency_key")
 		}
-		scope := c.Method() + " " + c.Path()
+		// The route as it matched, with its parameters, so that the spellings the router takes as
+		// one (letter case, a trailing slash) are one scope too.
+		scope := c.Method() + " " + c.Route().Path
+		for _, name := range c.Route().Params {
+			scope += " " + c.Params(name)
+		}
 		res, replayed, err := s.store.Once(c.UserContext(), actor(c).ID, scope, key, func() (models.IdempotentResult, error) {
 			if err := create(c); err != nil {
 				return models.IdempotentResult{}, err

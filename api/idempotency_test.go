@@ -39,6 +39,18 @@ func TestIdempotentCreates(t *testing.T) {
 			}
 		})
 
+		t.Run("the router's other spellings of the route are the same route", func(t *testing.T) {
+			before := e.mine("child2")
+			for _, url := range []string{"/api/v1/proposals", "/api/v1/proposals/", "/API/V1/PROPOSALS"} {
+				if r := e.do("POST", url, e.tokens["child2"], body, key("tap-spelled")); r.status != 201 {
+					t.Fatalf("%s: %d %s", url, r.status, r.body)
+				}
+			}
+			if n := e.mine("child2") - before; n != 1 {
+				t.Errorf("%d proposals created through three spellings of one route, want 1", n)
+			}
+		})
+
 		t.Run("another key creates another", func(t *testing.T) {
 			before := e.mine("child2")
 			e.do("POST", "/api/v1/proposals", e.tokens["child2"], body, key("tap-2"))
