@@ -43,6 +43,7 @@ func TestMeetings(t *testing.T) {
 			{name: "no date", method: "POST", url: url, as: "facilitator", status: 422, code: "validation_failed", body: meeting(map[string]any{"held_on": ""}), contains: []string{`"held_on"`}},
 			{name: "a date that is not one", method: "POST", url: url, as: "facilitator", status: 422, body: meeting(map[string]any{"held_on": "2026-02-30"}), contains: []string{`"held_on"`}},
 			{name: "a date in the future", method: "POST", url: url, as: "facilitator", status: 422, body: meeting(map[string]any{"held_on": "2026-06-01"}), contains: []string{`"held_on"`}},
+			{name: "a date before any plan", method: "POST", url: url, as: "facilitator", status: 422, body: meeting(map[string]any{"held_on": "0001-01-01"}), contains: []string{`"held_on"`}},
 			{name: "a negative count", method: "POST", url: url, as: "facilitator", status: 422, body: meeting(map[string]any{"attendance": map[string]any{"girls": -1}}), contains: []string{`"attendance.girls"`}},
 			{name: "a count too large", method: "POST", url: url, as: "facilitator", status: 422, body: meeting(map[string]any{"attendance": map[string]any{"guests": 1001}}), contains: []string{`"attendance.guests"`}},
 			{name: "a count that is not a number", method: "POST", url: url, as: "facilitator", status: 400, code: "bad_request", body: meeting(map[string]any{"attendance": map[string]any{"boys": "six"}})},

@@ -190,7 +190,7 @@ func (s *Store) checkHeldOn(v *Invalid, day string) {
 		v.Add("held_on", "field.required", nil)
 		return
 	}
-	if !validDate(day) {
+	if !validDate(day) || day < fmt.Sprintf("%04d-01-01", MinPlanYear) { // no plan counts a meeting before then
 		v.Add("held_on", "field.bad_date", nil)
 		return
 	}
