@@ -170,12 +170,15 @@ func Connect(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	conns := 20
 	if dialect == DialectSQLite {
 		// WAL lets readers run beside the one writer; a few connections are plenty.
-		sqlDB.SetMaxOpenConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(20)
+		conns = 8
 	}
+	// Keep every connection open when idle: database/sql keeps two by default, so under load
+	// the others were closed and opened again for nearly every request.
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -202,6 +205,7 @@ func Connect(opts Options) (*Store, error) {
 		}
 		if readDB, err := s.read.DB(); err == nil {
 			readDB.SetMaxOpenConns(20)
+			readDB.SetMaxIdleConns(20)
 			readDB.SetConnMaxIdleTime(5 * time.Minute)
 		}
 	}
