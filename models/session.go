@@ -1,7 +1,9 @@
 package models
 
 import (
+	"cmp"
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -110,13 +112,19 @@ func (c *sessionCache) put(jti string, epoch int64, e sessionEntry) {
 
 // authEpoch reads the counter that every change to an actor's makings moves.
 func (s *Store) authEpoch(ctx context.Context) (int64, error) {
-	sqlDB, err := s.db.DB()
+	rows, err := s.query(ctx, nil, "SELECT version FROM auth_epoch WHERE id = 1")
 	if err != nil {
 		return 0, err
 	}
+	defer rows.Close()
 	var v int64
-	err = sqlDB.QueryRowContext(ctx, "SELECT version FROM auth_epoch WHERE id = 1").Scan(&v)
-	return v, err
+	if !rows.Next() {
+		return 0, cmp.Or(rows.Err(), sql.ErrNoRows)
+	}
+	if err := rows.Scan(&v); err != nil {
+		return 0, err
+	}
+	return v, rows.Close()
 }
 
 // copyActor gives each request an actor of its own: handlers may change theirs.

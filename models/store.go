@@ -84,7 +84,10 @@ type Store struct {
 	fullMax   int64 // VacuumFullMaxBytes
 	sessions  sessionCache
 	names     listNames
-	read      *gorm.DB // the replica for public and statistical reads; db when there is none
+	hot       hotStmts // prepared statements of the hot paths (hot.go)
+	// traceHot sees each statement of the hot paths with its values (tests only).
+	traceHot func(query string, args []any)
+	read     *gorm.DB // the replica for public and statistical reads; db when there is none
 	// secretCheckHook runs before each sign-in's hash comparison (tests only).
 	secretCheckHook atomic.Pointer[func()]
 }

@@ -1,0 +1,125 @@
+package models
+
+import (
+	"context"
+	"database/sql"
+	"strconv"
+	"strings"
+	"sync"
+
+	"gorm.io/gorm"
+)
+
+// The hot paths (a child's page, a vote) run a few fixed statements many times a second. They
+// skip GORM's statement building and reflection and run prepared statements through
+// database/sql: SQLite then parses each statement once per connection instead of once per use.
+
+// hotStmtsMax bounds the statements kept; a statement past it is prepared for one use.
+const hotStmtsMax = 64
+
+// hotStmts keeps prepared statements by their text (written with ? placeholders).
+type hotStmts struct {
+	mu sync.Mutex
+	m  map[string]*sql.Stmt
+}
+
+// stmt returns the prepared form of query, written with ? placeholders, and whether it is kept
+// (a statement not kept must be closed by the caller).
+func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, bool, error) {
+	h := &s.hot
+	h.mu.Lock()
+	st, ok := h.m[query]
+	h.mu.Unlock()
+	if ok {
+		return st, true, nil
+	}
+	sqlDB, err := s.db.DB()
+	if err != nil {
+		return nil, false, err
+	}
+	st, err = sqlDB.PrepareContext(ctx, s.rebind(query))
+	if err != nil {
+		return nil, false, err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if old, ok := h.m[query]; ok {
+		st.Close()
+		return old, true, nil
+	}
+	if len(h.m) >= hotStmtsMax {
+		return st, false, nil
+	}
+	if h.m == nil {
+		h.m = map[string]*sql.Stmt{}
+	}
+	h.m[query] = st
+	return st, true, nil
+}
+
+// query runs a read through a prepared statement; tx, when not nil, is the GORM transaction it
+// belongs to.
+func (s *Store) query(ctx context.Context, tx *gorm.DB, query string, args ...any) (*sql.Rows, error) {
+	if s.traceHot != nil {
+		s.traceHot(query, args)
+	}
+	st, kept, err := s.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if !kept {
+		defer st.Close()
+	}
+	if tx != nil {
+		if t, ok := tx.Statement.ConnPool.(*sql.Tx); ok {
+			st = t.StmtContext(ctx, st)
+			defer st.Close()
+		}
+	}
+	return st.QueryContext(ctx, args...)
+}
+
+// exec runs a write through a prepared statement within the GORM transaction tx (or none).
+func (s *Store) exec(ctx context.Context, tx *gorm.DB, query string, args ...any) (sql.Result, error) {
+	if s.traceHot != nil {
+		s.traceHot(query, args)
+	}
+	st, kept, err := s.stmt(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	if !kept {
+		defer st.Close()
+	}
+	if tx != nil {
+		if t, ok := tx.Statement.ConnPool.(*sql.Tx); ok {
+			st = t.StmtContext(ctx, st)
+			defer st.Close()
+		}
+	}
+	return st.ExecContext(ctx, args...)
+}
+
+// rebind writes query's ? placeholders as PostgreSQL's $1, $2, … (the hot statements hold no
+// question marks in literals).
+func (s *Store) rebind(query string) string {
+	if s.dialect != DialectPostgres {
+		return query
+	}
+	var b strings.Builder
+	n := 0
+	for _, r := range query {
+		if r == '?' {
+			n++
+			b.WriteString("$" + strconv.Itoa(n))
+			continue
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// placeholders is "?, ?, …" for n values.
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
