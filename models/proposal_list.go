@@ -218,6 +218,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 	}
 	for _, r := range rows {
 		it := s.item(r, false)
+		it.Marks = r.marks
 		if a.IsStaff() {
 			it.FirstResponseAt = r.FirstResponseAt
 		}
@@ -419,13 +420,23 @@ func (s *Store) decorate(ctx context.Context, a *Actor, rows []proposalRow) erro
 	return nil
 }
 
+// childPageColumns are what a child's list item shows, and its marks.
+const childPageColumns = `proposals.id, proposals.body_id, proposals.author_id, proposals.title, proposals.category,
+	proposals.stage, proposals.visibility, proposals.support_count, proposals.comment_count, proposals.closed_reason,
+	proposals.created_at, proposals.response_due_at, proposals.erased,
+	EXISTS (SELECT 1 FROM supports WHERE supports.proposal_id = proposals.id AND supports.child_id = ?),
+	EXISTS (SELECT 1 FROM votes WHERE votes.proposal_id = proposals.id AND votes.child_id = ?),
+	EXISTS (SELECT 1 FROM evaluations WHERE evaluations.proposal_id = proposals.id AND evaluations.child_id = ?)`
+
 // childPage reads a page of a child's list, newest first, when the child observes no region and
 // searches no text: the same rows as scopeProposals and build select, in the order of
 // proposals_body (one body is compared by equality, so that SQLite reads it in index order).
 func (s *Store) childPage(ctx context.Context, a *Actor, f ProposalFilter, afterID string, limit int) ([]proposalRow, error) {
 	var q strings.Builder
 	args := make([]any, 0, len(a.BodyIDs)+8)
-	q.WriteString("SELECT " + listColumns + " FROM proposals WHERE ")
+	// The child's marks (see MarkForChild) come with the rows; mine is the author's ID.
+	q.WriteString("SELECT " + childPageColumns + ` FROM proposals WHERE `)
+	args = append(args, a.ID, a.ID, a.ID)
 	if len(a.BodyIDs) == 1 {
 		q.WriteString("proposals.body_id = ?")
 		args = append(args, a.BodyIDs[0])
@@ -462,12 +473,13 @@ func (s *Store) childPage(ctx context.Context, a *Actor, f ProposalFilter, after
 	defer rs.Close()
 	rows := make([]proposalRow, 0, limit)
 	for rs.Next() {
-		var r proposalRow
+		r := proposalRow{marks: &ItemMarks{}}
 		if err := rs.Scan(&r.ID, &r.BodyID, &r.AuthorID, &r.Title, &r.Category, &r.Stage, &r.Visibility,
-			&r.SupportCount, &r.CommentCount, &r.ClosedReason, &r.CreatedAt, &r.PublishedAt, &r.ResponseDueAt,
-			&r.FirstResponseAt, &r.Erased); err != nil {
+			&r.SupportCount, &r.CommentCount, &r.ClosedReason, &r.CreatedAt, &r.ResponseDueAt, &r.Erased,
+			&r.marks.Supported, &r.marks.Voted, &r.marks.Evaluated); err != nil {
 			return nil, fmt.Errorf("list proposals: %w", err)
 		}
+		r.marks.Mine = r.AuthorID != nil && *r.AuthorID == a.ID
 		rows = append(rows, r)
 	}
 	if err := rs.Err(); err != nil {

@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // ItemMarks say what a proposal in a list has to do with the reading child, so their home can
@@ -15,9 +16,9 @@ type ItemMarks struct {
 }
 
 // MarkForChild fills Marks on each item for a child reader, in one statement over the page's
-// IDs; for any other reader it changes nothing.
+// IDs, unless the page read them already; for any other reader it changes nothing.
 func (s *Store) MarkForChild(ctx context.Context, a *Actor, items []ProposalItem) error {
-	if a == nil || a.Role != RoleChild || len(items) == 0 {
+	if a == nil || a.Role != RoleChild || !slices.ContainsFunc(items, func(it ProposalItem) bool { return it.Marks == nil }) {
 		return nil
 	}
 	marks := make(map[string]*ItemMarks, len(items))
