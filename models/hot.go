@@ -1,8 +1,10 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
+	"fmt"
 	"strconv"
 	"strings"
 	"sync"
@@ -63,19 +65,11 @@ func (s *Store) query(ctx context.Context, tx *gorm.DB, query string, args ...an
 	if s.traceHot != nil {
 		s.traceHot(query, args)
 	}
-	st, kept, err := s.stmt(ctx, query)
+	st, done, err := s.stmtFor(ctx, tx, query)
 	if err != nil {
 		return nil, err
 	}
-	if !kept {
-		defer st.Close()
-	}
-	if tx != nil {
-		if t, ok := tx.Statement.ConnPool.(*sql.Tx); ok {
-			st = t.StmtContext(ctx, st)
-			defer st.Close()
-		}
-	}
+	defer done()
 	return st.QueryContext(ctx, args...)
 }
 
@@ -84,20 +78,57 @@ func (s *Store) exec(ctx context.Context, tx *gorm.DB, query string, args ...any
 	if s.traceHot != nil {
 		s.traceHot(query, args)
 	}
-	st, kept, err := s.stmt(ctx, query)
+	st, done, err := s.stmtFor(ctx, tx, query)
 	if err != nil {
 		return nil, err
 	}
-	if !kept {
-		defer st.Close()
-	}
+	defer done()
+	return st.ExecContext(ctx, args...)
+}
+
+// stmtFor returns query prepared for tx (or for the pool when tx is nil), and what to call once
+// it has been used (rows read from it stay readable). Within a transaction a statement not yet
+// kept is prepared on the transaction's connection: waiting for another connection of the pool
+// there could wait for ever, every connection being held by a writer queued behind this one.
+func (s *Store) stmtFor(ctx context.Context, tx *gorm.DB, query string) (*sql.Stmt, func(), error) {
+	var t *sql.Tx
 	if tx != nil {
-		if t, ok := tx.Statement.ConnPool.(*sql.Tx); ok {
-			st = t.StmtContext(ctx, st)
-			defer st.Close()
+		var ok bool
+		if t, ok = tx.Statement.ConnPool.(*sql.Tx); !ok {
+			return nil, nil, fmt.Errorf("hot statement outside a database/sql transaction")
+		}
+		s.hot.mu.Lock()
+		st, kept := s.hot.m[query]
+		s.hot.mu.Unlock()
+		if !kept {
+			st, err := t.PrepareContext(ctx, s.rebind(query))
+			if err != nil {
+				return nil, nil, err
+			}
+			return st, func() { st.Close() }, nil
+		}
+		st = t.StmtContext(ctx, st)
+		return st, func() { st.Close() }, nil
+	}
+	st, kept, err := s.stmt(ctx, query)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !kept {
+		return st, func() { st.Close() }, nil
+	}
+	return st, func() {}, nil
+}
+
+// warmHot prepares the statements of a vote, which run within a transaction: there they are
+// used only once kept (see stmtFor).
+func (s *Store) warmHot(ctx context.Context) error {
+	for _, q := range []string{voteLock[s.dialect == DialectPostgres], voteRead, voteChange, voteMove, voteInsert, voteAdd} {
+		if _, _, err := s.stmt(ctx, q); err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
 		}
 	}
-	return st.ExecContext(ctx, args...)
+	return nil
 }
 
 // rebind writes query's ? placeholders as PostgreSQL's $1, $2, … (the hot statements hold no
@@ -122,4 +153,20 @@ func (s *Store) rebind(query string) string {
 // placeholders is "?, ?, …" for n values.
 func placeholders(n int) string {
 	return strings.TrimSuffix(strings.Repeat("?, ", n), ", ")
+}
+
+// queryRow reads one row into dest through a prepared statement; sql.ErrNoRows when there is none.
+func (s *Store) queryRow(ctx context.Context, tx *gorm.DB, dest []any, query string, args ...any) error {
+	rows, err := s.query(ctx, tx, query, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	if !rows.Next() {
+		return cmp.Or(rows.Err(), sql.ErrNoRows)
+	}
+	if err := rows.Scan(dest...); err != nil {
+		return err
+	}
+	return rows.Close()
 }

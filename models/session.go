@@ -1,9 +1,7 @@
 package models
 
 import (
-	"cmp"
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"slices"
@@ -112,19 +110,9 @@ func (c *sessionCache) put(jti string, epoch int64, e sessionEntry) {
 
 // authEpoch reads the counter that every change to an actor's makings moves.
 func (s *Store) authEpoch(ctx context.Context) (int64, error) {
-	rows, err := s.query(ctx, nil, "SELECT version FROM auth_epoch WHERE id = 1")
-	if err != nil {
-		return 0, err
-	}
-	defer rows.Close()
 	var v int64
-	if !rows.Next() {
-		return 0, cmp.Or(rows.Err(), sql.ErrNoRows)
-	}
-	if err := rows.Scan(&v); err != nil {
-		return 0, err
-	}
-	return v, rows.Close()
+	err := s.queryRow(ctx, nil, []any{&v}, "SELECT version FROM auth_epoch WHERE id = 1")
+	return v, err
 }
 
 // copyActor gives each request an actor of its own: handlers may change theirs.

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -105,6 +106,10 @@ func Open(opts Options) (*Store, error) {
 	if err := s.Optimize(context.Background()); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("optimize: %w", err)
+	}
+	if err := s.warmHot(context.Background()); err != nil {
+		s.Close()
+		return nil, err
 	}
 	if err := s.applyNoticeVersion(context.Background()); err != nil {
 		s.Close()
@@ -318,7 +323,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 // notFound maps gorm's missing-record error to ErrNotFound and leaves others as they are.
 func notFound(err error) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	if errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
 	return err
