@@ -49,18 +49,21 @@ func (s *Store) stillTakingPart(tx *gorm.DB, a *Actor) error {
 	if a.Role != RoleChild {
 		return nil
 	}
-	q := "SELECT consent_status, assent FROM children WHERE id = ?"
-	if s.dialect == DialectPostgres {
-		q += " FOR SHARE"
-	}
-	var c struct{ ConsentStatus, Assent string }
-	if err := tx.Raw(q, a.ID).Scan(&c).Error; err != nil {
+	var status, assent string
+	if err := s.queryRow(tx.Statement.Context, tx, []any{&status, &assent}, consentLock[s.dialect == DialectPostgres], a.ID); err != nil {
 		return fmt.Errorf("check consent: %w", err)
 	}
-	if c.ConsentStatus != ConsentActive || c.Assent != AssentGiven {
+	if status != ConsentActive || assent != AssentGiven {
 		return ErrConsentRequired
 	}
 	return nil
+}
+
+// consentLock reads a child's consent in a write transaction; on PostgreSQL it share-locks the
+// child's row (see stillTakingPart).
+var consentLock = map[bool]string{
+	false: "SELECT consent_status, assent FROM children WHERE id = ?",
+	true:  "SELECT consent_status, assent FROM children WHERE id = ? FOR SHARE",
 }
 
 // childText decides what a child's words become, for every write that stores them: refused

@@ -25,6 +25,12 @@ func (c *sqlCapture) Trace(_ context.Context, _ time.Time, fc func() (string, in
 	c.mu.Unlock()
 }
 
+// hotCall is a statement of the hot paths with its values.
+type hotCall struct {
+	query string
+	args  []any
+}
+
 // After the planner's statistics are gathered (as every start does), a page of 20 is still read
 // in the order of an index: no page sorts every proposal in scope, for a child, a facilitator or
 // the committee of a whole city. (Joined with bodies, SQLite used to start from the bodies and
@@ -62,16 +68,22 @@ func TestListPagesReadInIndexOrderAfterAnalyze(t *testing.T) {
 			capture := &sqlCapture{Interface: logger.Discard}
 			saved := s.db
 			s.db = s.db.Session(&gorm.Session{Logger: capture})
+			var hot []hotCall // a child's page runs as a prepared statement (hot.go)
+			s.traceHot = func(q string, args []any) { hot = append(hot, hotCall{q, args}) }
 			list, err := s.ListProposals(ctx, a, ProposalFilter{}, Page{Limit: 20})
 			if err == nil && list.Next != "" {
 				_, err = s.ListProposals(ctx, a, ProposalFilter{}, Page{Limit: 20, Cursor: list.Next})
 			}
-			s.db = saved
+			s.db, s.traceHot = saved, nil
 			if err != nil {
 				t.Fatal(err)
 			}
-			pages := 0
 			for _, stmt := range capture.stmt {
+				hot = append(hot, hotCall{query: stmt})
+			}
+			pages := 0
+			for _, c := range hot {
+				stmt := c.query
 				if !strings.Contains(stmt, "ORDER BY proposals.id") {
 					continue
 				}
@@ -80,7 +92,7 @@ func TestListPagesReadInIndexOrderAfterAnalyze(t *testing.T) {
 					ID, Parent, Notused int
 					Detail              string
 				}
-				if err := s.db.Raw("EXPLAIN QUERY PLAN " + stmt).Scan(&plan).Error; err != nil {
+				if err := s.db.Raw("EXPLAIN QUERY PLAN "+stmt, c.args...).Scan(&plan).Error; err != nil {
 					t.Fatal(err)
 				}
 				for _, p := range plan {

@@ -129,6 +129,7 @@ type proposalRow struct {
 	AuthorBirthYear    *int
 	AuthorBirthMonth   *int
 	AuthorShowPublicly *bool
+	marks              *ItemMarks // a child's marks, when the page read them (childPage)
 }
 
 const proposalColumns = `proposals.*, bodies.name AS body_name, bodies.moderation_mode AS body_moderation_mode,

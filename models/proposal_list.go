@@ -88,8 +88,8 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 		return nil, err
 	}
 
-	if f.BodyID != "" {
-		if _, err := s.Body(ctx, a, f.BodyID); err != nil && a.IsStaff() {
+	if f.BodyID != "" && a.IsStaff() {
+		if _, err := s.Body(ctx, a, f.BodyID); err != nil {
 			return nil, err
 		}
 	}
@@ -170,37 +170,44 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 		out.Total = &total
 	}
 
-	page := build(walk).Limit(p.normalise().Limit + 1)
-	switch f.Sort {
-	case SortNewest:
-		if after.id != "" {
-			page = page.Where("proposals.id < ?", after.id)
-		}
-		page = page.Order("proposals.id DESC")
-	case SortOldest:
-		if after.id != "" {
-			page = page.Where("proposals.id > ?", after.id)
-		}
-		page = page.Order("proposals.id")
-	case SortSupports:
-		if after.id != "" {
-			page = page.Where("(proposals.support_count < ? OR (proposals.support_count = ? AND proposals.id < ?))", after.n, after.n, after.id)
-		}
-		page = page.Order("proposals.support_count DESC").Order("proposals.id DESC")
-	case SortDue:
-		switch {
-		case after.id == "":
-		case after.n == 2: // no deadline: by ID
-			page = page.Where(dueGroup+" = 2 AND proposals.id > ?", after.id)
-		default:
-			page = page.Where("("+dueGroup+" > ? OR ("+dueGroup+" = ? AND (proposals.response_due_at > ? OR (proposals.response_due_at = ? AND proposals.id > ?))))",
-				after.n, after.n, after.due, after.due, after.id)
-		}
-		page = page.Order(dueGroup).Order("proposals.response_due_at").Order("proposals.id")
-	}
 	var rows []proposalRow
-	if err := page.Find(&rows).Error; err != nil {
-		return nil, fmt.Errorf("list proposals: %w", err)
+	if !a.IsStaff() && len(a.ObserverPaths) == 0 && f.Query == "" && f.Sort == SortNewest {
+		// The most frequent list of all: a child's own bodies, read by a prepared statement.
+		if rows, err = s.childPage(ctx, a, f, after.id, p.normalise().Limit+1); err != nil {
+			return nil, err
+		}
+	} else {
+		page := build(walk).Limit(p.normalise().Limit + 1)
+		switch f.Sort {
+		case SortNewest:
+			if after.id != "" {
+				page = page.Where("proposals.id < ?", after.id)
+			}
+			page = page.Order("proposals.id DESC")
+		case SortOldest:
+			if after.id != "" {
+				page = page.Where("proposals.id > ?", after.id)
+			}
+			page = page.Order("proposals.id")
+		case SortSupports:
+			if after.id != "" {
+				page = page.Where("(proposals.support_count < ? OR (proposals.support_count = ? AND proposals.id < ?))", after.n, after.n, after.id)
+			}
+			page = page.Order("proposals.support_count DESC").Order("proposals.id DESC")
+		case SortDue:
+			switch {
+			case after.id == "":
+			case after.n == 2: // no deadline: by ID
+				page = page.Where(dueGroup+" = 2 AND proposals.id > ?", after.id)
+			default:
+				page = page.Where("("+dueGroup+" > ? OR ("+dueGroup+" = ? AND (proposals.response_due_at > ? OR (proposals.response_due_at = ? AND proposals.id > ?))))",
+					after.n, after.n, after.due, after.due, after.id)
+			}
+			page = page.Order(dueGroup).Order("proposals.response_due_at").Order("proposals.id")
+		}
+		if err := page.Find(&rows).Error; err != nil {
+			return nil, fmt.Errorf("list proposals: %w", err)
+		}
 	}
 	if err := s.decorate(ctx, a, rows); err != nil {
 		return nil, err
@@ -211,6 +218,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 	}
 	for _, r := range rows {
 		it := s.item(r, false)
+		it.Marks = r.marks
 		if a.IsStaff() {
 			it.FirstResponseAt = r.FirstResponseAt
 		}
@@ -410,4 +418,81 @@ func (s *Store) decorate(ctx context.Context, a *Actor, rows []proposalRow) erro
 		}
 	}
 	return nil
+}
+
+// childPageColumns are what a child's list item shows, and its marks, in ten columns: the
+// driver pays per column of each row. The category, stage, visibility and closed reason are
+// words without spaces, read as one text; the erased mark and the child's marks as bits.
+const childPageColumns = `proposals.id, proposals.body_id, proposals.author_id, proposals.title,
+	proposals.category || ' ' || proposals.stage || ' ' || proposals.visibility || ' ' || proposals.closed_reason,
+	proposals.support_count, proposals.comment_count, proposals.created_at, proposals.response_due_at,
+	(CASE WHEN proposals.erased THEN 1 ELSE 0 END)
+	+ (CASE WHEN EXISTS (SELECT 1 FROM supports WHERE supports.proposal_id = proposals.id AND supports.child_id = ?) THEN 2 ELSE 0 END)
+	+ (CASE WHEN EXISTS (SELECT 1 FROM votes WHERE votes.proposal_id = proposals.id AND votes.child_id = ?) THEN 4 ELSE 0 END)
+	+ (CASE WHEN EXISTS (SELECT 1 FROM evaluations WHERE evaluations.proposal_id = proposals.id AND evaluations.child_id = ?) THEN 8 ELSE 0 END)`
+
+// childPage reads a page of a child's list, newest first, when the child observes no region and
+// searches no text: the same rows as scopeProposals and build select, in the order of
+// proposals_body (one body is compared by equality, so that SQLite reads it in index order).
+func (s *Store) childPage(ctx context.Context, a *Actor, f ProposalFilter, afterID string, limit int) ([]proposalRow, error) {
+	var q strings.Builder
+	args := make([]any, 0, len(a.BodyIDs)+8)
+	// The child's marks (see MarkForChild) come with the rows; mine is the author's ID.
+	q.WriteString("SELECT " + childPageColumns + ` FROM proposals WHERE `)
+	args = append(args, a.ID, a.ID, a.ID)
+	if len(a.BodyIDs) == 1 {
+		q.WriteString("proposals.body_id = ?")
+		args = append(args, a.BodyIDs[0])
+	} else {
+		ids := nonEmpty(a.BodyIDs)
+		q.WriteString("proposals.body_id IN (" + placeholders(len(ids)) + ")")
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	q.WriteString(" AND (proposals.visibility = ? OR proposals.author_id = ?)")
+	args = append(args, VisibilityPublished, a.ID)
+	for _, c := range []struct {
+		on          bool
+		cond, value string
+	}{
+		{f.BodyID != "", "proposals.body_id = ?", f.BodyID},
+		{f.Stage != "", "proposals.stage = ?", f.Stage},
+		{f.Category != "", "proposals.category = ?", f.Category},
+		{f.Mine, "proposals.author_id = ?", a.ID},
+		{afterID != "", "proposals.id < ?", afterID},
+	} {
+		if c.on {
+			q.WriteString(" AND " + c.cond)
+			args = append(args, c.value)
+		}
+	}
+	q.WriteString(" ORDER BY proposals.id DESC LIMIT ?")
+	args = append(args, limit)
+	rs, err := s.query(ctx, nil, q.String(), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list proposals: %w", err)
+	}
+	defer rs.Close()
+	rows := make([]proposalRow, 0, limit)
+	for rs.Next() {
+		var r proposalRow
+		var words string
+		var bits int
+		if err := rs.Scan(&r.ID, &r.BodyID, &r.AuthorID, &r.Title, &words, &r.SupportCount, &r.CommentCount,
+			&r.CreatedAt, &r.ResponseDueAt, &bits); err != nil {
+			return nil, fmt.Errorf("list proposals: %w", err)
+		}
+		r.Category, words, _ = strings.Cut(words, " ")
+		r.Stage, words, _ = strings.Cut(words, " ")
+		r.Visibility, r.ClosedReason, _ = strings.Cut(words, " ")
+		r.Erased = bits&1 != 0
+		r.marks = &ItemMarks{Mine: r.AuthorID != nil && *r.AuthorID == a.ID,
+			Supported: bits&2 != 0, Voted: bits&4 != 0, Evaluated: bits&8 != 0}
+		rows = append(rows, r)
+	}
+	if err := rs.Err(); err != nil {
+		return nil, fmt.Errorf("list proposals: %w", err)
+	}
+	return rows, nil
 }

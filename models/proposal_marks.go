@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"fmt"
+	"slices"
 )
 
 // ItemMarks say what a proposal in a list has to do with the reading child, so their home can
@@ -14,45 +15,56 @@ type ItemMarks struct {
 	Evaluated bool `json:"evaluated"`
 }
 
-// MarkForChild fills Marks on each item for a child reader (one query per kind of mark); for
-// any other reader it changes nothing.
+// MarkForChild fills Marks on each item for a child reader, in one statement over the page's
+// IDs, unless the page read them already; for any other reader it changes nothing.
 func (s *Store) MarkForChild(ctx context.Context, a *Actor, items []ProposalItem) error {
-	if a == nil || a.Role != RoleChild || len(items) == 0 {
+	if a == nil || a.Role != RoleChild || !slices.ContainsFunc(items, func(it ProposalItem) bool { return it.Marks == nil }) {
 		return nil
 	}
-	ids := make([]string, len(items))
-	for i, it := range items {
-		ids[i] = it.ID
+	marks := make(map[string]*ItemMarks, len(items))
+	args := make([]any, 0, 4*(len(items)+1))
+	for kind := range 4 {
+		for i := range items {
+			args = append(args, items[i].ID)
+			if kind == 0 {
+				items[i].Marks = &ItemMarks{}
+				marks[items[i].ID] = items[i].Marks
+			}
+		}
+		args = append(args, a.ID)
 	}
-	db := s.db.WithContext(ctx)
-	sets := make([]map[string]bool, 4)
-	queries := []func(*[]string) error{
-		func(out *[]string) error {
-			return db.Model(&Proposal{}).Where("id IN ? AND author_id = ?", ids, a.ID).Pluck("id", out).Error
-		},
-		func(out *[]string) error {
-			return db.Model(&Support{}).Where("proposal_id IN ? AND child_id = ?", ids, a.ID).Pluck("proposal_id", out).Error
-		},
-		func(out *[]string) error {
-			return db.Model(&Vote{}).Where("proposal_id IN ? AND child_id = ?", ids, a.ID).Pluck("proposal_id", out).Error
-		},
-		func(out *[]string) error {
-			return db.Model(&Evaluation{}).Where("proposal_id IN ? AND child_id = ?", ids, a.ID).Pluck("proposal_id", out).Error
-		},
+	in := placeholders(len(items))
+	rows, err := s.query(ctx, nil, `SELECT id, 0 FROM proposals WHERE id IN (`+in+`) AND author_id = ?
+		UNION ALL SELECT proposal_id, 1 FROM supports WHERE proposal_id IN (`+in+`) AND child_id = ?
+		UNION ALL SELECT proposal_id, 2 FROM votes WHERE proposal_id IN (`+in+`) AND child_id = ?
+		UNION ALL SELECT proposal_id, 3 FROM evaluations WHERE proposal_id IN (`+in+`) AND child_id = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("read marks: %w", err)
 	}
-	for i, q := range queries {
-		var found []string
-		if err := q(&found); err != nil {
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var kind int
+		if err := rows.Scan(&id, &kind); err != nil {
 			return fmt.Errorf("read marks: %w", err)
 		}
-		sets[i] = map[string]bool{}
-		for _, id := range found {
-			sets[i][id] = true
+		m := marks[id]
+		if m == nil {
+			continue
+		}
+		switch kind {
+		case 0:
+			m.Mine = true
+		case 1:
+			m.Supported = true
+		case 2:
+			m.Voted = true
+		case 3:
+			m.Evaluated = true
 		}
 	}
-	for i := range items {
-		id := items[i].ID
-		items[i].Marks = &ItemMarks{Mine: sets[0][id], Supported: sets[1][id], Voted: sets[2][id], Evaluated: sets[3][id]}
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("read marks: %w", err)
 	}
 	return nil
 }

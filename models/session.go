@@ -110,12 +110,8 @@ func (c *sessionCache) put(jti string, epoch int64, e sessionEntry) {
 
 // authEpoch reads the counter that every change to an actor's makings moves.
 func (s *Store) authEpoch(ctx context.Context) (int64, error) {
-	sqlDB, err := s.db.DB()
-	if err != nil {
-		return 0, err
-	}
 	var v int64
-	err = sqlDB.QueryRowContext(ctx, "SELECT version FROM auth_epoch WHERE id = 1").Scan(&v)
+	err := s.queryRow(ctx, nil, []any{&v}, "SELECT version FROM auth_epoch WHERE id = 1")
 	return v, err
 }
 

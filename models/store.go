@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -84,7 +85,10 @@ type Store struct {
 	fullMax   int64 // VacuumFullMaxBytes
 	sessions  sessionCache
 	names     listNames
-	read      *gorm.DB // the replica for public and statistical reads; db when there is none
+	hot       hotStmts // prepared statements of the hot paths (hot.go)
+	// traceHot sees each statement of the hot paths with its values (tests only).
+	traceHot func(query string, args []any)
+	read     *gorm.DB // the replica for public and statistical reads; db when there is none
 	// secretCheckHook runs before each sign-in's hash comparison (tests only).
 	secretCheckHook atomic.Pointer[func()]
 }
@@ -102,6 +106,10 @@ func Open(opts Options) (*Store, error) {
 	if err := s.Optimize(context.Background()); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("optimize: %w", err)
+	}
+	if err := s.warmHot(context.Background()); err != nil {
+		s.Close()
+		return nil, err
 	}
 	if err := s.applyNoticeVersion(context.Background()); err != nil {
 		s.Close()
@@ -170,12 +178,15 @@ func Connect(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	conns := 20
 	if dialect == DialectSQLite {
 		// WAL lets readers run beside the one writer; a few connections are plenty.
-		sqlDB.SetMaxOpenConns(8)
-	} else {
-		sqlDB.SetMaxOpenConns(20)
+		conns = 8
 	}
+	// Keep every connection open when idle: database/sql keeps two by default, so under load
+	// the others were closed and opened again for nearly every request.
+	sqlDB.SetMaxOpenConns(conns)
+	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
@@ -202,6 +213,7 @@ func Connect(opts Options) (*Store, error) {
 		}
 		if readDB, err := s.read.DB(); err == nil {
 			readDB.SetMaxOpenConns(20)
+			readDB.SetMaxIdleConns(20)
 			readDB.SetConnMaxIdleTime(5 * time.Minute)
 		}
 	}
@@ -311,7 +323,7 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 
 // notFound maps gorm's missing-record error to ErrNotFound and leaves others as they are.
 func notFound(err error) error {
-	if errors.Is(err, gorm.ErrRecordNotFound) {
+	if errors.Is(err, gorm.ErrRecordNotFound) || errors.Is(err, sql.ErrNoRows) {
 		return ErrNotFound
 	}
 	return err

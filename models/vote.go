@@ -2,9 +2,10 @@ package models
 
 import (
 	"context"
-	"errors"
+	"database/sql"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"time"
 
@@ -99,20 +100,47 @@ type Vote struct {
 	UpdatedAt  time.Time
 }
 
+// The statements of a vote (CastVote), prepared at start (warmHot).
+const (
+	voteRead = `SELECT (SELECT COUNT(*) FROM options WHERE id = ? AND proposal_id = ?),
+	(SELECT option_id FROM votes WHERE proposal_id = ? AND child_id = ?)`
+	voteChange = "UPDATE votes SET option_id = ?, updated_at = ? WHERE proposal_id = ? AND child_id = ?"
+	voteMove   = "UPDATE options SET vote_count = vote_count + CASE WHEN id = ? THEN 1 ELSE -1 END WHERE id IN (?, ?)"
+	voteInsert = "INSERT INTO votes (id, proposal_id, option_id, child_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
+	voteAdd    = "UPDATE options SET vote_count = vote_count + 1 WHERE id = ?"
+)
+
+// voteLock reads a proposal's stage and holds it for the vote's transaction, by dialect (true:
+// PostgreSQL, which takes the row lock lockProposal's no-op update takes; SQLite's write
+// transactions are serial).
+var voteLock = map[bool]string{
+	false: "SELECT stage FROM proposals WHERE id = ?",
+	true:  "SELECT stage FROM proposals WHERE id = ? FOR NO KEY UPDATE",
+}
+
 // CastVote records or changes a child's vote while the proposal is in design. Votes are exact
 // under any concurrency: each runs with the proposal locked, and the option counts move with
-// the vote row in one transaction. Returns the errors of audienceWrite, stage_closed outside
-// design, validation_failed for an option of another proposal.
+// the vote row in one transaction, of at most five prepared statements. Returns the errors of
+// audienceWrite, stage_closed outside design, validation_failed for an option of another proposal.
 func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) error {
-	if _, err := s.audienceWrite(ctx, a, id); err != nil {
+	if err := s.voteReach(ctx, a, id); err != nil {
 		return err
 	}
-	err := s.onProposalFor(ctx, a, id, func(tx *gorm.DB, p *Proposal) error {
-		if p.Stage != StageDesign {
+	err := s.tx(ctx, func(tx *gorm.DB) error {
+		if err := s.stillTakingPart(tx, a); err != nil { // the child's row before the proposal's
+			return err
+		}
+		var stage string
+		if err := s.queryRow(ctx, tx, []any{&stage}, voteLock[s.dialect == DialectPostgres], id); err != nil {
+			return notFound(err)
+		}
+		if stage != StageDesign {
 			return Errorf(CodeStageClosed)
 		}
 		var n int64
-		if err := tx.Model(&Option{}).Where("id = ? AND proposal_id = ?", optionID, id).Count(&n).Error; err != nil {
+		var old sql.NullString
+		err := s.queryRow(ctx, tx, []any{&n, &old}, voteRead, optionID, id, id, a.ID)
+		if err != nil {
 			return err
 		}
 		if n == 0 {
@@ -120,29 +148,58 @@ func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) err
 			v.Add("option_id", "field.unknown_reference", nil)
 			return v.Err()
 		}
-		var old Vote
-		err := tx.Where("proposal_id = ? AND child_id = ?", id, a.ID).Take(&old).Error
+		now := s.Now()
 		switch {
-		case err == nil && old.OptionID == optionID:
+		case old.Valid && old.String == optionID:
 			return nil
-		case err == nil:
-			if err := tx.Model(&Vote{}).Where("id = ?", old.ID).Updates(map[string]any{"option_id": optionID, "updated_at": s.Now()}).Error; err != nil {
+		case old.Valid:
+			if _, err := s.exec(ctx, tx, voteChange, optionID, now, id, a.ID); err != nil {
 				return err
 			}
-			if err := addVotes(tx, old.OptionID, -1); err != nil {
-				return err
-			}
-		case errors.Is(err, gorm.ErrRecordNotFound):
-			now := s.Now()
-			if err := tx.Create(&Vote{ID: NewID(now), ProposalID: id, OptionID: optionID, ChildID: &a.ID, CreatedAt: now, UpdatedAt: now}).Error; err != nil {
-				return err
-			}
+			_, err = s.exec(ctx, tx, voteMove, optionID, optionID, old.String)
+			return err
 		default:
+			if _, err := s.exec(ctx, tx, voteInsert, NewID(now), id, optionID, a.ID, now, now); err != nil {
+				return err
+			}
+			_, err = s.exec(ctx, tx, voteAdd, optionID)
 			return err
 		}
-		return addVotes(tx, optionID, 1)
 	})
 	return wrap("vote", err)
+}
+
+// voteReach is audienceWrite for a vote. A child who observes no region reaches a proposal
+// of their own bodies that is published or their own (scopeProposals), read by one prepared
+// statement; everyone else goes through audienceWrite.
+func (s *Store) voteReach(ctx context.Context, a *Actor, id string) error {
+	if a.Role != RoleChild || len(a.ObserverPaths) > 0 {
+		_, err := s.audienceWrite(ctx, a, id)
+		return err
+	}
+	var visibility string
+	err := participate(a, func() error {
+		if !ValidID(id) {
+			return ErrNotFound
+		}
+		var body string
+		var author sql.NullString
+		err := s.queryRow(ctx, nil, []any{&body, &visibility, &author}, "SELECT body_id, visibility, author_id FROM proposals WHERE id = ?", id)
+		if err != nil {
+			return notFound(err)
+		}
+		if !slices.Contains(a.BodyIDs, body) || visibility != VisibilityPublished && author.String != a.ID {
+			return ErrNotFound
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if visibility != VisibilityPublished {
+		return Errorf(CodeConflict, "error.not_published")
+	}
+	return nil
 }
 
 // Results are the tally of a proposal's design options: the children's tablet votes (Votes,
