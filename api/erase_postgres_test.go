@@ -64,16 +64,7 @@ func TestEraseRewritesPostgresTables(t *testing.T) {
 		return out
 	}
 
-	storeLog := &syncBuffer{}
-	clock := modelstest.NewClock(time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC))
-	store, err := models.Open(models.Options{DSN: dsn, Clock: clock.Now, Hashing: modelstest.FastHashing, PublicURL: "https://tongsheng.test",
-		DataKey: make([]byte, 32), Logger: slog.New(slog.NewJSONHandler(storeLog, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	e := newEnvFrom(t, store, clock)
-	e.fixtures()
+	e, store, storeLog := loggedPostgresEnv(t, dsn, 0)
 
 	texts := map[string]string{ // table → a text only the erased child wrote there
 		"proposals": "秘密花园里的紫色秋千", "comments": "我喜欢彩虹色的跷跷板", "evaluations": "蹦蹦床弹得好高",
@@ -138,17 +129,7 @@ func TestEraseOnLargeTablesSaysSo(t *testing.T) {
 	if os.Getenv(modelstest.PostgresEnv) == "" {
 		t.Skip(modelstest.PostgresEnv + " is not set: VACUUM FULL is PostgreSQL's")
 	}
-	storeLog := &syncBuffer{}
-	clock := modelstest.NewClock(time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC))
-	store, err := models.Open(models.Options{DSN: modelstest.PostgresDSN(t), Clock: clock.Now, Hashing: modelstest.FastHashing,
-		PublicURL: "https://tongsheng.test", DataKey: make([]byte, 32), Logger: slog.New(slog.NewJSONHandler(storeLog, nil)),
-		VacuumFullMaxBytes: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	e := newEnvFrom(t, store, clock)
-	e.fixtures()
+	e, _, storeLog := loggedPostgresEnv(t, modelstest.PostgresDSN(t), -1)
 	e.propose("child2", "清和公园的长椅")
 	e.ok(200, "POST", "/api/v1/children/{child2}/consent/withdraw", "facilitator", map[string]any{"erase": true, "reference": "W-10"})
 	if logs := storeLog.String(); !strings.Contains(logs, "too large to rewrite") || !strings.Contains(logs, `"comments"`) {
@@ -163,16 +144,7 @@ func TestEraseOwesARewriteOfABusyTable(t *testing.T) {
 		t.Skip(modelstest.PostgresEnv + " is not set: VACUUM FULL is PostgreSQL's")
 	}
 	dsn, schema, admin := postgresSchema(t)
-	storeLog := &syncBuffer{}
-	clock := modelstest.NewClock(time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC))
-	store, err := models.Open(models.Options{DSN: dsn, Clock: clock.Now, Hashing: modelstest.FastHashing, PublicURL: "https://tongsheng.test",
-		DataKey: make([]byte, 32), Logger: slog.New(slog.NewJSONHandler(storeLog, nil))})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close() })
-	e := newEnvFrom(t, store, clock)
-	e.fixtures()
+	e, store, storeLog := loggedPostgresEnv(t, dsn, 0)
 	e.propose("child2", "只有我知道的树屋")
 
 	// Another session reads the proposals table inside an open transaction: VACUUM FULL waits
@@ -219,4 +191,21 @@ func postgresSchema(t *testing.T) (dsn, schema string, admin *gorm.DB) {
 		}
 	})
 	return dsn, u.Query().Get("search_path"), admin
+}
+
+// loggedPostgresEnv is a test environment on the PostgreSQL schema dsn, its store logging to the
+// buffer returned; vacuumFullMax is the store's VacuumFullMaxBytes (0: the default).
+func loggedPostgresEnv(t *testing.T, dsn string, vacuumFullMax int64) (*env, *models.Store, *syncBuffer) {
+	t.Helper()
+	storeLog := &syncBuffer{}
+	clock := modelstest.NewClock(time.Date(2026, 5, 20, 9, 0, 0, 0, time.UTC))
+	store, err := models.Open(models.Options{DSN: dsn, Clock: clock.Now, Hashing: modelstest.FastHashing, PublicURL: "https://tongsheng.test",
+		DataKey: make([]byte, 32), Logger: slog.New(slog.NewJSONHandler(storeLog, nil)), VacuumFullMaxBytes: vacuumFullMax})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { store.Close() })
+	e := newEnvFrom(t, store, clock)
+	e.fixtures()
+	return e, store, storeLog
 }

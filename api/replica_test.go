@@ -1,9 +1,7 @@
 package api_test
 
 import (
-	"context"
 	"net/http"
-	"os"
 	"strings"
 	"testing"
 
@@ -15,25 +13,7 @@ import (
 // written reads from the primary, so that it sees what it wrote. The "replica" is a database
 // of its own holding another city, so that each answer shows where it was read.
 func TestPublicNoticeFromTheReplicaAndThePrimaryForWhoJustWrote(t *testing.T) {
-	if os.Getenv(modelstest.PostgresEnv) == "" {
-		t.Skip("needs PostgreSQL: set " + modelstest.PostgresEnv)
-	}
-	ctx := context.Background()
-	primaryDSN, replicaDSN := modelstest.PostgresDSN(t), modelstest.PostgresDSN(t)
-	open := func(dsn, read string) *models.Store {
-		s, err := models.Open(models.Options{DSN: dsn, ReadDSN: read, DataDir: t.TempDir(), Hashing: modelstest.FastHashing, DataKey: make([]byte, 32)})
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { s.Close() })
-		return s
-	}
-	for dsn, n := range map[string]int{primaryDSN: 7, replicaDSN: 3} {
-		if _, err := open(dsn, "").GenerateCity(ctx, models.CitySize{Districts: 1, Bodies: 1, ChildrenPerBody: 3, Proposals: n}, nil); err != nil {
-			t.Fatal(err)
-		}
-	}
-	e := newEnvFrom(t, open(primaryDSN, replicaDSN), nil)
+	e := newEnvFrom(t, modelstest.ReplicatedCity(t, 7, 3), nil)
 	count := func(cookie string) int {
 		t.Helper()
 		var header map[string]string

@@ -4,6 +4,7 @@
 package modelstest
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"net/url"
@@ -110,4 +111,29 @@ func postgresSchema(tb testing.TB) string {
 	q.Set("search_path", schema)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// ReplicatedCity opens a store whose primary holds a generated city of primary proposals and
+// whose read replica is a database of its own holding another city of replica proposals, so
+// that each answer shows where it was read. It needs PostgreSQL and skips without it.
+func ReplicatedCity(tb testing.TB, primary, replica int) *models.Store {
+	tb.Helper()
+	if os.Getenv(PostgresEnv) == "" {
+		tb.Skip("needs PostgreSQL: set " + PostgresEnv)
+	}
+	primaryDSN, replicaDSN := PostgresDSN(tb), PostgresDSN(tb)
+	open := func(dsn, read string) *models.Store {
+		s, err := models.Open(models.Options{DSN: dsn, ReadDSN: read, DataDir: tb.TempDir(), Hashing: FastHashing, DataKey: make([]byte, 32)})
+		if err != nil {
+			tb.Fatal(err)
+		}
+		tb.Cleanup(func() { s.Close() })
+		return s
+	}
+	for dsn, n := range map[string]int{primaryDSN: primary, replicaDSN: replica} {
+		if _, err := open(dsn, "").GenerateCity(context.Background(), models.CitySize{Districts: 1, Bodies: 1, ChildrenPerBody: 3, Proposals: n}, nil); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	return open(primaryDSN, replicaDSN)
 }
