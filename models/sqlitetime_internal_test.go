@@ -1,0 +1,72 @@
+package models
+
+import (
+	"math/rand/v2"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/mattn/go-sqlite3"
+)
+
+// driverTime is how mattn/go-sqlite3 reads the text of a DATETIME column.
+func driverTime(s string) time.Time {
+	s = strings.TrimSuffix(s, "Z")
+	for _, layout := range sqlite3.SQLiteTimestampFormats {
+		if t, err := time.ParseInLocation(layout, s, time.UTC); err == nil {
+			return t
+		}
+	}
+	return time.Time{}
+}
+
+// A child's page reads its times as text (childPagePacked); they must be the times the driver
+// reads from the same columns, to the nanosecond and in the same zone, or the list would show
+// other times than a proposal's own page.
+func TestSQLiteTimeReadsWhatTheDriverReads(t *testing.T) {
+	cases := []string{
+		"2026-05-14 01:34:33.117317673+00:00", "2026-05-14 01:34:33+00:00", "2026-05-14 01:34:33.1+00:00",
+		"2026-05-14 01:34:33.000000000+00:00", "2024-02-29 23:59:59.999999999+00:00",
+		"2026-05-14 09:34:33.117+08:00", "2026-05-14T01:34:33Z", "2026-05-14 01:34:33", "2026-05-14",
+		"2026-04-31 01:34:33+00:00", "2026-13-01 01:34:33+00:00", "2026-05-14 01:34:33.+00:00",
+		"2026-05-14 01:34:33.1234567890+00:00", "2026-05-14 24:00:00+00:00", "not a time", "",
+		"2026-05-14 01:34:3x+00:00", "2026-05-14 01:34:33.12a+00:00",
+	}
+	r := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		at := time.Unix(r.Int64N(4e9), r.Int64N(1e9)).UTC()
+		if r.IntN(4) == 0 {
+			at = at.Truncate(time.Second)
+		}
+		cases = append(cases, at.Format(sqlite3.SQLiteTimestampFormats[0]))
+	}
+	for _, c := range cases {
+		got, want := sqliteTime(c), driverTime(c)
+		if !got.Equal(want) || got.Location().String() != want.Location().String() || got.Format(time.RFC3339Nano) != want.Format(time.RFC3339Nano) {
+			t.Errorf("sqliteTime(%q) = %v, the driver reads %v", c, got, want)
+		}
+	}
+	if got := sqliteTime("1700000000"); !got.Equal(time.Unix(1700000000, 0)) {
+		t.Errorf("a Unix time in seconds: %v", got)
+	}
+	if got := sqliteTime("1700000000123"); !got.Equal(time.UnixMilli(1700000000123)) {
+		t.Errorf("a Unix time in milliseconds: %v", got)
+	}
+}
+
+// The packed row splits into the fields a list item shows; a title holding the separator stays whole.
+func TestReadPackedRow(t *testing.T) {
+	var r proposalRow
+	bits, err := readPackedRow("p1\x1fb1\x1f\x1fidea\x1fneeds\x1fpublished\x1f\x1f3\x1f0\x1f2026-05-14 01:34:33.5+00:00\x1f\x1f6\x1fa\x1ftitle", &r)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.ID != "p1" || r.BodyID != "b1" || r.AuthorID != nil || r.Category != "idea" || r.Stage != "needs" ||
+		r.Visibility != "published" || r.ClosedReason != "" || r.SupportCount != 3 || r.CommentCount != 0 ||
+		r.ResponseDueAt != nil || bits != 6 || r.Title != "a\x1ftitle" || r.CreatedAt.Nanosecond() != 5e8 {
+		t.Errorf("read %+v, bits %d", r, bits)
+	}
+	if _, err := readPackedRow("p1\x1fb1", &r); err == nil {
+		t.Error("a short row was read without an error")
+	}
+}
