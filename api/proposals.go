@@ -43,11 +43,13 @@ func (s *server) listProposals(c *fiber.Ctx) error {
 	if l.Next != "" {
 		next = &l.Next
 	}
-	return c.JSON(struct {
-		Items      []models.ProposalItem `json:"items"`
-		NextCursor *string               `json:"next_cursor"`
-		Total      *int64                `json:"total,omitempty"`
-	}{l.Items, next, l.Total})
+	// Written by hand (see listjson.go) into a pooled buffer, which the response copies.
+	buf := listBuffers.Get().(*[]byte)
+	*buf = appendProposalList((*buf)[:0], l.Items, next, l.Total)
+	c.Response().SetBody(*buf)
+	listBuffers.Put(buf)
+	c.Response().Header.SetContentType(fiber.MIMEApplicationJSON)
+	return nil
 }
 
 // boolQuery reads an optional true|false query value; anything else is bad_request.
