@@ -60,7 +60,7 @@ func New(cfg Config) *fiber.App {
 	}
 	s := &server{
 		store: cfg.Store, catalog: cfg.Catalog, log: cfg.Logger, secureCookies: cfg.SecureCookies, privacyContact: cfg.PrivacyContact,
-		tokens: tokens{secret: cfg.JWTSecret, now: cfg.Store.Now},
+		tokens: tokens{secret: cfg.JWTSecret, now: cfg.Store.Now, seen: &seenTokens{}},
 	}
 	fc := fiber.Config{
 		AppName:               "tongsheng",

@@ -1,8 +1,10 @@
 package api
 
 import (
+	"crypto/sha256"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -27,6 +29,7 @@ type claims struct {
 type tokens struct {
 	secret []byte
 	now    func() time.Time
+	seen   *seenTokens // tokens already verified; nil checks every token in full
 }
 
 func (t tokens) issue(a *models.Actor, jti string, expires time.Time) (string, error) {
@@ -41,8 +44,13 @@ func (t tokens) issue(a *models.Actor, jti string, expires time.Time) (string, e
 }
 
 // parse accepts only HS256 tokens with our signature, an expiry in the future, a subject and an
-// ID; anything else (alg none, RS256, a bad signature, expired) is unauthenticated.
+// ID; anything else (alg none, RS256, a bad signature, expired) is unauthenticated. A token
+// verified before is recognised by its digest until it expires (see seenTokens): decoding the
+// claims cost more than the rest of a child's page but its query.
 func (t tokens) parse(raw string) (*claims, error) {
+	if cl, ok := t.seen.get(raw, t.now()); ok {
+		return cl, nil
+	}
 	var cl claims
 	_, err := jwt.ParseWithClaims(raw, &cl, func(*jwt.Token) (any, error) { return t.secret, nil },
 		jwt.WithValidMethods([]string{jwt.SigningMethodHS256.Alg()}),
@@ -50,7 +58,48 @@ func (t tokens) parse(raw string) (*claims, error) {
 	if err != nil || cl.Subject == "" || cl.ID == "" {
 		return nil, models.ErrUnauthenticated
 	}
+	t.seen.put(raw, &cl)
 	return &cl, nil
+}
+
+// seenTokensMax bounds the tokens kept; past it the store starts afresh.
+const seenTokensMax = 50_000
+
+// seenTokens keeps the claims of tokens that passed parse, by the SHA-256 of the token: a token is
+// found again only by its exact bytes, and no secret is compared byte by byte. A kept token stays
+// valid until its expiry, as it would if parsed again; whether its session still holds is checked
+// on every request (SessionActor).
+type seenTokens struct {
+	mu sync.Mutex
+	m  map[[sha256.Size]byte]*claims
+}
+
+func (s *seenTokens) get(raw string, now time.Time) (*claims, bool) {
+	if s == nil {
+		return nil, false
+	}
+	key := sha256.Sum256([]byte(raw))
+	s.mu.Lock()
+	cl, ok := s.m[key]
+	s.mu.Unlock()
+	if !ok || !now.Before(cl.ExpiresAt.Time) {
+		return nil, false
+	}
+	c := *cl // callers may keep or change their copy
+	return &c, true
+}
+
+func (s *seenTokens) put(raw string, cl *claims) {
+	if s == nil {
+		return
+	}
+	key, c := sha256.Sum256([]byte(raw)), *cl
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.m == nil || len(s.m) >= seenTokensMax {
+		s.m = make(map[[sha256.Size]byte]*claims)
+	}
+	s.m[key] = &c
 }
 
 // authenticate loads the actor of the request's token (header first, else cookie) into the
