@@ -192,3 +192,41 @@ func TestRandomParticipationKeepsCountsExact(t *testing.T) {
 		})
 	}
 }
+
+// A vote sent again for the same option (a double tap) succeeds and changes nothing; a vote for
+// another proposal's option or outside design is refused and changes nothing either.
+func TestVoteAgainAndRefusedVotesChangeNothing(t *testing.T) {
+	for _, d := range modelstest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			w := newWorld(t, d, 2)
+			id := w.propose(t, 0)
+			opts := w.designWithOptions(t, id, 2)
+			other := w.propose(t, 1)
+			otherOpts := w.designWithOptions(t, other, 2)
+			child := w.children[0]
+			for range 2 {
+				if err := w.s.CastVote(ctx, child, id, opts[0]); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := w.s.CastVote(ctx, child, id, otherOpts[0]); models.ErrorCode(err) != models.CodeValidationFailed {
+				t.Errorf("another proposal's option: %v, want validation_failed", err)
+			}
+			if err := w.s.CastVote(ctx, child, id, "01aaaaaaaaaaaaaaaaaaaaaaaa"); models.ErrorCode(err) != models.CodeValidationFailed {
+				t.Errorf("an option that does not exist: %v, want validation_failed", err)
+			}
+			if err := w.s.CastVote(ctx, child, w.propose(t, 1), opts[1]); models.ErrorCode(err) != models.CodeStageClosed {
+				t.Errorf("a vote before design: %v, want stage_closed", err)
+			}
+			res, err := w.s.Results(ctx, w.admin, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Total != 1 || res.Options[0].Votes != 1 || res.Options[1].Votes != 0 {
+				t.Errorf("tally %+v, want the one vote on the first option", res.Options)
+			}
+			verify(t, w.s)
+		})
+	}
+}

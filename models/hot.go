@@ -123,7 +123,7 @@ func (s *Store) stmtFor(ctx context.Context, tx *gorm.DB, query string) (*sql.St
 // warmHot prepares the statements of a vote and the consent check of every child write, which
 // run within a transaction: there they are used only once kept (see stmtFor).
 func (s *Store) warmHot(ctx context.Context) error {
-	for _, q := range []string{consentLock[s.dialect == DialectPostgres], voteLock[s.dialect == DialectPostgres], voteRead, voteChange, voteMove, voteInsert, voteAdd} {
+	for _, q := range []string{consentLock[s.dialect == DialectPostgres], voteLock[s.dialect == DialectPostgres], voteRead, voteUpsert} {
 		if _, _, err := s.stmt(ctx, q); err != nil {
 			return fmt.Errorf("prepare %q: %w", q, err)
 		}

@@ -432,6 +432,42 @@ CREATE TABLE scrub_owed (
 	table_name TEXT PRIMARY KEY,
 	since {{ts}} NOT NULL
 )`},
+	// An option's vote count moves with its votes, by trigger: a vote is then one statement
+	// (CastVote), and no writer of votes can forget the count.
+	{id: "0014_vote_counts", run: (*Store).createVoteCounts},
+}
+
+// pgMoveFunction is a PostgreSQL trigger function that keeps a stored count or sum: take the old
+// row out (update, delete), then put the new one in (update, insert).
+func pgMoveFunction(name, takeOld, addNew string) string {
+	return `CREATE FUNCTION ` + name + `() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP IN ('UPDATE', 'DELETE') THEN ` + takeOld + `; END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN ` + addNew + `; END IF;
+RETURN NULL;
+END $$`
+}
+
+// createVoteCounts creates the triggers that keep options.vote_count equal to the option's
+// votes (VerifyCounts checks it). The counts stored are already exact, so nothing is filled.
+func (s *Store) createVoteCounts(tx *gorm.DB) error {
+	add := func(sign, row string) string {
+		return fmt.Sprintf("UPDATE options SET vote_count = vote_count %s 1 WHERE id = %s.option_id", sign, row)
+	}
+	var stmts []string
+	if s.dialect == DialectPostgres {
+		stmts = []string{pgMoveFunction("move_vote_counts", add("-", "OLD"), add("+", "NEW")),
+			"CREATE TRIGGER votes_counts AFTER INSERT OR DELETE ON votes FOR EACH ROW EXECUTE FUNCTION move_vote_counts()",
+			"CREATE TRIGGER votes_counts_moved AFTER UPDATE OF option_id ON votes FOR EACH ROW " +
+				"WHEN (OLD.option_id IS DISTINCT FROM NEW.option_id) EXECUTE FUNCTION move_vote_counts()"}
+	} else {
+		stmts = []string{
+			"CREATE TRIGGER votes_insert_counts AFTER INSERT ON votes BEGIN " + add("+", "NEW") + "; END",
+			"CREATE TRIGGER votes_delete_counts AFTER DELETE ON votes BEGIN " + add("-", "OLD") + "; END",
+			"CREATE TRIGGER votes_update_counts AFTER UPDATE OF option_id ON votes WHEN OLD.option_id <> NEW.option_id BEGIN " +
+				add("-", "OLD") + "; " + add("+", "NEW") + "; END"}
+	}
+	return execEach(tx, stmts)
 }
 
 // createProposalCounts creates the counts per body and stage, fills them and creates the
@@ -446,12 +482,7 @@ func (s *Store) createProposalCounts(tx *gorm.DB) error {
 		"INSERT INTO proposal_counts (body_id, stage, n) SELECT body_id, stage, COUNT(*) FROM proposals GROUP BY body_id, stage",
 	}
 	if s.dialect == DialectPostgres {
-		stmts = append(stmts, `CREATE FUNCTION move_proposal_counts() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-IF TG_OP IN ('UPDATE', 'DELETE') THEN `+add("-", "OLD")+`; END IF;
-IF TG_OP IN ('UPDATE', 'INSERT') THEN `+add("+", "NEW")+`; END IF;
-RETURN NULL;
-END $$`,
+		stmts = append(stmts, pgMoveFunction("move_proposal_counts", add("-", "OLD"), add("+", "NEW")),
 			"CREATE TRIGGER proposals_counts AFTER INSERT OR DELETE ON proposals FOR EACH ROW EXECUTE FUNCTION move_proposal_counts()",
 			"CREATE TRIGGER proposals_counts_moved AFTER UPDATE OF body_id, stage ON proposals FOR EACH ROW "+
 				"WHEN (OLD.body_id IS DISTINCT FROM NEW.body_id OR OLD.stage IS DISTINCT FROM NEW.stage) EXECUTE FUNCTION move_proposal_counts()")
@@ -483,12 +514,7 @@ func (s *Store) createEvaluationSums(tx *gorm.DB) error {
 	WHERE id = %[2]s.proposal_id`, sign, row)
 	}
 	if s.dialect == DialectPostgres {
-		stmts = append(stmts, `CREATE FUNCTION move_evaluation_sums() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-IF TG_OP IN ('UPDATE', 'DELETE') THEN `+move("-", "OLD")+`; END IF;
-IF TG_OP IN ('UPDATE', 'INSERT') THEN `+move("+", "NEW")+`; END IF;
-RETURN NULL;
-END $$`,
+		stmts = append(stmts, pgMoveFunction("move_evaluation_sums", move("-", "OLD"), move("+", "NEW")),
 			"CREATE TRIGGER evaluations_sums AFTER INSERT OR DELETE OR UPDATE OF proposal_id, safety, fun, access, looks ON evaluations FOR EACH ROW EXECUTE FUNCTION move_evaluation_sums()")
 	} else {
 		stmts = append(stmts,

@@ -276,7 +276,6 @@ func (g *city) proposals() error {
 				type opts struct {
 					pid     string
 					ids     [3]string
-					counts  [3]int
 					created time.Time
 				}
 				var voteable []*opts
@@ -295,8 +294,7 @@ func (g *city) proposals() error {
 				want := votesOf[b] + carry // a body with fewer pairs than its share passes the rest on
 				for k := 0; k < len(kids) && len(pairs) < want; k++ {
 					for o := 0; o < len(voteable) && len(pairs) < want; o++ {
-						pairs = append(pairs, pair{o, k, (o + k) % 3})
-						voteable[o].counts[(o+k)%3]++
+						pairs = append(pairs, pair{o, k, (o + k) % 3}) // options count them by trigger (0014)
 					}
 				}
 				carry = want - len(pairs)
@@ -388,7 +386,8 @@ func (g *city) proposals() error {
 					vi++
 					for n := range o.ids {
 						o.ids[n] = g.ids.at(at.Add(24 * time.Hour))
-						if err := options.add(o.ids[n], o.pid, fmt.Sprintf("方案%c", 'A'+n), "", "", o.counts[n], at.Add(24*time.Hour)); err != nil {
+						// The vote count starts at 0 and follows the votes by trigger (0014).
+						if err := options.add(o.ids[n], o.pid, fmt.Sprintf("方案%c", 'A'+n), "", "", 0, at.Add(24*time.Hour)); err != nil {
 							return err
 						}
 						g.rep.Options++

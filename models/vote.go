@@ -102,12 +102,19 @@ type Vote struct {
 
 // The statements of a vote (CastVote), prepared at start (warmHot).
 const (
+	// voteUpsert records a child's vote, or moves it to another option, in one statement, only
+	// while the proposal is in design, the option is the proposal's and the child still has
+	// consent and assent; the options' counts follow by trigger (0014_vote_counts). It changes
+	// nothing when any of those fails or the vote is already on that option (see whyNoVote).
+	voteUpsert = `INSERT INTO votes (id, proposal_id, option_id, child_id, created_at, updated_at)
+	SELECT ?, proposals.id, options.id, children.id, ?, ?
+	FROM proposals, options, children
+	WHERE proposals.id = ? AND proposals.stage = ? AND options.id = ? AND options.proposal_id = proposals.id
+	AND children.id = ? AND children.consent_status = ? AND children.assent = ?
+	ON CONFLICT (proposal_id, child_id) DO UPDATE SET option_id = excluded.option_id, updated_at = excluded.updated_at
+	WHERE votes.option_id <> excluded.option_id`
 	voteRead = `SELECT (SELECT COUNT(*) FROM options WHERE id = ? AND proposal_id = ?),
 	(SELECT option_id FROM votes WHERE proposal_id = ? AND child_id = ?)`
-	voteChange = "UPDATE votes SET option_id = ?, updated_at = ? WHERE proposal_id = ? AND child_id = ?"
-	voteMove   = "UPDATE options SET vote_count = vote_count + CASE WHEN id = ? THEN 1 ELSE -1 END WHERE id IN (?, ?)"
-	voteInsert = "INSERT INTO votes (id, proposal_id, option_id, child_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)"
-	voteAdd    = "UPDATE options SET vote_count = vote_count + 1 WHERE id = ?"
 )
 
 // voteLock reads a proposal's stage and holds it for the vote's transaction, by dialect (true:
@@ -119,54 +126,65 @@ var voteLock = map[bool]string{
 }
 
 // CastVote records or changes a child's vote while the proposal is in design. Votes are exact
-// under any concurrency: each runs with the proposal locked, and the option counts move with
-// the vote row in one transaction, of at most five prepared statements. Returns the errors of
-// audienceWrite, stage_closed outside design, validation_failed for an option of another proposal.
+// under any concurrency: the vote and its options' counts change in one statement (voteUpsert),
+// inside a transaction that, on SQLite, holds the one write lock for that statement alone and,
+// on PostgreSQL, first share-locks the child's row and locks the proposal's, as every child
+// write and stage move does. Returns the errors of audienceWrite, consent_required after a
+// withdrawal, stage_closed outside design, validation_failed for an option of another proposal.
 func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) error {
 	if err := s.voteReach(ctx, a, id); err != nil {
 		return err
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
-		if err := s.stillTakingPart(tx, a); err != nil { // the child's row before the proposal's
-			return err
+		if s.dialect == DialectPostgres {
+			if err := s.stillTakingPart(tx, a); err != nil { // the child's row before the proposal's
+				return err
+			}
+			var stage string
+			if err := s.queryRow(ctx, tx, []any{&stage}, voteLock[true], id); err != nil {
+				return notFound(err)
+			}
 		}
-		var stage string
-		if err := s.queryRow(ctx, tx, []any{&stage}, voteLock[s.dialect == DialectPostgres], id); err != nil {
-			return notFound(err)
-		}
-		if stage != StageDesign {
-			return Errorf(CodeStageClosed)
-		}
-		var n int64
-		var old sql.NullString
-		err := s.queryRow(ctx, tx, []any{&n, &old}, voteRead, optionID, id, id, a.ID)
+		now := s.Now()
+		res, err := s.exec(ctx, tx, voteUpsert, NewID(now), now, now, id, StageDesign, optionID, a.ID, ConsentActive, AssentGiven)
 		if err != nil {
 			return err
 		}
-		if n == 0 {
-			var v Invalid
-			v.Add("option_id", "field.unknown_reference", nil)
-			return v.Err()
-		}
-		now := s.Now()
-		switch {
-		case old.Valid && old.String == optionID:
-			return nil
-		case old.Valid:
-			if _, err := s.exec(ctx, tx, voteChange, optionID, now, id, a.ID); err != nil {
-				return err
-			}
-			_, err = s.exec(ctx, tx, voteMove, optionID, optionID, old.String)
-			return err
-		default:
-			if _, err := s.exec(ctx, tx, voteInsert, NewID(now), id, optionID, a.ID, now, now); err != nil {
-				return err
-			}
-			_, err = s.exec(ctx, tx, voteAdd, optionID)
+		if n, err := res.RowsAffected(); err != nil || n == 1 {
 			return err
 		}
+		return s.whyNoVote(ctx, tx, a, id, optionID)
 	})
 	return wrap("vote", err)
+}
+
+// whyNoVote tells, in the vote's transaction, why voteUpsert changed nothing: the child's
+// consent, the stage or the option refuses it, or the vote is already on that option (no error).
+func (s *Store) whyNoVote(ctx context.Context, tx *gorm.DB, a *Actor, id, optionID string) error {
+	if err := s.stillTakingPart(tx, a); err != nil {
+		return err
+	}
+	var stage string
+	if err := s.queryRow(ctx, tx, []any{&stage}, voteLock[s.dialect == DialectPostgres], id); err != nil {
+		return notFound(err)
+	}
+	if stage != StageDesign {
+		return Errorf(CodeStageClosed)
+	}
+	var n int64
+	var old sql.NullString
+	if err := s.queryRow(ctx, tx, []any{&n, &old}, voteRead, optionID, id, id, a.ID); err != nil {
+		return err
+	}
+	if n == 0 {
+		var v Invalid
+		v.Add("option_id", "field.unknown_reference", nil)
+		return v.Err()
+	}
+	if old.Valid && old.String == optionID {
+		return nil
+	}
+	return fmt.Errorf("vote on %s not recorded", id)
 }
 
 // voteReach is audienceWrite for a vote. A child who observes no region reaches a proposal
