@@ -85,7 +85,8 @@ type Store struct {
 	fullMax   int64 // VacuumFullMaxBytes
 	sessions  sessionCache
 	names     listNames
-	hot       hotStmts // prepared statements of the hot paths (hot.go)
+	hot       hotStmts      // prepared statements of the hot paths (hot.go)
+	writer    chan struct{} // SQLite: the one write transaction at a time (see tx); nil on PostgreSQL
 	// traceHot sees each statement of the hot paths with its values (tests only).
 	traceHot func(query string, args []any)
 	read     *gorm.DB // the replica for public and statistical reads; db when there is none
@@ -201,6 +202,9 @@ func Connect(opts Options) (*Store, error) {
 		dataDir:   opts.DataDir, log: opts.Logger, health: &health{},
 		fullMax: cmp.Or(opts.VacuumFullMaxBytes, DefaultVacuumFullMaxBytes),
 	}
+	if dialect == DialectSQLite {
+		s.writer = make(chan struct{}, 1)
+	}
 	s.read = db
 	if opts.ReadDSN != "" {
 		if dialect != DialectPostgres || !(strings.HasPrefix(opts.ReadDSN, "postgres://") || strings.HasPrefix(opts.ReadDSN, "postgresql://")) {
@@ -314,10 +318,32 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 	return nil
 }
 
+// writerWait is how long a write transaction waits for its turn on SQLite before the request is
+// told to try again later: the busy timeout SQLite itself is given (sqliteDSN).
+const writerWait = 10 * time.Second
+
 // tx runs fn in a write transaction; on SQLite it begins IMMEDIATE, so it never fails to upgrade.
 // A full disk often shows only at commit, which no statement callback sees: the result is
 // classified here too.
+//
+// SQLite allows one writer at a time. Left to SQLite, the others poll for its lock with sleeps
+// that grow to 100 ms, whoever comes first when it frees wins, and a vote could wait a hundred
+// times longer than it takes; the process's write transactions queue here instead, in order,
+// and each starts as soon as the one before commits.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
+	if s.writer != nil {
+		wait := time.NewTimer(writerWait)
+		select {
+		case s.writer <- struct{}{}:
+			wait.Stop()
+			defer func() { <-s.writer }()
+		case <-ctx.Done():
+			wait.Stop()
+			return ctx.Err()
+		case <-wait.C:
+			return ErrUnavailable // as long as SQLite's own busy timeout: the database is stuck
+		}
+	}
 	return s.fault(s.db.WithContext(ctx).Transaction(fn))
 }
 
