@@ -22,10 +22,10 @@ var (
 	// in it, or 8 letters or more.
 	handleRe = regexp.MustCompile(`\b[a-z][a-z0-9_\-.]{4,19}\b`)
 	// Words that ask to be found or added.
-	contactCueRe = regexp.MustCompile(`dd我|滴滴我|私我|手动加|\badd me\b|是我(?:的)?(?:微信|vx|wx|v)|微[\p{S}\p{P}\s]{1,3}|wei\s*信|[🟢💚]\s*(?:信|泡泡)?|green app|\bwc\b|加我|加\s*我|\+\s*我|\+\s*v\b|搜(一搜|我|索)?|找我|好友|同号|微信|微芯|薇|威信|wx|vx|\bv\b|v信|绿泡泡|泡泡|绿色软件|wechat|weixin|\bid\b|账号|号码|扣扣|企鹅|\bqq\b`)
+	contactCueRe = regexp.MustCompile(`dd我|滴滴我|私我|手动加|\badd me\b|是我(?:的)?(?:微信|vx|wx|v)|微[\p{S}\p{P}\s]{1,3}|wei\s*信|[🟢💚]\s*(?:信|泡泡)?|green app|\bwc\b|加我|加\s*我|\+\s*我|\+\s*v\b|搜(一搜|我|索)?|找我|好友|同号|微信|薇|` + wechatSounds + `|` + qqSounds + `|wx|vx|\bv\b|v信|绿泡泡|泡泡|绿色软件|wechat|weixin|\bid\b|账号|号码|扣扣|企鹅|\bqq\b`)
 
 	// An e-mail with any sign for @ between a name and a provider, read with spaces taken out.
-	looseMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{3,}[(（]?(?:@|at|ⓐ|#|◎|安特|艾特|aite|_at_|\(@\)|\[@\]|atsign|at符号|圈a|圈)[)）]?_?(?:163|126|139|189|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|proton|雅虎|新浪|网易)`)
+	looseMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{3,}[(（]?(?:` + atSigns + `|at|aite|_at_|\(@\)|\[@\]|圈)[)）]?_?(?:163|126|139|189|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|proton|雅虎|新浪|网易)`)
 	anyAtMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{2,}\s*@\s*[a-z0-9][a-z0-9\-]{1,}`)
 	// A floor and a door: a home, whoever it is said of (5楼东边那户, 6th floor, red curtains).
 	floorRe    = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)|楼上|\b\d{1,2}(?:st|nd|rd|th)\s+floor\b|\bfloor\s*\d{1,2}\b`)

@@ -11,6 +11,14 @@ import (
 // separator, it keeps 2025-06-01 and 14:30-16:00 from joining into a long number.
 const marker = '\uE000'
 
+// The ways children write or say the signs of an e-mail address, one lexicon for every reading
+// of one: @ as a word (艾特, 安特, 爱特, aite, at), as a picture (圈a, 字圈, 小老鼠) or bracketed;
+// the dot as 点, dian, 句号 or dot.
+const (
+	atSigns  = `@|#|ⓐ|◎|[艾爱安哎埃挨矮]\s?特|\bai\s?te\b|圈儿?\s?a|圈圈\s?a|字圈|小老鼠|老鼠|\(at\)|\[at\]|\{at\}|\bat\b|at\s?符号|at\s?sign`
+	dotSigns = `\.|。|点|句号|圆点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b`
+)
+
 var (
 	// Two-digit months and days come first: leftmost-first matching would stop at the 2 of 28.
 	dateRe = regexp.MustCompile(`(?:19|20)\d{2}\s*[-/.年]\s*(?:1[0-2]|0?[1-9])\s*[-/.月]\s*(?:[12]\d|3[01]|0?[1-9])(?:\s*[日号])?`)
@@ -18,7 +26,7 @@ var (
 	// Year ranges (2023-2025年, 2024—2025学年) are dates too.
 	yearsRe = regexp.MustCompile(`(?:19|20)\d{2}\s*[-~/—–至到]\s*(?:19|20)\d{2}`)
 
-	emailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._+-]*\s*(?:@|#|艾特|圈儿?a|小老鼠|老鼠|\(at\)|\[at\]|\{at\}|\bat\b)\s*[a-z0-9][a-z0-9-]*(?:\s*(?:\.|。|点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b)\s*[a-z0-9-]+)*?\s*(?:\.|。|点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b)\s*(?:com|cn|net|org|edu|gov|cc|io|me|top|vip|info|hk|tw|co|xyz|club|site)\b`)
+	emailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._+-]*\s*(?:` + atSigns + `)\s*[a-z0-9][a-z0-9-]*(?:\s*(?:` + dotSigns + `)\s*[a-z0-9-]+)*?\s*(?:` + dotSigns + `)\s*(?:com|cn|net|org|edu|gov|cc|io|me|top|vip|info|hk|tw|co|xyz|club|site)\b`)
 
 	// A unit, a room, building-unit-room or a home: personal, whatever place it is in.
 	// A home cue counts when a residential place or a number follows it (我家住在清和家园, 我住在
@@ -55,9 +63,18 @@ var (
 
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
-	qqCueRe     = regexp.MustCompile(spacedCues("qq", "扣扣", "寇寇", "蔻蔻", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q") + `|\bq\s*[:：]`)
-	wechatCueRe = regexp.MustCompile(spacedCues("微信", "威信", "薇信", "徽信", "维信", "围信", "胃信", "卫星", "微芯", "vx", "wx", "v信", "绿泡泡",
-		"weixin", "wechat", "微x", "v号", "vx号", "wx号", "v我", "我v") + `|加我?\s*v\b|\bv\s*[:：]`)
+	qqCueRe     = regexp.MustCompile(spacedCues("qq", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q", "鹅号", "koukou") + `|` + qqSounds + `|\bq\s*[:：]`)
+	wechatCueRe = regexp.MustCompile(spacedCues("vx", "wx", "v信", "绿泡泡", "weixin", "wechat", "weechat", "v号", "vx号", "wx号", "v我", "我v") +
+		`|` + wechatSounds + `|加我?\s*v\b|\bv\s*[:：]`)
+)
+
+// The cue words for QQ and WeChat as children disguise them: the two syllables of 扣扣 or 微信
+// written with any character that sounds like them (抠抠, 寇寇, 口口; 威信, 薇心, 维x, 卫星), or
+// with a letter, up to three separators apart.
+const (
+	cueGap       = `[\s\p{P}\p{S}\p{Cf}]{0,3}`
+	qqSounds     = `[扣抠寇蔻叩口筘]` + cueGap + `[扣抠寇蔻叩口筘]|\bkou` + cueGap + `kou\b`
+	wechatSounds = `[微威薇徽维围胃卫唯伟巍喂]` + cueGap + `[信心芯新星x鑫欣馨]|wei` + cueGap + `xin`
 )
 
 // spacedCues is an alternation of cue words in which up to two spaces, dots or other
@@ -177,10 +194,18 @@ func findAnchors(s string) anchors {
 	var a anchors
 	for i, r := range s {
 		switch r {
-		case '@', '艾', '#', '圈', '老':
+		case '@', '#', '圈', '老', 'ⓐ', '◎':
 			a.email = append(a.email, i)
+		case '艾', '爱', '安', '哎', '埃', '挨', '矮':
+			if strings.HasPrefix(strings.TrimLeft(s[i+3:], " "), "特") {
+				a.email = append(a.email, i)
+			}
+		case '字':
+			if strings.HasPrefix(s[i+3:], "圈") {
+				a.email = append(a.email, i)
+			}
 		case 'a':
-			if strings.HasPrefix(s[i:], "at") {
+			if strings.HasPrefix(s[i:], "at") || strings.HasPrefix(s[i:], "ai") {
 				a.email = append(a.email, i)
 			}
 		case '家', '住', '址', '单', '室', '-', '房', '间':
@@ -194,9 +219,9 @@ func findAnchors(s string) anchors {
 			if classCanStand(s, i, r) {
 				a.class = append(a.class, i)
 			}
-		case 'q', '扣', '企', '球', '寇', '蔻', '🐧':
+		case 'q', '扣', '企', '球', '寇', '蔻', '🐧', '抠', '口', '叩', '筘', '鹅', 'k':
 			a.qq = true
-		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', 'v', 'w', '绿':
+		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', '唯', '伟', '巍', '喂', 'v', 'w', '绿':
 			a.wechat = true
 		}
 		if r >= '0' && r <= '9' {
@@ -412,6 +437,14 @@ func personal(base *folded) []Reason {
 			out = append(out, tight.reason("email", m[0], m[1]))
 		}
 	}
+	if len(a.email) > 0 {
+		// qiqi2013 在 139 点 com（在=@）: a word the child says stands for @ is read as @.
+		if declared := declaredSigns(t); declared != nil {
+			for _, m := range declared.matches(emailRe) {
+				out = append(out, declared.reason("email", m[0], m[1]))
+			}
+		}
+	}
 	for _, m := range t.around(homeRe, 24, 48, a.home) {
 		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
 		if roomRe.MatchString(t.s[m[0]:m[1]]) && publicPlaceRe.MatchString(before) && !strings.ContainsAny(before, "家住") {
@@ -495,11 +528,35 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 	return out
 }
 
-// dropSpaces returns f without its spaces.
+// declaredRe finds a word said to stand for @: （在=@）, 在就是@, "at" means @.
+var declaredRe = regexp.MustCompile(`(\p{Han}{1,2}|[a-z]{1,5})\s*(?:=|＝|就是|代表|表示|当作|means|stands for)\s*@`)
+
+// declaredSigns returns t with every word the text declares to stand for @ written as @, or
+// nil when it declares none.
+func declaredSigns(t *text) *text {
+	m := declaredRe.FindStringSubmatchIndex(t.s)
+	if m == nil {
+		return nil
+	}
+	word := []rune(t.s[m[2]:m[3]])
+	out := newFolded(len(t.f.r))
+	for i := 0; i < len(t.f.r); i++ {
+		if i+len(word) <= len(t.f.r) && slices.Equal(t.f.r[i:i+len(word)], word) {
+			out.add('@', t.f.start[i], t.f.end[i+len(word)-1])
+			i += len(word) - 1
+			continue
+		}
+		out.add(t.f.r[i], t.f.start[i], t.f.end[i])
+	}
+	return newText(out)
+}
+
+// dropSpaces returns f without its spaces and the dots children put between the letters of a
+// word (m · a · n · g · o).
 func dropSpaces(f *folded) *folded {
 	out := newFolded(len(f.r))
 	for i, r := range f.r {
-		if r != ' ' && r != '\t' {
+		if r != ' ' && r != '\t' && r != '·' && r != '•' && r != '・' && r != '‧' && r != '∙' {
 			out.add(r, f.start[i], f.end[i])
 		}
 	}
