@@ -45,8 +45,8 @@ var (
 	classRe = regexp.MustCompile(`\d{1,2}\s*年级(?:\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|[初高][1-3]\s*(?:年级)?\s*(?:[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\d{1,3}\s*班`)
 	// A grade and a class together (3年级2班, 五(3)班, 初二(5)班, 503班, Class 4 Grade 5) name about forty
 	// children; with a school or the child speaking of themself, one of them.
-	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*\d{1,2}\s*,?\s*(?:of\s*)?grade\s*\d{1,2}|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
-	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d`)
+	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级[\s·・•\-_/,，、]*[(（]?\s*\d{1,2}\s*[)）]?\s*班|[初高]\s*[1-3]\s*[(（]\s*\d{1,2}\s*[)）]|\b(?:yi|er|san|si|wu|liu|\d)\s*nian\s*ji\s*(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*ban\b|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*\d{1,2}\s*,?\s*(?:of\s*)?grade\s*\d{1,2}|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
+	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d|nian\s*ji`)
 	schoolCueRe   = regexp.MustCompile(`小学|中学|学校|实验|一中|二中|学号|座位号|我是|我在|我叫|\bi'?m\b|\bi am\b|primary|school|\bfrom\b|written by|name|落款|提议人|\d小|附小|实小|中队|\d中|附中|一中|` + surnames + givenName + `{1,2}`)
 
 	// A home told by its floor or building: 我家在3楼, 住在…7栋, 第2间就是我的房间.
@@ -55,6 +55,11 @@ var (
 	latinHomeRe = regexp.MustCompile(`(?:zhu\s*zai|wo\s*jia|jia\s*zai|jia\s*zhu|di\s*zhi|\bhome\b|\blive\b|\bflat\b|\baddress\b|xiao\s*qu|hua\s*yuan|我住|我家|地址)[^。！？!?\n]{0,60}?\d{1,4}\s*(?:hao|dong|zhuang|dan\s*yuan|lou|shi|ceng|men|号|栋|楼)|\b(?:my|our|i live|live at|home)\b[^.!?\n]{0,40}?\b(?:room|building|unit|apt|flat|floor)\s*\d{1,4}\b`)
 	// A building number after one of these is a public building's, not a home's.
 	publicBuildingRe = regexp.MustCompile(`学校|校园|教学|实验|办公|行政|医院|图书馆|少年宫|科技馆|体育馆|博物馆|公园|儿童之家|综合`)
+	// A public building named right after a building number: 3号楼教学楼.
+	publicAfterRe = regexp.MustCompile(`^\s*(?:` + publicBuildingRe.String() + `|教学楼|实验楼|办公楼|食堂|礼堂|宿舍楼)`)
+	// Building numbers as the ends of a stretch: 1号楼到5号楼, 3栋和5栋之间.
+	rangeAfterRe  = regexp.MustCompile(`^\s*(?:到|至|和|与|跟|、|~|-)\s*\d{1,4}\s*(?:栋|幢|号楼)`)
+	rangeBeforeRe = regexp.MustCompile(`\d{1,4}\s*(?:栋|幢|号楼)\s*(?:到|至|和|与|跟|、|~|-)\s*$`)
 	// A room number told of a public place: 图书馆302室, 活动中心201室.
 	publicPlaceRe = regexp.MustCompile(publicBuildingRe.String() + `|中心|会议|阅览|居委会|文化馆|美术馆|活动|服务站|议事`)
 	roomRe        = regexp.MustCompile(`^\d{2,5}\s*室$`)
@@ -450,6 +455,9 @@ func personal(base *folded) []Reason {
 		if roomRe.MatchString(t.s[m[0]:m[1]]) && publicPlaceRe.MatchString(before) && !strings.ContainsAny(before, "家住") {
 			continue // 图书馆302室: a room where anyone may go
 		}
+		if strings.ContainsAny(t.s[m[0]:m[1]], "几哪啥") {
+			continue // 你家住几楼: a question about a home, not one
+		}
 		if before := string(t.f.r[max(0, t.runeI(m[0])-8):t.runeI(m[0])]); !adviceRe.MatchString(before) {
 			out = append(out, t.reason("address", m[0], m[1]))
 		}
@@ -475,6 +483,13 @@ func personal(base *folded) []Reason {
 			continue // 6栋楼: how many buildings, not which
 		}
 		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
+		after := string(t.f.r[t.runeI(m[1]):min(len(t.f.r), t.runeI(m[1])+3)])
+		if publicAfterRe.MatchString(after) && !strings.ContainsAny(before, "家住") {
+			continue // 3号楼教学楼, 9号楼图书馆: the building is a school's
+		}
+		if rangeAfterRe.MatchString(t.s[m[1]:]) || rangeBeforeRe.MatchString(t.s[:m[0]]) {
+			continue // 1号楼到5号楼之间: a stretch of buildings, nobody's home
+		}
 		if !publicBuildingRe.MatchString(before) || strings.ContainsAny(before, "小区家住") {
 			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
 		}
@@ -511,7 +526,7 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 				at = append(at, i)
 			}
 		}
-		grades := t.around(gradeClassRe, 24, 6, at)
+		grades := t.around(gradeClassRe, 24, 12, at) // 高1.15: the class's digits follow
 		if a.latin && latinSchoolRe.MatchString(t.s) {
 			grades = append(grades, t.matches(gradeClassRe)...)
 		}
@@ -519,7 +534,7 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 			if isQuantity(t.s, m[0], m[1]) {
 				continue // 滑梯高2.5米
 			}
-			if strings.Contains(t.s[m[0]:m[1]], "年级") || schoolCueRe.MatchString(t.s) {
+			if strings.Contains(t.s[m[0]:m[1]], "年级") || strings.Contains(t.s[m[0]:m[1]], "nian") || schoolCueRe.MatchString(t.s) {
 				out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 				break
 			}
