@@ -131,7 +131,7 @@ func loose(t *text) []Reason {
 		})
 		if len(parts) >= 2 {
 			out = append(out, t.reason(KindAddress, parts[0][0], parts[len(parts)-1][1]))
-		} else if m := latinHomeIsRe.FindStringIndex(s); m != nil && (latinWhereRe.MatchString(s) || latinDirectionRe.MatchString(s) && latinFindableRe.MatchString(s)) {
+		} else if m := latinHomeIsRe.FindStringIndex(s); m != nil && (latinWhereRe.MatchString(s[:m[0]]+" "+s[m[1]:]) || latinDirectionRe.MatchString(s) && latinFindableRe.MatchString(s)) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 		if m := pinyinStreetRe.FindStringIndex(s); m != nil {

@@ -49,6 +49,10 @@ var (
 	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d|nian\s*ji`)
 	schoolCueRe   = regexp.MustCompile(`小学|中学|学校|实验|一中|二中|学号|座位号|我是|我在|我叫|\bi'?m\b|\bi am\b|primary|school|\bfrom\b|written by|name|落款|提议人|\d小|附小|实小|中队|\d中|附中|一中|` + surnames + givenName + `{1,2}`)
 
+	// A class spoken of as a room or as all its children (四年级二班的窗户, 三(2)班的同学们), with
+	// no school named and no child saying it is theirs, names nobody.
+	classroomThingRe = regexp.MustCompile(`^\s*的?\s*(?:窗户|窗|教室|灯|空调|风扇|黑板|白板|桌子|椅子|课桌|桌椅|饮水机|地板|墙|电脑|投影仪?|图书角|卫生角|书柜|柜子|厕所|走廊|同学们|小朋友们|全体|全班)`)
+
 	// A home told by its floor or building: 我家在3楼, 住在…7栋, 第2间就是我的房间.
 	homeNumberRe = regexp.MustCompile(`(?:我家|我住|我的家|我的房间|住在|家住|(?:^|[^之])家在|在.{0,12}住)[^。！？!?\n]{0,30}?(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间|号)|(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间)[^。！？!?\n]{0,12}?(?:就是|是)我(?:的)?(?:家|房间)`)
 	// Addresses in pinyin or English: wo zhu zai … 15 hao, 3 dong 2 danyuan 501, Room 1102.
@@ -533,6 +537,9 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 		for _, m := range grades {
 			if isQuantity(t.s, m[0], m[1]) {
 				continue // 滑梯高2.5米
+			}
+			if classroomThingRe.MatchString(t.s[m[1]:]) && !schoolCueRe.MatchString(t.s) {
+				continue // 四年级二班的窗户关不上: a classroom, nobody in it named
 			}
 			if strings.Contains(t.s[m[0]:m[1]], "年级") || strings.Contains(t.s[m[0]:m[1]], "nian") || schoolCueRe.MatchString(t.s) {
 				out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
