@@ -151,6 +151,6 @@ func (s *Screener) Screen(text string) Verdict {
 	return v
 }
 
-// acrossClauses reports whether a listed cry for help was read across a clause's end: 被欺负，我们
-// 可以告诉老师 holds no 欺负我. Children do not hide a cry for help behind a comma.
+// acrossClauses reports whether a listed cry for help was read across a clause's end: in
+// 被欺负，我们可以告诉老师 nobody wrote 欺负我. Children do not hide a cry for help behind a comma.
 func acrossClauses(span string) bool { return strings.ContainsAny(span, "，,。！？!?；;") }

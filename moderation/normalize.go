@@ -268,6 +268,9 @@ func digitForm(f *folded) *folded {
 			anySpoken = true
 		}
 	}
+	if anySpoken {
+		spokenRuns(d.r)
+	}
 	for changed := anySpoken; changed; {
 		changed = false
 		for i, r := range d.r {
@@ -282,6 +285,83 @@ func digitForm(f *folded) *folded {
 		}
 	}
 	return d
+}
+
+// minSpokenRun is the fewest spoken forms in a row that are read as digits with no written digit
+// beside them: 幺三八 needs the 三, but 幺伞扒 洞洞幺伞 扒洞洞洞 is a phone number read out. Six such
+// characters in a row, at most a separator apart, are no ordinary words.
+const minSpokenRun = 6
+
+// spokenRuns turns every run of minSpokenRun spoken forms or more into digits, in place.
+func spokenRuns(r []rune) {
+	for i := 0; i < len(r); {
+		if _, ok := digitOf(spokenDigit, r[i]); !ok {
+			i++
+			continue
+		}
+		var at []int
+		j := i
+		for j < len(r) {
+			if _, ok := digitOf(spokenDigit, r[j]); ok {
+				at = append(at, j)
+				j++
+				continue
+			}
+			if isDigit(r[j]) {
+				break
+			}
+			if isSeparator(r[j]) && j+1 < len(r) {
+				if _, ok := digitOf(spokenDigit, r[j+1]); ok {
+					j++
+					continue
+				}
+			}
+			break
+		}
+		if len(at) >= minSpokenRun {
+			for _, k := range at {
+				r[k], _ = digitOf(spokenDigit, r[k])
+			}
+		}
+		i = j + 1
+	}
+}
+
+// leetDigits reads letters written for digits inside a number (l38OOl38OOO, 138 OO13 8OOO): in
+// a Latin token that holds a digit and no letters but o, l and i, those are 0, 1 and 1. It
+// returns nil when no token changes.
+func leetDigits(f *folded) *folded {
+	var out *folded
+	for i := 0; i < len(f.r); {
+		if !isASCIIAlnum(f.r[i]) {
+			i++
+			continue
+		}
+		j, digits, other := i, 0, false
+		for ; j < len(f.r) && isASCIIAlnum(f.r[j]); j++ {
+			switch c := f.r[j]; {
+			case isDigit(c):
+				digits++
+			case c != 'o' && c != 'l' && c != 'i':
+				other = true
+			}
+		}
+		if digits > 0 && !other && digits < j-i {
+			if out == nil {
+				out = &folded{r: append([]rune(nil), f.r...), start: f.start, end: f.end}
+			}
+			for k := i; k < j; k++ {
+				switch out.r[k] {
+				case 'o':
+					out.r[k] = '0'
+				case 'l', 'i':
+					out.r[k] = '1'
+				}
+			}
+		}
+		i = j
+	}
+	return out
 }
 
 // measureWords after a lone Chinese numeral make it a count (四位, 一句, 两个), not a digit.

@@ -508,7 +508,17 @@ func personal(base *folded) []Reason {
 		}
 	}
 	out = append(out, loose(t)...)
-	return append(out, numbers(newText(joinDigits(d)), a)...)
+	out = append(out, numbers(newText(joinDigits(d)), a)...)
+	if l := leetDigits(d); l != nil {
+		// l38OOl38OOO: letters for digits count only where they make a phone or an ID number.
+		lt := newText(joinDigits(l))
+		for _, run := range digitRuns(lt.s) {
+			if n := lt.s[run[0]:run[1]]; isMobile(n) || isLandline(n) || isIDNumber(n) {
+				out = append(out, lt.reason(KindPhone, run[0], run[1]))
+			}
+		}
+	}
+	return out
 }
 
 // schoolClasses finds a grade and a class that name a child: with a name beside them, or
