@@ -38,18 +38,19 @@ var (
 	// expression over the whole text cost more than the rest of screening; substrings do not.
 	contactWords = []string{"电话", "手机", "号码", "座机", "联系", "打给", "打通", "qq", "扣扣", "q号", "我的号", "区号", "我的q", "q:"}
 	// partWords tell a number in parts (前面170，中间9327，后面1662): two of them are a cue.
-	partWords = []string{"前面", "开头", "前三位", "中间", "后面", "后四位", "最后", "末尾", "尾号"}
+	partWords = []string{"前面", "开头", "前三位", "中间", "后面", "后四位", "后八位", "前七位", "最后", "末尾", "尾号", "前几位", "后几位"}
 	contactRe = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp|landline|area code|qq)\b`)
 
 	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
 	homeIsRe      = regexp.MustCompile(`[，,]\s*(?:那|这)?(?:就是)?我(?:们)?家\s*[。!！]?\s*$|(?:就是|是|那是)我(?:们|的)?(?:家|房间)|(?:来|到|去)我家[:：]|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
 	directionRe   = regexp.MustCompile(`旁边|对面|斜对面|隔壁|后面|后头|前头|边上|楼上|楼下|里面|外面|沿着|站下车?|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
-	onStreetRe    = regexp.MustCompile(`那条(?:街|路|巷)|街上|路边`)
+	onStreetRe    = regexp.MustCompile(`那条(?:街|路|巷)|街上|路上|路边`)
+	colourHouseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)`)
 	latinHomeIsRe = regexp.MustCompile(`\b(?:i live|we live|i'm at|i am at|we're at|my (?:home|house|flat|place|address)|our (?:flat|house|home|place)|is (?:my house|my home|ours)|come over|(?:grandma|granny|grandpa|nana|nan|auntie|aunt|uncle)'s (?:place|house|flat))\b`)
 	// A door, a floor or a building tells where a home is; a direction alone (we live next to a
 	// busy road) does not, unless something findable comes with it: a number, a colour, an ordinal.
 	latinWhereRe     = regexp.MustCompile(`\b(?:courtyard|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with|storey)\b`)
-	latinDirectionRe = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|right by|upstairs from|over)\b`)
+	latinDirectionRe = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|right by|upstairs from|over|on \w+ (?:street|road|st|rd|lane|avenue|ave)|number \d+)\b`)
 	latinFindableRe  = regexp.MustCompile(`\d|\b(?:red|blue|green|yellow|white|black|grey|gray|brown|pink|purple|orange|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last)\b`)
 
 	// A street and its number in pinyin or English, the number in digits or in pinyin
@@ -177,7 +178,7 @@ func loose(t *text) []Reason {
 	// A direction alone (我家就在学校对面) is near enough to say; a door, a floor or a number
 	// with it is a home that can be found.
 	if m := homeIsRe.FindStringIndex(s); m != nil && (directionRe.MatchString(s) && (doorSignRe.MatchString(s) || houseRe.MatchString(s) || strings.ContainsAny(s, "0123456789")) ||
-		onStreetRe.MatchString(s) && doorSignRe.MatchString(s)) {
+		onStreetRe.MatchString(s) && (doorSignRe.MatchString(s) || colourHouseRe.MatchString(s))) {
 		if before := s[max(0, m[0]-12):m[0]]; !adviceRe.MatchString(before) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
@@ -245,8 +246,9 @@ func splitNumber(t *text, latin bool) []Reason {
 			}
 		}
 	}
-	// Parts told out of order (前面170，后面1662，中间的四位是9327): a few parts, any order.
-	if len(runs) >= 3 && len(runs) <= 4 {
+	// Parts told out of order (前面170，后面1662，中间的四位是9327; 后八位是…，前三位139): a few
+	// parts, any order.
+	if len(runs) >= 2 && len(runs) <= 4 {
 		for _, order := range permutations(len(runs)) {
 			joined := ""
 			for _, k := range order {
