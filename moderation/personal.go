@@ -341,6 +341,9 @@ var (
 	dateAt  = regexp.MustCompile(`^(?:` + dateRe.String() + `|` + yearsRe.String() + `)`)
 	timeAt  = regexp.MustCompile(`^` + timeRe.String())
 	maxDate = 32 // bytes: the longest date or year range, with spaces
+	// A bracketed year (〔2021〕) and the denominator of a rate (/100000).
+	docYearAt = regexp.MustCompile(`^[(（〔\[【]\s*(?:19|20)\d{2}\s*[)）〕\]】]`)
+	rateAt    = regexp.MustCompile(`^/\s*10{1,6}`)
 )
 
 // mayBeDate reports whether s, which begins with 19 or 20, continues as a date or a year range
@@ -381,6 +384,20 @@ func maskDates(f *folded) *text {
 			if m := dateAt.FindStringIndex(s[i:min(len(s), i+maxDate)]); m != nil {
 				mask(i, i+m[1])
 				i += m[1] - 1
+			}
+		}
+	}
+	// A year in brackets cites a document (发改社会〔2021〕1380号), and a count per ten, hundred
+	// or hundred thousand is a rate (死亡率7/100000): neither joins the numbers beside it.
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '/':
+			if m := rateAt.FindStringIndex(s[i:min(len(s), i+16)]); m != nil && (i+m[1] == len(s) || !isDigit(rune(s[i+m[1]]))) {
+				mask(i, i+m[1])
+			}
+		case strings.HasPrefix(s[i:], "(") || strings.HasPrefix(s[i:], "（") || strings.HasPrefix(s[i:], "〔") || strings.HasPrefix(s[i:], "[") || strings.HasPrefix(s[i:], "【"):
+			if m := docYearAt.FindStringIndex(s[i:min(len(s), i+16)]); m != nil {
+				mask(i, i+m[1])
 			}
 		}
 	}
