@@ -338,12 +338,12 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 	if len(base.r) <= 200 {
 		whole = string(base.r)
 	}
-	teaching, benign := teachingRe.MatchString(whole), benignRe.MatchString(whole)
+	teaching, benign, friendly := teachingRe.MatchString(whole), benignRe.MatchString(whole), friendlyRe.MatchString(whole)
 	if gameRe.MatchString(whole) {
 		sentenceTags |= tGame
 	}
 	for k, c := range clauses {
-		ctx := readCtx{c: c, text: text, isTeaching: teaching, isBenign: benign, sentence: sentenceTags}
+		ctx := readCtx{c: c, text: text, isTeaching: teaching, isBenign: benign, isFriendly: friendly, sentence: sentenceTags}
 		for _, cd := range cands {
 			if cd.at >= c.a && cd.at < c.b {
 				ctx.cands = append(ctx.cands, cd)
@@ -375,9 +375,11 @@ type readCtx struct {
 	text string // the whole sentence
 	// What the whole sentence is about, read once: advice or a rule, a surprise or a move.
 	isTeaching, isBenign bool
-	cands                []candidate
-	prev                 *clause // the clause before, in the same sentence
-	sentence             tag     // every tag of the sentence
+	// Friends teasing: a name or a joke between best friends, with a kindness beside it.
+	isFriendly bool
+	cands      []candidate
+	prev       *clause // the clause before, in the same sentence
+	sentence   tag     // every tag of the sentence
 }
 
 func (x *readCtx) has(t tag) bool { return x.sentence&t != 0 }
@@ -396,7 +398,12 @@ var askingRe = regexp.MustCompile(`能不能|可不可以|可以让|能让|建�
 var (
 	teachingRe = regexp.MustCompile(`老师(说|教|讲|告诉我们)|班主任说|学校规定|安全课|班会|主题是|(要|一定要|马上|赶紧|应该)(告诉|报告)(大人|老师|家长|爸爸妈妈|爸妈|班主任)|千万不要|不取外号|防欺凌|\b(teacher said|we learned|safety class)\b`)
 	benignRe   = regexp.MustCompile(`惊喜|礼物|生日|母亲节|父亲节|教师节|搬家|毕业|转学|一起(去|玩|吃|买)|请你(吃|喝)|开玩笑|\b(surprise|gift|birthday|moving|move to|graduat|keep posting|see you|just kidding|jk)\b`)
-	gameRe     = regexp.MustCompile(`下棋|比赛|游戏|捉迷藏|木头人|躲避球|老鹰捉小鸡|打雪仗|运动会|体育课|赢|输了|\b(game|match|chess|tag|hide and seek|dodgeball)\b`)
+	// friendlyRe: teasing between friends (她老叫我小胖子，我也叫她小瘦猴; 你这个笨蛋，我借你), which
+	// mocks no one; it does not excuse a threat or a cry for help.
+	friendlyRe = regexp.MustCompile(`最好的朋友|好朋友|好闺蜜|好哥们|我也叫(他|她)|我借你|借给你|我帮你|请我吃|原谅你|我们都笑|一起笑|为(他|她)鼓掌|\b(my best friend|best friends?|bestie|love you|jk|just kidding)\b`)
+	// reachRe: a thing too high or too far for children to reach.
+	reachRe = regexp.MustCompile(`够不着|够不到|碰不到|踩不到|坐不上|爬不上|太高了|\b(can'?t reach|too high|too tall for)\b`)
+	gameRe  = regexp.MustCompile(`下棋|比赛|游戏|捉迷藏|木头人|躲避球|老鹰捉小鸡|打雪仗|运动会|体育课|赢|输了|\b(game|match|chess|tag|hide and seek|dodgeball)\b`)
 )
 
 // sentenceHas reports whether the clause or the one before holds any of the strings.
@@ -776,8 +783,11 @@ var bodyPhrase = re(
 )
 
 func bodyShaming(x *readCtx) bool {
-	if x.has(tGuard) || x.has(tFiction) || x.has(tPositive) || x.has(tThing) || x.teaching() {
+	if x.has(tGuard) || x.has(tFiction) || x.has(tPositive) || x.has(tThing) || x.teaching() || x.isFriendly {
 		return false
+	}
+	if reachRe.MatchString(x.text) {
+		return false // 一年级的小朋友个子矮，洗手台太高了: children too small for a thing, not mocked
 	}
 	if loc := x.phrase(bodyPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) {
 		return true
@@ -891,7 +901,7 @@ var contemptPhrase = re(
 )
 
 func contempt(x *readCtx) bool {
-	if x.has(tGuard) || x.has(tFiction) || x.has(tPositive) || x.teaching() {
+	if x.has(tGuard) || x.has(tFiction) || x.has(tPositive) || x.teaching() || x.isFriendly {
 		return false
 	}
 	if loc := x.phrase(contemptPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !selfSaid(x.c.s, loc) {
