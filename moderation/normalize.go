@@ -388,12 +388,27 @@ func digitNear(r []rune, i, dir int) bool {
 		case isDigit(r[j]):
 			return true
 		case isSeparator(r[j]) && seps < 3:
-			seps++
+			if !(r[j] == '.' || r[j] == '…') || r[j-dir] != r[j] {
+				seps++
+			}
 		default:
 			return false
 		}
 	}
 	return false
+}
+
+// separatorCount counts the separators in r[i:j], an ellipsis (..., …, ……) as one: 131... 0903
+// has two between its parts, as 131, 0903 does.
+func separatorCount(r []rune, i, j int) int {
+	n := 0
+	for k := i; k < j; k++ {
+		if k > i && (r[k] == '.' || r[k] == '…') && r[k-1] == r[k] {
+			continue
+		}
+		n++
+	}
+	return n
 }
 
 // joinDigits removes up to three separators between digits: 138-0013-8000 and 1 3 8 0 … become
@@ -408,10 +423,10 @@ func joinDigits(f *folded) *folded {
 		}
 		if len(j.r) > 0 && isDigit(j.r[len(j.r)-1]) && isSeparator(r) {
 			k := i
-			for k < len(f.r) && isSeparator(f.r[k]) && k-i < 4 {
+			for k < len(f.r) && isSeparator(f.r[k]) && separatorCount(f.r, i, k) < 4 {
 				k++
 			}
-			if k-i <= 3 && k < len(f.r) && isDigit(f.r[k]) {
+			if separatorCount(f.r, i, k) <= 3 && k < len(f.r) && isDigit(f.r[k]) {
 				i = k - 1
 				continue
 			}

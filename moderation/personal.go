@@ -53,6 +53,10 @@ var (
 	// no school named and no child saying it is theirs, names nobody.
 	classroomThingRe = regexp.MustCompile(`^\s*的?\s*(?:窗户|窗|教室|灯|空调|风扇|黑板|白板|桌子|椅子|课桌|桌椅|饮水机|地板|墙|电脑|投影仪?|图书角|卫生角|书柜|柜子|厕所|走廊|同学们|小朋友们|全体|全班)`)
 
+	// A school by its name, and the child saying they are in it.
+	schoolNameRe   = regexp.MustCompile(`\p{Han}(?:小学|中学|附小|附中|实小|学校)|\d小|\d中|\b(?:primary|school)\b`)
+	selfInSchoolRe = regexp.MustCompile(`我是|我在|我读|我上|\bi'?m\b|\bi am\b|\bi study\b`)
+
 	// A home told by its floor or building: 我家在3楼, 住在…7栋, 第2间就是我的房间.
 	homeNumberRe = regexp.MustCompile(`(?:我家|我住|我的家|我的房间|住在|家住|(?:^|[^之])家在|在.{0,12}住)[^。！？!?\n]{0,30}?(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间|号)|(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间)[^。！？!?\n]{0,12}?(?:就是|是)我(?:的)?(?:家|房间)`)
 	// Addresses in pinyin or English: wo zhu zai … 15 hao, 3 dong 2 danyuan 501, Room 1102.
@@ -542,7 +546,7 @@ func personal(base *folded) []Reason {
 // together with a school or the child speaking.
 func schoolClasses(t *text, base *folded, a anchors) []Reason {
 	var out []Reason
-	classes := t.around(classRe, 12, 16, a.class)
+	classes := slices.DeleteFunc(t.around(classRe, 12, 16, a.class), func(m []int) bool { return runOfService(t.s, m) })
 	if len(classes) > 0 && namedNear(t, base, classes) {
 		for _, m := range classes {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
@@ -560,6 +564,15 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 		grades := t.around(gradeClassRe, 24, 12, at) // 高1.15: the class's digits follow
 		if a.latin && latinSchoolRe.MatchString(t.s) {
 			grades = append(grades, t.matches(gradeClassRe)...)
+		}
+		if len(grades) == 0 && len(classes) > 0 && schoolNameRe.MatchString(t.s) && selfInSchoolRe.MatchString(t.s) {
+			// 我是一师附小一五班的: a school and a class, said by the child, name the child's forty.
+			for _, m := range classes {
+				if strings.HasSuffix(t.s[m[0]:m[1]], "班") && !isQuantity(t.s, m[0], m[1]) {
+					out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
+					break
+				}
+			}
 		}
 		for _, m := range grades {
 			if isQuantity(t.s, m[0], m[1]) {
@@ -598,6 +611,21 @@ func declaredSigns(t *text) *text {
 		out.add(t.f.r[i], t.f.start[i], t.f.end[i])
 	}
 	return newText(out)
+}
+
+// serviceRunRe: 班 as a run of a bus or train (5班车, 每隔4分钟一班, 航班), not a class.
+var (
+	serviceAfterRe  = regexp.MustCompile(`^\s*(?:车|次|机)`)
+	serviceBeforeRe = regexp.MustCompile(`(?:每隔|每|分钟|小时|末|早|晚|航)\S{0,6}$`)
+)
+
+// runOfService reports whether the class match m of s, ending in 班, is a run of a bus or a
+// train rather than a class.
+func runOfService(s string, m []int) bool {
+	if !strings.HasSuffix(s[m[0]:m[1]], "班") {
+		return false
+	}
+	return serviceAfterRe.MatchString(s[m[1]:]) || serviceBeforeRe.MatchString(s[max(0, m[0]-24):m[0]]) && !strings.Contains(s[m[0]:m[1]], "年")
 }
 
 // dropSpaces returns f without its spaces and the dots children put between the letters of a
@@ -679,8 +707,8 @@ func classify(t *text, i, j int, qq, wechat []int) string {
 		return "wechat"
 	case isQuantity(t.s, i, j):
 		return ""
-	case len(n) < 13 && (i > 0 && isASCIILetterOrDash(t.s[i-1]) || thingNumberRe.MatchString(t.s[max(0, i-24):i])):
-		return "" // a code: YS-2019-0386, TS2024-0318, 编号8640219375
+	case len(n) < 13 && i > 0 && isASCIILetterOrDash(t.s[i-1]) || thingNumberRe.MatchString(t.s[max(0, i-40):i]):
+		return "" // a code: YS-2019-0386, TS2024-0318, 编号8640219375, 注册代码31103301022019050017
 	case len(n) >= 13 && len(n) <= 19 && luhn(n):
 		return "bank_card"
 	case len(n) >= 20:
