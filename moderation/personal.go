@@ -31,7 +31,7 @@ var (
 	// A unit, a room, building-unit-room or a home: personal, whatever place it is in.
 	// A home cue counts when a residential place or a number follows it (我家住在清和家园, 我住在
 	// 5号楼); 我住在河边 and 我家在城东 name no home.
-	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:(?:我|我们)家(?:住)?在|家住|我住在|我住的(?:地方|小区)|家庭住址(?:是|在)?|家的地址|我家地址|我的地址|住址|(?:我家|我们家|家)的?门牌号?)[^。！？!?\n，,]{0,12}?(?:[^的\s](?:小区|家园|花园|新村|公寓|苑|大厦|村|社区)|(?:路|街|大道|巷)\S{0,6}?的(?:小区|家园|花园|新村|公寓)|\d+|号|栋|楼)`)
+	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:(?:我|我们)家(?:就|也)?(?:住)?在|家住|我(?:就|也)?住在|我住的(?:地方|小区)|家庭住址(?:是|在)?|家的地址|我家地址|我的地址|住址|(?:我家|我们家|家)的?门牌号?)[^。！？!?\n，,]{0,12}?(?:[^的\s](?:小区|家园|花园|新村|公寓|苑|大厦|村|社区)|(?:路|街|大道|巷)\S{0,6}?的(?:小区|家园|花园|新村|公寓)|\d+|号|栋|楼)`)
 	codeRe = regexp.MustCompile(`(?:isbn[:：\s]*)?97[89][-\s]?\d{1,5}[-\s]?\d{1,7}[-\s]?\d{1,7}[-\s]?[\dx]\b|\bgb(?:/t)?\s*\d{3,5}(?:\.\d+)?\s*-\s*(?:19|20)\d{2}`)
 	// A number after one of these names a thing (a bike, a book, a manhole), not a person.
 	thingNumberRe = regexp.MustCompile(`(?:书号|型号|序号|工单号|订单号|单号|车号|车牌|井盖|资产|提案|条码|货号|批号|注册代码|代码|(?:提案|单车|车辆|设备|电梯|井盖|路灯)编号|proposal id(?: on \w+)?(?: is)?|order|ticket|code)[:：\s是为]*$`)
