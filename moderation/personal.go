@@ -383,25 +383,27 @@ func maskDates(f *folded) *text {
 		}
 		masks = append(masks, [2]int{a, b})
 	}
-	for i := 0; i+4 <= len(s); i++ {
-		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && (i == 0 || !isDigit(rune(s[i-1]))) && mayBeDate(s[i:]) {
-			if m := dateAt.FindStringIndex(s[i:min(len(s), i+maxDate)]); m != nil {
-				mask(i, i+m[1])
-				i += m[1] - 1
-			}
-		}
-	}
-	// A year in brackets cites a document (发改社会〔2021〕1380号), and a count per ten, hundred
-	// or hundred thousand is a rate (死亡率7/100000): neither joins the numbers beside it.
+	// Dates; a year in brackets citing a document (发改社会〔2021〕1380号); a count per ten, hundred
+	// or hundred thousand, which is a rate (死亡率7/100000). None joins the numbers beside it.
+	// One pass finds where each can begin.
 	for i := 0; i < len(s); i++ {
-		switch {
-		case s[i] == '/':
+		switch c := s[i]; c {
+		case '1', '2':
+			if i+4 <= len(s) && (c == '1' && s[i+1] == '9' || c == '2' && s[i+1] == '0') && (i == 0 || !isDigit(rune(s[i-1]))) && mayBeDate(s[i:]) {
+				if m := dateAt.FindStringIndex(s[i:min(len(s), i+maxDate)]); m != nil {
+					mask(i, i+m[1])
+					i += m[1] - 1
+				}
+			}
+		case '/':
 			if m := rateAt.FindStringIndex(s[i:min(len(s), i+16)]); m != nil && (i+m[1] == len(s) || !isDigit(rune(s[i+m[1]]))) {
 				mask(i, i+m[1])
 			}
-		case strings.HasPrefix(s[i:], "(") || strings.HasPrefix(s[i:], "（") || strings.HasPrefix(s[i:], "〔") || strings.HasPrefix(s[i:], "[") || strings.HasPrefix(s[i:], "【"):
-			if m := docYearAt.FindStringIndex(s[i:min(len(s), i+16)]); m != nil {
-				mask(i, i+m[1])
+		case '(', '[', 0xEF, 0xE3: // （ begins with 0xEF, 〔 and 【 with 0xE3
+			if c < utf8.RuneSelf || strings.HasPrefix(s[i:], "（") || strings.HasPrefix(s[i:], "〔") || strings.HasPrefix(s[i:], "【") {
+				if m := docYearAt.FindStringIndex(s[i:min(len(s), i+16)]); m != nil {
+					mask(i, i+m[1])
+				}
 			}
 		}
 	}
@@ -530,6 +532,9 @@ func personal(base *folded) []Reason {
 	}
 	out = append(out, loose(t)...)
 	out = append(out, numbers(newText(joinDigits(d)), a)...)
+	if !a.latin {
+		return out
+	}
 	if l := leetDigits(d); l != nil {
 		// l38OOl38OOO: letters for digits count only where they make a phone or an ID number.
 		lt := newText(joinDigits(l))
