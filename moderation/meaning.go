@@ -647,7 +647,7 @@ func abuse(x *readCtx) bool {
 		// an insect or hot water (被球砸到, 被蚊子咬, 被开水烫).
 		for j := i - 1; j >= 0 && j >= i-3; j-- {
 			if ws[j].tags&tPassive != 0 && ws[j].w != "让" && ws[j].w != "给" && (hasTag(ws[:j], tP1|tP3) || hasTag(ws, tKin)) &&
-				!thingDoesIt(ws[j+1:i]) {
+				!thingDoesIt(ws[j+1:i]) && !(j+1 == i && thingBefore(x)) {
 				return true
 			}
 		}
@@ -1002,6 +1002,12 @@ func thingDoesIt(ws []word) bool {
 		}
 	}
 	return false
+}
+
+// thingBefore reports whether the clause before names a thing and no person: 那个滑梯的角很尖，
+// 我的腿被划了一道口子 was hurt by the slide, whoever is not named.
+func thingBefore(x *readCtx) bool {
+	return x.prev != nil && thingDoesIt(x.prev.words) && !hasTag(x.prev.words, tKin|tP3|tP2) && !hasTag(x.c.words, tKin|tP3|tP2)
 }
 
 // calledNear reports whether 打 at ws[i] is a call: 电话 or 手机 within four words after it

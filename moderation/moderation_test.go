@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -99,7 +100,8 @@ func FuzzScreen(f *testing.F) {
 	for _, c := range loadCorpus(f) {
 		f.Add(c.text)
 	}
-	for _, seed := range []string{"", "\xff\xfe", "①②③④⑤⑥⑦⑧⑨⑩⑪", "幺幺幺幺幺幺幺幺幺幺幺", "@@@ at at dot dot", "0-0-0-0-0", strings.Repeat("1 ", 40)} {
+	for _, seed := range []string{"", "\xff\xfe", "①②③④⑤⑥⑦⑧⑨⑩⑪", "幺幺幺幺幺幺幺幺幺幺幺", "@@@ at at dot dot", "0-0-0-0-0", strings.Repeat("1 ", 40),
+		"a在b点com（在=@）", "dong27 - ba", "l38OOl38OOO", "伞扒 洞洞幺伞 扒洞", "1... 0…… 2", "(2021) 1380 7/100000", "（2021〕", "wu nian er ban", "我家门牌号是"} {
 		f.Add(seed)
 	}
 	s := New(Defaults())
@@ -291,5 +293,23 @@ func TestNumeralsThatCount(t *testing.T) {
 	}
 	if v := s.Screen("我家住在幸福小区一栋三单元"); v.Action == Allow {
 		t.Error("一栋三单元 is a home and is allowed")
+	}
+}
+
+// Long runs of what the normalisers look through (dots between digits, separators, spoken
+// digits, letters read as digits) screen in time linear in their length: no search walks a run
+// once per character of it.
+func TestLongRunsScreenQuickly(t *testing.T) {
+	s := New(Defaults())
+	s.Screen("warm up")
+	for _, unit := range []string{".", "…", " ·", "幺", "伞 ", "o", "l1", "1.", "1…", "在=@", "dong2", "(2021)", "/10"} {
+		text := "1" + strings.Repeat(unit, 64<<10/len(unit)) + "2"
+		start := time.Now()
+		s.Screen(text)
+		d := time.Since(start)
+		t.Logf("%q %v", unit, d)
+		if d > 3*time.Second {
+			t.Errorf("64 KB of %q took %v", unit, d)
+		}
 	}
 }

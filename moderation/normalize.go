@@ -383,13 +383,16 @@ func countsSomething(r []rune, i int) bool {
 // digitNear reports whether a digit stands next to position i in direction dir, with at most
 // three separators between.
 func digitNear(r []rune, i, dir int) bool {
-	for j, seps := i+dir, 0; j >= 0 && j < len(r); j += dir {
+	for j, seps, dots := i+dir, 0, 0; j >= 0 && j < len(r); j += dir {
 		switch {
 		case isDigit(r[j]):
 			return true
 		case isSeparator(r[j]) && seps < 3:
-			if !(r[j] == '.' || r[j] == '…') || r[j-dir] != r[j] {
+			if (r[j] == '.' || r[j] == '…') && r[j-dir] == r[j] && dots < maxEllipsis {
+				dots++ // an ellipsis counts once
+			} else {
 				seps++
+				dots = 0
 			}
 		default:
 			return false
@@ -403,12 +406,30 @@ func digitNear(r []rune, i, dir int) bool {
 func separatorCount(r []rune, i, j int) int {
 	n := 0
 	for k := i; k < j; k++ {
-		if k > i && (r[k] == '.' || r[k] == '…') && r[k-1] == r[k] {
-			continue
+		if !ellipsisGoesOn(r, i, k) {
+			n++
 		}
-		n++
 	}
 	return n
+}
+
+// maxEllipsis is the longest run of dots read as one ellipsis; a longer run is no ellipsis, and
+// each dot counts, so that no search walks a long run of dots.
+const maxEllipsis = 6
+
+// ellipsisGoesOn reports whether r[k] continues an ellipsis begun at or after i: the same dot
+// as the rune before it, within maxEllipsis of the run's start.
+func ellipsisGoesOn(r []rune, i, k int) bool {
+	if k <= i || r[k] != '.' && r[k] != '…' {
+		return false
+	}
+	n := 0
+	for m := k - 1; m >= i && r[m] == r[k]; m-- {
+		if n++; n >= maxEllipsis {
+			return false
+		}
+	}
+	return n > 0
 }
 
 // joinDigits removes up to three separators between digits: 138-0013-8000 and 1 3 8 0 … become
@@ -422,11 +443,14 @@ func joinDigits(f *folded) *folded {
 			continue
 		}
 		if len(j.r) > 0 && isDigit(j.r[len(j.r)-1]) && isSeparator(r) {
-			k := i
-			for k < len(f.r) && isSeparator(f.r[k]) && separatorCount(f.r, i, k) < 4 {
+			k, n := i, 0
+			for k < len(f.r) && isSeparator(f.r[k]) && n < 4 {
+				if !ellipsisGoesOn(f.r, i, k) {
+					n++
+				}
 				k++
 			}
-			if separatorCount(f.r, i, k) <= 3 && k < len(f.r) && isDigit(f.r[k]) {
+			if n <= 3 && k < len(f.r) && isDigit(f.r[k]) {
 				i = k - 1
 				continue
 			}
