@@ -56,7 +56,10 @@ var (
 	// A street and its number in pinyin or English, the number in digits or in pinyin
 	// numerals: zhongnan lu 226 hao, jiangbin lu jiu shi hao, xinhe cun 12 hao. Like 中南路226号,
 	// it may be a school or a park gate: a person looks.
-	pinyinStreetRe = regexp.MustCompile(`\b[a-z]{2,}\s*(?:lu|jie|dajie|dadao|da dao|hutong|nong|cun|zhen)\s*(?:\d{1,5}|(?:(?:yi|er|liang|san|si|wu|liu|qi|ba|jiu|shi|bai|ling)\s*){1,6})\s*hao\b`)
+	pinyinStreetRe  = regexp.MustCompile(`\b[a-z]{2,}\s*(?:lu|jie|dajie|dadao|da dao|hutong|nong|cun|zhen)\s*(?:\d{1,5}|(?:(?:yi|er|liang|san|si|wu|liu|qi|ba|jiu|shi|bai|ling)\s*){1,6})\s*hao\b`)
+	pinyinEstateRe  = regexp.MustCompile(`\b(?:wo\s*jia|wo\s*men\s*jia|wo\s*zhu|jia\s*zhu)\s*(?:zhu\s*)?(?:zai|shi)\s+(?:[a-z]+\s*){1,5}?(?:xiao\s*qu|jia\s*yuan|hua\s*yuan|xin\s*cun|gong\s*yu|she\s*qu|ming\s*yuan|cun)\b`)
+	genericEstateRe = regexp.MustCompile(`(?:zai|shi)\s+(?:(?:nong|xiang|shan|yu|cheng\s*zhong|zhe\s*ge|na\s*ge|yi\s*ge|xin|lao|da|xiao)\s*)?(?:cun|xiao\s*qu|she\s*qu)$`)
+	numberStreetRe  = regexp.MustCompile(`\b\d{1,5}\s+[a-z]{2,}\s+(?:lu|jie|dadao|road|rd|street|st|avenue|ave|lane)\b`)
 	// A count of buildings (xiao qu you san dong lou, 3 dong lou) says how many, not which.
 	buildingCountRe = regexp.MustCompile(`^\s*lou\b`)
 
@@ -137,6 +140,16 @@ func loose(t *text) []Reason {
 		}
 		if m := pinyinStreetRe.FindStringIndex(s); m != nil {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
+		}
+		// wo jia zai jinsha wan xiaoqu: a home in a named estate or village, as 我家在金沙湾小区.
+		if m := pinyinEstateRe.FindStringIndex(s); m != nil && !genericEstateRe.MatchString(s[m[0]:m[1]]) {
+			out = append(out, t.reason(KindAddress, m[0], m[1]))
+		}
+		// my address is 12 Xinhua Lu: a home cue, then a number and a street.
+		if latinHomeIsRe.MatchString(s) || strings.Contains(s, "address") {
+			if m := numberStreetRe.FindStringIndex(s); m != nil {
+				out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
+			}
 		}
 	}
 	if latin {

@@ -355,6 +355,7 @@ func TestEvasionsAreRead(t *testing.T) {
 		"write it down: one three one... zero nine zero three... five one five eight",
 		"wo jia zai Jiangbin lu jiu shi hao, si lou", "我家门牌号是108", "我家就在东方小区，门口有棵大树",
 		"体育中心北门对面的新楼，18楼，晚上我在阳台上写作业。",
+		"wo jia zai jinsha wan xiaoqu", "my address is 12 Xinhua Lu, Yueqing",
 		"wo shi heping xiaoxue si nian ji er ban de", "我读三年级，在二班，学校是清和小学", "我是一师附小一五班的", "I am in 5B at Qinghe Primary",
 	} {
 		if v := s.Screen(text); v.Action == Allow {
@@ -371,7 +372,7 @@ func TestLookAlikesAreAllowed(t *testing.T) {
 		"建议在3号楼教学楼前面多装几个饮水机", "小区里1号楼到5号楼之间没有路灯", "安全课上老师说，如果有人问你家住几楼，不要回答",
 		"四年级二班的窗户关不上，冬天很冷", "地铁5号线每隔4分钟一班，早高峰还是挤", "控制孕产妇死亡率在7/100000以下",
 		"为贯彻落实指导意见(发改社会(2021) 1380号)", "我们议事会讨论了怎么帮助被孤立的同学融入集体", "我们的提案是：让每个新同学都有一个小伙伴带着，不让他们被孤立",
-		"如果看到有同学被欺负，我们可以告诉老师或者打12355", "一年级的小朋友个子矮，洗手台太高了", "那个滑梯的角很尖，我的腿被划了一道口子",
+		"如果看到有同学被欺负，我们可以告诉老师或者打12355", "我家在农村，离学校很远，希望有校车", "wo jia zai nong cun, li xue xiao hen yuan", "一年级的小朋友个子矮，洗手台太高了", "那个滑梯的角很尖，我的腿被划了一道口子",
 	} {
 		if v := s.Screen(text); v.Action != Allow {
 			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)

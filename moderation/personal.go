@@ -37,6 +37,8 @@ var (
 	thingNumberRe = regexp.MustCompile(`(?:书号|型号|序号|工单号|订单号|单号|车号|车牌|井盖|资产|提案|条码|货号|批号|注册代码|代码|(?:提案|单车|车辆|设备|电梯|井盖|路灯)编号|proposal id(?: on \w+)?(?: is)?|order|ticket|code)[:：\s是为]*$`)
 	// Advice about addresses is not one: 不要把自己的家庭住址告诉陌生人.
 	adviceRe = regexp.MustCompile(`不要|别|不能|不可以|千万`)
+	// A home cue and a kind of place with no name (农村, 山村, 城中村, 这个小区) tells no address.
+	genericHomeRe = regexp.MustCompile(`(?:在|住|是)\s*(?:农|乡|山|渔|城中|这个|那个|一个|同一个|新|老|大|小|我们|附近)?\s*(?:村|小区|社区|新村|花园|公寓|家园|大厦|苑)$`)
 	// A building number alone may be a school's (学校3号楼): a person looks.
 	buildingRe = regexp.MustCompile(`\d{1,4}\s*(?:栋|幢|号楼)`)
 	// A street and number may be a school, a park gate or a home: a person looks.
@@ -484,6 +486,9 @@ func personal(base *folded) []Reason {
 		}
 		if strings.ContainsAny(t.s[m[0]:m[1]], "几哪啥") {
 			continue // 你家住几楼: a question about a home, not one
+		}
+		if genericHomeRe.MatchString(t.s[m[0]:m[1]]) {
+			continue // 我家在农村, 我住在小区里: a kind of place, not which one
 		}
 		if before := string(t.f.r[max(0, t.runeI(m[0])-8):t.runeI(m[0])]); !adviceRe.MatchString(before) {
 			out = append(out, t.reason("address", m[0], m[1]))
