@@ -39,7 +39,6 @@ var (
 	adviceRe = regexp.MustCompile(`不要|别|不能|不可以|千万`)
 	// A home cue and a kind of place with no name (农村, 山村, 城中村, 这个小区) tells no address.
 	genericHomeRe = regexp.MustCompile(`(?:在|住|是)\s*的?\s*(?:农|乡|山|渔|城中|这个|那个|一个|同一个|新|老|大|小|我们|附近)?\s*(?:村|小区|社区|新村|花园|公寓|家园|大厦|苑|高楼|大楼|楼房)$`)
-	floorOnlyRe   = regexp.MustCompile(`^\s*(?:楼|层)`)
 	// A building number alone may be a school's (学校3号楼): a person looks.
 	buildingRe = regexp.MustCompile(`\d{1,4}\s*(?:栋|幢|号楼)`)
 	// A street and number may be a school, a park gate or a home: a person looks.
