@@ -57,7 +57,7 @@ var (
 	// numerals: zhongnan lu 226 hao, jiangbin lu jiu shi hao, xinhe cun 12 hao. Like 中南路226号,
 	// it may be a school or a park gate: a person looks.
 	pinyinStreetRe  = regexp.MustCompile(`\b[a-z]{2,}\s*(?:lu|jie|dajie|dadao|da dao|hutong|nong|cun|zhen)\s*(?:\d{1,5}|(?:(?:yi|er|liang|san|si|wu|liu|qi|ba|jiu|shi|bai|ling)\s*){1,6})\s*hao\b`)
-	pinyinEstateRe  = regexp.MustCompile(`\b(?:wo\s*jia|wo\s*men\s*jia|wo\s*zhu|jia\s*zhu)\s*(?:zhu\s*)?(?:zai|shi)\s+(?:[a-z]+\s*){1,5}?(?:xiao\s*qu|jia\s*yuan|hua\s*yuan|xin\s*cun|gong\s*yu|she\s*qu|ming\s*yuan|cun)\b`)
+	pinyinEstateRe  = regexp.MustCompile(`(?:\bwo\s*(?:men\s*)?jia|(?:^|[,，:：]\s*)jia|\bwo\s*zhu|\bjia\s*zhu)\s*(?:zhu\s*)?(?:zai|shi)\s+(?:[a-z]+\s*){1,5}?(?:xiao\s*qu|jia\s*yuan|hua\s*yuan|xin\s*cun|gong\s*yu|she\s*qu|ming\s*yuan|cun)\b`)
 	genericEstateRe = regexp.MustCompile(`(?:zai|shi)\s+(?:(?:nong|xiang|shan|yu|cheng\s*zhong|zhe\s*ge|na\s*ge|yi\s*ge|xin|lao|da|xiao)\s*)?(?:cun|xiao\s*qu|she\s*qu)$`)
 	numberStreetRe  = regexp.MustCompile(`\b\d{1,5}\s+[a-z]{2,}\s+(?:lu|jie|dadao|road|rd|street|st|avenue|ave|lane)\b`)
 	// A count of buildings (xiao qu you san dong lou, 3 dong lou) says how many, not which.
