@@ -138,7 +138,7 @@ func TestMeaningCorpus(t *testing.T) {
 	// targets are the issue's; floors are what the rules reach on the test half today, so that
 	// no change makes them worse. The log says how far each is from its target.
 	targets := map[string]float64{"safeguarding": 0.95, "bullying": 0.85, "pii": 0.99, "allow": 0.99}
-	floors := map[string]float64{"safeguarding": 0.965, "bullying": 0.94, "pii": 0.97, "allow": 0.945}
+	floors := map[string]float64{"safeguarding": 0.965, "bullying": 0.94, "pii": 0.985, "allow": 0.945}
 	for label, floor := range floors {
 		r := byLabel["test"][label].rate()
 		t.Logf("test half: %s %.1f%% (target %.0f%%, dev half %.1f%%)", label, 100*r, 100*targets[label], 100*byLabel["dev"][label].rate())
@@ -338,6 +338,44 @@ func TestInsultsQuotedToWarn(t *testing.T) {
 	for _, text := range []string{"他们总说“你真胖”，我好难过", `he said "you're so fat" and everyone laughed`} {
 		if v := rules.Screen(text); v.Action != Hold {
 			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+}
+
+// Evasions of personal information that issue 9 named, each read by a mechanism rather than a
+// listed sentence: the signs of an e-mail said or drawn, a sign the child declares, cue words
+// in homophones, digits read out or typed as letters, streets and classes in pinyin.
+func TestEvasionsAreRead(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{
+		"我的邮箱是 huahua2014 安特 163 点 com", "lele.wang 圈a gmail dot com 这是我的邮箱", "把照片发到 zhoulele 字圈 139 dian com",
+		"qiqi2013 在 139 点 com（在=@）", "m · a · n · g · o · 2 · 0 · 1 · 0 · @ · o · u · t · l · o · o · k · . · c · o · m",
+		"威心号 dongdong_2014 加一下", "我的维x是 coco2012_love", "kou kou: 55217839", "我的抠抠是 398812765",
+		"电话：幺伞扒 洞洞幺伞 扒洞洞洞", "我的电话 l38OOl38OOO", "外婆的座机 dòng27 - bāliùjiǔliùèrjiǔ5sān",
+		"write it down: one three one... zero nine zero three... five one five eight",
+		"wo jia zai Jiangbin lu jiu shi hao, si lou", "我家门牌号是108", "我家就在东方小区，门口有棵大树",
+		"体育中心北门对面的新楼，18楼，晚上我在阳台上写作业。",
+		"wo jia zai jinsha wan xiaoqu", "my address is 12 Xinhua Lu, Yueqing",
+		"wo shi heping xiaoxue si nian ji er ban de", "我读三年级，在二班，学校是清和小学", "我是一师附小一五班的", "I am in 5B at Qinghe Primary",
+	} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+}
+
+// Look-alikes of personal information and of harm that a proposal may hold.
+func TestLookAlikesAreAllowed(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{
+		"xiao qu you san dong lou mei you dian ti, nai nai shang lou hen lei", "We live next to a busy road and there is no crossing, please add one",
+		"建议在3号楼教学楼前面多装几个饮水机", "小区里1号楼到5号楼之间没有路灯", "安全课上老师说，如果有人问你家住几楼，不要回答",
+		"四年级二班的窗户关不上，冬天很冷", "地铁5号线每隔4分钟一班，早高峰还是挤", "控制孕产妇死亡率在7/100000以下",
+		"为贯彻落实指导意见(发改社会(2021) 1380号)", "我们议事会讨论了怎么帮助被孤立的同学融入集体", "我们的提案是：让每个新同学都有一个小伙伴带着，不让他们被孤立",
+		"如果看到有同学被欺负，我们可以告诉老师或者打12355", "我家在农村，离学校很远，希望有校车", "wo jia zai nong cun, li xue xiao hen yuan", "一年级的小朋友个子矮，洗手台太高了", "那个滑梯的角很尖，我的腿被划了一道口子",
+	} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
 		}
 	}
 }

@@ -115,7 +115,7 @@ func (s *Screener) Screen(text string) Verdict {
 	found := append(append(personal(base), s.words.Load().match(words)...), meaning(m, base, words)...)
 	v := Verdict{Action: Allow}
 	for _, r := range found {
-		if r.Kind == holdPrefix+KindSafeguarding && r.Class == "" && spokenOf(base, r.Start, r.End) {
+		if r.Kind == holdPrefix+KindSafeguarding && r.Class == "" && (spokenOf(base, r.Start, r.End) || acrossClauses(text[r.Start:r.End])) {
 			continue // 如果有人说想死，要告诉老师: a listed cry for help spoken of, not made
 		}
 		r.Action = Block
@@ -150,3 +150,7 @@ func (s *Screener) Screen(text string) Verdict {
 	}
 	return v
 }
+
+// acrossClauses reports whether a listed cry for help was read across a clause's end: in
+// 被欺负，我们可以告诉老师 nobody wrote 欺负我. Children do not hide a cry for help behind a comma.
+func acrossClauses(span string) bool { return strings.ContainsAny(span, "，,。！？!?；;") }

@@ -6,6 +6,7 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+	"time"
 	"unicode/utf8"
 )
 
@@ -99,7 +100,8 @@ func FuzzScreen(f *testing.F) {
 	for _, c := range loadCorpus(f) {
 		f.Add(c.text)
 	}
-	for _, seed := range []string{"", "\xff\xfe", "①②③④⑤⑥⑦⑧⑨⑩⑪", "幺幺幺幺幺幺幺幺幺幺幺", "@@@ at at dot dot", "0-0-0-0-0", strings.Repeat("1 ", 40)} {
+	for _, seed := range []string{"", "\xff\xfe", "①②③④⑤⑥⑦⑧⑨⑩⑪", "幺幺幺幺幺幺幺幺幺幺幺", "@@@ at at dot dot", "0-0-0-0-0", strings.Repeat("1 ", 40),
+		"a在b点com（在=@）", "dong27 - ba", "l38OOl38OOO", "伞扒 洞洞幺伞 扒洞", "1... 0…… 2", "(2021) 1380 7/100000", "（2021〕", "wu nian er ban", "我家门牌号是"} {
 		f.Add(seed)
 	}
 	s := New(Defaults())
@@ -167,6 +169,7 @@ func BenchmarkScreen1KB(b *testing.B) {
 	runtime.GC()
 	runtime.ReadMemStats(&after)
 	text := strings.ToValidUTF8(oneKB, "")
+	s.Screen(text) // the segmenter and the classifier load once, on first use: not per KB
 	b.SetBytes(int64(len(text)))
 	for b.Loop() {
 		s.Screen(text)
@@ -178,6 +181,7 @@ func BenchmarkScreen1KB(b *testing.B) {
 // BenchmarkScreen1KBDefaults screens 1 KB against the default lists.
 func BenchmarkScreen1KBDefaults(b *testing.B) {
 	s := New(Defaults())
+	s.Screen(oneKB)
 	b.SetBytes(int64(len(oneKB)))
 	for b.Loop() {
 		s.Screen(oneKB)
@@ -289,5 +293,23 @@ func TestNumeralsThatCount(t *testing.T) {
 	}
 	if v := s.Screen("我家住在幸福小区一栋三单元"); v.Action == Allow {
 		t.Error("一栋三单元 is a home and is allowed")
+	}
+}
+
+// Long runs of what the normalisers look through (dots between digits, separators, spoken
+// digits, letters read as digits) screen in time linear in their length: no search walks a run
+// once per character of it.
+func TestLongRunsScreenQuickly(t *testing.T) {
+	s := New(Defaults())
+	s.Screen("warm up")
+	for _, unit := range []string{".", "…", " ·", "幺", "伞 ", "o", "l1", "1.", "1…", "在=@", "dong2", "(2021)", "/10"} {
+		text := "1" + strings.Repeat(unit, 64<<10/len(unit)) + "2"
+		start := time.Now()
+		s.Screen(text)
+		d := time.Since(start)
+		t.Logf("%q %v", unit, d)
+		if d > 3*time.Second {
+			t.Errorf("64 KB of %q took %v", unit, d)
+		}
 	}
 }

@@ -268,6 +268,9 @@ func digitForm(f *folded) *folded {
 			anySpoken = true
 		}
 	}
+	if anySpoken {
+		spokenRuns(d.r)
+	}
 	for changed := anySpoken; changed; {
 		changed = false
 		for i, r := range d.r {
@@ -282,6 +285,83 @@ func digitForm(f *folded) *folded {
 		}
 	}
 	return d
+}
+
+// minSpokenRun is the fewest spoken forms in a row that are read as digits with no written digit
+// beside them: 幺三八 needs the 三, but 幺伞扒 洞洞幺伞 扒洞洞洞 is a phone number read out. Six such
+// characters in a row, at most a separator apart, are no ordinary words.
+const minSpokenRun = 6
+
+// spokenRuns turns every run of minSpokenRun spoken forms or more into digits, in place.
+func spokenRuns(r []rune) {
+	for i := 0; i < len(r); {
+		if _, ok := digitOf(spokenDigit, r[i]); !ok {
+			i++
+			continue
+		}
+		var at []int
+		j := i
+		for j < len(r) {
+			if _, ok := digitOf(spokenDigit, r[j]); ok {
+				at = append(at, j)
+				j++
+				continue
+			}
+			if isDigit(r[j]) {
+				break
+			}
+			if isSeparator(r[j]) && j+1 < len(r) {
+				if _, ok := digitOf(spokenDigit, r[j+1]); ok {
+					j++
+					continue
+				}
+			}
+			break
+		}
+		if len(at) >= minSpokenRun {
+			for _, k := range at {
+				r[k], _ = digitOf(spokenDigit, r[k])
+			}
+		}
+		i = j + 1
+	}
+}
+
+// leetDigits reads letters written for digits inside a number (l38OOl38OOO, 138 OO13 8OOO): in
+// a Latin token that holds a digit and no letters but o, l and i, those are 0, 1 and 1. It
+// returns nil when no token changes.
+func leetDigits(f *folded) *folded {
+	var out *folded
+	for i := 0; i < len(f.r); {
+		if !isASCIIAlnum(f.r[i]) {
+			i++
+			continue
+		}
+		j, digits, other := i, 0, false
+		for ; j < len(f.r) && isASCIIAlnum(f.r[j]); j++ {
+			switch c := f.r[j]; {
+			case isDigit(c):
+				digits++
+			case c != 'o' && c != 'l' && c != 'i':
+				other = true
+			}
+		}
+		if digits > 0 && !other && digits < j-i {
+			if out == nil {
+				out = &folded{r: append([]rune(nil), f.r...), start: f.start, end: f.end}
+			}
+			for k := i; k < j; k++ {
+				switch out.r[k] {
+				case 'o':
+					out.r[k] = '0'
+				case 'l', 'i':
+					out.r[k] = '1'
+				}
+			}
+		}
+		i = j
+	}
+	return out
 }
 
 // measureWords after a lone Chinese numeral make it a count (四位, 一句, 两个), not a digit.
@@ -303,17 +383,53 @@ func countsSomething(r []rune, i int) bool {
 // digitNear reports whether a digit stands next to position i in direction dir, with at most
 // three separators between.
 func digitNear(r []rune, i, dir int) bool {
-	for j, seps := i+dir, 0; j >= 0 && j < len(r); j += dir {
+	for j, seps, dots := i+dir, 0, 0; j >= 0 && j < len(r); j += dir {
 		switch {
 		case isDigit(r[j]):
 			return true
 		case isSeparator(r[j]) && seps < 3:
-			seps++
+			if (r[j] == '.' || r[j] == '…') && r[j-dir] == r[j] && dots < maxEllipsis {
+				dots++ // an ellipsis counts once
+			} else {
+				seps++
+				dots = 0
+			}
 		default:
 			return false
 		}
 	}
 	return false
+}
+
+// separatorCount counts the separators in r[i:j], an ellipsis (..., …, ……) as one: 131... 0903
+// has two between its parts, as 131, 0903 does.
+func separatorCount(r []rune, i, j int) int {
+	n := 0
+	for k := i; k < j; k++ {
+		if !ellipsisGoesOn(r, i, k) {
+			n++
+		}
+	}
+	return n
+}
+
+// maxEllipsis is the longest run of dots read as one ellipsis; a longer run is no ellipsis, and
+// each dot counts, so that no search walks a long run of dots.
+const maxEllipsis = 6
+
+// ellipsisGoesOn reports whether r[k] continues an ellipsis begun at or after i: the same dot
+// as the rune before it, within maxEllipsis of the run's start.
+func ellipsisGoesOn(r []rune, i, k int) bool {
+	if k <= i || r[k] != '.' && r[k] != '…' {
+		return false
+	}
+	n := 0
+	for m := k - 1; m >= i && r[m] == r[k]; m-- {
+		if n++; n >= maxEllipsis {
+			return false
+		}
+	}
+	return n > 0
 }
 
 // joinDigits removes up to three separators between digits: 138-0013-8000 and 1 3 8 0 … become
@@ -327,11 +443,14 @@ func joinDigits(f *folded) *folded {
 			continue
 		}
 		if len(j.r) > 0 && isDigit(j.r[len(j.r)-1]) && isSeparator(r) {
-			k := i
-			for k < len(f.r) && isSeparator(f.r[k]) && k-i < 4 {
+			k, n := i, 0
+			for k < len(f.r) && isSeparator(f.r[k]) && n < 4 {
+				if !ellipsisGoesOn(f.r, i, k) {
+					n++
+				}
 				k++
 			}
-			if k-i <= 3 && k < len(f.r) && isDigit(f.r[k]) {
+			if n <= 3 && k < len(f.r) && isDigit(f.r[k]) {
 				i = k - 1
 				continue
 			}

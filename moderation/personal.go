@@ -11,6 +11,14 @@ import (
 // separator, it keeps 2025-06-01 and 14:30-16:00 from joining into a long number.
 const marker = '\uE000'
 
+// The ways children write or say the signs of an e-mail address, one lexicon for every reading
+// of one: @ as a word (艾特, 安特, 爱特, aite, at), as a picture (圈a, 字圈, 小老鼠) or bracketed;
+// the dot as 点, dian, 句号 or dot.
+const (
+	atSigns  = `@|#|ⓐ|◎|[艾爱安哎埃挨矮]\s?特|\bai\s?te\b|圈儿?\s?a|圈圈\s?a|字圈|小老鼠|老鼠|\(at\)|\[at\]|\{at\}|\bat\b|at\s?符号|at\s?sign`
+	dotSigns = `\.|。|点|句号|圆点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b`
+)
+
 var (
 	// Two-digit months and days come first: leftmost-first matching would stop at the 2 of 28.
 	dateRe = regexp.MustCompile(`(?:19|20)\d{2}\s*[-/.年]\s*(?:1[0-2]|0?[1-9])\s*[-/.月]\s*(?:[12]\d|3[01]|0?[1-9])(?:\s*[日号])?`)
@@ -18,17 +26,19 @@ var (
 	// Year ranges (2023-2025年, 2024—2025学年) are dates too.
 	yearsRe = regexp.MustCompile(`(?:19|20)\d{2}\s*[-~/—–至到]\s*(?:19|20)\d{2}`)
 
-	emailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._+-]*\s*(?:@|#|艾特|圈儿?a|小老鼠|老鼠|\(at\)|\[at\]|\{at\}|\bat\b)\s*[a-z0-9][a-z0-9-]*(?:\s*(?:\.|。|点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b)\s*[a-z0-9-]+)*?\s*(?:\.|。|点|\(dot\)|\[dot\]|\[\.\]|\(\.\)|\bdot\b|\bdian\b)\s*(?:com|cn|net|org|edu|gov|cc|io|me|top|vip|info|hk|tw|co|xyz|club|site)\b`)
+	emailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._+-]*\s*(?:` + atSigns + `)\s*[a-z0-9][a-z0-9-]*(?:\s*(?:` + dotSigns + `)\s*[a-z0-9-]+)*?\s*(?:` + dotSigns + `)\s*(?:com|cn|net|org|edu|gov|cc|io|me|top|vip|info|hk|tw|co|xyz|club|site)\b`)
 
 	// A unit, a room, building-unit-room or a home: personal, whatever place it is in.
 	// A home cue counts when a residential place or a number follows it (我家住在清和家园, 我住在
 	// 5号楼); 我住在河边 and 我家在城东 name no home.
-	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:(?:我|我们)家(?:住)?在|家住|我住在|我住的(?:地方|小区)|家庭住址(?:是|在)?|家的地址|我家地址|我的地址|住址)[^。！？!?\n，,]{0,12}?(?:[^的\s](?:小区|家园|花园|新村|公寓|苑|大厦|村|社区)|(?:路|街|大道|巷)\S{0,6}?的(?:小区|家园|花园|新村|公寓)|\d|号|栋|楼)`)
+	homeRe = regexp.MustCompile(`\d{1,4}\s*单元|\d{2,5}\s*室|\d{1,3}\s*-\s*\d{1,2}\s*-\s*\d{2,4}|(?:(?:我|我们)家(?:就|也)?(?:住)?在|家住|我(?:就|也)?住在|我住的(?:地方|小区)|家庭住址(?:是|在)?|家的地址|我家地址|我的地址|住址|(?:我家|我们家|家)的?门牌号?)[^。！？!?\n，,]{0,12}?(?:[^的\s](?:小区|家园|花园|新村|公寓|苑|大厦|村|社区)|(?:路|街|大道|巷)\S{0,6}?的(?:小区|家园|花园|新村|公寓)|\d+|号|栋|楼)`)
 	codeRe = regexp.MustCompile(`(?:isbn[:：\s]*)?97[89][-\s]?\d{1,5}[-\s]?\d{1,7}[-\s]?\d{1,7}[-\s]?[\dx]\b|\bgb(?:/t)?\s*\d{3,5}(?:\.\d+)?\s*-\s*(?:19|20)\d{2}`)
 	// A number after one of these names a thing (a bike, a book, a manhole), not a person.
 	thingNumberRe = regexp.MustCompile(`(?:书号|型号|序号|工单号|订单号|单号|车号|车牌|井盖|资产|提案|条码|货号|批号|注册代码|代码|(?:提案|单车|车辆|设备|电梯|井盖|路灯)编号|proposal id(?: on \w+)?(?: is)?|order|ticket|code)[:：\s是为]*$`)
 	// Advice about addresses is not one: 不要把自己的家庭住址告诉陌生人.
 	adviceRe = regexp.MustCompile(`不要|别|不能|不可以|千万`)
+	// A home cue and a kind of place with no name (农村, 山村, 城中村, 这个小区) tells no address.
+	genericHomeRe = regexp.MustCompile(`(?:在|住|是)\s*的?\s*(?:农|乡|山|渔|城中|这个|那个|一个|同一个|新|老|大|小|我们|附近)?\s*(?:村|小区|社区|新村|花园|公寓|家园|大厦|苑|高楼|大楼|楼房)$`)
 	// A building number alone may be a school's (学校3号楼): a person looks.
 	buildingRe = regexp.MustCompile(`\d{1,4}\s*(?:栋|幢|号楼)`)
 	// A street and number may be a school, a park gate or a home: a person looks.
@@ -37,9 +47,17 @@ var (
 	classRe = regexp.MustCompile(`\d{1,2}\s*年级(?:\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|[初高][1-3]\s*(?:年级)?\s*(?:[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\d{1,3}\s*班`)
 	// A grade and a class together (3年级2班, 五(3)班, 初二(5)班, 503班, Class 4 Grade 5) name about forty
 	// children; with a school or the child speaking of themself, one of them.
-	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*\d{1,2}\s*,?\s*(?:of\s*)?grade\s*\d{1,2}|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
-	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d`)
+	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级(?:[\s·・•\-_/,，、]*|[，,、\s]*[在是读]{1,2})[(（]?\s*\d{1,2}\s*[)）]?\s*班|\b(?:i'?m|i am|we'?re|we are)\s+in\s+(?:class\s+|year\s+|grade\s+)?\d{1,2}\s*[a-h]\b|\bclass\s+\d{1,2}\s*[a-h]\b|\b(?:year|grade)\s*\d{1,2}\s*,?\s*class\s*[a-h]\b|\d{1,2}\s*年级\s*[a-h]\s*班|\b(?:my class is|our class is|i'?m in|i am in)\s+(?:class\s+)?\d{1,2}\s*[-./]\s*\d{1,2}\b|[初高]\s*[1-3]\s*[(（]\s*\d{1,2}\s*[)）]|\b(?:yi|er|san|si|wu|liu|\d)\s*nian\s*(?:ji\s*)?(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*ban\b|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*\d{1,2}\s*,?\s*(?:of\s*)?grade\s*\d{1,2}|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
+	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d|nian\s*ji|\bnian\s*[a-z]{1,4}\s*ban\b`)
 	schoolCueRe   = regexp.MustCompile(`小学|中学|学校|实验|一中|二中|学号|座位号|我是|我在|我叫|\bi'?m\b|\bi am\b|primary|school|\bfrom\b|written by|name|落款|提议人|\d小|附小|实小|中队|\d中|附中|一中|` + surnames + givenName + `{1,2}`)
+
+	// A class spoken of as a room or as all its children (四年级二班的窗户, 三(2)班的同学们), with
+	// no school named and no child saying it is theirs, names nobody.
+	classroomThingRe = regexp.MustCompile(`^\s*的?\s*(?:窗户|窗|教室|灯|空调|风扇|黑板|白板|桌子|椅子|课桌|桌椅|饮水机|地板|墙|电脑|投影仪?|图书角|卫生角|书柜|柜子|厕所|走廊|同学们|小朋友们|全体|全班)`)
+
+	// A school by its name, and the child saying they are in it.
+	schoolNameRe   = regexp.MustCompile(`\p{Han}(?:小学|中学|附小|附中|实小|学校)|\d小|\d中|\b(?:primary|school)\b`)
+	selfInSchoolRe = regexp.MustCompile(`我是|我在|我读|我上|我今年|我们是|我们班是|\bi'?m\b|\bi am\b|\bi study\b`)
 
 	// A home told by its floor or building: 我家在3楼, 住在…7栋, 第2间就是我的房间.
 	homeNumberRe = regexp.MustCompile(`(?:我家|我住|我的家|我的房间|住在|家住|(?:^|[^之])家在|在.{0,12}住)[^。！？!?\n]{0,30}?(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间|号)|(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间)[^。！？!?\n]{0,12}?(?:就是|是)我(?:的)?(?:家|房间)`)
@@ -47,6 +65,11 @@ var (
 	latinHomeRe = regexp.MustCompile(`(?:zhu\s*zai|wo\s*jia|jia\s*zai|jia\s*zhu|di\s*zhi|\bhome\b|\blive\b|\bflat\b|\baddress\b|xiao\s*qu|hua\s*yuan|我住|我家|地址)[^。！？!?\n]{0,60}?\d{1,4}\s*(?:hao|dong|zhuang|dan\s*yuan|lou|shi|ceng|men|号|栋|楼)|\b(?:my|our|i live|live at|home)\b[^.!?\n]{0,40}?\b(?:room|building|unit|apt|flat|floor)\s*\d{1,4}\b`)
 	// A building number after one of these is a public building's, not a home's.
 	publicBuildingRe = regexp.MustCompile(`学校|校园|教学|实验|办公|行政|医院|图书馆|少年宫|科技馆|体育馆|博物馆|公园|儿童之家|综合`)
+	// A public building named right after a building number: 3号楼教学楼.
+	publicAfterRe = regexp.MustCompile(`^\s*(?:` + publicBuildingRe.String() + `|教学楼|实验楼|办公楼|食堂|礼堂|宿舍楼)`)
+	// Building numbers as the ends of a stretch: 1号楼到5号楼, 3栋和5栋之间.
+	rangeAfterRe  = regexp.MustCompile(`^\s*(?:到|至|和|与|跟|、|~|-)\s*\d{1,4}\s*(?:栋|幢|号楼)`)
+	rangeBeforeRe = regexp.MustCompile(`\d{1,4}\s*(?:栋|幢|号楼)\s*(?:到|至|和|与|跟|、|~|-)\s*$`)
 	// A room number told of a public place: 图书馆302室, 活动中心201室.
 	publicPlaceRe = regexp.MustCompile(publicBuildingRe.String() + `|中心|会议|阅览|居委会|文化馆|美术馆|活动|服务站|议事`)
 	roomRe        = regexp.MustCompile(`^\d{2,5}\s*室$`)
@@ -55,9 +78,18 @@ var (
 
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
-	qqCueRe     = regexp.MustCompile(spacedCues("qq", "扣扣", "寇寇", "蔻蔻", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q") + `|\bq\s*[:：]`)
-	wechatCueRe = regexp.MustCompile(spacedCues("微信", "威信", "薇信", "徽信", "维信", "围信", "胃信", "卫星", "微芯", "vx", "wx", "v信", "绿泡泡",
-		"weixin", "wechat", "微x", "v号", "vx号", "wx号", "v我", "我v") + `|加我?\s*v\b|\bv\s*[:：]`)
+	qqCueRe     = regexp.MustCompile(spacedCues("qq", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q", "鹅号", "koukou") + `|` + qqSounds + `|\bq\s*[:：]`)
+	wechatCueRe = regexp.MustCompile(spacedCues("vx", "wx", "v信", "绿泡泡", "weixin", "wechat", "weechat", "v号", "vx号", "wx号", "v我", "我v") +
+		`|` + wechatSounds + `|加我?\s*v\b|\bv\s*[:：]`)
+)
+
+// The cue words for QQ and WeChat as children disguise them: the two syllables of 扣扣 or 微信
+// written with any character that sounds like them (抠抠, 寇寇, 口口; 威信, 薇心, 维x, 卫星), or
+// with a letter, up to three separators apart.
+const (
+	cueGap       = `[\s\p{P}\p{S}\p{Cf}]{0,3}`
+	qqSounds     = `[扣抠寇蔻叩口筘]` + cueGap + `[扣抠寇蔻叩口筘]|\bkou` + cueGap + `kou\b`
+	wechatSounds = `[微威薇徽维围胃卫唯伟巍喂]` + cueGap + `[信心芯新星x鑫欣馨]|wei` + cueGap + `xin`
 )
 
 // spacedCues is an alternation of cue words in which up to two spaces, dots or other
@@ -177,10 +209,18 @@ func findAnchors(s string) anchors {
 	var a anchors
 	for i, r := range s {
 		switch r {
-		case '@', '艾', '#', '圈', '老':
+		case '@', '#', '圈', '老', 'ⓐ', '◎':
 			a.email = append(a.email, i)
+		case '艾', '爱', '安', '哎', '埃', '挨', '矮':
+			if strings.HasPrefix(strings.TrimLeft(s[i+3:], " "), "特") {
+				a.email = append(a.email, i)
+			}
+		case '字':
+			if strings.HasPrefix(s[i+3:], "圈") {
+				a.email = append(a.email, i)
+			}
 		case 'a':
-			if strings.HasPrefix(s[i:], "at") {
+			if strings.HasPrefix(s[i:], "at") || strings.HasPrefix(s[i:], "ai") {
 				a.email = append(a.email, i)
 			}
 		case '家', '住', '址', '单', '室', '-', '房', '间':
@@ -194,9 +234,9 @@ func findAnchors(s string) anchors {
 			if classCanStand(s, i, r) {
 				a.class = append(a.class, i)
 			}
-		case 'q', '扣', '企', '球', '寇', '蔻', '🐧':
+		case 'q', '扣', '企', '球', '寇', '蔻', '🐧', '抠', '口', '叩', '筘', '鹅', 'k':
 			a.qq = true
-		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', 'v', 'w', '绿':
+		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', '唯', '伟', '巍', '喂', 'v', 'w', '绿':
 			a.wechat = true
 		}
 		if r >= '0' && r <= '9' {
@@ -216,7 +256,7 @@ func classCanStand(s string, i int, r rune) bool {
 	next, prev := nextNonSpace(s, i+utf8.RuneLen(r)), prevNonSpace(s, i)
 	switch r {
 	case '班':
-		return isDigit(prev) || prev == ')' || prev == '）' || prev == '十' || next == '级'
+		return isDigit(prev) || prev == ')' || prev == '）' || prev == '十' || next == '级' || prev >= 'a' && prev <= 'h'
 	case '年':
 		return next == '级' || isDigit(next)
 	case '初', '高':
@@ -307,6 +347,9 @@ var (
 	dateAt  = regexp.MustCompile(`^(?:` + dateRe.String() + `|` + yearsRe.String() + `)`)
 	timeAt  = regexp.MustCompile(`^` + timeRe.String())
 	maxDate = 32 // bytes: the longest date or year range, with spaces
+	// A bracketed year (〔2021〕) and the denominator of a rate (/100000).
+	docYearAt = regexp.MustCompile(`^[(（〔\[【]\s*(?:19|20)\d{2}\s*[)）〕\]】]`)
+	rateAt    = regexp.MustCompile(`^/\s*10{1,6}`)
 )
 
 // mayBeDate reports whether s, which begins with 19 or 20, continues as a date or a year range
@@ -342,11 +385,27 @@ func maskDates(f *folded) *text {
 		}
 		masks = append(masks, [2]int{a, b})
 	}
-	for i := 0; i+4 <= len(s); i++ {
-		if (s[i] == '1' && s[i+1] == '9' || s[i] == '2' && s[i+1] == '0') && (i == 0 || !isDigit(rune(s[i-1]))) && mayBeDate(s[i:]) {
-			if m := dateAt.FindStringIndex(s[i:min(len(s), i+maxDate)]); m != nil {
+	// Dates; a year in brackets citing a document (发改社会〔2021〕1380号); a count per ten, hundred
+	// or hundred thousand, which is a rate (死亡率7/100000). None joins the numbers beside it.
+	// One pass finds where each can begin.
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; c {
+		case '1', '2':
+			if i+4 <= len(s) && (c == '1' && s[i+1] == '9' || c == '2' && s[i+1] == '0') && (i == 0 || !isDigit(rune(s[i-1]))) && mayBeDate(s[i:]) {
+				if m := dateAt.FindStringIndex(s[i:min(len(s), i+maxDate)]); m != nil {
+					mask(i, i+m[1])
+					i += m[1] - 1
+				}
+			}
+		case '/':
+			if m := rateAt.FindStringIndex(s[i:min(len(s), i+16)]); m != nil && (i+m[1] == len(s) || !isDigit(rune(s[i+m[1]]))) {
 				mask(i, i+m[1])
-				i += m[1] - 1
+			}
+		case '(', '[', 0xEF, 0xE3: // （ begins with 0xEF, 〔 and 【 with 0xE3
+			if c < utf8.RuneSelf || strings.HasPrefix(s[i:], "（") || strings.HasPrefix(s[i:], "〔") || strings.HasPrefix(s[i:], "【") {
+				if m := docYearAt.FindStringIndex(s[i:min(len(s), i+16)]); m != nil {
+					mask(i, i+m[1])
+				}
 			}
 		}
 	}
@@ -412,10 +471,24 @@ func personal(base *folded) []Reason {
 			out = append(out, tight.reason("email", m[0], m[1]))
 		}
 	}
+	if len(a.email) > 0 {
+		// qiqi2013 在 139 点 com（在=@）: a word the child says stands for @ is read as @.
+		if declared := declaredSigns(t); declared != nil {
+			for _, m := range declared.matches(emailRe) {
+				out = append(out, declared.reason("email", m[0], m[1]))
+			}
+		}
+	}
 	for _, m := range t.around(homeRe, 24, 48, a.home) {
 		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
 		if roomRe.MatchString(t.s[m[0]:m[1]]) && publicPlaceRe.MatchString(before) && !strings.ContainsAny(before, "家住") {
 			continue // 图书馆302室: a room where anyone may go
+		}
+		if strings.ContainsAny(t.s[m[0]:m[1]], "几哪啥") {
+			continue // 你家住几楼: a question about a home, not one
+		}
+		if genericHomeRe.MatchString(t.s[m[0]:m[1]]) {
+			continue // 我家在农村, 我住在小区里: a kind of place, not which one
 		}
 		if before := string(t.f.r[max(0, t.runeI(m[0])-8):t.runeI(m[0])]); !adviceRe.MatchString(before) {
 			out = append(out, t.reason("address", m[0], m[1]))
@@ -442,6 +515,13 @@ func personal(base *folded) []Reason {
 			continue // 6栋楼: how many buildings, not which
 		}
 		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
+		after := string(t.f.r[t.runeI(m[1]):min(len(t.f.r), t.runeI(m[1])+3)])
+		if publicAfterRe.MatchString(after) && !strings.ContainsAny(before, "家住") {
+			continue // 3号楼教学楼, 9号楼图书馆: the building is a school's
+		}
+		if rangeAfterRe.MatchString(t.s[m[1]:]) || rangeBeforeRe.MatchString(t.s[:m[0]]) {
+			continue // 1号楼到5号楼之间: a stretch of buildings, nobody's home
+		}
 		if !publicBuildingRe.MatchString(before) || strings.ContainsAny(before, "小区家住") {
 			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
 		}
@@ -456,14 +536,27 @@ func personal(base *folded) []Reason {
 		}
 	}
 	out = append(out, loose(t)...)
-	return append(out, numbers(newText(joinDigits(d)), a)...)
+	out = append(out, numbers(newText(joinDigits(d)), a)...)
+	if !a.latin {
+		return out
+	}
+	if l := leetDigits(d); l != nil {
+		// l38OOl38OOO: letters for digits count only where they make a phone or an ID number.
+		lt := newText(joinDigits(l))
+		for _, run := range digitRuns(lt.s) {
+			if n := lt.s[run[0]:run[1]]; isMobile(n) || isLandline(n) || isIDNumber(n) {
+				out = append(out, lt.reason(KindPhone, run[0], run[1]))
+			}
+		}
+	}
+	return out
 }
 
 // schoolClasses finds a grade and a class that name a child: with a name beside them, or
 // together with a school or the child speaking.
 func schoolClasses(t *text, base *folded, a anchors) []Reason {
 	var out []Reason
-	classes := t.around(classRe, 12, 16, a.class)
+	classes := slices.DeleteFunc(t.around(classRe, 12, 16, a.class), func(m []int) bool { return runOfService(t.s, m) })
 	if len(classes) > 0 && namedNear(t, base, classes) {
 		for _, m := range classes {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
@@ -478,15 +571,27 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 				at = append(at, i)
 			}
 		}
-		grades := t.around(gradeClassRe, 24, 6, at)
+		grades := t.around(gradeClassRe, 24, 12, at) // 高1.15: the class's digits follow
 		if a.latin && latinSchoolRe.MatchString(t.s) {
 			grades = append(grades, t.matches(gradeClassRe)...)
+		}
+		if len(grades) == 0 && len(classes) > 0 && schoolNameRe.MatchString(t.s) && selfInSchoolRe.MatchString(t.s) {
+			// 我是一师附小一五班的: a school and a class, said by the child, name the child's forty.
+			for _, m := range classes {
+				if strings.HasSuffix(t.s[m[0]:m[1]], "班") && !isQuantity(t.s, m[0], m[1]) {
+					out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
+					break
+				}
+			}
 		}
 		for _, m := range grades {
 			if isQuantity(t.s, m[0], m[1]) {
 				continue // 滑梯高2.5米
 			}
-			if strings.Contains(t.s[m[0]:m[1]], "年级") || schoolCueRe.MatchString(t.s) {
+			if classroomThingRe.MatchString(t.s[m[1]:]) && !schoolCueRe.MatchString(t.s) {
+				continue // 四年级二班的窗户关不上: a classroom, nobody in it named
+			}
+			if strings.Contains(t.s[m[0]:m[1]], "年级") || strings.Contains(t.s[m[0]:m[1]], "nian") || schoolCueRe.MatchString(t.s) {
 				out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 				break
 			}
@@ -495,11 +600,50 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 	return out
 }
 
-// dropSpaces returns f without its spaces.
+// declaredRe finds a word said to stand for @: （在=@）, 在就是@, "at" means @.
+var declaredRe = regexp.MustCompile(`(\p{Han}{1,2}|[a-z]{1,5})\s*(?:=|＝|就是|代表|表示|当作|means|stands for)\s*@`)
+
+// declaredSigns returns t with every word the text declares to stand for @ written as @, or
+// nil when it declares none.
+func declaredSigns(t *text) *text {
+	m := declaredRe.FindStringSubmatchIndex(t.s)
+	if m == nil {
+		return nil
+	}
+	word := []rune(t.s[m[2]:m[3]])
+	out := newFolded(len(t.f.r))
+	for i := 0; i < len(t.f.r); i++ {
+		if i+len(word) <= len(t.f.r) && slices.Equal(t.f.r[i:i+len(word)], word) {
+			out.add('@', t.f.start[i], t.f.end[i+len(word)-1])
+			i += len(word) - 1
+			continue
+		}
+		out.add(t.f.r[i], t.f.start[i], t.f.end[i])
+	}
+	return newText(out)
+}
+
+// serviceRunRe: 班 as a run of a bus or train (5班车, 每隔4分钟一班, 航班), not a class.
+var (
+	serviceAfterRe  = regexp.MustCompile(`^\s*(?:车|次|机)`)
+	serviceBeforeRe = regexp.MustCompile(`(?:每隔|每|分钟|小时|末|早|晚|航)\S{0,6}$`)
+)
+
+// runOfService reports whether the class match m of s, ending in 班, is a run of a bus or a
+// train rather than a class.
+func runOfService(s string, m []int) bool {
+	if !strings.HasSuffix(s[m[0]:m[1]], "班") {
+		return false
+	}
+	return serviceAfterRe.MatchString(s[m[1]:]) || serviceBeforeRe.MatchString(s[max(0, m[0]-24):m[0]]) && !strings.Contains(s[m[0]:m[1]], "年")
+}
+
+// dropSpaces returns f without its spaces and the dots children put between the letters of a
+// word (m · a · n · g · o).
 func dropSpaces(f *folded) *folded {
 	out := newFolded(len(f.r))
 	for i, r := range f.r {
-		if r != ' ' && r != '\t' {
+		if r != ' ' && r != '\t' && r != '·' && r != '•' && r != '・' && r != '‧' && r != '∙' {
 			out.add(r, f.start[i], f.end[i])
 		}
 	}
@@ -573,8 +717,8 @@ func classify(t *text, i, j int, qq, wechat []int) string {
 		return "wechat"
 	case isQuantity(t.s, i, j):
 		return ""
-	case len(n) < 13 && (i > 0 && isASCIILetterOrDash(t.s[i-1]) || thingNumberRe.MatchString(t.s[max(0, i-24):i])):
-		return "" // a code: YS-2019-0386, TS2024-0318, 编号8640219375
+	case len(n) < 13 && i > 0 && isASCIILetterOrDash(t.s[i-1]) || thingNumberRe.MatchString(t.s[max(0, i-40):i]):
+		return "" // a code: YS-2019-0386, TS2024-0318, 编号8640219375, 注册代码31103301022019050017
 	case len(n) >= 13 && len(n) <= 19 && luhn(n):
 		return "bank_card"
 	case len(n) >= 20:

@@ -131,6 +131,14 @@ func spelledDigits(f *folded) *folded {
 			words[k].digits = "0"
 		}
 	}
+	// dong written straight before a digit is 0 (dong27 for 027); straight after one, 栋 (3dong).
+	for k := range words {
+		w := words[k]
+		if w.digits == "" && string(f.r[w.a:w.b]) == "dong" && w.b < len(f.r) && isDigit(f.r[w.b]) && (w.a == 0 || !isDigit(f.r[w.a-1])) {
+			words[k].digits = "0"
+			anyDigitWord = true
+		}
+	}
 	if !anyDigitWord {
 		return f
 	}
@@ -187,7 +195,7 @@ func spelledDigits(f *folded) *folded {
 
 // onlySeparators reports whether r is at most four separators (or nothing): "one... zero".
 func onlySeparators(r []rune) bool {
-	if len(r) > 4 {
+	if separatorCount(r, 0, len(r)) > 4 {
 		return false
 	}
 	for _, c := range r {
