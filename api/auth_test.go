@@ -197,6 +197,17 @@ func TestTokenAttacks(t *testing.T) {
 				t.Fatalf("%d, want 401", r.status)
 			}
 		})
+		t.Run("issued in the future once the clock steps back", func(t *testing.T) {
+			child := e.login("/api/v1/auth/child/login", childLogin("2580"))
+			if r := e.do(http.MethodGet, "/api/v1/me", child, nil, nil); r.status != 200 {
+				t.Fatalf("fresh child token: %d", r.status)
+			}
+			e.clock.Advance(-5 * time.Minute) // a token already verified is refused as the parser would
+			defer e.clock.Advance(5 * time.Minute)
+			if r := e.do(http.MethodGet, "/api/v1/me", child, nil, nil); r.status != 401 {
+				t.Fatalf("a token issued in the future: %d, want 401", r.status)
+			}
+		})
 		t.Run("expired", func(t *testing.T) {
 			child := e.tokens["child"]
 			if r := e.do(http.MethodGet, "/api/v1/me", child, nil, nil); r.status != 200 {

@@ -82,7 +82,10 @@ func (s *seenTokens) get(raw string, now time.Time) (*claims, bool) {
 	s.mu.Lock()
 	cl, ok := s.m[key]
 	s.mu.Unlock()
-	if !ok || !now.Before(cl.ExpiresAt.Time) {
+	// As the parser would: expired, issued in the future or not valid yet (the clock may step
+	// back) is parsed again, and refused.
+	if !ok || !now.Before(cl.ExpiresAt.Time) || cl.IssuedAt != nil && now.Before(cl.IssuedAt.Time) ||
+		cl.NotBefore != nil && now.Before(cl.NotBefore.Time) {
 		return nil, false
 	}
 	c := *cl // callers may keep or change their copy

@@ -293,3 +293,39 @@ func TestWhyNot(t *testing.T) {
 		}
 	}
 }
+
+// SQLite's write transactions take turns in the process: one waits for the one before, and one
+// that waits too long is told the database is unavailable (503), not an internal error.
+func TestWriteTurnsOnSQLite(t *testing.T) {
+	s := internalStores(t)[DialectSQLite]
+	ctx := context.Background()
+	held, release := make(chan struct{}), make(chan struct{})
+	go s.tx(ctx, func(tx *gorm.DB) error {
+		close(held)
+		<-release
+		return nil
+	})
+	<-held
+	defer func(w time.Duration) { writerWait = w }(writerWait)
+	writerWait = 50 * time.Millisecond
+	if err := s.tx(ctx, func(*gorm.DB) error { return nil }); ErrorCode(err) != CodeUnavailable {
+		t.Errorf("a write that waited too long: %v, want unavailable", err)
+	}
+	writerWait = 10 * time.Second
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if err := s.tx(cancelled, func(*gorm.DB) error { return nil }); !errors.Is(err, context.Canceled) {
+		t.Errorf("a write whose request went away: %v, want canceled", err)
+	}
+	done := make(chan error)
+	go func() { done <- s.tx(ctx, func(tx *gorm.DB) error { return tx.Exec("UPDATE auth_epoch SET version = version").Error }) }()
+	select {
+	case err := <-done:
+		t.Fatalf("a write ran while another held the turn: %v", err)
+	case <-time.After(50 * time.Millisecond):
+	}
+	close(release)
+	if err := <-done; err != nil {
+		t.Errorf("the next write, once the turn was free: %v", err)
+	}
+}

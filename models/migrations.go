@@ -449,7 +449,8 @@ END $$`
 }
 
 // createVoteCounts creates the triggers that keep options.vote_count equal to the option's
-// votes (VerifyCounts checks it). The counts stored are already exact, so nothing is filled.
+// votes (VerifyCounts checks it), and counts every option's votes once, so that the triggers
+// start from exact counts whatever came before.
 func (s *Store) createVoteCounts(tx *gorm.DB) error {
 	add := func(sign, row string) string {
 		return fmt.Sprintf("UPDATE options SET vote_count = vote_count %s 1 WHERE id = %s.option_id", sign, row)
@@ -467,6 +468,7 @@ func (s *Store) createVoteCounts(tx *gorm.DB) error {
 			"CREATE TRIGGER votes_update_counts AFTER UPDATE OF option_id ON votes WHEN OLD.option_id <> NEW.option_id BEGIN " +
 				add("-", "OLD") + "; " + add("+", "NEW") + "; END"}
 	}
+	stmts = append(stmts, "UPDATE options SET vote_count = (SELECT COUNT(*) FROM votes WHERE votes.option_id = options.id)")
 	return execEach(tx, stmts)
 }
 

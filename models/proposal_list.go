@@ -456,12 +456,13 @@ const childPageBits = `(CASE WHEN proposals.erased THEN 1 ELSE 0 END)
 // two or three cgo calls for each column of each row, and parses each DATETIME text with
 // time.Parse, which together cost more than SQLite's own work on the page. The fields are
 // separated by the unit separator (U+001F); the title, the one free text, comes last, so that
-// nothing it holds can shift the others. One printf costs SQLite less than a chain of ||, which
-// copies the text at each step. See readPackedRow.
-const childPagePacked = "printf('" + "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s\x1f%s\x1f%d\x1f%s" + `',
+// nothing it holds can shift the others, and is joined by || rather than printf, which would end
+// it at a NUL byte. One printf costs SQLite less than a chain of ||, which copies the text at
+// each step. See readPackedRow.
+const childPagePacked = "printf('" + "%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f%s\x1f%s\x1f%d\x1f" + `',
 	proposals.id, proposals.body_id, proposals.author_id, proposals.category, proposals.stage,
 	proposals.visibility, proposals.closed_reason, proposals.support_count, proposals.comment_count,
-	proposals.created_at, proposals.response_due_at, ` + childPageBits + `, proposals.title)`
+	proposals.created_at, proposals.response_due_at, ` + childPageBits + `) || proposals.title`
 
 // childPage reads a page of a child's list, newest first, when the child observes no region and
 // searches no text: the same rows as scopeProposals and build select, in the order of

@@ -1,6 +1,7 @@
 package models
 
 import (
+	"context"
 	"math/rand/v2"
 	"strings"
 	"testing"
@@ -68,5 +69,52 @@ func TestReadPackedRow(t *testing.T) {
 	}
 	if _, err := readPackedRow("p1\x1fb1", &r); err == nil {
 		t.Error("a short row was read without an error")
+	}
+}
+
+// A child's page read packed (SQLite) holds the same rows as the same page read column by
+// column, whatever a title holds and however a time was stored.
+func TestPackedChildPageReadsWhatColumnsRead(t *testing.T) {
+	s := internalStores(t)[DialectSQLite]
+	ctx := context.Background()
+	child, p := evaluatedProposal(t, s)
+	author := child.ID
+	titles := []string{"a\x1fb\x1f\x1fc", "nul\x00inside", "%s%d%%", "第一行\n第二行", "😀 <&> \"q\"", ""}
+	times := []string{"2026-05-14 09:34:33.117+08:00", "1700000000", "1700000000123", "2026-05-14T01:34:33Z", "2026-05-14"}
+	for i, title := range titles {
+		at := times[i%len(times)]
+		id := NewID(s.Now().Add(time.Duration(i+1) * time.Second))
+		var due any
+		if i%2 == 0 {
+			due = times[(i+1)%len(times)]
+		}
+		if err := s.db.Exec(`INSERT INTO proposals (id, body_id, author_id, title, category, stage, visibility, support_count,
+			comment_count, closed_reason, created_at, response_due_at, updated_at) VALUES (?, ?, ?, ?, 'park', 'needs', 'published', ?, ?, ?, ?, ?, ?)`,
+			id, child.BodyIDs[0], author, title, i*7, -i, []string{"", "merged"}[i%2], at, due, at).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	_ = p
+	packed, err := s.childPage(ctx, child, ProposalFilter{}, "", 50)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.dialect = "columns" // any dialect but SQLite reads column by column
+	columns, err := s.childPage(ctx, child, ProposalFilter{}, "", 50)
+	s.dialect = DialectSQLite
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(packed) != len(titles)+1 || len(columns) != len(packed) {
+		t.Fatalf("%d rows packed, %d by column, want %d", len(packed), len(columns), len(titles)+1)
+	}
+	for i := range packed {
+		a, b := packed[i], columns[i]
+		if a.Title != b.Title || a.ID != b.ID || !a.CreatedAt.Equal(b.CreatedAt) || a.CreatedAt.Location().String() != b.CreatedAt.Location().String() ||
+			(a.ResponseDueAt == nil) != (b.ResponseDueAt == nil) || a.ResponseDueAt != nil && !a.ResponseDueAt.Equal(*b.ResponseDueAt) ||
+			a.SupportCount != b.SupportCount || a.CommentCount != b.CommentCount || a.ClosedReason != b.ClosedReason ||
+			*a.marks != *b.marks || (a.AuthorID == nil) != (b.AuthorID == nil) || a.Stage != b.Stage || a.Visibility != b.Visibility {
+			t.Errorf("row %d packed %+v\nby column %+v", i, a, b)
+		}
 	}
 }

@@ -320,7 +320,29 @@ func (s *Store) Backup(ctx context.Context, path string) error {
 
 // writerWait is how long a write transaction waits for its turn on SQLite before the request is
 // told to try again later: the busy timeout SQLite itself is given (sqliteDSN).
-const writerWait = 10 * time.Second
+var writerWait = 10 * time.Second
+
+// awaitWriter takes the SQLite write turn: at once when it is free, else in order of arrival,
+// for at most writerWait; then the request is told to try again (503 unavailable, Retry-After),
+// as for any write the database cannot take now. /readyz is unchanged: the database is busy,
+// not broken.
+func (s *Store) awaitWriter(ctx context.Context) error {
+	select {
+	case s.writer <- struct{}{}:
+		return nil
+	default:
+	}
+	wait := time.NewTimer(writerWait)
+	defer wait.Stop()
+	select {
+	case s.writer <- struct{}{}:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-wait.C:
+		return ErrUnavailable
+	}
+}
 
 // tx runs fn in a write transaction; on SQLite it begins IMMEDIATE, so it never fails to upgrade.
 // A full disk often shows only at commit, which no statement callback sees: the result is
@@ -332,17 +354,10 @@ const writerWait = 10 * time.Second
 // and each starts as soon as the one before commits.
 func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 	if s.writer != nil {
-		wait := time.NewTimer(writerWait)
-		select {
-		case s.writer <- struct{}{}:
-			wait.Stop()
-			defer func() { <-s.writer }()
-		case <-ctx.Done():
-			wait.Stop()
-			return ctx.Err()
-		case <-wait.C:
-			return ErrUnavailable // as long as SQLite's own busy timeout: the database is stuck
+		if err := s.awaitWriter(ctx); err != nil {
+			return err
 		}
+		defer func() { <-s.writer }()
 	}
 	return s.fault(s.db.WithContext(ctx).Transaction(fn))
 }
