@@ -318,7 +318,9 @@ func TestWriteTurnsOnSQLite(t *testing.T) {
 		t.Errorf("a write whose request went away: %v, want canceled", err)
 	}
 	done := make(chan error)
-	go func() { done <- s.tx(ctx, func(tx *gorm.DB) error { return tx.Exec("UPDATE auth_epoch SET version = version").Error }) }()
+	go func() {
+		done <- s.tx(ctx, func(tx *gorm.DB) error { return tx.Exec("UPDATE auth_epoch SET version = version").Error })
+	}()
 	select {
 	case err := <-done:
 		t.Fatalf("a write ran while another held the turn: %v", err)
