@@ -3,6 +3,7 @@ package models
 import (
 	"context"
 	"crypto/rand"
+	"database/sql"
 	"database/sql/driver"
 	"encoding/hex"
 	"errors"
@@ -329,5 +330,50 @@ func TestWriteTurnsOnSQLite(t *testing.T) {
 	close(release)
 	if err := <-done; err != nil {
 		t.Errorf("the next write, once the turn was free: %v", err)
+	}
+}
+
+// An erasure empties SQLite's write-ahead log, where copies of the erased pages stay. A reader
+// on an old snapshot keeps it from doing so: the erasure still answers, the log is owed, and
+// ScrubOwed empties it once the reader is done.
+func TestErasureOwesTheLogWhileAReaderHoldsIt(t *testing.T) {
+	s := internalStores(t)[DialectSQLite]
+	ctx := context.Background()
+	child, p := evaluatedProposal(t, s)
+	holds := func(name string) bool {
+		raw, err := os.ReadFile(filepath.Join(s.dataDir, name))
+		return err == nil && strings.Contains(string(raw), p.Title)
+	}
+	other, err := sql.Open("sqlite3", "file:"+filepath.Join(s.dataDir, "tongsheng.db")+"?mode=ro") // another process, say
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	reader, err := other.BeginTx(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var n int
+	if err := reader.QueryRow("SELECT COUNT(*) FROM proposals").Scan(&n); err != nil { // the snapshot starts here
+		t.Fatal(err)
+	}
+	yes := true
+	if err := s.WithdrawOnPaper(ctx, SystemActor(), child.ID, Withdrawal{Erase: &yes, Reference: "F-2"}); err != nil {
+		t.Fatal(err)
+	}
+	if left, err := s.ScrubOwed(ctx); err != nil || left != 1 {
+		t.Fatalf("with the reader still open: %d owed, %v; want the log owed", left, err)
+	}
+	if !holds("tongsheng.db-wal") && !holds("tongsheng.db") {
+		t.Fatal("the erased title is nowhere before the checkpoint: this test shows nothing")
+	}
+	reader.Rollback()
+	if left, err := s.ScrubOwed(ctx); err != nil || left != 0 {
+		t.Fatalf("once the reader is done: %d owed, %v; want none", left, err)
+	}
+	for _, name := range []string{"tongsheng.db", "tongsheng.db-wal"} {
+		if holds(name) {
+			t.Errorf("%s still holds the erased title", name)
+		}
 	}
 }

@@ -29,7 +29,15 @@ var scrubbedTables = []string{"children", "guardians", "consents", "comments", "
 func (s *Store) scrub(ctx context.Context) error {
 	db := s.db.WithContext(ctx)
 	if s.dialect == DialectSQLite {
-		return db.Exec("PRAGMA wal_checkpoint(TRUNCATE)").Error
+		done, err := s.checkpointWAL(ctx)
+		if err != nil || done {
+			return err
+		}
+		if err := db.Exec("INSERT INTO scrub_owed (table_name, since) VALUES (?, ?) ON CONFLICT (table_name) DO NOTHING", owedWAL, s.Now()).Error; err != nil {
+			return fmt.Errorf("owe a checkpoint: %w", err)
+		}
+		s.log.Warn("erasure could not empty the write-ahead log while a reader held an old snapshot: it is emptied as soon as the reader is done")
+		return nil
 	}
 	var large, busy []string
 	for _, t := range scrubbedTables {
@@ -58,11 +66,42 @@ func (s *Store) scrub(ctx context.Context) error {
 	return nil
 }
 
-// ScrubOwed rewrites the tables an erasure found too busy to rewrite, and returns how many are
-// still owed. Serving instances call it every few minutes; on SQLite nothing is ever owed.
+// owedWAL is the entry of scrub_owed for SQLite's write-ahead log, which still holds copies of
+// pages from before an erasure until a checkpoint empties it.
+const owedWAL = "wal"
+
+// checkpointWAL empties SQLite's write-ahead log into the database file. It is not done (false)
+// while a reader still holds a snapshot older than the log's end after a second's wait: the
+// erasure that asked answers, and ScrubOwed tries again.
+func (s *Store) checkpointWAL(ctx context.Context) (bool, error) {
+	var busy, logged, moved int
+	err := s.db.WithContext(ctx).Connection(func(conn *gorm.DB) error {
+		if err := conn.Exec("PRAGMA busy_timeout = 1000").Error; err != nil {
+			return err
+		}
+		defer conn.Exec("PRAGMA busy_timeout = 10000") // as sqliteDSN sets it
+		return conn.Raw("PRAGMA wal_checkpoint(TRUNCATE)").Row().Scan(&busy, &logged, &moved)
+	})
+	if err != nil {
+		return false, fmt.Errorf("checkpoint: %w", err)
+	}
+	return busy == 0, nil
+}
+
+// ScrubOwed does what erasures found too busy to do at once: on PostgreSQL it rewrites the tables
+// it could not, on SQLite it empties the write-ahead log. It returns how many are still owed.
+// Serving instances call it every few minutes.
 func (s *Store) ScrubOwed(ctx context.Context) (int, error) {
 	if s.dialect == DialectSQLite {
-		return 0, nil
+		var owed int64
+		if err := s.db.WithContext(ctx).Table("scrub_owed").Where("table_name = ?", owedWAL).Count(&owed).Error; err != nil || owed == 0 {
+			return 0, err
+		}
+		done, err := s.checkpointWAL(ctx)
+		if err != nil || !done {
+			return 1, err
+		}
+		return 0, s.db.WithContext(ctx).Exec("DELETE FROM scrub_owed WHERE table_name = ?", owedWAL).Error
 	}
 	var owed []string
 	if err := s.db.WithContext(ctx).Raw("SELECT table_name FROM scrub_owed ORDER BY table_name").Scan(&owed).Error; err != nil {
