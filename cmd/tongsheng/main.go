@@ -226,8 +226,9 @@ func escalate(ctx context.Context, store *models.Store, log *slog.Logger) {
 	}
 }
 
-// rewriteOwed rewrites, every escalateEvery, the PostgreSQL tables an erasure found too busy to
-// rewrite at once, so that erased bytes leave the table files soon after.
+// rewriteOwed does, every escalateEvery, what an erasure found too busy to do at once: rewrite
+// PostgreSQL's tables, or empty SQLite's write-ahead log, so that erased bytes leave the files
+// soon after.
 func rewriteOwed(ctx context.Context, store *models.Store, log *slog.Logger) {
 	for {
 		select {
@@ -236,9 +237,9 @@ func rewriteOwed(ctx context.Context, store *models.Store, log *slog.Logger) {
 		case <-time.After(escalateEvery):
 		}
 		if n, err := store.ScrubOwed(ctx); err != nil && ctx.Err() == nil {
-			log.Error("owed table rewrite failed", slog.String("error", err.Error()))
+			log.Error("owed rewrite after an erasure failed", slog.String("error", err.Error()))
 		} else if n > 0 {
-			log.Warn("tables still too busy to rewrite after an erasure", slog.Int("tables", n))
+			log.Warn("still too busy to rewrite after an erasure", slog.Int("owed", n))
 		}
 	}
 }
