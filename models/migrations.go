@@ -432,6 +432,17 @@ CREATE TABLE scrub_owed (
 	table_name TEXT PRIMARY KEY,
 	since {{ts}} NOT NULL
 )`},
+	// Statistics and the desk's totals over a whole city: what they sum of the proposals, kept per
+	// region and stage by trigger, so that they read a row per region and stage instead of every
+	// proposal or a row per body (region_stats.go).
+	{id: "0013a_region_stats", run: (*Store).createRegionStats},
+	// The median response time of a whole city: published proposals per region and number of
+	// days to the first answer, kept by trigger; days are whole, so the median is exact.
+	{id: "0013b_response_histogram", run: (*Store).createResponseHistogram},
+	// Start-up looks for consents given under an older privacy notice: by index, not by reading
+	// every consent.
+	{id: "0013c_consent_notice", sql: `
+CREATE INDEX consents_notice ON consents(status, notice_version)`},
 }
 
 // createProposalCounts creates the counts per body and stage, fills them and creates the

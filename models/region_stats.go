@@ -1,0 +1,367 @@
+package models
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"gorm.io/gorm"
+)
+
+// Kept aggregates per region (migrations 0013a and 0013b). A body never changes region and a
+// region never moves, so a proposal's region is its body's for good. Triggers on proposals and
+// decisions keep, for each region and stage, what statistics and the desk's totals sum; and for
+// each region, how many published proposals had their first answer after so many local days.
+// VerifyCounts compares both with a recomputation.
+
+// regionStatsColumns are the sums kept per region and stage: every proposal (n, the desk's
+// total), the published ones, those answered, decided and adopted, and the evaluations of the
+// published ones.
+var regionStatsColumns = []string{"n", "published", "responded", "decided", "adopted",
+	"eval_count", "eval_safety", "eval_fun", "eval_access", "eval_looks"}
+
+// regionStatsOf is the contribution of one proposal row (NEW or OLD in a trigger) to its region
+// and stage, as the values of regionStatsColumns.
+func regionStatsOf(row string) []string {
+	pub := row + ".visibility = '" + VisibilityPublished + "'"
+	decision := "SELECT 1 FROM decisions WHERE decisions.proposal_id = " + row + ".id"
+	when := func(cond string) string { return "(CASE WHEN " + cond + " THEN 1 ELSE 0 END)" }
+	vals := []string{"1", when(pub), when(pub + " AND " + row + ".response_days IS NOT NULL"),
+		when(pub + " AND EXISTS (" + decision + ")"),
+		when(pub + " AND EXISTS (" + decision + " AND decisions.outcome <> '" + OutcomeNotAdopted + "')")}
+	for _, c := range regionStatsColumns[5:] {
+		vals = append(vals, when(pub)+" * "+row+"."+c)
+	}
+	return vals
+}
+
+// upsertRegionStats adds (sign "+") or takes away (sign "-") the values selected by from.
+func upsertRegionStats(sign, region, stage string, vals []string, from string) string {
+	sel := make([]string, len(vals))
+	set := make([]string, len(vals))
+	for i, v := range vals {
+		sel[i] = sign + "(" + v + ")"
+		c := regionStatsColumns[i]
+		set[i] = c + " = region_stats." + c + " + excluded." + c
+	}
+	return "INSERT INTO region_stats (region_id, stage, " + strings.Join(regionStatsColumns, ", ") + ") SELECT " +
+		region + ", " + stage + ", " + strings.Join(sel, ", ") + " " + from +
+		" ON CONFLICT (region_id, stage) DO UPDATE SET " + strings.Join(set, ", ")
+}
+
+// moveProposalStats is a proposal row's contribution, added or taken away.
+func moveProposalStats(sign, row string) string {
+	return upsertRegionStats(sign, "bodies.region_id", row+".stage", regionStatsOf(row), "FROM bodies WHERE bodies.id = "+row+".body_id")
+}
+
+// moveDecisionStats is what a decision row adds to its published proposal's decided and adopted
+// counts, added or taken away.
+func moveDecisionStats(sign, row string) string {
+	vals := make([]string, len(regionStatsColumns))
+	for i := range vals {
+		vals[i] = "0"
+	}
+	vals[3] = "1"
+	vals[4] = "(CASE WHEN " + row + ".outcome <> '" + OutcomeNotAdopted + "' THEN 1 ELSE 0 END)"
+	return upsertRegionStats(sign, "bodies.region_id", "proposals.stage", vals,
+		"FROM proposals JOIN bodies ON bodies.id = proposals.body_id WHERE proposals.id = "+row+".proposal_id AND proposals.visibility = '"+VisibilityPublished+"'")
+}
+
+// createRegionStats adds each proposal's days to its first answer (set with the answer, by
+// markResponded), creates the kept sums per region and stage, fills them, and creates the
+// triggers that keep them.
+func (s *Store) createRegionStats(tx *gorm.DB) error {
+	if err := tx.Exec("ALTER TABLE proposals ADD COLUMN response_days INTEGER").Error; err != nil {
+		return err
+	}
+	if err := s.backfillResponseDays(tx); err != nil {
+		return err
+	}
+	cols := make([]string, len(regionStatsColumns))
+	sums := make([]string, len(regionStatsColumns))
+	vals := regionStatsOf("proposals")
+	for i, c := range regionStatsColumns {
+		cols[i] = c + " BIGINT NOT NULL DEFAULT 0"
+		sums[i] = "SUM(" + vals[i] + ")"
+	}
+	stmts := []string{
+		"CREATE TABLE region_stats (region_id TEXT NOT NULL, stage TEXT NOT NULL, " + strings.Join(cols, ", ") + ", PRIMARY KEY (region_id, stage))",
+		"INSERT INTO region_stats (region_id, stage, " + strings.Join(regionStatsColumns, ", ") + ") SELECT bodies.region_id, proposals.stage, " +
+			strings.Join(sums, ", ") + " FROM proposals JOIN bodies ON bodies.id = proposals.body_id GROUP BY bodies.region_id, proposals.stage",
+	}
+	// What a proposal's figures depend on; the support and comment counts, which change with
+	// every support, are not among them, so that a support fires no trigger of these.
+	watched := []string{"body_id", "stage", "visibility", "response_days", "eval_count", "eval_safety", "eval_fun", "eval_access", "eval_looks"}
+	if s.dialect == DialectPostgres {
+		changed := make([]string, len(watched))
+		for i, c := range watched {
+			changed[i] = "OLD." + c + " IS DISTINCT FROM NEW." + c
+		}
+		stmts = append(stmts, `CREATE FUNCTION move_region_stats() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP IN ('UPDATE', 'DELETE') THEN `+moveProposalStats("-", "OLD")+`; END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN `+moveProposalStats("+", "NEW")+`; END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER proposals_region_stats AFTER INSERT OR DELETE ON proposals FOR EACH ROW EXECUTE FUNCTION move_region_stats()",
+			"CREATE TRIGGER proposals_region_stats_moved AFTER UPDATE OF "+strings.Join(watched, ", ")+" ON proposals FOR EACH ROW "+
+				"WHEN ("+strings.Join(changed, " OR ")+") EXECUTE FUNCTION move_region_stats()",
+			`CREATE FUNCTION move_decision_stats() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP IN ('UPDATE', 'DELETE') THEN `+moveDecisionStats("-", "OLD")+`; END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN `+moveDecisionStats("+", "NEW")+`; END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER decisions_region_stats AFTER INSERT OR DELETE OR UPDATE OF proposal_id, outcome ON decisions FOR EACH ROW EXECUTE FUNCTION move_decision_stats()")
+	} else {
+		changed := make([]string, len(watched))
+		for i, c := range watched {
+			changed[i] = "OLD." + c + " IS NOT NEW." + c
+		}
+		stmts = append(stmts,
+			"CREATE TRIGGER proposals_insert_region_stats AFTER INSERT ON proposals BEGIN "+moveProposalStats("+", "NEW")+"; END",
+			"CREATE TRIGGER proposals_delete_region_stats AFTER DELETE ON proposals BEGIN "+moveProposalStats("-", "OLD")+"; END",
+			"CREATE TRIGGER proposals_update_region_stats AFTER UPDATE OF "+strings.Join(watched, ", ")+" ON proposals WHEN "+
+				strings.Join(changed, " OR ")+" BEGIN "+moveProposalStats("-", "OLD")+"; "+moveProposalStats("+", "NEW")+"; END",
+			"CREATE TRIGGER decisions_insert_region_stats AFTER INSERT ON decisions BEGIN "+moveDecisionStats("+", "NEW")+"; END",
+			"CREATE TRIGGER decisions_delete_region_stats AFTER DELETE ON decisions BEGIN "+moveDecisionStats("-", "OLD")+"; END",
+			"CREATE TRIGGER decisions_update_region_stats AFTER UPDATE OF proposal_id, outcome ON decisions BEGIN "+
+				moveDecisionStats("-", "OLD")+"; "+moveDecisionStats("+", "NEW")+"; END")
+	}
+	return execEach(tx, stmts)
+}
+
+// backfillResponseDays sets the days to the first answer of every answered proposal, in the
+// local time zone, one statement per number of days.
+func (s *Store) backfillResponseDays(tx *gorm.DB) error {
+	rs, err := tx.Raw("SELECT id, published_at, first_response_at FROM proposals WHERE published_at IS NOT NULL AND first_response_at IS NOT NULL").Rows()
+	if err != nil {
+		return err
+	}
+	byDays := map[int][]string{}
+	for rs.Next() {
+		var id string
+		var published, answered time.Time
+		if err := rs.Scan(&id, &published, &answered); err != nil {
+			rs.Close()
+			return err
+		}
+		d := s.localDays(published, answered)
+		byDays[d] = append(byDays[d], id)
+	}
+	rs.Close()
+	if err := rs.Err(); err != nil {
+		return err
+	}
+	for d, ids := range byDays {
+		for len(ids) > 0 {
+			n := min(len(ids), 500)
+			if err := tx.Exec("UPDATE proposals SET response_days = ? WHERE id IN ?", d, ids[:n]).Error; err != nil {
+				return err
+			}
+			ids = ids[n:]
+		}
+	}
+	return nil
+}
+
+// moveResponseDays is a proposal row's count in the histogram of response days, added or taken
+// away.
+func moveResponseDays(sign, row string) string {
+	return "INSERT INTO region_response_days (region_id, days, n) SELECT bodies.region_id, " + row + ".response_days, " + sign + "1 FROM bodies WHERE bodies.id = " +
+		row + ".body_id AND " + row + ".visibility = '" + VisibilityPublished + "' AND " + row + ".response_days IS NOT NULL" +
+		" ON CONFLICT (region_id, days) DO UPDATE SET n = region_response_days.n + excluded.n"
+}
+
+// createResponseHistogram creates the histogram of response days per region, fills it and
+// creates the triggers that keep it.
+func (s *Store) createResponseHistogram(tx *gorm.DB) error {
+	stmts := []string{
+		"CREATE TABLE region_response_days (region_id TEXT NOT NULL, days INTEGER NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (region_id, days))",
+		"INSERT INTO region_response_days (region_id, days, n) SELECT bodies.region_id, proposals.response_days, COUNT(*) FROM proposals JOIN bodies ON bodies.id = proposals.body_id " +
+			"WHERE proposals.visibility = '" + VisibilityPublished + "' AND proposals.response_days IS NOT NULL GROUP BY bodies.region_id, proposals.response_days",
+	}
+	if s.dialect == DialectPostgres {
+		stmts = append(stmts, `CREATE FUNCTION move_response_days() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP IN ('UPDATE', 'DELETE') THEN `+moveResponseDays("-", "OLD")+`; END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN `+moveResponseDays("+", "NEW")+`; END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER proposals_response_days AFTER INSERT OR DELETE ON proposals FOR EACH ROW EXECUTE FUNCTION move_response_days()",
+			"CREATE TRIGGER proposals_response_days_moved AFTER UPDATE OF body_id, visibility, response_days ON proposals FOR EACH ROW "+
+				"WHEN (OLD.body_id IS DISTINCT FROM NEW.body_id OR OLD.visibility IS DISTINCT FROM NEW.visibility OR OLD.response_days IS DISTINCT FROM NEW.response_days) "+
+				"EXECUTE FUNCTION move_response_days()")
+	} else {
+		stmts = append(stmts,
+			"CREATE TRIGGER proposals_insert_response_days AFTER INSERT ON proposals BEGIN "+moveResponseDays("+", "NEW")+"; END",
+			"CREATE TRIGGER proposals_delete_response_days AFTER DELETE ON proposals BEGIN "+moveResponseDays("-", "OLD")+"; END",
+			"CREATE TRIGGER proposals_update_response_days AFTER UPDATE OF body_id, visibility, response_days ON proposals "+
+				"WHEN OLD.body_id IS NOT NEW.body_id OR OLD.visibility IS NOT NEW.visibility OR OLD.response_days IS NOT NEW.response_days BEGIN "+
+				moveResponseDays("-", "OLD")+"; "+moveResponseDays("+", "NEW")+"; END")
+	}
+	return execEach(tx, stmts)
+}
+
+// regionChecks are VerifyCounts' comparisons of the kept region sums with a recomputation.
+func regionChecks() []struct{ what, sql string } {
+	vals := regionStatsOf("proposals")
+	var out []struct{ what, sql string }
+	for i, c := range regionStatsColumns {
+		out = append(out, struct{ what, sql string }{"region_stats." + c, `SELECT region_id || '/' || stage AS id, SUM(stored) AS stored, SUM(fresh) AS fresh FROM (
+		SELECT region_id, stage, ` + c + ` AS stored, 0 AS fresh FROM region_stats
+		UNION ALL SELECT bodies.region_id, proposals.stage, 0, SUM(` + vals[i] + `) FROM proposals JOIN bodies ON bodies.id = proposals.body_id
+		GROUP BY bodies.region_id, proposals.stage) AS both_sides GROUP BY region_id, stage`})
+	}
+	out = append(out, struct{ what, sql string }{"region_response_days", `SELECT region_id || '/' || CAST(days AS TEXT) AS id, SUM(stored) AS stored, SUM(fresh) AS fresh FROM (
+		SELECT region_id, days, n AS stored, 0 AS fresh FROM region_response_days
+		UNION ALL SELECT bodies.region_id, proposals.response_days, 0, COUNT(*) FROM proposals JOIN bodies ON bodies.id = proposals.body_id
+		WHERE proposals.visibility = 'published' AND proposals.response_days IS NOT NULL
+		GROUP BY bodies.region_id, proposals.response_days) AS both_sides GROUP BY region_id, days`})
+	return out
+}
+
+// verifyResponseDays compares each answered proposal's kept days with the days between its
+// publication and its first answer, and describes each difference.
+func (s *Store) verifyResponseDays(ctx context.Context) ([]string, error) {
+	rs, err := s.db.WithContext(ctx).Raw("SELECT id, published_at, first_response_at, response_days FROM proposals").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("verify response_days: %w", err)
+	}
+	defer rs.Close()
+	var diffs []string
+	for rs.Next() {
+		var id string
+		var published, answered *time.Time
+		var days *int
+		if err := rs.Scan(&id, &published, &answered, &days); err != nil {
+			return nil, fmt.Errorf("verify response_days: %w", err)
+		}
+		want := -1
+		if published != nil && answered != nil {
+			want = s.localDays(*published, *answered)
+		}
+		got := -1
+		if days != nil {
+			got = *days
+		}
+		if got != want {
+			diffs = append(diffs, fmt.Sprintf("response_days of %s: stored %d, counted %d", id, got, want))
+		}
+	}
+	return diffs, rs.Err()
+}
+
+// regionScope is the condition on regions.path that a statistics request covers, with its
+// arguments; ok is false when the scope is not a set of whole regions (a facilitator's bodies).
+func regionScope(a *Actor, filterPath string) (cond string, args []any, ok bool) {
+	var conds []string
+	switch a.Role {
+	case RoleAdmin:
+	case RoleCommittee:
+		conds, args = append(conds, "regions.path LIKE ?"), append(args, a.RegionPath+"%")
+	default:
+		return "", nil, false
+	}
+	if filterPath != "" {
+		conds, args = append(conds, "regions.path LIKE ?"), append(args, filterPath+"%")
+	}
+	if len(conds) == 0 {
+		return "", nil, true
+	}
+	return strings.Join(conds, " AND "), args, true
+}
+
+// regionsIn is a sub-select of the IDs of the regions a scope covers (see regionScope).
+func regionsIn(cond string) string {
+	if cond == "" {
+		return "SELECT id FROM regions"
+	}
+	return "SELECT id FROM regions WHERE " + cond
+}
+
+// keptStatistics computes the figures of whole regions from the kept sums: a row per region and
+// stage, a row per region and number of days, and the overdue proposals by the index of those
+// awaiting an answer. Nothing it reads grows with the number of proposals but the overdue ones.
+func (s *Store) keptStatistics(ctx context.Context, cond string, args []any) (*Stats, error) {
+	db := s.reader(ctx)
+	st := &Stats{ProposalsByStage: map[string]int{}}
+	for _, stage := range Stages {
+		st.ProposalsByStage[stage] = 0
+	}
+	var rows []struct {
+		Stage                                                 string
+		Published, Responded, Decided, Adopted                int64
+		EvalCount, EvalSafety, EvalFun, EvalAccess, EvalLooks int64
+	}
+	err := db.Raw(`SELECT stage, SUM(published) AS published, SUM(responded) AS responded, SUM(decided) AS decided, SUM(adopted) AS adopted,
+		SUM(eval_count) AS eval_count, SUM(eval_safety) AS eval_safety, SUM(eval_fun) AS eval_fun, SUM(eval_access) AS eval_access, SUM(eval_looks) AS eval_looks
+		FROM region_stats WHERE region_id IN (`+regionsIn(cond)+`) GROUP BY stage`, args...).Scan(&rows).Error
+	if err != nil {
+		return nil, fmt.Errorf("read kept statistics: %w", err)
+	}
+	var n, responded, decided, adopted, evals, safety, fun, access, looks int64
+	for _, r := range rows {
+		st.ProposalsByStage[r.Stage] += int(r.Published)
+		n, responded, decided, adopted = n+r.Published, responded+r.Responded, decided+r.Decided, adopted+r.Adopted
+		evals, safety, fun, access, looks = evals+r.EvalCount, safety+r.EvalSafety, fun+r.EvalFun, access+r.EvalAccess, looks+r.EvalLooks
+	}
+	if n > 0 {
+		st.ResponseRate = round2(float64(responded) / float64(n))
+	}
+	var hist []struct{ Days, N int64 }
+	err = db.Raw(`SELECT days, SUM(n) AS n FROM region_response_days WHERE region_id IN (`+regionsIn(cond)+`)
+		GROUP BY days HAVING SUM(n) > 0 ORDER BY days`, args...).Scan(&hist).Error
+	if err != nil {
+		return nil, fmt.Errorf("read response days: %w", err)
+	}
+	st.MedianResponseDays = histogramMedian(hist)
+	if decided > 0 {
+		st.AdoptionRate = round2(float64(adopted) / float64(decided))
+	}
+	if evals > 0 {
+		avg := func(sum int64) float64 { return float64(sum) / float64(evals) }
+		st.EvaluationAverage = Averages{Safety: round1(avg(safety)), Fun: round1(avg(fun)), Access: round1(avg(access)), Looks: round1(avg(looks)),
+			Overall: round1((avg(safety) + avg(fun) + avg(access) + avg(looks)) / 4)}
+	}
+	// Overdue depends on the hour: counted from the index of proposals awaiting an answer, each
+	// one's region read by its body's key (no list of bodies in scope).
+	var overdue int64
+	q := `SELECT COUNT(*) FROM proposals WHERE ` + awaitingAnswer + ` AND proposals.response_due_at <= ?`
+	qargs := []any{s.Now()}
+	if cond != "" {
+		q += ` AND (SELECT bodies.region_id FROM bodies WHERE bodies.id = proposals.body_id) IN (` + regionsIn(cond) + `)`
+		qargs = append(qargs, args...)
+	}
+	if err := db.Raw(q, qargs...).Scan(&overdue).Error; err != nil {
+		return nil, fmt.Errorf("count overdue: %w", err)
+	}
+	st.Overdue = int(overdue)
+	return st, nil
+}
+
+// histogramMedian is the median of values given as (value, count) in ascending order: the
+// middle value, or the mean of the two middle ones.
+func histogramMedian(hist []struct{ Days, N int64 }) float64 {
+	var total int64
+	for _, h := range hist {
+		total += h.N
+	}
+	if total == 0 {
+		return 0
+	}
+	at := func(k int64) int64 { // the k-th value, from 0
+		for _, h := range hist {
+			if k < h.N {
+				return h.Days
+			}
+			k -= h.N
+		}
+		return hist[len(hist)-1].Days
+	}
+	if total%2 == 1 {
+		return float64(at(total / 2))
+	}
+	return float64(at(total/2-1)+at(total/2)) / 2
+}
