@@ -214,8 +214,7 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 		proposals.support_count, proposals.comment_count, bodies.name AS body_name,
 		(SELECT COALESCE(SUM(vote_count), 0) FROM options WHERE options.proposal_id = proposals.id) AS votes,
 		decisions.outcome, decisions.responsible_unit, decisions.planned_completion,
-		(SELECT COUNT(*) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS evaluations,
-		(SELECT AVG((safety + fun + access + looks) / 4.0) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS overall`).
+		proposals.eval_count, proposals.eval_safety + proposals.eval_fun + proposals.eval_access + proposals.eval_looks AS eval_sum`).
 			Joins("JOIN bodies ON bodies.id = proposals.body_id").
 			Joins("LEFT JOIN decisions ON decisions.proposal_id = proposals.id").
 			Order("proposals.id").Rows()
@@ -244,11 +243,11 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 				PublishedAt, ResponseDueAt, FirstResponseAt      *time.Time
 				SupportCount, CommentCount, Votes, Evaluations   int
 				Outcome, ResponsibleUnit, PlannedCompletion      *string
-				Overall                                          *float64
+				EvalSum                                          int64
 			}
 			if err := rows.Scan(&r.ID, &r.Title, &r.Erased, &r.Category, &r.Stage, &r.Visibility, &r.CreatedAt, &r.PublishedAt,
 				&r.ResponseDueAt, &r.FirstResponseAt, &r.SupportCount, &r.CommentCount, &r.BodyName, &r.Votes,
-				&r.Outcome, &r.ResponsibleUnit, &r.PlannedCompletion, &r.Evaluations, &r.Overall); err != nil {
+				&r.Outcome, &r.ResponsibleUnit, &r.PlannedCompletion, &r.Evaluations, &r.EvalSum); err != nil {
 				return fmt.Errorf("export proposals: %w", err)
 			}
 			e := ExportRow{ID: r.ID, Title: r.Title, Erased: r.Erased, Body: r.BodyName, Category: r.Category, Stage: r.Stage, Visibility: r.Visibility,
@@ -260,8 +259,10 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 			} else {
 				e.Overdue = r.ResponseDueAt != nil && !r.ResponseDueAt.After(now)
 			}
-			if r.Overall != nil {
-				e.EvaluationOverall = fmt.Sprintf("%.1f", *r.Overall)
+			if r.Evaluations > 0 {
+				// The mean of each evaluation's mean of four marks, from the sums each proposal
+				// keeps (0008a) instead of reading its evaluations for every row.
+				e.EvaluationOverall = fmt.Sprintf("%.1f", float64(r.EvalSum)/(4*float64(r.Evaluations)))
 			}
 			if err := fn(e); err != nil {
 				return err
