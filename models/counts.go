@@ -50,6 +50,7 @@ func (s *Store) VerifyCounts(ctx context.Context) ([]string, error) {
 		SELECT body_id, stage, n AS stored, 0 AS fresh FROM proposal_counts
 		UNION ALL SELECT body_id, stage, 0, COUNT(*) FROM proposals GROUP BY body_id, stage) AS both_sides GROUP BY body_id, stage`})
 	checks = append(checks, regionChecks()...)
+	checks = append(checks, childrenChecks()...)
 	var diffs []string
 	for _, c := range checks {
 		var rows []struct {

@@ -443,6 +443,9 @@ CREATE TABLE scrub_owed (
 	// every consent.
 	{id: "0013c_consent_notice", sql: `
 CREATE INDEX consents_notice ON consents(status, notice_version)`},
+	// Statistics count the children of a whole city: children per region and consent status,
+	// kept by trigger, and the few children whose bodies span regions (region_stats.go).
+	{id: "0013d_region_children", run: (*Store).createRegionChildren},
 }
 
 // createProposalCounts creates the counts per body and stage, fills them and creates the

@@ -365,3 +365,133 @@ func histogramMedian(hist []struct{ Days, N int64 }) float64 {
 	}
 	return float64(at(total/2-1)+at(total/2)) / 2
 }
+
+// Children per region and consent status (migration 0013d): a child counts once in each region
+// where one of their bodies is. A child whose bodies lie in more than one region is also listed
+// in multi_region_children, so that a count over a subtree, which sums regions, can take away
+// the children it counted more than once by reading those children only.
+
+// childRegionsOf selects the distinct regions of a child's bodies.
+func childRegionsOf(child string) string {
+	return "SELECT DISTINCT bodies.region_id FROM memberships JOIN bodies ON bodies.id = memberships.body_id WHERE memberships.child_id = " + child
+}
+
+// moveRegionChildren adds or takes away one child of the given status in the regions selected
+// by regions (a query of region_id).
+func moveRegionChildren(sign, status, regions string) string {
+	return "INSERT INTO region_children (region_id, consent_status, n) SELECT r.region_id, " + status + ", " + sign + "1 FROM (" + regions +
+		") AS r WHERE r.region_id IS NOT NULL ON CONFLICT (region_id, consent_status) DO UPDATE SET n = region_children.n + excluded.n"
+}
+
+// membershipRegionChange is what a membership row adds to (sign "+", after its insert) or takes
+// from (sign "-", after its delete) its child's regions: the region of its body, unless another
+// membership of the child is in that region; and whether the child spans regions.
+func membershipRegionChange(sign, row string) []string {
+	region := "(SELECT bodies.region_id FROM bodies WHERE bodies.id = " + row + ".body_id)"
+	others := "SELECT 1 FROM memberships JOIN bodies ON bodies.id = memberships.body_id WHERE memberships.child_id = " +
+		row + ".child_id AND memberships.id <> " + row + ".id AND bodies.region_id = " + region
+	spans := "(SELECT COUNT(*) FROM (" + childRegionsOf(row+".child_id") + ") AS r) > 1"
+	return []string{
+		"INSERT INTO region_children (region_id, consent_status, n) SELECT " + region + ", children.consent_status, " + sign +
+			"1 FROM children WHERE children.id = " + row + ".child_id AND NOT EXISTS (" + others + ") ON CONFLICT (region_id, consent_status) DO UPDATE SET n = region_children.n + excluded.n",
+		"DELETE FROM multi_region_children WHERE child_id = " + row + ".child_id AND NOT " + spans,
+		"INSERT INTO multi_region_children (child_id) SELECT " + row + ".child_id WHERE " + spans + " ON CONFLICT (child_id) DO NOTHING",
+	}
+}
+
+// createRegionChildren creates the children per region and status and the children who span
+// regions, fills them and creates the triggers that keep them.
+func (s *Store) createRegionChildren(tx *gorm.DB) error {
+	stmts := []string{
+		"CREATE TABLE region_children (region_id TEXT NOT NULL, consent_status TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (region_id, consent_status))",
+		"CREATE TABLE multi_region_children (child_id TEXT PRIMARY KEY)",
+		`INSERT INTO region_children (region_id, consent_status, n) SELECT bodies.region_id, children.consent_status, COUNT(DISTINCT children.id)
+		FROM memberships JOIN bodies ON bodies.id = memberships.body_id JOIN children ON children.id = memberships.child_id
+		GROUP BY bodies.region_id, children.consent_status`,
+		`INSERT INTO multi_region_children (child_id) SELECT memberships.child_id FROM memberships JOIN bodies ON bodies.id = memberships.body_id
+		GROUP BY memberships.child_id HAVING COUNT(DISTINCT bodies.region_id) > 1`,
+	}
+	statusMoved := []string{moveRegionChildren("-", "OLD.consent_status", childRegionsOf("OLD.id")),
+		moveRegionChildren("+", "NEW.consent_status", childRegionsOf("NEW.id"))}
+	if s.dialect == DialectPostgres {
+		stmts = append(stmts, `CREATE FUNCTION move_region_children() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP = 'DELETE' THEN `+strings.Join(membershipRegionChange("-", "OLD"), "; ")+`; END IF;
+IF TG_OP = 'INSERT' THEN `+strings.Join(membershipRegionChange("+", "NEW"), "; ")+`; END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER memberships_region_children AFTER INSERT OR DELETE ON memberships FOR EACH ROW EXECUTE FUNCTION move_region_children()",
+			`CREATE FUNCTION move_child_status() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+`+strings.Join(statusMoved, "; ")+`;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER children_region_children AFTER UPDATE OF consent_status ON children FOR EACH ROW "+
+				"WHEN (OLD.consent_status IS DISTINCT FROM NEW.consent_status) EXECUTE FUNCTION move_child_status()")
+	} else {
+		stmts = append(stmts,
+			"CREATE TRIGGER memberships_insert_region_children AFTER INSERT ON memberships BEGIN "+strings.Join(membershipRegionChange("+", "NEW"), "; ")+"; END",
+			"CREATE TRIGGER memberships_delete_region_children AFTER DELETE ON memberships BEGIN "+strings.Join(membershipRegionChange("-", "OLD"), "; ")+"; END",
+			"CREATE TRIGGER children_update_region_children AFTER UPDATE OF consent_status ON children WHEN OLD.consent_status IS NOT NEW.consent_status BEGIN "+
+				strings.Join(statusMoved, "; ")+"; END")
+	}
+	return execEach(tx, stmts)
+}
+
+// childrenChecks are VerifyCounts' comparisons of the kept children per region with a
+// recomputation.
+func childrenChecks() []struct{ what, sql string } {
+	return []struct{ what, sql string }{
+		{"region_children", `SELECT region_id || '/' || consent_status AS id, SUM(stored) AS stored, SUM(fresh) AS fresh FROM (
+		SELECT region_id, consent_status, n AS stored, 0 AS fresh FROM region_children
+		UNION ALL SELECT bodies.region_id, children.consent_status, 0, COUNT(DISTINCT children.id)
+		FROM memberships JOIN bodies ON bodies.id = memberships.body_id JOIN children ON children.id = memberships.child_id
+		GROUP BY bodies.region_id, children.consent_status) AS both_sides GROUP BY region_id, consent_status`},
+		{"multi_region_children", `SELECT child_id AS id, SUM(stored) AS stored, SUM(fresh) AS fresh FROM (
+		SELECT child_id, 1 AS stored, 0 AS fresh FROM multi_region_children
+		UNION ALL SELECT memberships.child_id, 0, 1 FROM memberships JOIN bodies ON bodies.id = memberships.body_id
+		GROUP BY memberships.child_id HAVING COUNT(DISTINCT bodies.region_id) > 1) AS both_sides GROUP BY child_id`},
+	}
+}
+
+// keptChildren counts the children with active and with pending consent in the regions a scope
+// covers (see regionScope): the kept counts per region, less the children counted in more than
+// one of the regions, found among the few whose bodies span regions.
+func (s *Store) keptChildren(ctx context.Context, cond string, args []any) (active, pending int64, err error) {
+	db := s.reader(ctx)
+	var counts []struct {
+		ConsentStatus string
+		N             int64
+	}
+	statuses := []string{ConsentActive, ConsentPending}
+	err = db.Raw(`SELECT consent_status, SUM(n) AS n FROM region_children WHERE region_id IN (`+regionsIn(cond)+`) AND consent_status IN ?
+		GROUP BY consent_status`, append(append([]any{}, args...), statuses)...).Scan(&counts).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("count children: %w", err)
+	}
+	var twice []struct {
+		ConsentStatus string
+		N             int64
+	}
+	err = db.Raw(`SELECT children.consent_status, COUNT(*) - COUNT(DISTINCT children.id) AS n FROM
+		(SELECT DISTINCT memberships.child_id, bodies.region_id FROM multi_region_children
+		JOIN memberships ON memberships.child_id = multi_region_children.child_id JOIN bodies ON bodies.id = memberships.body_id
+		WHERE bodies.region_id IN (`+regionsIn(cond)+`)) AS spans JOIN children ON children.id = spans.child_id
+		WHERE children.consent_status IN ? GROUP BY children.consent_status`, append(append([]any{}, args...), statuses)...).Scan(&twice).Error
+	if err != nil {
+		return 0, 0, fmt.Errorf("count children: %w", err)
+	}
+	for _, c := range counts {
+		for _, t := range twice {
+			if t.ConsentStatus == c.ConsentStatus {
+				c.N -= t.N
+			}
+		}
+		if c.ConsentStatus == ConsentActive {
+			active = c.N
+		} else {
+			pending = c.N
+		}
+	}
+	return active, pending, nil
+}

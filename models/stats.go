@@ -87,7 +87,7 @@ func (s *Store) Statistics(ctx context.Context, a *Actor, f StatsFilter) (*Stats
 			if err != nil {
 				return nil, err
 			}
-			if st.ChildrenActive, st.ConsentPending, err = s.countChildren(ctx, a, f.RegionID); err != nil {
+			if st.ChildrenActive, st.ConsentPending, err = s.keptChildren(ctx, cond, args); err != nil {
 				return nil, err
 			}
 			return st, nil
