@@ -446,6 +446,11 @@ CREATE INDEX consents_notice ON consents(status, notice_version)`},
 	// Statistics count the children of a whole city: children per region and consent status,
 	// kept by trigger, and the few children whose bodies span regions (region_stats.go).
 	{id: "0013d_region_children", run: (*Store).createRegionChildren},
+	// Statistics count the proposals overdue now: those awaiting an answer, by deadline, with
+	// their body, so that the count reads the index alone.
+	{id: "0013e_overdue", sql: `
+CREATE INDEX proposals_overdue ON proposals(response_due_at, body_id)
+	WHERE first_response_at IS NULL AND visibility = 'published' AND stage <> 'closed'`},
 }
 
 // createProposalCounts creates the counts per body and stage, fills them and creates the

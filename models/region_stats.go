@@ -475,8 +475,9 @@ func (s *Store) keptChildren(ctx context.Context, cond string, args []any) (acti
 	}
 	err = db.Raw(`SELECT children.consent_status, COUNT(*) - COUNT(DISTINCT children.id) AS n FROM
 		(SELECT DISTINCT memberships.child_id, bodies.region_id FROM multi_region_children
-		JOIN memberships ON memberships.child_id = multi_region_children.child_id JOIN bodies ON bodies.id = memberships.body_id
-		WHERE bodies.region_id IN (`+regionsIn(cond)+`)) AS spans JOIN children ON children.id = spans.child_id
+		CROSS JOIN memberships CROSS JOIN bodies -- in this order: SQLite would otherwise start from every membership
+		WHERE memberships.child_id = multi_region_children.child_id AND bodies.id = memberships.body_id
+		AND bodies.region_id IN (`+regionsIn(cond)+`)) AS spans JOIN children ON children.id = spans.child_id
 		WHERE children.consent_status IN ? GROUP BY children.consent_status`, append(append([]any{}, args...), statuses)...).Scan(&twice).Error
 	if err != nil {
 		return 0, 0, fmt.Errorf("count children: %w", err)
