@@ -328,7 +328,13 @@ func (s *Store) keptStatistics(ctx context.Context, cond string, args []any) (*S
 	// Overdue depends on the hour: counted from the index of proposals awaiting an answer, each
 	// one's region read by its body's key (no list of bodies in scope).
 	var overdue int64
-	q := `SELECT COUNT(*) FROM proposals WHERE ` + awaitingAnswer + ` AND proposals.response_due_at <= ?`
+	from := "proposals"
+	if s.dialect == DialectSQLite {
+		// With the planner's statistics SQLite prefers the desk's index of those awaiting an
+		// answer, which holds neither the stage nor the body: a read of each row's table page.
+		from = "proposals INDEXED BY proposals_overdue"
+	}
+	q := `SELECT COUNT(*) FROM ` + from + ` WHERE ` + awaitingAnswer + ` AND proposals.response_due_at <= ?`
 	qargs := []any{s.Now()}
 	if cond != "" {
 		q += ` AND (SELECT bodies.region_id FROM bodies WHERE bodies.id = proposals.body_id) IN (` + regionsIn(cond) + `)`
