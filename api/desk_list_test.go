@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -309,7 +310,10 @@ func TestRegionWidePagesAndTotals(t *testing.T) {
 			mine = append(mine, e.propose("child", fmt.Sprintf("乐清的建议%d", i+1)))
 			e.propose2("child_other", "other_council", fmt.Sprintf("常州的建议%d", i+1))
 		}
-		e.toStage(mine[1], "design")
+		opts := e.toStage(mine[1], "design")
+		e.ok(200, "PUT", "/api/v1/proposals/"+mine[1]+"/vote", "child", map[string]any{"option_id": opts[0]})
+		e.ok(200, "PUT", "/api/v1/proposals/"+mine[1]+"/vote", "child2", map[string]any{"option_id": opts[1]})
+		voted := mine[1]
 		slices.Reverse(mine)
 		other := listIDs(t, e.ok(200, "GET", "/api/v1/proposals?limit=100", "committee_other", nil))
 		for _, c := range []struct {
@@ -342,6 +346,27 @@ func TestRegionWidePagesAndTotals(t *testing.T) {
 		}
 		if len(other) != 5 || slices.ContainsFunc(other, func(id string) bool { return slices.Contains(mine, id) }) {
 			t.Errorf("another city's committee lists %v", other)
+		}
+		// The CSV of the whole city: its proposals oldest first, each with its votes.
+		for _, who := range []string{"committee", "admin"} {
+			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(e.ok(200, "GET", "/api/v1/stats/export.csv", who, nil).body, "\uFEFF"))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, r := range rows[1:] {
+				if r[0] == voted && r[17] != "2" {
+					t.Errorf("%s's CSV: %s votes for the proposal voted on twice", who, r[17])
+				}
+				if slices.Contains(mine, r[0]) {
+					ids = append(ids, r[0])
+				}
+			}
+			want := slices.Clone(mine)
+			slices.Reverse(want)
+			if !slices.Equal(ids, want) || (who == "committee" && len(rows) != 6) || (who == "admin" && len(rows) != 11) {
+				t.Errorf("%s's CSV: %d rows, the city's %v", who, len(rows)-1, ids)
+			}
 		}
 		all := e.ok(200, "GET", "/api/v1/proposals?limit=100", "admin", nil)
 		wantTotal(10)(t, e, all)

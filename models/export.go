@@ -207,14 +207,26 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 		return nil, err
 	}
 	return func(ctx context.Context, fn func(ExportRow) error) error {
-		q, err := s.exportedProposals(ctx, a, f)
+		q, wide, err := s.exportedProposals(ctx, a, f)
 		if err != nil {
 			return err
+		}
+		votes := "(SELECT COALESCE(SUM(vote_count), 0) FROM options WHERE options.proposal_id = proposals.id)"
+		var tally map[string]int
+		if wide {
+			// Whole regions: the votes of every option in one pass of the table, instead of a
+			// search of each proposal's options (half the time of an export of a city). The
+			// tally holds a number per proposal voted on, a few megabytes for a city; it is read
+			// just before the rows, so a vote cast in between is in it.
+			if tally, err = s.voteTally(ctx); err != nil {
+				return err
+			}
+			votes = "0"
 		}
 		rows, err := q.Select(`proposals.id, proposals.title, proposals.erased, proposals.category, proposals.stage, proposals.visibility,
 		proposals.created_at, proposals.published_at, proposals.response_due_at, proposals.first_response_at,
 		proposals.support_count, proposals.comment_count, bodies.name AS body_name,
-		(SELECT COALESCE(SUM(vote_count), 0) FROM options WHERE options.proposal_id = proposals.id) AS votes,
+		`+votes+` AS votes,
 		decisions.outcome, decisions.responsible_unit, decisions.planned_completion,
 		proposals.eval_count, proposals.eval_safety + proposals.eval_fun + proposals.eval_access + proposals.eval_looks AS eval_sum`).
 			Joins("LEFT JOIN decisions ON decisions.proposal_id = proposals.id").
@@ -253,7 +265,7 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 			}
 			e := ExportRow{ID: r.ID, Title: r.Title, Erased: r.Erased, Body: r.BodyName, Category: r.Category, Stage: r.Stage, Visibility: r.Visibility,
 				CreatedOn: date(&r.CreatedAt), PublishedOn: date(r.PublishedAt), DueOn: date(r.ResponseDueAt), RespondedOn: date(r.FirstResponseAt),
-				Supports: r.SupportCount, Comments: r.CommentCount, Votes: r.Votes, Outcome: str(r.Outcome),
+				Supports: r.SupportCount, Comments: r.CommentCount, Votes: r.Votes + tally[r.ID], Outcome: str(r.Outcome),
 				ResponsibleUnit: str(r.ResponsibleUnit), PlannedCompletion: str(r.PlannedCompletion), Evaluations: r.Evaluations}
 			if r.FirstResponseAt != nil && r.PublishedAt != nil {
 				e.DaysToResponse = fmt.Sprint(s.localDays(*r.PublishedAt, *r.FirstResponseAt))
@@ -280,26 +292,46 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 // scope of whole regions is checked on each row's body, read by key, as the proposals are read
 // in key order (the CROSS JOIN keeps SQLite to that order): the first row goes out at once and
 // nothing is sorted. Other scopes are the statistics' (scopedProposals).
-func (s *Store) exportedProposals(ctx context.Context, a *Actor, f StatsFilter) (*gorm.DB, error) {
+// wide reports a scope of whole regions.
+func (s *Store) exportedProposals(ctx context.Context, a *Actor, f StatsFilter) (q *gorm.DB, wide bool, err error) {
 	var path string
 	if f.RegionID != "" {
-		var err error
 		if path, err = s.regionPath(ctx, f.RegionID); err != nil {
-			return nil, err
+			return nil, false, err
 		}
 	}
 	cond, args, ok := regionScope(a, path)
 	if !ok {
 		q, err := s.scopedProposals(ctx, a, f)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
-		return q.Joins("JOIN bodies ON bodies.id = proposals.body_id"), nil
+		return q.Joins("JOIN bodies ON bodies.id = proposals.body_id"), false, nil
 	}
-	q := s.reader(ctx).Table("proposals").Joins("CROSS JOIN bodies").
+	q = s.reader(ctx).Table("proposals").Joins("CROSS JOIN bodies").
 		Where("bodies.id = proposals.body_id AND proposals.visibility = ?", VisibilityPublished)
 	if cond != "" {
 		q = q.Where("bodies.region_id IN ("+regionsIn(cond)+")", args...)
 	}
-	return s.betweenDays(q, "proposals.created_at", f.From, f.To)
+	q, err = s.betweenDays(q, "proposals.created_at", f.From, f.To)
+	return q, true, err
+}
+
+// voteTally is the number of votes of each proposal voted on, from its options' stored counts.
+func (s *Store) voteTally(ctx context.Context) (map[string]int, error) {
+	rs, err := s.reader(ctx).Raw("SELECT proposal_id, vote_count FROM options WHERE vote_count > 0").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("export votes: %w", err)
+	}
+	defer rs.Close()
+	tally := map[string]int{}
+	for rs.Next() {
+		var id string
+		var n int
+		if err := rs.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("export votes: %w", err)
+		}
+		tally[id] += n
+	}
+	return tally, rs.Err()
 }
