@@ -226,7 +226,7 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 		rows, err := q.Select(`proposals.id, proposals.title, proposals.erased, proposals.category, proposals.stage, proposals.visibility,
 		proposals.created_at, proposals.published_at, proposals.response_due_at, proposals.first_response_at,
 		proposals.support_count, proposals.comment_count, bodies.name AS body_name,
-		`+votes+` AS votes,
+		` + votes + ` AS votes,
 		decisions.outcome, decisions.responsible_unit, decisions.planned_completion,
 		proposals.eval_count, proposals.eval_safety + proposals.eval_fun + proposals.eval_access + proposals.eval_looks AS eval_sum`).
 			Joins("LEFT JOIN decisions ON decisions.proposal_id = proposals.id").
