@@ -51,6 +51,7 @@ func (s *Store) VerifyCounts(ctx context.Context) ([]string, error) {
 		UNION ALL SELECT body_id, stage, 0, COUNT(*) FROM proposals GROUP BY body_id, stage) AS both_sides GROUP BY body_id, stage`})
 	checks = append(checks, regionChecks()...)
 	checks = append(checks, childrenChecks()...)
+	checks = append(checks, s.awaitingCheck())
 	var diffs []string
 	for _, c := range checks {
 		var rows []struct {

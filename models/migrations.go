@@ -451,6 +451,9 @@ CREATE INDEX consents_notice ON consents(status, notice_version)`},
 	{id: "0013e_overdue", sql: `
 CREATE INDEX proposals_overdue ON proposals(response_due_at, body_id)
 	WHERE first_response_at IS NULL AND visibility = 'published' AND stage <> 'closed'`},
+	// Statistics count the overdue proposals of a whole city: those awaiting an answer per
+	// region and day of their deadline, kept by trigger (region_stats.go).
+	{id: "0013f_region_awaiting", run: (*Store).createRegionAwaiting},
 }
 
 // createProposalCounts creates the counts per body and stage, fills them and creates the

@@ -325,23 +325,10 @@ func (s *Store) keptStatistics(ctx context.Context, cond string, args []any) (*S
 		st.EvaluationAverage = Averages{Safety: round1(avg(safety)), Fun: round1(avg(fun)), Access: round1(avg(access)), Looks: round1(avg(looks)),
 			Overall: round1((avg(safety) + avg(fun) + avg(access) + avg(looks)) / 4)}
 	}
-	// Overdue depends on the hour: counted from the index of proposals awaiting an answer, each
-	// one's region read by its body's key (no list of bodies in scope).
-	var overdue int64
-	from := "proposals"
-	if s.dialect == DialectSQLite {
-		// With the planner's statistics SQLite prefers the desk's index of those awaiting an
-		// answer, which holds neither the stage nor the body: a read of each row's table page.
-		from = "proposals INDEXED BY proposals_overdue"
-	}
-	q := `SELECT COUNT(*) FROM ` + from + ` WHERE ` + awaitingAnswer + ` AND proposals.response_due_at <= ?`
-	qargs := []any{s.Now()}
-	if cond != "" {
-		q += ` AND (SELECT bodies.region_id FROM bodies WHERE bodies.id = proposals.body_id) IN (` + regionsIn(cond) + `)`
-		qargs = append(qargs, args...)
-	}
-	if err := db.Raw(q, qargs...).Scan(&overdue).Error; err != nil {
-		return nil, fmt.Errorf("count overdue: %w", err)
+	// Overdue depends on the hour: the kept days before today, and today's from the index.
+	overdue, err := s.keptOverdue(ctx, cond, args)
+	if err != nil {
+		return nil, err
 	}
 	st.Overdue = int(overdue)
 	return st, nil
@@ -501,4 +488,105 @@ func (s *Store) keptChildren(ctx context.Context, cond string, args []any) (acti
 		}
 	}
 	return active, pending, nil
+}
+
+// Proposals awaiting an answer per region and day of their deadline (UTC), migration 0013f: the
+// overdue count of a whole city sums the days before today and counts today's deadlines passed
+// from the index, so that it reads a row per region and day instead of every overdue proposal.
+
+// dueDay is the UTC day of a deadline, as text, in each dialect's words.
+func (s *Store) dueDay(column string) string {
+	if s.dialect == DialectPostgres {
+		return "to_char(" + column + " AT TIME ZONE 'UTC', 'YYYY-MM-DD')"
+	}
+	return "date(" + column + ")"
+}
+
+// awaitingRow is awaitingAnswer of a trigger's row.
+func awaitingRow(row string) string {
+	return strings.ReplaceAll(awaitingAnswer, "proposals.", row+".")
+}
+
+// moveAwaiting is a proposal row's count among those awaiting an answer, added or taken away.
+func (s *Store) moveAwaiting(sign, row string) string {
+	return "INSERT INTO region_awaiting (region_id, due_day, n) SELECT bodies.region_id, " + s.dueDay(row+".response_due_at") + ", " + sign +
+		"1 FROM bodies WHERE bodies.id = " + row + ".body_id AND " + awaitingRow(row) +
+		" ON CONFLICT (region_id, due_day) DO UPDATE SET n = region_awaiting.n + excluded.n"
+}
+
+// createRegionAwaiting creates the proposals awaiting an answer per region and day, fills them
+// and creates the triggers that keep them.
+func (s *Store) createRegionAwaiting(tx *gorm.DB) error {
+	stmts := []string{
+		"CREATE TABLE region_awaiting (region_id TEXT NOT NULL, due_day TEXT NOT NULL, n BIGINT NOT NULL, PRIMARY KEY (region_id, due_day))",
+		"INSERT INTO region_awaiting (region_id, due_day, n) SELECT bodies.region_id, " + s.dueDay("proposals.response_due_at") + ", COUNT(*) " +
+			"FROM proposals JOIN bodies ON bodies.id = proposals.body_id WHERE " + awaitingAnswer + " GROUP BY bodies.region_id, " + s.dueDay("proposals.response_due_at"),
+	}
+	watched := []string{"body_id", "stage", "visibility", "first_response_at", "response_due_at"}
+	if s.dialect == DialectPostgres {
+		changed := make([]string, len(watched))
+		for i, c := range watched {
+			changed[i] = "OLD." + c + " IS DISTINCT FROM NEW." + c
+		}
+		stmts = append(stmts, `CREATE FUNCTION move_region_awaiting() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+IF TG_OP IN ('UPDATE', 'DELETE') THEN `+s.moveAwaiting("-", "OLD")+`; END IF;
+IF TG_OP IN ('UPDATE', 'INSERT') THEN `+s.moveAwaiting("+", "NEW")+`; END IF;
+RETURN NULL;
+END $$`,
+			"CREATE TRIGGER proposals_region_awaiting AFTER INSERT OR DELETE ON proposals FOR EACH ROW EXECUTE FUNCTION move_region_awaiting()",
+			"CREATE TRIGGER proposals_region_awaiting_moved AFTER UPDATE OF "+strings.Join(watched, ", ")+" ON proposals FOR EACH ROW "+
+				"WHEN ("+strings.Join(changed, " OR ")+") EXECUTE FUNCTION move_region_awaiting()")
+	} else {
+		changed := make([]string, len(watched))
+		for i, c := range watched {
+			changed[i] = "OLD." + c + " IS NOT NEW." + c
+		}
+		stmts = append(stmts,
+			"CREATE TRIGGER proposals_insert_region_awaiting AFTER INSERT ON proposals BEGIN "+s.moveAwaiting("+", "NEW")+"; END",
+			"CREATE TRIGGER proposals_delete_region_awaiting AFTER DELETE ON proposals BEGIN "+s.moveAwaiting("-", "OLD")+"; END",
+			"CREATE TRIGGER proposals_update_region_awaiting AFTER UPDATE OF "+strings.Join(watched, ", ")+" ON proposals WHEN "+
+				strings.Join(changed, " OR ")+" BEGIN "+s.moveAwaiting("-", "OLD")+"; "+s.moveAwaiting("+", "NEW")+"; END")
+	}
+	return execEach(tx, stmts)
+}
+
+// awaitingCheck is VerifyCounts' comparison of the kept proposals awaiting an answer with a
+// recomputation.
+func (s *Store) awaitingCheck() struct{ what, sql string } {
+	day := s.dueDay("proposals.response_due_at")
+	return struct{ what, sql string }{"region_awaiting", `SELECT region_id || '/' || due_day AS id, SUM(stored) AS stored, SUM(fresh) AS fresh FROM (
+		SELECT region_id, due_day, n AS stored, 0 AS fresh FROM region_awaiting
+		UNION ALL SELECT bodies.region_id, ` + day + `, 0, COUNT(*) FROM proposals JOIN bodies ON bodies.id = proposals.body_id
+		WHERE ` + awaitingAnswer + ` GROUP BY bodies.region_id, ` + day + `) AS both_sides GROUP BY region_id, due_day`}
+}
+
+// keptOverdue counts the proposals of a scope of whole regions whose deadline passed without an
+// answer: the kept counts of the days before today (UTC), and today's from the index.
+func (s *Store) keptOverdue(ctx context.Context, cond string, args []any) (int64, error) {
+	db := s.reader(ctx)
+	now := s.Now().UTC()
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	var before, since int64
+	err := db.Raw(`SELECT COALESCE(SUM(n), 0) FROM region_awaiting WHERE region_id IN (`+regionsIn(cond)+`) AND due_day < ?`,
+		append(append([]any{}, args...), today.Format(time.DateOnly))...).Scan(&before).Error
+	if err != nil {
+		return 0, fmt.Errorf("count overdue: %w", err)
+	}
+	from := "proposals"
+	if s.dialect == DialectSQLite {
+		// With the planner's statistics SQLite prefers the desk's index of those awaiting an
+		// answer, which holds neither the stage nor the body: a read of each row's table page.
+		from = "proposals INDEXED BY proposals_overdue"
+	}
+	q := `SELECT COUNT(*) FROM ` + from + ` WHERE ` + awaitingAnswer + ` AND proposals.response_due_at >= ? AND proposals.response_due_at <= ?`
+	qargs := []any{today, s.Now()}
+	if cond != "" {
+		q += ` AND (SELECT bodies.region_id FROM bodies WHERE bodies.id = proposals.body_id) IN (` + regionsIn(cond) + `)`
+		qargs = append(qargs, args...)
+	}
+	if err := db.Raw(q, qargs...).Scan(&since).Error; err != nil {
+		return 0, fmt.Errorf("count overdue: %w", err)
+	}
+	return before + since, nil
 }
