@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"net/url"
@@ -296,5 +297,81 @@ func TestBulkStage(t *testing.T) {
 				body: map[string]any{"ids": []string{"{p1}", "{p2}"}, "to": "closed", "note": "x"}, status: 200,
 				contains: []string{`"status":409`, `"moved":0`}},
 		})
+	})
+}
+
+// A committee's list over its whole region reads the rows in key order, checking each one's
+// region, and its total from the counts kept per region and stage: every proposal of the
+// subtree appears once, page after page, newest first, and nothing of another city does.
+func TestRegionWidePagesAndTotals(t *testing.T) {
+	forEachDB(t, func(t *testing.T, e *env) {
+		var mine []string // newest first at the end
+		for i := range 5 {
+			mine = append(mine, e.propose("child", fmt.Sprintf("乐清的建议%d", i+1)))
+			e.propose2("child_other", "other_council", fmt.Sprintf("常州的建议%d", i+1))
+		}
+		opts := e.toStage(mine[1], "design")
+		e.ok(200, "PUT", "/api/v1/proposals/"+mine[1]+"/vote", "child", map[string]any{"option_id": opts[0]})
+		e.ok(200, "PUT", "/api/v1/proposals/"+mine[1]+"/vote", "child2", map[string]any{"option_id": opts[1]})
+		voted := mine[1]
+		slices.Reverse(mine)
+		other := listIDs(t, e.ok(200, "GET", "/api/v1/proposals?limit=100", "committee_other", nil))
+		for _, c := range []struct {
+			who   string
+			query string
+			want  []string
+		}{
+			{"committee", "", mine},
+			{"committee_town", "", mine},
+			{"committee", "&stage=design", []string{mine[3]}},
+			{"committee", "&stage=needs", slices.Concat(mine[:3], mine[4:])},
+			{"facilitator", "", mine},
+			{"committee_other", "", other},
+		} {
+			var got []string
+			cursor := ""
+			for range 10 {
+				r := e.ok(200, "GET", "/api/v1/proposals?limit=2"+c.query+cursor, c.who, nil)
+				wantTotal(len(c.want))(t, e, r)
+				got = append(got, listIDs(t, r)...)
+				next, _ := r.json()["next_cursor"].(string)
+				if next == "" {
+					break
+				}
+				cursor = "&cursor=" + url.QueryEscape(next)
+			}
+			if !slices.Equal(got, c.want) {
+				t.Errorf("%s%s: %v, want %v", c.who, c.query, got, c.want)
+			}
+		}
+		if len(other) != 5 || slices.ContainsFunc(other, func(id string) bool { return slices.Contains(mine, id) }) {
+			t.Errorf("another city's committee lists %v", other)
+		}
+		// The CSV of the whole city: its proposals oldest first, each with its votes.
+		for _, who := range []string{"committee", "admin"} {
+			rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(e.ok(200, "GET", "/api/v1/stats/export.csv", who, nil).body, "\uFEFF"))).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var ids []string
+			for _, r := range rows[1:] {
+				if r[0] == voted && r[17] != "2" {
+					t.Errorf("%s's CSV: %s votes for the proposal voted on twice", who, r[17])
+				}
+				if slices.Contains(mine, r[0]) {
+					ids = append(ids, r[0])
+				}
+			}
+			want := slices.Clone(mine)
+			slices.Reverse(want)
+			if !slices.Equal(ids, want) || (who == "committee" && len(rows) != 6) || (who == "admin" && len(rows) != 11) {
+				t.Errorf("%s's CSV: %d rows, the city's %v", who, len(rows)-1, ids)
+			}
+		}
+		all := e.ok(200, "GET", "/api/v1/proposals?limit=100", "admin", nil)
+		wantTotal(10)(t, e, all)
+		// Out of scope is not found; a body in scope narrows the total to it.
+		e.ok(404, "GET", "/api/v1/proposals?body_id={other_council}", "committee", nil)
+		wantTotal(5)(t, e, e.ok(200, "GET", "/api/v1/proposals?body_id={council}", "committee_town", nil))
 	})
 }

@@ -46,11 +46,17 @@ func (s *server) exportCSV(c *fiber.Ctx) error {
 		head[i] = s.catalog.Text(lang, "csv."+col, nil)
 	}
 	yes, no := s.catalog.Text(lang, "ui.yes", nil), s.catalog.Text(lang, "ui.no", nil)
+	labels := map[string]string{} // an export of 50,000 rows names a few dozen codes
 	label := func(prefix, code string) string {
 		if code == "" {
 			return ""
 		}
-		return s.catalog.Text(lang, prefix+code, nil)
+		l, ok := labels[prefix+code]
+		if !ok {
+			l = s.catalog.Text(lang, prefix+code, nil)
+			labels[prefix+code] = l
+		}
+		return l
 	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tongsheng-proposals.csv"`)

@@ -101,6 +101,28 @@ func TestStatsOverdueAndExport(t *testing.T) {
 			if _, ok := col[map[string]string{"zh-CN": "类别代码", "en": "Category code"}[lang]]; !ok {
 				t.Errorf("no category code column: %v", rows[0])
 			}
+			// Oldest first; the evaluations' count and mean come from the sums each proposal keeps:
+			// (5+4+5+3)/4 and (4+4+4+4)/4 average to 4.125.
+			for i, id := range []string{p1, p2, p3, p4} {
+				if rows[i+1][0] != id {
+					t.Fatalf("row %d is %s, want %s", i+1, rows[i+1][0], id)
+				}
+			}
+			if n, mean := len(rows[0]), rows[3][len(rows[0])-1]; rows[3][n-2] != "2" || mean != "4.1" || rows[1][n-2] != "0" || rows[1][n-1] != "" {
+				t.Errorf("evaluations of the rated proposal: %q, mean %q; of the first: %q %q", rows[3][n-2], mean, rows[1][n-2], rows[1][n-1])
+			}
+		}
+		// Out of scope, nothing: another city's committee, another body's facilitator.
+		for _, who := range []string{"committee_other", "facilitator_other"} {
+			r := e.ok(200, "GET", "/api/v1/stats/export.csv", who, nil)
+			for _, id := range []string{p1, p2, p3, p4} {
+				if strings.Contains(r.body, id) {
+					t.Errorf("%s's CSV holds %s", who, id)
+				}
+			}
+		}
+		if r := e.ok(200, "GET", "/api/v1/stats/export.csv", "facilitator", nil); !strings.Contains(r.body, p4) {
+			t.Errorf("the facilitator's CSV lacks their body's proposal")
 		}
 	})
 }

@@ -49,6 +49,9 @@ func (s *Store) VerifyCounts(ctx context.Context) ([]string, error) {
 	checks = append(checks, struct{ what, sql string }{"proposal_counts", `SELECT body_id || '/' || stage AS id, SUM(stored) AS stored, SUM(fresh) AS fresh FROM (
 		SELECT body_id, stage, n AS stored, 0 AS fresh FROM proposal_counts
 		UNION ALL SELECT body_id, stage, 0, COUNT(*) FROM proposals GROUP BY body_id, stage) AS both_sides GROUP BY body_id, stage`})
+	checks = append(checks, regionChecks()...)
+	checks = append(checks, childrenChecks()...)
+	checks = append(checks, s.awaitingCheck())
 	var diffs []string
 	for _, c := range checks {
 		var rows []struct {
@@ -62,5 +65,9 @@ func (s *Store) VerifyCounts(ctx context.Context) ([]string, error) {
 			diffs = append(diffs, fmt.Sprintf("%s of %s: stored %d, counted %d", c.what, r.ID, r.Stored, r.Fresh))
 		}
 	}
-	return diffs, nil
+	days, err := s.verifyResponseDays(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return append(diffs, days...), nil
 }

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"time"
+
+	"gorm.io/gorm"
 )
 
 // Export is everything held about a child, for the guardian.
@@ -205,18 +207,33 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 		return nil, err
 	}
 	return func(ctx context.Context, fn func(ExportRow) error) error {
-		q, err := s.scopedProposals(ctx, a, f)
+		// The driver steps each row in a goroutine of its own when the context can end, to
+		// interrupt it: 50,000 goroutines for a city. The rows are read under a context that
+		// cannot end, and ctx is checked between rows instead.
+		done := ctx
+		ctx = context.WithoutCancel(ctx)
+		q, wide, err := s.exportedProposals(ctx, a, f)
 		if err != nil {
 			return err
+		}
+		votes := "(SELECT COALESCE(SUM(vote_count), 0) FROM options WHERE options.proposal_id = proposals.id)"
+		var tally map[string]int
+		if wide {
+			// Whole regions: the votes of every option in one pass of the table, instead of a
+			// search of each proposal's options (half the time of an export of a city). The
+			// tally holds a number per proposal voted on, a few megabytes for a city; it is read
+			// just before the rows, so a vote cast in between is in it.
+			if tally, err = s.voteTally(ctx); err != nil {
+				return err
+			}
+			votes = "0"
 		}
 		rows, err := q.Select(`proposals.id, proposals.title, proposals.erased, proposals.category, proposals.stage, proposals.visibility,
 		proposals.created_at, proposals.published_at, proposals.response_due_at, proposals.first_response_at,
 		proposals.support_count, proposals.comment_count, bodies.name AS body_name,
-		(SELECT COALESCE(SUM(vote_count), 0) FROM options WHERE options.proposal_id = proposals.id) AS votes,
+		` + votes + ` AS votes,
 		decisions.outcome, decisions.responsible_unit, decisions.planned_completion,
-		(SELECT COUNT(*) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS evaluations,
-		(SELECT AVG((safety + fun + access + looks) / 4.0) FROM evaluations WHERE evaluations.proposal_id = proposals.id) AS overall`).
-			Joins("JOIN bodies ON bodies.id = proposals.body_id").
+		proposals.eval_count, proposals.eval_safety + proposals.eval_fun + proposals.eval_access + proposals.eval_looks AS eval_sum`).
 			Joins("LEFT JOIN decisions ON decisions.proposal_id = proposals.id").
 			Order("proposals.id").Rows()
 		if err != nil {
@@ -237,6 +254,9 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 		}
 		now := s.Now()
 		for rows.Next() {
+			if err := done.Err(); err != nil {
+				return fmt.Errorf("export proposals: %w", err)
+			}
 			var r struct {
 				ID, Title, Category, Stage, Visibility, BodyName string
 				Erased                                           bool
@@ -244,24 +264,26 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 				PublishedAt, ResponseDueAt, FirstResponseAt      *time.Time
 				SupportCount, CommentCount, Votes, Evaluations   int
 				Outcome, ResponsibleUnit, PlannedCompletion      *string
-				Overall                                          *float64
+				EvalSum                                          int64
 			}
 			if err := rows.Scan(&r.ID, &r.Title, &r.Erased, &r.Category, &r.Stage, &r.Visibility, &r.CreatedAt, &r.PublishedAt,
 				&r.ResponseDueAt, &r.FirstResponseAt, &r.SupportCount, &r.CommentCount, &r.BodyName, &r.Votes,
-				&r.Outcome, &r.ResponsibleUnit, &r.PlannedCompletion, &r.Evaluations, &r.Overall); err != nil {
+				&r.Outcome, &r.ResponsibleUnit, &r.PlannedCompletion, &r.Evaluations, &r.EvalSum); err != nil {
 				return fmt.Errorf("export proposals: %w", err)
 			}
 			e := ExportRow{ID: r.ID, Title: r.Title, Erased: r.Erased, Body: r.BodyName, Category: r.Category, Stage: r.Stage, Visibility: r.Visibility,
 				CreatedOn: date(&r.CreatedAt), PublishedOn: date(r.PublishedAt), DueOn: date(r.ResponseDueAt), RespondedOn: date(r.FirstResponseAt),
-				Supports: r.SupportCount, Comments: r.CommentCount, Votes: r.Votes, Outcome: str(r.Outcome),
+				Supports: r.SupportCount, Comments: r.CommentCount, Votes: r.Votes + tally[r.ID], Outcome: str(r.Outcome),
 				ResponsibleUnit: str(r.ResponsibleUnit), PlannedCompletion: str(r.PlannedCompletion), Evaluations: r.Evaluations}
 			if r.FirstResponseAt != nil && r.PublishedAt != nil {
 				e.DaysToResponse = fmt.Sprint(s.localDays(*r.PublishedAt, *r.FirstResponseAt))
 			} else {
 				e.Overdue = r.ResponseDueAt != nil && !r.ResponseDueAt.After(now)
 			}
-			if r.Overall != nil {
-				e.EvaluationOverall = fmt.Sprintf("%.1f", *r.Overall)
+			if r.Evaluations > 0 {
+				// The mean of each evaluation's mean of four marks, from the sums each proposal
+				// keeps (0008a) instead of reading its evaluations for every row.
+				e.EvaluationOverall = fmt.Sprintf("%.1f", float64(r.EvalSum)/(4*float64(r.Evaluations)))
 			}
 			if err := fn(e); err != nil {
 				return err
@@ -272,4 +294,52 @@ func (s *Store) Export(ctx context.Context, a *Actor, f StatsFilter) (func(ctx c
 		}
 		return nil
 	}, nil
+}
+
+// exportedProposals is the published proposals an export reads, joined with their bodies. A
+// scope of whole regions is checked on each row's body, read by key, as the proposals are read
+// in key order (the CROSS JOIN keeps SQLite to that order): the first row goes out at once and
+// nothing is sorted. Other scopes are the statistics' (scopedProposals).
+// wide reports a scope of whole regions.
+func (s *Store) exportedProposals(ctx context.Context, a *Actor, f StatsFilter) (q *gorm.DB, wide bool, err error) {
+	var path string
+	if f.RegionID != "" {
+		if path, err = s.regionPath(ctx, f.RegionID); err != nil {
+			return nil, false, err
+		}
+	}
+	cond, args, ok := regionScope(a, path)
+	if !ok {
+		q, err := s.scopedProposals(ctx, a, f)
+		if err != nil {
+			return nil, false, err
+		}
+		return q.Joins("JOIN bodies ON bodies.id = proposals.body_id"), false, nil
+	}
+	q = s.reader(ctx).Table("proposals").Joins("CROSS JOIN bodies").
+		Where("bodies.id = proposals.body_id AND proposals.visibility = ?", VisibilityPublished)
+	if cond != "" {
+		q = q.Where("bodies.region_id IN ("+regionsIn(cond)+")", args...)
+	}
+	q, err = s.betweenDays(q, "proposals.created_at", f.From, f.To)
+	return q, true, err
+}
+
+// voteTally is the number of votes of each proposal voted on, from its options' stored counts.
+func (s *Store) voteTally(ctx context.Context) (map[string]int, error) {
+	rs, err := s.reader(ctx).Raw("SELECT proposal_id, vote_count FROM options WHERE vote_count > 0").Rows()
+	if err != nil {
+		return nil, fmt.Errorf("export votes: %w", err)
+	}
+	defer rs.Close()
+	tally := map[string]int{}
+	for rs.Next() {
+		var id string
+		var n int
+		if err := rs.Scan(&id, &n); err != nil {
+			return nil, fmt.Errorf("export votes: %w", err)
+		}
+		tally[id] += n
+	}
+	return tally, rs.Err()
 }

@@ -432,6 +432,28 @@ CREATE TABLE scrub_owed (
 	table_name TEXT PRIMARY KEY,
 	since {{ts}} NOT NULL
 )`},
+	// Statistics and the desk's totals over a whole city: what they sum of the proposals, kept per
+	// region and stage by trigger, so that they read a row per region and stage instead of every
+	// proposal or a row per body (region_stats.go).
+	{id: "0013a_region_stats", run: (*Store).createRegionStats},
+	// The median response time of a whole city: published proposals per region and number of
+	// days to the first answer, kept by trigger; days are whole, so the median is exact.
+	{id: "0013b_response_histogram", run: (*Store).createResponseHistogram},
+	// Start-up looks for consents given under an older privacy notice: by index, not by reading
+	// every consent.
+	{id: "0013c_consent_notice", sql: `
+CREATE INDEX consents_notice ON consents(status, notice_version)`},
+	// Statistics count the children of a whole city: children per region and consent status,
+	// kept by trigger, and the few children whose bodies span regions (region_stats.go).
+	{id: "0013d_region_children", run: (*Store).createRegionChildren},
+	// Statistics count the proposals overdue now: those awaiting an answer, by deadline, with
+	// their body, so that the count reads the index alone.
+	{id: "0013e_overdue", sql: `
+CREATE INDEX proposals_overdue ON proposals(response_due_at, body_id)
+	WHERE first_response_at IS NULL AND visibility = 'published' AND stage <> 'closed'`},
+	// Statistics count the overdue proposals of a whole city: those awaiting an answer per
+	// region and day of their deadline, kept by trigger (region_stats.go).
+	{id: "0013f_region_awaiting", run: (*Store).createRegionAwaiting},
 	// An option's vote count moves with its votes, by trigger: a vote is then one statement
 	// (CastVote), and no writer of votes can forget the count.
 	{id: "0014_vote_counts", run: (*Store).createVoteCounts},

@@ -113,9 +113,13 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 		}
 		if walk {
 			// Most of the table is in scope: walking the key reads about a page of rows, where
-			// the body index would find every row in scope and sort them. The unary + keeps
-			// SQLite off the body index.
-			q = q.Where("+proposals.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
+			// the body index would find every row in scope and sort them. Each row's region is
+			// read by its body's key: no list of the bodies in scope, which grows with the city.
+			if cond, args, ok := regionScope(a, ""); !ok {
+				q = q.Where("+proposals.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
+			} else if cond != "" {
+				q = q.Where("(SELECT bodies.region_id FROM bodies WHERE bodies.id = proposals.body_id) IN ("+regionsIn(cond)+")", args...)
+			}
 		} else {
 			q = scopeProposals(db, q, a)
 		}
@@ -153,10 +157,15 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 	if a.IsStaff() {
 		var total int64
 		if f.Category == "" && f.Query == "" && !f.Mine && !f.Overdue && f.DueBefore == "" {
-			// Scope, body and stage only: the counts kept per body and stage (0008b).
-			c := db.Table("proposal_counts").Select("COALESCE(SUM(n), 0)").Where("body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
-			if f.BodyID != "" {
-				c = c.Where("body_id = ?", f.BodyID)
+			// Scope, body and stage only: the counts kept per body and stage (0008b), or per
+			// region and stage (0013a) for a scope of whole regions.
+			var c *gorm.DB
+			if cond, args, ok := regionScope(a, ""); f.BodyID != "" {
+				c = db.Table("proposal_counts").Select("COALESCE(SUM(n), 0)").Where("body_id = ?", f.BodyID) // in scope: checked above
+			} else if ok {
+				c = db.Table("region_stats").Select("COALESCE(SUM(n), 0)").Where("region_id IN ("+regionsIn(cond)+")", args...)
+			} else {
+				c = db.Table("proposal_counts").Select("COALESCE(SUM(n), 0)").Where("body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
 			}
 			if f.Stage != "" {
 				c = c.Where("stage = ?", f.Stage)
@@ -305,7 +314,7 @@ const listColumns = `proposals.id, proposals.body_id, proposals.author_id, propo
 	proposals.stage, proposals.visibility, proposals.support_count, proposals.comment_count, proposals.closed_reason,
 	proposals.created_at, proposals.published_at, proposals.response_due_at, proposals.first_response_at, proposals.erased`
 
-// wideScope reports whether a staff member's scope holds a twentieth or more of all bodies:
+// wideScope reports whether a staff member's scope holds a twentieth or more of all proposals:
 // then a page is cheapest read in key order, skipping what is out of scope.
 func (s *Store) wideScope(ctx context.Context, a *Actor) (bool, error) {
 	switch a.Role {
@@ -315,12 +324,14 @@ func (s *Store) wideScope(ctx context.Context, a *Actor) (bool, error) {
 	default:
 		return false, nil
 	}
+	// The proposals of the committee's regions against all, from the counts kept per region
+	// and stage (0013a): a row per region and stage, however many bodies the regions hold.
 	var n struct{ InScope, Every int64 }
-	db := s.db.WithContext(ctx)
-	err := db.Raw("SELECT (?) AS in_scope, (SELECT COUNT(*) FROM bodies) AS every",
-		scopeBodies(db.Table("bodies").Select("COUNT(*)"), a)).Scan(&n).Error
+	err := s.db.WithContext(ctx).Raw(`SELECT (SELECT COALESCE(SUM(n), 0) FROM region_stats WHERE region_id IN
+		(SELECT id FROM regions WHERE path LIKE ?)) AS in_scope, (SELECT COALESCE(SUM(n), 0) FROM region_stats) AS every`,
+		a.RegionPath+"%").Scan(&n).Error
 	if err != nil {
-		return false, fmt.Errorf("count bodies in scope: %w", err)
+		return false, fmt.Errorf("count proposals in scope: %w", err)
 	}
 	return n.InScope*20 >= n.Every, nil
 }

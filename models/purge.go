@@ -178,7 +178,9 @@ func (s *Store) Purge(ctx context.Context) (int, error) {
 	err := s.db.WithContext(ctx).Raw(`SELECT m.child_id AS child_id, MAX(b.term_ends_on) AS last_term_end,
 			SUM(CASE WHEN b.term_ends_on = '' OR b.term_ends_on >= ? THEN 1 ELSE 0 END) AS open
 		FROM memberships m JOIN bodies b ON b.id = m.body_id
-		GROUP BY m.child_id`, cutoff).Scan(&rows).Error
+		WHERE m.child_id IN (SELECT ended.child_id FROM memberships ended JOIN bodies eb ON eb.id = ended.body_id
+			WHERE eb.term_ends_on <> '' AND eb.term_ends_on < ?)
+		GROUP BY m.child_id`, cutoff, cutoff).Scan(&rows).Error
 	if err != nil {
 		return 0, fmt.Errorf("find children to purge: %w", err)
 	}

@@ -89,8 +89,9 @@ func TestPackedChildPageReadsWhatColumnsRead(t *testing.T) {
 			due = times[(i+1)%len(times)]
 		}
 		if err := s.db.Exec(`INSERT INTO proposals (id, body_id, author_id, title, category, stage, visibility, support_count,
-			comment_count, closed_reason, created_at, response_due_at, updated_at) VALUES (?, ?, ?, ?, 'park', 'needs', 'published', ?, ?, ?, ?, ?, ?)`,
-			id, child.BodyIDs[0], author, title, i*7, -i, []string{"", "merged"}[i%2], at, due, at).Error; err != nil {
+			comment_count, closed_reason, created_at, response_due_at, first_response_at, updated_at)
+			VALUES (?, ?, ?, ?, 'park', 'needs', 'published', ?, ?, ?, ?, ?, ?, ?)`, // answered: no deadline is kept waiting (region_awaiting)
+			id, child.BodyIDs[0], author, title, i*7, -i, []string{"", "merged"}[i%2], at, due, "2026-05-15 00:00:00+00:00", at).Error; err != nil {
 			t.Fatal(err)
 		}
 	}

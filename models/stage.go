@@ -202,7 +202,11 @@ func (s *Store) markResponded(tx *gorm.DB, p *Proposal) error {
 	}
 	now := s.Now()
 	p.FirstResponseAt = &now
-	return tx.Model(&Proposal{}).Where("id = ? AND first_response_at IS NULL", p.ID).Update("first_response_at", now).Error
+	updates := map[string]any{"first_response_at": now}
+	if p.PublishedAt != nil { // statistics keep the days to the first answer (0013a)
+		updates["response_days"] = s.localDays(*p.PublishedAt, now)
+	}
+	return tx.Model(&Proposal{}).Where("id = ? AND first_response_at IS NULL", p.ID).Updates(updates).Error
 }
 
 // stageFacts reads what the stage machine looks at. The caller holds the proposal's lock when

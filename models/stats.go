@@ -70,6 +70,29 @@ func (s *Store) localDays(from, to time.Time) int {
 // Statistics computes the figures for the staff member's scope. Returns forbidden for
 // children, not_found for a region out of scope, bad_request for a malformed date.
 func (s *Store) Statistics(ctx context.Context, a *Actor, f StatsFilter) (*Stats, error) {
+	if err := a.Require(ReadStatistics); err != nil {
+		return nil, err
+	}
+	if f.From == "" && f.To == "" {
+		// Whole regions, at any time: the sums kept per region (region_stats.go).
+		var path string
+		if f.RegionID != "" {
+			var err error
+			if path, err = s.regionPath(ctx, f.RegionID); err != nil {
+				return nil, err
+			}
+		}
+		if cond, args, ok := regionScope(a, path); ok {
+			st, err := s.keptStatistics(ctx, cond, args)
+			if err != nil {
+				return nil, err
+			}
+			if st.ChildrenActive, st.ConsentPending, err = s.keptChildren(ctx, cond, args); err != nil {
+				return nil, err
+			}
+			return st, nil
+		}
+	}
 	q, err := s.scopedProposals(ctx, a, f)
 	if err != nil {
 		return nil, err

@@ -258,7 +258,7 @@ func (g *city) proposals() error {
 		err := g.batch(func(ins *inserter) error {
 			props := ins.table("proposals", "id", "body_id", "author_id", "title", "description", "category", "stage",
 				"visibility", "support_count", "comment_count", "closed_reason", "summary", "created_at", "published_at",
-				"response_due_at", "first_response_at", "updated_at")
+				"response_due_at", "first_response_at", "response_days", "updated_at")
 			events := ins.table("proposal_events", "id", "proposal_id", "from_stage", "to_stage", "actor_role", "actor_id", "note", "at")
 			options := ins.table("options", "id", "proposal_id", "title", "description", "image_url", "vote_count", "created_at")
 			votes := ins.table("votes", "id", "proposal_id", "option_id", "child_id", "created_at", "updated_at")
@@ -307,9 +307,10 @@ func (g *city) proposals() error {
 					author := kids[i%len(kids)]
 					place, wish := cityPlaces[i%len(cityPlaces)], cityWishes[(i/len(cityPlaces))%len(cityWishes)]
 					due := at.Add(DefaultResponseDays * 24 * time.Hour)
-					var firstResponse any
+					var firstResponse, responseDays any
 					if stage != StageNeeds || i%3 == 0 {
-						firstResponse = at.Add(time.Duration(1+i%20) * 24 * time.Hour)
+						answered := at.Add(time.Duration(1+i%20) * 24 * time.Hour)
+						firstResponse, responseDays = answered, g.s.localDays(at, answered)
 					}
 					closedReason, outcome := "", OutcomeAdopted
 					if stage == StageClosed {
@@ -329,7 +330,7 @@ func (g *city) proposals() error {
 					g.rep.ByStage[stage]++
 					if err := props.add(pids[j], g.bodyIDs[b], author, place+wish, fmt.Sprintf("第%d条建议：希望%s能%s。", i+1, place, wish),
 						cityCategories[i%len(cityCategories)], stage, VisibilityPublished, ns, nc, closedReason, "", at, at, due,
-						firstResponse, at); err != nil {
+						firstResponse, responseDays, at); err != nil {
 						return err
 					}
 					if err := events.add(g.ids.at(at), pids[j], nil, StageNeeds, string(RoleChild), author, "", at); err != nil {
