@@ -98,21 +98,11 @@ func (s *Store) createRegionStats(tx *gorm.DB) error {
 		for i, c := range watched {
 			changed[i] = "OLD." + c + " IS DISTINCT FROM NEW." + c
 		}
-		stmts = append(stmts, `CREATE FUNCTION move_region_stats() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-IF TG_OP IN ('UPDATE', 'DELETE') THEN `+moveProposalStats("-", "OLD")+`; END IF;
-IF TG_OP IN ('UPDATE', 'INSERT') THEN `+moveProposalStats("+", "NEW")+`; END IF;
-RETURN NULL;
-END $$`,
+		stmts = append(stmts, pgMoveFunction("move_region_stats", moveProposalStats("-", "OLD"), moveProposalStats("+", "NEW")),
 			"CREATE TRIGGER proposals_region_stats AFTER INSERT OR DELETE ON proposals FOR EACH ROW EXECUTE FUNCTION move_region_stats()",
 			"CREATE TRIGGER proposals_region_stats_moved AFTER UPDATE OF "+strings.Join(watched, ", ")+" ON proposals FOR EACH ROW "+
 				"WHEN ("+strings.Join(changed, " OR ")+") EXECUTE FUNCTION move_region_stats()",
-			`CREATE FUNCTION move_decision_stats() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-IF TG_OP IN ('UPDATE', 'DELETE') THEN `+moveDecisionStats("-", "OLD")+`; END IF;
-IF TG_OP IN ('UPDATE', 'INSERT') THEN `+moveDecisionStats("+", "NEW")+`; END IF;
-RETURN NULL;
-END $$`,
+			pgMoveFunction("move_decision_stats", moveDecisionStats("-", "OLD"), moveDecisionStats("+", "NEW")),
 			"CREATE TRIGGER decisions_region_stats AFTER INSERT OR DELETE OR UPDATE OF proposal_id, outcome ON decisions FOR EACH ROW EXECUTE FUNCTION move_decision_stats()")
 	} else {
 		changed := make([]string, len(watched))
@@ -183,12 +173,7 @@ func (s *Store) createResponseHistogram(tx *gorm.DB) error {
 			"WHERE proposals.visibility = '" + VisibilityPublished + "' AND proposals.response_days IS NOT NULL GROUP BY bodies.region_id, proposals.response_days",
 	}
 	if s.dialect == DialectPostgres {
-		stmts = append(stmts, `CREATE FUNCTION move_response_days() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-IF TG_OP IN ('UPDATE', 'DELETE') THEN `+moveResponseDays("-", "OLD")+`; END IF;
-IF TG_OP IN ('UPDATE', 'INSERT') THEN `+moveResponseDays("+", "NEW")+`; END IF;
-RETURN NULL;
-END $$`,
+		stmts = append(stmts, pgMoveFunction("move_response_days", moveResponseDays("-", "OLD"), moveResponseDays("+", "NEW")),
 			"CREATE TRIGGER proposals_response_days AFTER INSERT OR DELETE ON proposals FOR EACH ROW EXECUTE FUNCTION move_response_days()",
 			"CREATE TRIGGER proposals_response_days_moved AFTER UPDATE OF body_id, visibility, response_days ON proposals FOR EACH ROW "+
 				"WHEN (OLD.body_id IS DISTINCT FROM NEW.body_id OR OLD.visibility IS DISTINCT FROM NEW.visibility OR OLD.response_days IS DISTINCT FROM NEW.response_days) "+
@@ -317,14 +302,7 @@ func (s *Store) keptStatistics(ctx context.Context, cond string, args []any) (*S
 		return nil, fmt.Errorf("read response days: %w", err)
 	}
 	st.MedianResponseDays = histogramMedian(hist)
-	if decided > 0 {
-		st.AdoptionRate = round2(float64(adopted) / float64(decided))
-	}
-	if evals > 0 {
-		avg := func(sum int64) float64 { return float64(sum) / float64(evals) }
-		st.EvaluationAverage = Averages{Safety: round1(avg(safety)), Fun: round1(avg(fun)), Access: round1(avg(access)), Looks: round1(avg(looks)),
-			Overall: round1((avg(safety) + avg(fun) + avg(access) + avg(looks)) / 4)}
-	}
+	st.setRates(decided, adopted, evals, safety, fun, access, looks)
 	// Overdue depends on the hour: the kept days before today, and today's from the index.
 	overdue, err := s.keptOverdue(ctx, cond, args)
 	if err != nil {
@@ -528,12 +506,7 @@ func (s *Store) createRegionAwaiting(tx *gorm.DB) error {
 		for i, c := range watched {
 			changed[i] = "OLD." + c + " IS DISTINCT FROM NEW." + c
 		}
-		stmts = append(stmts, `CREATE FUNCTION move_region_awaiting() RETURNS trigger LANGUAGE plpgsql AS $$
-BEGIN
-IF TG_OP IN ('UPDATE', 'DELETE') THEN `+s.moveAwaiting("-", "OLD")+`; END IF;
-IF TG_OP IN ('UPDATE', 'INSERT') THEN `+s.moveAwaiting("+", "NEW")+`; END IF;
-RETURN NULL;
-END $$`,
+		stmts = append(stmts, pgMoveFunction("move_region_awaiting", s.moveAwaiting("-", "OLD"), s.moveAwaiting("+", "NEW")),
 			"CREATE TRIGGER proposals_region_awaiting AFTER INSERT OR DELETE ON proposals FOR EACH ROW EXECUTE FUNCTION move_region_awaiting()",
 			"CREATE TRIGGER proposals_region_awaiting_moved AFTER UPDATE OF "+strings.Join(watched, ", ")+" ON proposals FOR EACH ROW "+
 				"WHEN ("+strings.Join(changed, " OR ")+") EXECUTE FUNCTION move_region_awaiting()")

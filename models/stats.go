@@ -151,14 +151,7 @@ func (s *Store) Statistics(ctx context.Context, a *Actor, f StatsFilter) (*Stats
 			st.MedianResponseDays = float64(days[mid-1]+days[mid]) / 2
 		}
 	}
-	if decided > 0 {
-		st.AdoptionRate = round2(float64(adopted) / float64(decided))
-	}
-	if evals > 0 {
-		avg := func(sum int64) float64 { return float64(sum) / float64(evals) }
-		st.EvaluationAverage = Averages{Safety: round1(avg(safety)), Fun: round1(avg(fun)), Access: round1(avg(access)), Looks: round1(avg(looks)),
-			Overall: round1((avg(safety) + avg(fun) + avg(access) + avg(looks)) / 4)}
-	}
+	st.setRates(int64(decided), int64(adopted), evals, safety, fun, access, looks)
 	if st.ChildrenActive, st.ConsentPending, err = s.countChildren(ctx, a, f.RegionID); err != nil {
 		return nil, err
 	}
@@ -234,4 +227,17 @@ func (s *Store) betweenDays(q *gorm.DB, column, from, to string) (*gorm.DB, erro
 		q = q.Where(column+" "+bound.op+" ?", day.AddDate(0, 0, bound.days).UTC())
 	}
 	return q, nil
+}
+
+// setRates sets the rates statistics derive from their sums: adopted of decided, and the mean
+// evaluation (each of the four faces and all of them) from the sums of evals evaluations.
+func (st *Stats) setRates(decided, adopted, evals, safety, fun, access, looks int64) {
+	if decided > 0 {
+		st.AdoptionRate = round2(float64(adopted) / float64(decided))
+	}
+	if evals > 0 {
+		avg := func(sum int64) float64 { return float64(sum) / float64(evals) }
+		st.EvaluationAverage = Averages{Safety: round1(avg(safety)), Fun: round1(avg(fun)), Access: round1(avg(access)), Looks: round1(avg(looks)),
+			Overall: round1((avg(safety) + avg(fun) + avg(access) + avg(looks)) / 4)}
+	}
 }
