@@ -457,6 +457,17 @@ CREATE INDEX proposals_overdue ON proposals(response_due_at, body_id)
 	// An option's vote count moves with its votes, by trigger: a vote is then one statement
 	// (CastVote), and no writer of votes can forget the count.
 	{id: "0014_vote_counts", run: (*Store).createVoteCounts},
+	// A child's marks on a page (supported, voted, evaluated) are looked up by child, then
+	// proposal: a child's rows sit together in these indexes, so the lookups of one page read the
+	// same few index pages (childPageBits). They replace the indexes on the child alone, which
+	// served the same lookups by child (erasure, the foreign keys).
+	{id: "0015_marks_by_child", sql: `
+CREATE INDEX supports_by_child ON supports(child_id, proposal_id);
+DROP INDEX supports_child;
+CREATE INDEX votes_by_child ON votes(child_id, proposal_id);
+DROP INDEX votes_child;
+CREATE INDEX evaluations_by_child ON evaluations(child_id, proposal_id);
+DROP INDEX evaluations_child`},
 }
 
 // pgMoveFunction is a PostgreSQL trigger function that keeps a stored count or sum: take the old
