@@ -31,6 +31,7 @@ var options = []option{
 	{"TONGSHENG_PRIVACY_CONTACT", "", "the person responsible for children's personal information, named in the privacy notice"},
 	{"TONGSHENG_PPROF_ADDR", "", "loopback address (127.0.0.1:6060) to serve Go's profiles on (/debug/pprof/); empty serves none"},
 	{"TONGSHENG_VACUUM_FULL_MAX_MB", "64", "PostgreSQL: largest table (MB) that an erasure rewrites with VACUUM FULL, which locks it briefly; larger ones get a plain VACUUM"},
+	{"TONGSHENG_MEMORY_MB", "128", "soft limit (MiB) on the server's Go memory: garbage is collected sooner as it nears the limit; 0 for none (GOMEMLIMIT, when set, wins)"},
 }
 
 type config struct {
@@ -45,8 +46,13 @@ type config struct {
 	privacyContact               string
 	vacuumFullMax                int64
 	pprofAddr                    string
+	memoryLimit                  int64        // bytes; 0 for none
 	log                          *slog.Logger // set by run once the level is known
 }
+
+// minMemoryMB is the least memory limit accepted: the screening model and the dictionaries alone
+// hold about 30 MiB, and each sign-in's hash 19 MiB while it runs.
+const minMemoryMB = 64
 
 func loadConfig(getenv func(string) string) (*config, error) {
 	get := func(name string) string {
@@ -112,6 +118,11 @@ func loadConfig(getenv func(string) string) (*config, error) {
 			return nil, fmt.Errorf("TONGSHENG_PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
 		}
 	}
+	mem, err := strconv.Atoi(get("TONGSHENG_MEMORY_MB"))
+	if err != nil || mem < 0 || (mem > 0 && mem < minMemoryMB) {
+		return nil, fmt.Errorf("TONGSHENG_MEMORY_MB must be a whole number of MiB, %d or more, or 0 for no limit", minMemoryMB)
+	}
+	c.memoryLimit = int64(mem) << 20
 	c.vacuumFullMax = int64(mb) << 20
 	if mb == 0 {
 		c.vacuumFullMax = -1 // never rewrite: the store takes zero for its default

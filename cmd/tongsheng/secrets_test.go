@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"testing"
 )
@@ -37,5 +38,39 @@ func TestLoadSecret(t *testing.T) {
 	}
 	if _, err := loadSecret("", filepath.Join(dir, "missing"), dir, "x"); err == nil {
 		t.Fatal("a missing secret file was accepted")
+	}
+}
+
+// The memory limit is read in MiB; a value the server could not run under is refused with a
+// reason, and GOMEMLIMIT, when an operator set it, is left as it is.
+func TestMemoryLimit(t *testing.T) {
+	env := func(v string) func(string) string {
+		return func(name string) string {
+			if name == "TONGSHENG_MEMORY_MB" {
+				return v
+			}
+			return ""
+		}
+	}
+	for v, want := range map[string]int64{"": 128 << 20, "256": 256 << 20, "0": 0} {
+		c, err := loadConfig(env(v))
+		if err != nil || c.memoryLimit != want {
+			t.Errorf("TONGSHENG_MEMORY_MB=%q: limit %d, %v; want %d", v, c.memoryLimit, err, want)
+		}
+	}
+	for _, v := range []string{"-1", "32", "lots", "1.5"} {
+		if _, err := loadConfig(env(v)); err == nil || !strings.Contains(err.Error(), "TONGSHENG_MEMORY_MB") {
+			t.Errorf("TONGSHENG_MEMORY_MB=%q: %v, want a refusal that names the setting", v, err)
+		}
+	}
+	before := debug.SetMemoryLimit(-1)
+	defer debug.SetMemoryLimit(before)
+	limitMemory(200<<20, "1GiB")
+	if got := debug.SetMemoryLimit(-1); got != before {
+		t.Errorf("with GOMEMLIMIT set, the limit moved to %d", got)
+	}
+	limitMemory(200<<20, "")
+	if got := debug.SetMemoryLimit(-1); got != 200<<20 {
+		t.Errorf("the limit is %d, want %d", got, 200<<20)
 	}
 }
