@@ -2,7 +2,9 @@ package models
 
 import (
 	"context"
+	"fmt"
 	"math/rand/v2"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -58,13 +60,14 @@ func TestSQLiteTimeReadsWhatTheDriverReads(t *testing.T) {
 // The packed row splits into the fields a list item shows; a title holding the separator stays whole.
 func TestReadPackedRow(t *testing.T) {
 	var r proposalRow
-	bits, err := readPackedRow("p1\x1fb1\x1f\x1fidea\x1fneeds\x1fpublished\x1f\x1f3\x1f0\x1f2026-05-14 01:34:33.5+00:00\x1f\x1f6\x1fa\x1ftitle", &r)
+	bits, err := readPackedRow("p1\x1fb1\x1f\x1fidea\x1fneeds\x1fpublished\x1f\x1f3\x1f0\x1f2026-05-14 01:34:33.5+00:00\x1f\x1f2026-05-15 00:00:00+00:00\x1f6\x1fa\x1ftitle", &r)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if r.ID != "p1" || r.BodyID != "b1" || r.AuthorID != nil || r.Category != "idea" || r.Stage != "needs" ||
 		r.Visibility != "published" || r.ClosedReason != "" || r.SupportCount != 3 || r.CommentCount != 0 ||
-		r.ResponseDueAt != nil || bits != 6 || r.Title != "a\x1ftitle" || r.CreatedAt.Nanosecond() != 5e8 {
+		r.ResponseDueAt != nil || bits != 6 || r.Title != "a\x1ftitle" || r.CreatedAt.Nanosecond() != 5e8 ||
+		r.FirstResponseAt == nil || r.FirstResponseAt.Day() != 15 {
 		t.Errorf("read %+v, bits %d", r, bits)
 	}
 	if _, err := readPackedRow("p1\x1fb1", &r); err == nil {
@@ -116,6 +119,94 @@ func TestPackedChildPageReadsWhatColumnsRead(t *testing.T) {
 			a.SupportCount != b.SupportCount || a.CommentCount != b.CommentCount || a.ClosedReason != b.ClosedReason ||
 			*a.marks != *b.marks || (a.AuthorID == nil) != (b.AuthorID == nil) || a.Stage != b.Stage || a.Visibility != b.Visibility {
 			t.Errorf("row %d packed %+v\nby column %+v", i, a, b)
+		}
+	}
+}
+
+// The lists of staff, observers and searches read packed on SQLite (packedPage) hold the same
+// items as the same lists read by GORM column by column: for each role, filter and order, page
+// after page, whatever a title holds.
+func TestPackedListsReadWhatColumnsRead(t *testing.T) {
+	s := internalStores(t)[DialectSQLite]
+	ctx := context.Background()
+	if _, err := s.GenerateCity(ctx, CitySize{Districts: 2, Bodies: 3, ChildrenPerBody: 5, Proposals: 90, Votes: 40, Supports: 40}, nil); err != nil {
+		t.Fatal(err)
+	}
+	titles := []string{"a\x1fb\x1f\x1fc", "nul\x00inside", "%s%d%%", "第一行\n第二行", "😀 <&> \"q\"", ""}
+	for i, title := range titles {
+		if err := s.db.Exec(`UPDATE proposals SET title = ?, erased = ? WHERE id = (SELECT id FROM proposals ORDER BY id LIMIT 1 OFFSET ?)`,
+			title, i%2 == 0, i*7).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	signIn := func(user string) *Actor {
+		a, err := s.StaffSignIn(ctx, user, SyntheticStaffPassword, SignIn{Address: "127.0.0.1"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	observer, err := s.ChildSignIn(ctx, SyntheticJoinCode(0), SyntheticLoginName(1), SyntheticPIN, SignIn{Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	actors := map[string]*Actor{"facilitator": signIn(SyntheticFacilitator(1)), "committee": signIn(SyntheticCommittee), "searching child": observer}
+	filters := []ProposalFilter{{}, {Stage: StageDesign}, {Sort: SortOldest}, {Sort: SortDue}, {Sort: SortSupports},
+		{Overdue: true}, {Query: "a"}, {Category: "park"}}
+	item := func(it ProposalItem) string {
+		at := func(t *time.Time) string {
+			if t == nil {
+				return "-"
+			}
+			return t.Format(time.RFC3339Nano) + " " + t.Location().String()
+		}
+		author := "-"
+		if it.Author != nil && it.Author.Age != nil {
+			author = fmt.Sprintf("%s %d", it.Author.Nickname, *it.Author.Age)
+		}
+		return fmt.Sprintf("%s %q %s %s %s %s %d %d %s %s %s %v %s", it.ID, it.Title, it.Category, it.Stage, it.Visibility,
+			it.Body.Name, it.SupportCount, it.CommentCount, at(&it.CreatedAt), at(it.ResponseDueAt), at(it.FirstResponseAt),
+			it.Erased, author)
+	}
+	read := func(a *Actor, f ProposalFilter) (items []string, err error) {
+		cursor := ""
+		for {
+			list, err := s.ListProposals(ctx, a, f, Page{Limit: 7, Cursor: cursor})
+			if err != nil {
+				return nil, err
+			}
+			for _, it := range list.Items {
+				items = append(items, item(it))
+			}
+			if cursor = list.Next; cursor == "" {
+				return items, nil
+			}
+		}
+	}
+	for name, a := range actors {
+		for _, f := range filters {
+			if !a.IsStaff() && (f.Sort != "" || f.Overdue) {
+				continue
+			}
+			if !a.IsStaff() && f.Query == "" {
+				f.Query = "的" // a child's list reaches the packed page through a search
+			}
+			packed, err := read(a, f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s.dialect = "columns" // any dialect but SQLite reads column by column
+			columns, err := read(a, f)
+			s.dialect = DialectSQLite
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !slices.Equal(packed, columns) {
+				t.Errorf("%s, %+v: packed\n%s\nby column\n%s", name, f, strings.Join(packed, "\n"), strings.Join(columns, "\n"))
+			}
+			if f.Query == "" && f.Stage == "" && f.Category == "" && !f.Overdue && len(packed) < 20 {
+				t.Errorf("%s, %+v: %d items; the test needs a few pages", name, f, len(packed))
+			}
 		}
 	}
 }
