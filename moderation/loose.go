@@ -24,6 +24,9 @@ var (
 	// Words that ask to be found or added.
 	contactCueRe = regexp.MustCompile(`dd我|滴滴我|私我|手动加|\badd me\b|是我(?:的)?(?:微信|vx|wx|v)|微[\p{S}\p{P}\s]{1,3}|wei\s*信|[🟢💚]\s*(?:信|泡泡)?|green app|\bwc\b|加我|加\s*我|\+\s*我|\+\s*v\b|搜(一搜|我|索)?|找我|好友|同号|微信|薇|` + wechatSounds + `|` + qqSounds + `|wx|vx|\bv\b|v信|绿泡泡|泡泡|绿色软件|wechat|weixin|\bid\b|账号|号码|扣扣|企鹅|\bqq\b`)
 
+	// The cues that ask to be added, after which any name is an account's.
+	addMeRe = regexp.MustCompile(`^(?:手动加|加我|加\s*我|\+\s*我|dd我|滴滴我|私我)$`)
+
 	// An e-mail with any sign for @ between a name and a provider, read with spaces taken out.
 	looseMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{3,}[(（]?(?:` + atSigns + `|at|aite|_at_|\(@\)|\[@\]|圈)[)）]?_?(?:163|126|139|189|188|qq|sina|sohu|aliyun|icloud|hotmail|outlook|gmail|yeah|foxmail|yahoo|proton|雅虎|新浪|网易)`)
 	anyAtMailRe = regexp.MustCompile(`[a-z0-9][a-z0-9._\-]{2,}\s*@\s*[a-z0-9][a-z0-9\-]{1,}`)
@@ -46,11 +49,13 @@ var (
 	directionRe   = regexp.MustCompile(`旁边|对面|斜对面|隔壁|后面|后头|前头|边上|楼上|楼下|里面|外面|沿着|站下车?|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
 	onStreetRe    = regexp.MustCompile(`那条(?:街|路|巷)|街上|路上|路边`)
 	colourHouseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)`)
-	latinHomeIsRe = regexp.MustCompile(`\b(?:i live|we live|i'm at|i am at|we're at|my (?:home|house|flat|place|address)|our (?:flat|house|home|place)|is (?:my house|my home|ours)|come over|(?:grandma|granny|grandpa|nana|nan|auntie|aunt|uncle)'s (?:place|house|flat))\b`)
+	// In pinyin too: wo jia zai, wo zhu zai.
+	latinHomeIsRe = regexp.MustCompile(`\b(?:i live|we live|i'm at|i am at|we're at|my (?:home|house|flat|place|address)|our (?:flat|house|home|place)|is (?:my house|my home|ours)|come over|(?:grandma|granny|grandpa|nana|nan|auntie|aunt|uncle)'s (?:place|house|flat)|wo\s*(?:men\s*)?jia\s*(?:jiu\s*)?(?:zhu\s*)?zai|wo\s*(?:jiu\s*)?zhu\s*zai|jia\s*zhu)\b`)
 	// A door, a floor or a building tells where a home is; a direction alone (we live next to a
 	// busy road) does not, unless something findable comes with it: a number, a colour, an ordinal.
-	latinWhereRe     = regexp.MustCompile(`\b(?:courtyard|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with|storey)\b`)
-	latinDirectionRe = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|right by|upstairs from|over|on \w+ (?:street|road|st|rd|lane|avenue|ave)|number \d+)\b`)
+	// A floor, a door or a unit in pinyin counts as in English: liu lou, 6 ceng, er dan yuan.
+	latinWhereRe     = regexp.MustCompile(`\b(?:courtyard|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with|storey)\b|\b(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*(?:lou|ceng|dan\s*yuan)\b`)
+	latinDirectionRe = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|right by|upstairs from|over|on \w+ (?:street|road|st|rd|lane|avenue|ave)|number \d+|dui\s*mian|hou\s*mian|pang\s*bian|ge\s*bi|lou\s*(?:xia|shang))\b`)
 	latinFindableRe  = regexp.MustCompile(`\d|\b(?:red|blue|green|yellow|white|black|grey|gray|brown|pink|purple|orange|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last)\b`)
 
 	// A street and its number in pinyin or English, the number in digits or in pinyin
@@ -59,7 +64,8 @@ var (
 	pinyinStreetRe  = regexp.MustCompile(`\b[a-z]{2,}\s*(?:lu|jie|dajie|dadao|da dao|hutong|nong|cun|zhen)\s*(?:\d{1,5}|(?:(?:yi|er|liang|san|si|wu|liu|qi|ba|jiu|shi|bai|ling)\s*){1,6})\s*hao\b`)
 	pinyinEstateRe  = regexp.MustCompile(`(?:\bwo\s*(?:men\s*)?jia|(?:^|[,，:：]\s*)jia|\bwo\s*zhu|\bjia\s*zhu)\s*(?:zhu\s*)?(?:zai|shi)\s+(?:[a-z]+\s*){1,5}?(?:xiao\s*qu|jia\s*yuan|hua\s*yuan|xin\s*cun|gong\s*yu|she\s*qu|ming\s*yuan|cun)\b`)
 	genericEstateRe = regexp.MustCompile(`(?:zai|shi)\s+(?:(?:nong|xiang|shan|yu|cheng\s*zhong|zhe\s*ge|na\s*ge|yi\s*ge|xin|lao|da|xiao)\s*)?(?:cun|xiao\s*qu|she\s*qu)$`)
-	numberStreetRe  = regexp.MustCompile(`\b\d{1,5}\s+[a-z]{2,}\s+(?:lu|jie|dadao|road|rd|street|st|avenue|ave|lane)\b`)
+	// The number before the street, as in English, or after it, as in Chinese: 12 Xinhua Lu, Renmin Lu 45.
+	numberStreetRe = regexp.MustCompile(`\b\d{1,5}\s+[a-z]{2,}\s+(?:lu|jie|dadao|road|rd|street|st|avenue|ave|lane)\b|\b[a-z]{3,}\s+(?:lu|jie|dadao|road|rd|street|st|avenue|ave|lane)\s*(?:no\.?\s*)?\d{1,5}\b`)
 	// A count of buildings (xiao qu you san dong lou, 3 dong lou) says how many, not which.
 	buildingCountRe = regexp.MustCompile(`^\s*lou\b`)
 
@@ -67,7 +73,11 @@ var (
 	// sign that someone lives there.
 	landmarkBuildingRe = regexp.MustCompile(`(?:对面|后面|旁边|隔壁|楼上|后头)(?:的|那)?(?:栋|幢|个)?\p{Han}{0,3}?(?:楼|小区|房子|公寓)`)
 	floorOrDoorRe      = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)|\d{1,2}\s*单元|(?:^|[^\d])\d{3,4}(?:[^\d]|$)`)
-	livingRe           = regexp.MustCompile(`阳台|楼道|卧室|我的房间|我家|住|窗户|窗台`)
+	livingRe           = regexp.MustCompile(`阳台|楼道|卧室|我的房间|我家|住|窗户|窗台|在家`)
+	// Where to come and find the child: a floor, a place by a landmark or a door, and an
+	// invitation (你们来找我就到药店后面，第二个单元门，六楼). A floor alone is no place.
+	visitRe      = regexp.MustCompile(`来找我|找我玩|来我家|到我家|找我的话|上来找我|来玩吧`)
+	visitPlaceRe = regexp.MustCompile(`旁边|对面|隔壁|后面|后头|前面|边上|单元门|那户|那家|那栋|[东西南北左右]边那|[东西南北]门`)
 
 	// Parts of an address in English or pinyin; two of them together make one.
 	addressPartRe = regexp.MustCompile(`\b(?:room|rm|bldg|building|unit|apt|flat|block|tower|no\.?)\s*\d+[a-z]?\b|\b\d+[a-z]?\s*(?:hao|dong|zhuang|danyuan|dan yuan|lou|shi|nong|men|hao lou)\b|\b(?:dong|danyuan|shi|hao|lou|nong)\s*\d+\b|\b\d+\s*(?:[a-z]+\s+)?(?:road|rd|lane|street|st|avenue|ave)\b|\b(?:xiaoqu|xiao qu|huayuan|hua yuan|jiayuan|mingyuan|xincun|garden|village|jiedao)\b|\b(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi)\s*(?:dong|dan\s*yuan|lou)\b`)
@@ -108,7 +118,17 @@ func loose(t *text) []Reason {
 		if cues := contactCueRe.FindAllStringIndex(s, -1); len(cues) > 0 {
 			for _, h := range handleRe.FindAllStringIndex(s, -1) {
 				name := s[h[0]:h[1]]
-				if !accountLike(name) || isDigitWordsOnly(name) {
+				if isDigitWordsOnly(name) {
+					continue
+				}
+				if !accountLike(name) {
+					// 手动加 hepanda: a plain name right after a plea to be added.
+					for _, c := range cues {
+						if c[1] <= h[0] && addMeRe.MatchString(s[c[0]:c[1]]) && onlyFiller(s[c[1]:h[0]], "是号我的") && shortHandle(s, h[0], h[1], true) {
+							out = append(out, t.reason(KindWeChat, c[0], h[1]))
+							break
+						}
+					}
 					continue
 				}
 				lettersOnly := !strings.ContainsAny(name, "0123456789_-")
@@ -181,6 +201,11 @@ func loose(t *text) []Reason {
 	// 体育中心北门对面的新楼，18楼，晚上我在阳台上写作业.
 	if t.has("楼") && (t.has("对面") || t.has("后面") || t.has("旁边") || t.has("隔壁") || t.has("楼上") || t.has("后头")) {
 		if m := landmarkBuildingRe.FindStringIndex(s); m != nil && floorOrDoorRe.MatchString(s) && livingRe.MatchString(s) {
+			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
+		}
+	}
+	if t.has("找我") || t.has("我家") || t.has("来玩") {
+		if m := floorRe.FindStringIndex(s); m != nil && visitRe.MatchString(s) && visitPlaceRe.MatchString(s) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 	}

@@ -379,3 +379,39 @@ func TestLookAlikesAreAllowed(t *testing.T) {
 		}
 	}
 }
+
+// A WeChat ID of any length after a cue is an account, however short or plain (wx号 tutu,
+// vx：k9); the words of a sentence after "WeChat" are not.
+func TestShortHandlesAfterWeChatCues(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"wx号 tutu", "vx：k9", "我的微信是 Mimi", "微信 bo 加我", "加微 nana", "微信昵称是熊猫，号是 panpan",
+		"手动加 lanlan", "my wechat is nini", "v: yy"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"we can use wechat to vote", "Mum's wechat is busy", "微信 app 上也能投票", "wechat group for our class",
+		"I told my teacher on WeChat.", "用wechat pay买票", "vx或者qq都行"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// A home found by the words around it: a pinyin home with a floor or a landmark, a street
+// named before its number, a village group and house number, a place to come and find the
+// child by a landmark and a floor, a building by a landmark where the child is at home.
+func TestHomesFoundByWords(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"wo jia zai renmin jie, chaoshi loushang, qi lou", "wo zhu zai yiyuan duimian, 5 ceng", "we live on Jiefang Road 88",
+		"我奶奶家是红星村5组12号", "放学来找我，银行旁边那栋楼，4楼", "超市后面那栋楼，5楼，周末我都在家"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"我们村3组的路灯坏了，晚上很黑", "银行旁边的路口没有红绿灯，4楼的阿姨说很危险", "wo jia zai nong cun, li xue xiao hen yuan"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}

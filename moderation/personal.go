@@ -42,7 +42,8 @@ var (
 	// A building number alone may be a school's (学校3号楼): a person looks.
 	buildingRe = regexp.MustCompile(`\d{1,4}\s*(?:栋|幢|号楼)`)
 	// A street and number may be a school, a park gate or a home: a person looks.
-	streetRe = regexp.MustCompile(`\p{Han}{1,12}?(?:路|街|大道|巷|弄|胡同)\s*\d{1,5}\s*号`)
+	// In the country a house is numbered in its village group: 向阳村3组27号.
+	streetRe = regexp.MustCompile(`\p{Han}{1,12}?(?:路|街|大道|巷|弄|胡同|村\s*\d{1,2}\s*组)\s*\d{1,5}\s*号`)
 
 	classRe = regexp.MustCompile(`\d{1,2}\s*年级(?:\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|[初高][1-3]\s*(?:年级)?\s*(?:[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\d{1,3}\s*班`)
 	// A grade and a class together (3年级2班, 五(3)班, 初二(5)班, 503班, Class 4 Grade 5) name about forty
@@ -79,7 +80,7 @@ var (
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
 	qqCueRe     = regexp.MustCompile(spacedCues("qq", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q", "鹅号", "koukou") + `|` + qqSounds + `|\bq\s*[:：]`)
-	wechatCueRe = regexp.MustCompile(spacedCues("vx", "wx", "v信", "绿泡泡", "weixin", "wechat", "weechat", "v号", "vx号", "wx号", "v我", "我v") +
+	wechatCueRe = regexp.MustCompile(spacedCues("vx", "wx", "v信", "加微", "绿泡泡", "weixin", "wechat", "weechat", "v号", "vx号", "wx号", "v我", "我v") +
 		`|` + wechatSounds + `|加我?\s*v\b|\bv\s*[:：]`)
 )
 
@@ -694,6 +695,10 @@ func numbers(t *text, a anchors) []Reason {
 			out = append(out, t.reason("wechat", c[0], b))
 		} else if a, ok := idBefore(t.s, c[0]); ok {
 			out = append(out, t.reason("wechat", a, c[1]))
+		} else if at := laterIDCue(t.s, c[1]); at > 0 {
+			if _, b, ok := idAfter(t.s, at); ok {
+				out = append(out, t.reason("wechat", c[0], b))
+			}
 		}
 	}
 	return out
@@ -835,30 +840,97 @@ func near(cues []int, i, j int, t *text) bool {
 	return false
 }
 
-// idAfter finds an account name within a few characters after a cue: 微信号是 xiaoyu_2015.
+// laterIDRe: the account itself named later in the sentence, after the cue and a few words
+// about it: 微信名叫小鱼儿，号是 fish2013.
+var laterIDRe = regexp.MustCompile(`^[^。！？!?\n]{0,12}?(?:号|号码|账号|\bid)\s*(?:是|为|[:：=])`)
+
+// laterIDCue returns the byte offset just after laterIDRe's match at s[at:], or 0.
+func laterIDCue(s string, at int) int {
+	if m := laterIDRe.FindStringIndex(s[at:]); m != nil {
+		return at + m[1]
+	}
+	return 0
+}
+
+// idAfter finds an account name within a few characters after a cue: 微信号是 xiaoyu_2015,
+// vx: lulu, wx号 xy9. A name like an account (a digit or _ in it, or long) may stand anywhere;
+// a short name of letters counts when it stands alone, as a name given rather than a word of
+// a sentence (shortHandle).
 func idAfter(s string, at int) (int, int, bool) {
-	i, skipped := at, 0
+	i, skipped, told := at, 0, false
 	for i < len(s) && skipped < 6 {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if isIDRune(r) {
 			// hao, haoma or id after the cue is its last word, in pinyin or English: wei xin hao: lily2013.
 			if n := cueTail(s[i:]); n > 0 {
 				i += n
+				told = true
 				continue
 			}
 			break
 		}
-		if !strings.ContainsRune("号是为:我的搜索找你加 ", r) && !isNoise(r) {
+		if !strings.ContainsRune("号是为叫:=我的搜索找你加 ", r) && !isNoise(r) {
 			return 0, 0, false
 		}
+		told = told || strings.ContainsRune("号是为叫:=", r)
 		i += w
 		skipped++
 	}
 	j := i
-	for j < len(s) && isIDRune(rune(s[j])) {
+	for j < len(s) && (isIDRune(rune(s[j])) || s[j] == '.' && j+1 < len(s) && isASCIIAlnum(rune(s[j+1]))) {
 		j++
 	}
-	return i, j, j-i >= 5 && j-i <= 20 && accountLike(s[i:j]) // "WeChat group" names no account
+	if j-i >= 5 && j-i <= 20 && accountLike(s[i:j]) { // "WeChat group" names no account
+		return i, j, true
+	}
+	return i, j, shortHandle(s, i, j, told)
+}
+
+// shortHandle reports whether s[i:j], a name after a WeChat cue too short or too plain to look
+// like an account (lele, xy9, Zz), is one: it is no common English or pinyin word, and it
+// stands alone, followed by nothing, a Chinese word or a sign rather than by more Latin words,
+// in a Chinese text, a text of a few words, or after a sign that a name is given (号, 是, :).
+func shortHandle(s string, i, j int, told bool) bool {
+	if j-i < 1 || j-i > 20 || notHandle[s[i:j]] || commonLatin[s[i:j]] {
+		return false
+	}
+	rest := strings.TrimLeft(s[j:], " ")
+	if rest != "" && isASCIIAlnum(rune(rest[0])) {
+		return false // wechat to vote: a word of a sentence
+	}
+	if told {
+		return true
+	}
+	han, words := false, 0
+	for k, r := range s {
+		if r >= 0x4E00 && r <= 0x9FFF {
+			han = true
+		}
+		if isASCIIAlnum(r) && (k == 0 || !isASCIIAlnum(rune(s[k-1]))) {
+			words++
+		}
+	}
+	return han || words <= 4
+}
+
+// notHandle are the short words that follow a WeChat cue in sentences: in English (WeChat
+// group, wechat and qq), in pinyin (weixin qun), and the names of the apps themselves.
+var notHandle = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the to and or but so if is are was were be been am do does did has have had
+		it its this that these those there here then than too also very not no yes ok okay
+		on in at of for with from by as up out off over about into all any some more most much many
+		i me my you your he him his she her we us our they them their who what when where why how
+		can could will would should may might must shall let lets get got go goes make makes use used
+		group groups chat chats app apps pay call calls video message messages msg account accounts id ids
+		moments friend friends contact contacts number phone mini program official
+		qq vx wx v wechat weixin email mail tel sms hao haoma qun liao tian shang li de ma ba le ne
+		pls please thanks thx hi hello bye
+		busy slow down fast free fun good bad great nice cool easy hard useful popular blocked broken
+		new old big small better worse best open closed full empty safe unsafe fine banned allowed`) {
+		notHandle[w] = true
+	}
 }
 
 // cueTail returns the length of a cue's last word at the start of s, or 0: hao, hao ma, haoma
