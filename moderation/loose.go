@@ -215,7 +215,7 @@ func loose(t *text) []Reason {
 	}
 	// A direction alone (我家就在学校对面) is near enough to say; a door, a floor or a number
 	// with it is a home that can be found.
-	if m := homeIsRe.FindStringIndex(s); m != nil && (directionRe.MatchString(s) && (doorSignRe.MatchString(s) || houseRe.MatchString(s) || strings.ContainsAny(s, "0123456789")) ||
+	if m := homeIsRe.FindStringIndex(s); m != nil && !floorOnly(t, []int{m[0], len(s)}) && (directionRe.MatchString(s) && (doorSignRe.MatchString(s) || houseRe.MatchString(s) || strings.ContainsAny(s, "0123456789")) ||
 		onStreetRe.MatchString(s) && (doorSignRe.MatchString(s) || colourHouseRe.MatchString(s))) {
 		if before := s[max(0, m[0]-12):m[0]]; !adviceRe.MatchString(before) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))

@@ -628,7 +628,7 @@ func abuse(x *readCtx) bool {
 	if x.has(tFiction) || x.teaching() || x.benign() || x.has(tGame) {
 		return false
 	}
-	if loc := x.phrase(abusePhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !x.has(tIf) {
+	if loc := x.phrase(abusePhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !x.has(tIf) && !preventionTopicRe.MatchString(x.c.s) {
 		return true
 	}
 	if x.has(tIf) || x.has(tGuard) || x.has(tGame) {
@@ -647,7 +647,8 @@ func abuse(x *readCtx) bool {
 		// an insect or hot water (被球砸到, 被蚊子咬, 被开水烫).
 		for j := i - 1; j >= 0 && j >= i-3; j-- {
 			if ws[j].tags&tPassive != 0 && ws[j].w != "让" && ws[j].w != "给" && (hasTag(ws[:j], tP1|tP3) || hasTag(ws, tKin)) &&
-				!thingDoesIt(ws[j+1:i]) && !(j+1 == i && thingBefore(x)) {
+				!thingDoesIt(ws[j+1:i]) && !(j+1 == i && thingBefore(x)) && !(j+1 == i && thingVerbs[w.w] && thingHurt(x)) &&
+				!(generalGroup(ws[:j]) && !physical[w.w]) {
 				return true
 			}
 		}
@@ -796,11 +797,11 @@ func bodyShaming(x *readCtx) bool {
 	ct := x.clauseTags()
 	// A person's body part compared or belittled: 你的耳朵那么大, 她的脸像个大饼.
 	if ct&tBodyPart != 0 && ct&tPositive == 0 && (x.has(tP2|tP3) || hasName(ws)) &&
-		(ct&tBodyBad != 0 || strings.Contains(x.c.s, "像") || strings.Contains(x.c.s, "一样") || strings.Contains(x.c.s, "比")) && ct&tNeg == 0 && ct&tThing == 0 {
+		(ct&tBodyBad != 0 || compares(ws)) && ct&tNeg == 0 && ct&tThing == 0 {
 		return true
 	}
 	for i, w := range ws {
-		if w.tags&tBodyNoun != 0 && !negatedBetween(ws, max(0, i-2), i) {
+		if w.tags&tBodyNoun != 0 && !negatedBetween(ws, max(0, i-2), i) && !placeAfter(ws, i) {
 			return true
 		}
 		if w.tags&tBody == 0 {
@@ -822,6 +823,26 @@ func bodyShaming(x *readCtx) bool {
 	}
 	return false
 }
+
+// compares reports whether a clause compares something, by a word of its own: 像, 像个, 一样,
+// 比. The characters inside other words (摄像头, 图像, 比赛) compare nothing.
+func compares(ws []word) bool {
+	for _, w := range ws {
+		if w.w == "一样" || w.w == "似的" || w.w == "比" || strings.HasPrefix(w.w, "像") {
+			return true
+		}
+	}
+	return false
+}
+
+// placeAfter reports whether a place word follows ws[i] at once: 电线杆上, 大块头旁边. The
+// word names a thing where something is, not a person called by it.
+func placeAfter(ws []word, i int) bool {
+	return i+1 < len(ws) && placeWords[ws[i+1].w]
+}
+
+var placeWords = map[string]bool{"上": true, "下": true, "上面": true, "下面": true, "旁边": true, "旁": true, "边上": true, "边": true,
+	"里": true, "里面": true, "附近": true, "前面": true, "后面": true, "底下": true, "顶上": true}
 
 func hasName(ws []word) bool {
 	for _, w := range ws {
@@ -921,12 +942,12 @@ func contempt(x *readCtx) bool {
 }
 
 // aboutRe are the cues after which a listed cry for help is spoken of rather than made: a
-// hypothetical, a survey, a safeguard, someone else seen (如果有人说想死, 有没有被欺负过,
-// 看到有人被欺负).
+// hypothetical, a survey, a safeguard, someone else seen, children in general (如果有人说想死,
+// 有没有被欺负过, 看到有人被欺负, 很多同学被欺负了都不敢说).
 // negatedRe: a listed word said not to have happened.
 var negatedRe = regexp.MustCompile(`(?:没有|没|不是|并没有|并不是|从来没有|从没)$`)
 
-var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|避免|关于|(?:看到|看见|发现|遇到|听到)(?:有)?(?:人|同学|小朋友|别人|朋友|谁)`)
+var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|避免|关于|(?:看到|看见|发现|遇到|听到)(?:有)?(?:人|同学|小朋友|别人|朋友|谁)|(?:很多|好多|许多|不少|有的|有些|一些|部分)(?:同学|人|小朋友|孩子|学生)`)
 
 // spokenOf reports whether the listed word at bytes start..end of the original text follows
 // one of aboutRe's cues in its clause, with no 我 from the cue to the word's end: 如果爸爸又打我
@@ -1009,6 +1030,48 @@ func thingDoesIt(ws []word) bool {
 func thingBefore(x *readCtx) bool {
 	return x.prev != nil && thingDoesIt(x.prev.words) && !hasTag(x.prev.words, tKin|tP3|tP2) && !hasTag(x.c.words, tKin|tP3|tP2)
 }
+
+// thingVerbs are the hurts a thing does as well as a person: a hot slide burns, a sharp edge
+// cuts, a door pinches.
+var thingVerbs = map[string]bool{"烫": true, "划": true, "砸": true, "夹": true, "刺": true, "扎": true, "割": true, "烧": true, "咬": true, "撞": true, "刮": true}
+
+// thingHurt reports whether the clause before names a thing and no person: 滑梯的铁皮被太阳晒得
+// 很烫，我弟弟被烫哭了. Whoever was hurt may be named; nobody is named who did it.
+func thingHurt(x *readCtx) bool {
+	return x.prev != nil && thingDoesIt(x.prev.words) && !hasTag(x.prev.words, tKin|tP3|tP2)
+}
+
+// generalGroup reports whether the words before a passive name children in general rather
+// than one child: 很多同学, 有的同学, 有些小朋友. Bullied or scolded, they are spoken of; a
+// child telling of a beating (有的同学被老师打) still reaches an adult.
+func generalGroup(ws []word) bool {
+	for k, w := range ws {
+		if !generalWords[w.w] {
+			continue
+		}
+		for _, v := range ws[k+1:] {
+			if v.tags&tP3 != 0 || v.w == "人" || v.w == "学生" {
+				return !hasTag(ws, tP1)
+			}
+		}
+	}
+	return false
+}
+
+var generalWords = map[string]bool{"很多": true, "好多": true, "许多": true, "不少": true, "有的": true, "有些": true, "一些": true, "有": true, "某些": true, "部分": true, "一部分": true}
+
+// physical are the hurts to the body, which a child spoken of in general still suffers.
+var physical = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("打 揍 踢 掐 抽 扇 扇耳光 打耳光 推 烫 烧 拧 咬 砸 勒 踹 捶 殴打 暴打 毒打 痛打 打骂 体罚 罚跪 关 锁 饿 拽 抓 扯 划 割 刺 虐待 hit beat kick slap punch burn lock") {
+		physical[w] = true
+	}
+}
+
+// preventionTopicRe: a harm named as what is prevented or taught (防性侵教育, 反家暴宣传), not as
+// what happened.
+var preventionTopicRe = regexp.MustCompile(`(?:防|反|预防|防止|避免|杜绝|拒绝)(?:家暴|虐待|性侵|猥亵|欺凌|霸凌)|(?:家暴|虐待|性侵|猥亵|欺凌|霸凌)(?:的)?(?:教育|知识|讲座|宣传|课|法|热线|预防)`)
 
 // calledNear reports whether 打 at ws[i] is a call: 电话 or 手机 within four words after it
 // (打了我的电话).

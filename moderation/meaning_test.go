@@ -415,3 +415,40 @@ func TestHomesFoundByWords(t *testing.T) {
 		}
 	}
 }
+
+// A floor with no building, landmark or number beside it finds no home (我家住在7楼，电梯老坏),
+// and 5层楼 counts storeys; a floor with any of them is a home.
+func TestFloorsAlone(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"我家住在7楼，电梯老是坏，外公每天爬楼梯", "我家在九楼，夏天水压不够，水龙头出不来水", "那个小区都是5层楼，没有一部电梯"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我家在邮局对面7楼", "我家住在阳光小区7楼", "我家住7楼，702", "我家在菜场楼上，7楼"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+}
+
+// Harm spoken of, not disclosed: children in general bullied or scolded, a hurt done by a
+// thing to a child named, a harm named as what a lesson prevents, a body word naming a thing
+// (电线杆上), a comparison character inside another word (摄像头). A beating stays a disclosure
+// however it is said.
+func TestHarmSpokenOfInGeneral(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"有些小朋友被欺负了也不敢告诉家长，希望学校多开班会", "不少同学被班主任吼过，我们希望老师能好好说话",
+		"秋千的铁链太烫了，我妹妹被烫得直哭", "希望社区办一次反家暴宣传，让大家都知道怎么求助",
+		"电线杆上贴满了小广告，很难看", "校门口那个角落太黑了，有人在那里乱扔垃圾，建议装个摄像头"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"有的同学被老师打了，脸都肿了", "我被爸爸打了", "他长得像电线杆一样"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+}

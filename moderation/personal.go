@@ -54,7 +54,8 @@ var (
 
 	// A class spoken of as a room or as all its children (四年级二班的窗户, 三(2)班的同学们), with
 	// no school named and no child saying it is theirs, names nobody.
-	classroomThingRe = regexp.MustCompile(`^\s*的?\s*(?:窗户|窗|教室|灯|空调|风扇|黑板|白板|桌子|椅子|课桌|桌椅|饮水机|地板|墙|电脑|投影仪?|图书角|卫生角|书柜|柜子|厕所|走廊|同学们|小朋友们|全体|全班)`)
+	// So is a class named beside another (四年级二班和四年级三班的同学): classes, not a child's.
+	classroomThingRe = regexp.MustCompile(`^\s*的?\s*(?:窗户|窗|教室|灯|空调|风扇|黑板|白板|桌子|椅子|课桌|桌椅|饮水机|地板|墙|电脑|投影仪?|图书角|卫生角|书柜|柜子|厕所|走廊|同学|小朋友|学生|全体|全班)|^\s*(?:和|与|跟|、|及|还有)\s*(?:\d|[初高])`)
 
 	// A school by its name, and the child saying they are in it.
 	schoolNameRe   = regexp.MustCompile(`\p{Han}(?:小学|中学|附小|附中|实小|学校)|\d小|\d中|\b(?:primary|school)\b`)
@@ -491,6 +492,9 @@ func personal(base *folded) []Reason {
 		if genericHomeRe.MatchString(t.s[m[0]:m[1]]) {
 			continue // 我家在农村, 我住在小区里: a kind of place, not which one
 		}
+		if floorOnly(t, m) {
+			continue // 我家在8楼，电梯坏了: a floor of no building said
+		}
 		if before := string(t.f.r[max(0, t.runeI(m[0])-8):t.runeI(m[0])]); !adviceRe.MatchString(before) {
 			out = append(out, t.reason("address", m[0], m[1]))
 		}
@@ -529,11 +533,15 @@ func personal(base *folded) []Reason {
 	}
 	out = append(out, schoolClasses(t, base, a)...)
 	for _, m := range t.around(homeNumberRe, 64, 48, a.home) {
-		out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+		if !floorOnly(t, m) {
+			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+		}
 	}
 	if a.latin || len(a.home) > 0 {
 		for _, m := range latinHomeRe.FindAllStringIndex(t.s, -1) {
-			out = append(out, t.reason("address", m[0], m[1]))
+			if !floorOnly(t, m) {
+				out = append(out, t.reason("address", m[0], m[1]))
+			}
 		}
 	}
 	out = append(out, loose(t)...)
@@ -551,6 +559,38 @@ func personal(base *folded) []Reason {
 		}
 	}
 	return out
+}
+
+var (
+	// A floor: 8楼, 6层. Followed by 楼 or 高 it counts a building's storeys (6层楼, 6层高).
+	floorNumberRe = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)`)
+	storeysRe     = regexp.MustCompile(`^\s*(?:楼|高|的(?:老|新|旧)?楼)`)
+	// Anything but a floor that helps find a home: a number that is no amount, a building, a
+	// unit, a room, a street, an estate, a landmark or a side of something.
+	placeSignRe = regexp.MustCompile(`栋|幢|单元|室|号|小区|花园|家园|新村|公寓|大厦|苑|村|路|街|巷|弄|胡同|院|边|旁|对|后|前|隔壁|附近|上面|下面|里面|那里|那儿|往|出来|好找|楼上|楼下|那栋|这栋|门口|顶楼|[东西南北]门|店|超市|市场|银行|医院|学校|[a-z]`)
+)
+
+// floorOnly reports whether the home cue matched at m tells a floor and nothing else that
+// finds the home: 我家在8楼，电梯坏了 says how high, not where; 住在老小区，6层楼都没有电梯 says
+// how high the buildings are. With a landmark, a building or a number beside it, it is a home.
+func floorOnly(t *text, m []int) bool {
+	f := floorNumberRe.FindAllStringIndex(t.s[m[0]:min(len(t.s), m[1]+4)], -1)
+	if len(f) == 0 {
+		return false
+	}
+	if end := m[0] + f[len(f)-1][1]; storeysRe.MatchString(t.s[end:]) {
+		return true // 6层楼: a count of storeys
+	}
+	rest := floorNumberRe.ReplaceAllString(t.s, "")
+	if placeSignRe.MatchString(rest) {
+		return false
+	}
+	for _, run := range digitRuns(rest) {
+		if !isQuantity(rest, run[0], run[1]) && !strings.HasPrefix(strings.TrimLeft(rest[run[1]:], " "), "个") {
+			return false
+		}
+	}
+	return true
 }
 
 // schoolClasses finds a grade and a class that name a child: with a name beside them, or
