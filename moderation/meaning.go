@@ -499,6 +499,11 @@ var selfHarmPhrase = re(
 	`(死|死掉|饿死|消失|不在了|走了)(了)?(就好了|算了|最好|多好)|(只要|等|如果|要是)我(死了|不在了|消失)|我要是死了|不如(早点)?结束|(人生|生命|生活).{0,6}(没有意义|没意义|没意思)|不想再(撑|继续|坚持|活|醒|醒来)|活[着著](好|真|太)?累|又(划|割)(了|伤)`,
 	`\bbu\s*xiang\s*huo|\bxiang\s*si\b|\bzi\s*sha\b|\bkms\b|think(ing)? about (dying|death|killing myself|ending)|(saving|stockpiling|hoarding|collecting)( up)? pills|take them all at once|\bend it( all)?\b|my goodbye|goodbye (everyone|forever|world)|not (to )?survive|won'?t (wake up|be here|be around)|walk into (the )?traffic|can'?t (do this|go on|take (it|this)) anymore|(pointless|no point|meaningless).{0,12}(life|living)|(life|living).{0,12}(pointless|no point|meaningless)|(till|until) (it|they) bleeds?|\bi deserve (it|to die|pain|to hurt)`,
 	`(恨|讨厌|厌恶)(死)?(我)?自己|撑不住|不(要|想)(再)?醒|(跟|和|向)(这个)?世界(说)?(再见|告别)|去天堂(找|见)?|想(去)?陪(去世|死去)?的?(奶奶|爷爷|外婆|外公|妈妈|爸爸)`,
+	// A plan told by its place and its end: in front of a train, lying in the road, into the
+	// river and not out again; a funeral or a will; the last time anyone sees the child.
+	`(想|总想|真想|好想|老想|就想).{0,6}(冲到|冲向|冲进|躺在|躺到|走到|跳到|站到|走进|跳进)(马路|火车|汽车|车|铁轨|轨道|地铁|河|湖|海|江)(中间|前面|上|里|下面)?|让车.{0,4}(压|撞|碾)(过去|死|我)|(走|跳|冲)进(去|河里|湖里|海里|江里).{0,4}再也不(出来|回来|上来)|我的(葬礼|遗嘱)|写(了|好)?遗嘱|最后一次(看到|见到|听到)我`,
+	`\b(keep|kept|been|started|start|stop|stopped|can'?t stop|cant stop)\s+cut+ing\b|\bcut+ing\s+(again|my (arms?|legs?|wrists?|skin|thighs?))\b|\b(jump|jumped|jumping|letting go)\s+(from|out of|off)\s+(the |my |a |our )?(roof|window|bridge|building|balcony|\d+\w*\s+floor)|\blog(ging)? off (from )?life|\b(step|stepping|walk|walking|jump|jumping|run|running)\s+in front of (a|the) (bus|car|train|truck|lorry)`,
+	`\b(saving|stockpiling|hoarding)\s+(it|them|my (medicine|meds|pills|tablets))\s*up|\b(hurt|cut|burn|burned|burnt|scratch|scratched|hit)\w*\s+my\s+\w+\s+on purpose|\b(the world|everyone|everybody|they|my family)\b.{0,24}\b(better|happier)\s+(off\s+)?without me|\b(why|what'?s the point)\b.{0,16}\b(keep|go on|continue|carry on)\s+living|\breason to (keep )?(live|living)\b|\bwish (a|the) (car|bus|truck|train) (would|will|could) hit me|\bpainless (way|ways|death)|\bcarv\w*\s.{0,24}into my (arm|leg|skin|wrist)|\bmy (funeral|will)\b.{0,20}\b(play|give|song|read)|\bwrote a (will|goodbye letter|suicide note)`,
 	`\bi hate myself|wish i could (disappear|die|sleep forever|vanish)|nobody (cares|loves|wants) (about )?me|i'?m (just )?a burden|better off dead|i should (just )?die|(sleep|disappear) forever|self.?harm|\bunalive`,
 	`\b(cut|cutting|scratch|scratching|burn|burning|punch|punching) (my|myself)\b|\bwant(s|ed)? to die|wanna die|kill (myself|me)\b|end (my|it) (life|all)|suicid|(hurt|hurting|cut|cutting|harm|harming) myself|better off without me|no (reason|point) (to live|in living)|(don'?t|do not) want to (live|be alive|exist|wake up)|wish i (was|were) (dead|never born)|nobody would (notice|care|miss)|hate my life|(jump|jumping) off|not worth living|disappear forever`,
 )
@@ -508,7 +513,7 @@ func selfHarm(x *readCtx) bool {
 		return false
 	}
 	ct := x.clauseTags()
-	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 && !vanishesFor(x.c.s, loc) {
+	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 && !vanishesFor(x.c.s, loc) && !everydayCut(x.c.s, loc) {
 		return true
 	}
 	ws := x.c.words
@@ -620,6 +625,10 @@ var abusePhrase = re(
 	`(不能|不许|不准|不要|别)告诉(爸妈|爸爸|妈妈|别人|任何人|老师|家里)|给我看.{0,4}(身体|下面|隐私|那里)|让我跟他走|单独.{0,12}(锁|亲|抱|摸|脱)|(抱|亲)我.{0,10}(不能|不许|别)告诉`,
 	`(说|骂)我是.{0,5}(赔钱货|狗|废物|野种|垃圾|多余|累赘|没人要)|不要我了|不准(我)?回家`,
 	`(我|我们家|我家|俺|俺家).{0,10}(家暴|虐待|性侵|猥亵)|(经常|总是|天天|每天|又|老是|一直)(打|揍|踢|掐|扇|抽)我|被(侵犯|猥亵|性侵|虐待)`,
+	// Lured, marked, starved or shamed: a stranger's car, bruises hidden, nobody home for days,
+	// a video held over the child, messages to be deleted.
+	`(拉|带|抱)我上.{0,4}车|(让|叫|要)我.{0,6}一个人去找(他|她)|让我(一定)?(要)?保密|罚(站|跪).{0,10}(到天亮|一整夜|一晚上|一夜|到半夜|门外)|跪(搓衣板|键盘|碎玻璃)|(衣服下面|衣服底下|衣服里面)(都是|全是|好多|很多)(伤|青|紫|疤|淤青)|垃圾桶.{0,6}找(吃的|东西吃)`,
+	`\b(hits|beats|kicks|slaps|punches|burns|chokes)\s+me\s+(every|all the time|when|again|with)|\bnobody('s| has| had)?\s+(been|came|come)\s+home\s+for|\bkicked out of (my|the) (house|home)|\b(marks|bruises)\s+on my\s+(neck|arms?|legs?|back|face)|\b(video|photos?|pictures?|pics?)\s+of me\b.{0,40}\b(money|or they will|or he will|post it)|\b(makes|made|tells|told|asks|asked)\s+me\s+(to\s+)?delete\s+(our|the|his|her)\s+(chats?|messages|texts)|\b(asking|asks|asked|wants|keeps asking)\s+me\s+to\s+(go|get|come)\s+(to|in|into)\s+(his|her|a)\s+(car|van|house|hotel|room|flat)|\bwatch(es|ed)?\s+me\s+(shower|bath|change|undress)|\bnot allowed to (tell|eat with)|\bnobody (has )?(cooked|made food) for me|\bscared when (my )?(dad|mum|mom|father|mother|stepdad)\s+(drinks|gets drunk)`,
 	`not to tell|(if|when) i tell (anyone|someone|my)|(makes|made) me (sit on|touch|take off|undress)|sits? on his lap|\b(dad|mom|mum|father|mother|stepdad|stepfather|stepmom|uncle|teacher|coach|brother|he|she)('s)?\s+(always\s+|often\s+|keeps\s+)?(hits|beats|kicks|slaps|punches|burns|locks|touches|hit|beat|kicked|slapped|punched|burned|locked|touched|hurts|hurt)\s+(me|my)\b`,
 	`touch(es|ed)? me (there|down|when|at night)|keep (it|this) (a )?secret|lock(s|ed)? me (in|out|up)|(won'?t|doesn'?t|don'?t) (feed me|let me eat|give me food)|(scared|afraid) to go home|beat(s)? me up|hit(s)? me with`,
 )
@@ -1082,6 +1091,17 @@ func calledNear(ws []word, i int) bool {
 		}
 	}
 	return false
+}
+
+// everydayRe: what a child cuts or burns by the way: a finger on scissors, the hair, the nails,
+// the tongue on hot soup.
+var everydayRe = regexp.MustCompile(`^\s*(?:finger|fingers|thumb|hair|nails?|fringe|bangs|toenails?|tongue|toast|food|cake|paper|lip)\b`)
+
+// everydayCut reports whether the phrase found at loc of s is "cut my" or "burn my" said of an
+// everyday thing: I cut my finger with scissors, I burned my tongue.
+func everydayCut(s string, loc []int) bool {
+	m := s[loc[0]:loc[1]]
+	return strings.HasSuffix(m, " my") && everydayRe.MatchString(s[loc[1]:])
 }
 
 // vanishRe: after "disappear" or "sleep forever", a place to hide in or a while to be away:

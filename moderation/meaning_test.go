@@ -452,3 +452,25 @@ func TestHarmSpokenOfInGeneral(t *testing.T) {
 		}
 	}
 }
+
+// Cries for help told by a plan's place and end, by self-injury kept up, by a goodbye left
+// behind, and disclosures told by a lure, a threat over a picture, hidden bruises or an empty
+// home: each reaches an adult without the classifier.
+func TestCriesToldByPlaceAndSign(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"我老想冲到地铁前面去", "真想走进湖里再也不上来", "我的葬礼不要请我爸", "i started cutting again last week",
+		"i think about jumping off the bridge near school", "everyone at home would be happier without me", "what's the point, why should i keep living",
+		"他开车停在校门口，想带我上车，还说别告诉妈妈", "衣服下面全是淤青，我不敢换衣服", "a boy has pictures of me and says i have to pay money or he will post it",
+		"nobody has been home for four days", "my stepdad hits me every night when he is drunk"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q → %s %v, want a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我们冲到终点的时候大家都在欢呼", "我腿上好多青一块紫一块，学轮滑摔的，终于学会了", "I cut my finger with scissors in art class",
+		"we jumped off the diving board at the pool, so fun"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+}
