@@ -493,7 +493,7 @@ var selfHarmPhrase = re(
 	`撑不下去|坚持不下去|想结束(这一切|一切|生命|自己)|结束(我|自己)的?生命|离开这个世界|遗书|永别|再也(见不到|看不到)我|最后一次(跟|和|给)你们`,
 	`(割|划|刺|烫|掐|抓|咬)(了|伤|破)?(几下|好几下|一下)?(自己|我的?(手腕|手臂|胳膊|大腿|手|腿))|伤害自己|惩罚自己|弄伤自己|(打|捶)自己|(头|脑袋)(往|撞)墙|撞墙`,
 	`(吃|吞)(了|下)?(一大把|很多|好多|一瓶|一把|一整瓶|一盒|整瓶)(的)?(药|安眠药|药片)|(想|要|打算|准备|真想|好想|决定).{0,8}(楼顶|天台|顶楼|窗户|窗台|阳台|桥上|悬崖|高楼|楼上|几楼|层楼).{0,6}跳|从.{0,6}(楼顶|天台|顶楼|窗户|阳台|桥上|楼上|几楼|层楼)跳下去`,
-	`(没有|没|不)(被)?(出生|生下来|来到这个世界)(就好了|多好|该多好)|要是.{0,6}没(有)?(出生|被生下来)|(存在|活[着著]).{0,6}(错误|多余|浪费|没意义|没有意义)|浪费(空气|粮食)`,
+	`(没有|没|不)(被)?(出生|生下来|来到这个世界)(就好了|多好|该多好)|要是.{0,6}没(有)?(出生|被生下来)|(存在|活[着著]).{0,6}(错误|多余|浪费|没意义|没有意义|添麻烦|负担|累赘)|浪费(空气|粮食)`,
 	`永远(晚安|再见)|不会再回来了?|以后(不用|不必|别)再管我|谁(也|都)找不到我|再也不会(烦|麻烦)你们|用不着了|遗言|最后一(次|篇|条)(日记|留言)`,
 	`攒.{0,6}药|药.{0,8}攒|(一次|一起)(吃|吞)(完|光|掉)|不会(再)?醒(了|来)?|再也不(用)?醒|一觉不醒|永远睡`,
 	`(死|死掉|饿死|消失|不在了|走了)(了)?(就好了|算了|最好|多好)|(只要|等|如果|要是)我(死了|不在了|消失)|我要是死了|不如(早点)?结束|(人生|生命|生活).{0,6}(没有意义|没意义|没意思)|不想再(撑|继续|坚持|活|醒|醒来)|活[着著](好|真|太)?累|又(划|割)(了|伤)`,
@@ -535,6 +535,9 @@ func selfHarm(x *readCtx) bool {
 		if (w.w == "消失" || w.w == "disappear") && i+1 < len(ws) && vanishRe.MatchString(wordsText(ws[i+1:min(len(ws), i+4)])) {
 			continue // 消失在被窝里, disappear under my blanket
 		}
+		if placeMethods[w.w] && !x.has(tDie) && !heightCueRe.MatchString(x.text) {
+			continue // I wish the park had a roof: a place, with no going up to it or off it
+		}
 		// A wish or plan before it, not negated, and not said of "you" (那你去死 is contempt).
 		for j := i - 1; j >= 0 && j >= i-5; j-- {
 			if ws[j].tags&tDesire == 0 && !(ws[j].tags&tDie != 0 && j == i-1) {
@@ -558,6 +561,13 @@ func selfHarm(x *readCtx) bool {
 	}
 	return false
 }
+
+// placeMethods are the places of a fall; heightCueRe the going up, standing or falling that
+// make one a method.
+var (
+	placeMethods = map[string]bool{"楼顶": true, "天台": true, "顶楼": true, "窗户": true, "bridge": true, "roof": true}
+	heightCueRe  = regexp.MustCompile(`跳|站|爬|上去|去|翻|掉|摔|坐在|往下|\b(?:jump|jumping|stand|standing|climb|climbing|fall|falling|go|going|went|up|edge|off|over)\b`)
+)
 
 var strongDie = map[string]bool{"自杀": true, "轻生": true, "寻死": true, "自尽": true, "紫砂": true, "自鲨": true, "想不开": true,
 	"结束生命": true, "离开这个世界": true, "suicide": true, "suicidal": true}
@@ -627,7 +637,7 @@ var abusePhrase = re(
 	`(我|我们家|我家|俺|俺家).{0,10}(家暴|虐待|性侵|猥亵)|(经常|总是|天天|每天|又|老是|一直)(打|揍|踢|掐|扇|抽)我|被(侵犯|猥亵|性侵|虐待)`,
 	// Lured, marked, starved or shamed: a stranger's car, bruises hidden, nobody home for days,
 	// a video held over the child, messages to be deleted.
-	`(拉|带|抱)我上.{0,4}车|(让|叫|要)我.{0,6}一个人去找(他|她)|让我(一定)?(要)?保密|罚(站|跪).{0,10}(到天亮|一整夜|一晚上|一夜|到半夜|门外)|跪(搓衣板|键盘|碎玻璃)|(衣服下面|衣服底下|衣服里面)(都是|全是|好多|很多)(伤|青|紫|疤|淤青)|垃圾桶.{0,6}找(吃的|东西吃)`,
+	`(一直|总是|老是|非要|非让我|逼我|天天).{0,2}(要|发|给)(我的)?(地址|住址|家庭住址|照片|自拍|裸照)|不(发|给).{0,6}就.{0,6}(发|传|贴)(到|在)|被.{0,6}(围着|按着|堵着|拖到).{0,3}(打|揍|踢)|(不要|别)让(家里人|爸妈|爸爸|妈妈|大人)(进来|知道|看到)|(拉|带|抱)我上.{0,4}车|(让|叫|要)我.{0,6}一个人去找(他|她)|让我(一定)?(要)?保密|罚(站|跪).{0,10}(到天亮|一整夜|一晚上|一夜|到半夜|门外)|跪(搓衣板|键盘|碎玻璃)|(衣服下面|衣服底下|衣服里面)(都是|全是|好多|很多)(伤|青|紫|疤|淤青)|垃圾桶.{0,6}找(吃的|东西吃)`,
 	`\b(hits|beats|kicks|slaps|punches|burns|chokes)\s+me\s+(every|all the time|when|again|with)|\bnobody('s| has| had)?\s+(been|came|come)\s+home\s+for|\bkicked out of (my|the) (house|home)|\b(marks|bruises)\s+on my\s+(neck|arms?|legs?|back|face)|\b(video|photos?|pictures?|pics?)\s+of me\b.{0,40}\b(money|or they will|or he will|post it)|\b(makes|made|tells|told|asks|asked)\s+me\s+(to\s+)?delete\s+(our|the|his|her)\s+(chats?|messages|texts)|\b(asking|asks|asked|wants|keeps asking)\s+me\s+to\s+(go|get|come)\s+(to|in|into)\s+(his|her|a)\s+(car|van|house|hotel|room|flat)|\bwatch(es|ed)?\s+me\s+(shower|bath|change|undress)|\bnot allowed to (tell|eat with)|\bnobody (has )?(cooked|made food) for me|\bscared when (my )?(dad|mum|mom|father|mother|stepdad)\s+(drinks|gets drunk)`,
 	`not to tell|(if|when) i tell (anyone|someone|my)|(makes|made) me (sit on|touch|take off|undress)|sits? on his lap|\b(dad|mom|mum|father|mother|stepdad|stepfather|stepmom|uncle|teacher|coach|brother|he|she)('s)?\s+(always\s+|often\s+|keeps\s+)?(hits|beats|kicks|slaps|punches|burns|locks|touches|hit|beat|kicked|slapped|punched|burned|locked|touched|hurts|hurt)\s+(me|my)\b`,
 	`touch(es|ed)? me (there|down|when|at night)|keep (it|this) (a )?secret|lock(s|ed)? me (in|out|up)|(won'?t|doesn'?t|don'?t) (feed me|let me eat|give me food)|(scared|afraid) to go home|beat(s)? me up|hit(s)? me with`,

@@ -474,3 +474,22 @@ func TestCriesToldByPlaceAndSign(t *testing.T) {
 		}
 	}
 }
+
+// A roof or a window is the place of a fall only with going up to it or off it; a number
+// that names the thing after it (编号…的共享单车) is the thing's. Asked again and again for an
+// address or a picture, threatened with a picture, beaten by a ring of others: a disclosure.
+func TestPlacesThingsAndPersistence(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"I wish our school had a roof garden", "我希望教室的窗户能换成大一点的", "编号7301948826的路灯已经坏了一个月"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我想爬到天台上去", "我想一个人去天台", "我的存在只会给爸妈添麻烦",
+		"有个网友一直要我的家庭住址", "他说我不给他钱就把照片发到群里", "放学后我被他们围着打"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q → %s %v, want a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+}

@@ -35,6 +35,8 @@ var (
 	codeRe = regexp.MustCompile(`(?:isbn[:：\s]*)?97[89][-\s]?\d{1,5}[-\s]?\d{1,7}[-\s]?\d{1,7}[-\s]?[\dx]\b|\bgb(?:/t)?\s*\d{3,5}(?:\.\d+)?\s*-\s*(?:19|20)\d{2}`)
 	// A number after one of these names a thing (a bike, a book, a manhole), not a person.
 	thingNumberRe = regexp.MustCompile(`(?:书号|型号|序号|工单号|订单号|单号|车号|车牌|井盖|资产|提案|条码|货号|批号|注册代码|代码|(?:提案|单车|车辆|设备|电梯|井盖|路灯)编号|proposal id(?: on \w+)?(?: is)?|order|ticket|code)[:：\s是为]*$`)
+	// A numbered thing named after its number: 编号8640219375的共享单车.
+	thingAfterRe = regexp.MustCompile(`^\s*的?\s*(?:共享单车|单车|自行车|电动车|公交车|车|路灯|井盖|垃圾桶|电梯|设备|座椅|长椅|消防栓|电线杆|树|书)`)
 	// Advice about addresses is not one: 不要把自己的家庭住址告诉陌生人.
 	adviceRe = regexp.MustCompile(`不要|别|不能|不可以|千万`)
 	// A home cue and a kind of place with no name (农村, 山村, 城中村, 这个小区) tells no address.
@@ -762,7 +764,8 @@ func classify(t *text, i, j int, qq, wechat []int) string {
 		return "wechat"
 	case isQuantity(t.s, i, j):
 		return ""
-	case len(n) < 13 && i > 0 && isASCIILetterOrDash(t.s[i-1]) || thingNumberRe.MatchString(t.s[max(0, i-40):i]):
+	case len(n) < 13 && i > 0 && isASCIILetterOrDash(t.s[i-1]) || thingNumberRe.MatchString(t.s[max(0, i-40):i]) ||
+		strings.HasSuffix(t.s[max(0, i-8):i], "编号") && thingAfterRe.MatchString(t.s[j:]):
 		return "" // a code: YS-2019-0386, TS2024-0318, 编号8640219375, 注册代码31103301022019050017
 	case len(n) >= 13 && len(n) <= 19 && luhn(n):
 		return "bank_card"
