@@ -493,3 +493,34 @@ func TestPlacesThingsAndPersistence(t *testing.T) {
 		}
 	}
 }
+
+// A full name with the school's own name names one child; a nickname, or a school spoken of
+// as ours, does not. A house number told as a quantity (一百二十号) is still a house number,
+// while 三百号人 counts people.
+func TestNamesWithSchoolsAndHouseNumbers(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"我叫赵一凡，在青山小学上学", "我是孙雨桐，红旗中学的", "光明路三百零六号就是我家"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"我叫豆豆，是青山小学的学生，我建议操场多种树", "我们学校有三百号人，只有一个食堂"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// The classifier reads a number as a sign that something is counted: 有23个男生 is a count,
+// not 有个男生 telling of someone.
+func TestClassifierKeepsTheNumbersPlace(t *testing.T) {
+	a := distinct(ngramHashes([]rune("有23个男生"), nil), new([]uint64))
+	b := distinct(ngramHashes([]rune("有个男生"), nil), new([]uint64))
+	if slices.Equal(a, b) {
+		t.Error("a count reads as the same n-grams as a person")
+	}
+	c := distinct(ngramHashes([]rune("有7个男生"), nil), new([]uint64))
+	if !slices.Equal(a, c) {
+		t.Error("two counts read differently")
+	}
+}

@@ -483,6 +483,9 @@ func personal(base *folded) []Reason {
 			}
 		}
 	}
+	if t.has("学") && (t.has("叫") || t.has("名") || t.has("我是")) {
+		out = append(out, namedAtSchool(base)...)
+	}
 	for _, m := range t.around(homeRe, 24, 48, a.home) {
 		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
 		if roomRe.MatchString(t.s[m[0]:m[1]]) && publicPlaceRe.MatchString(before) && !strings.ContainsAny(before, "家住") {
@@ -593,6 +596,27 @@ func floorOnly(t *text, m []int) bool {
 		}
 	}
 	return true
+}
+
+// namedSchoolRe is a school by its own name (东湖小学, 实验中学), not 我们学校 or 这所小学.
+var namedSchoolRe = regexp.MustCompile(`(\p{Han})(?:小学|中学|附小|附中|实小|学校)`)
+
+// namedAtSchool finds a child's full name given with their school's name: 我叫刘洋，是东湖小学的
+// 学生. A surname and a given name with the school name one child, class or no class; a
+// nickname (我叫小鱼) does not.
+func namedAtSchool(base *folded) []Reason {
+	t := newText(base)
+	s := t.s
+	cue := nameCueRe.FindStringIndex(s)
+	if cue == nil || !nameRe.MatchString(s[cue[0]:min(len(s), cue[1]+3)]) {
+		return nil
+	}
+	for _, m := range namedSchoolRe.FindAllStringSubmatchIndex(s, -1) {
+		if !strings.Contains("们所个的有各每全些市区县镇省好新这那本该", s[m[2]:m[3]]) {
+			return []Reason{t.reason(holdPrefix+"school_class", cue[0], cue[1])}
+		}
+	}
+	return nil
 }
 
 // schoolClasses finds a grade and a class that name a child: with a name beside them, or
