@@ -107,20 +107,16 @@ func trainClassifier(tsv string) *classifier {
 // ngramHashes appends the hashes of the 1-, 2- and 3-grams of r to buf, and of its
 // Latin words and word pairs: three letters of English say little, a word says more.
 //
-// A number says nothing about what a sentence means, and a phone number beside a cry for help
-// must not make it read as an ordinary text: its digits are left out. What stands around it
-// does say something (有23个男生 counts, 有个男生 tells of someone), so a run of digits leaves
-// one sign in its place, with no n-gram of its own.
+// Digits are left out: a number says nothing about what a sentence means, and a phone number
+// beside a cry for help must not make it read as an ordinary text.
 func ngramHashes(r []rune, buf []uint64) []uint64 {
 	buf = buf[:0]
 	if slices.ContainsFunc(r, isDigit) {
-		// Each run of digits as one sign of a number, which has no n-gram of its own.
+		// The runes without digits.
 		kept := make([]rune, 0, len(r))
-		for i, c := range r {
+		for _, c := range r {
 			if !isDigit(c) {
 				kept = append(kept, c)
-			} else if i == 0 || !isDigit(r[i-1]) {
-				kept = append(kept, numberSign)
 			}
 		}
 		r = kept
@@ -128,11 +124,6 @@ func ngramHashes(r []rune, buf []uint64) []uint64 {
 	for i := range r {
 		h := uint64(14695981039346656037)
 		for n := 0; n < 3 && i+n < len(r); n++ {
-			if n == 0 && r[i] == numberSign {
-				h ^= uint64(r[i])
-				h *= 1099511628211
-				continue
-			}
 			h ^= uint64(r[i+n])
 			h *= 1099511628211
 			buf = append(buf, h^uint64(n))
@@ -157,9 +148,6 @@ func ngramHashes(r []rune, buf []uint64) []uint64 {
 	}
 	return buf
 }
-
-// numberSign stands for a run of digits in the classifier's n-grams.
-const numberSign = '\uE001'
 
 // distinct keeps the first of each hash in buf, in place, using seen as a scratch hash set: a
 // sort would cost more than the whole look-up of the weights.

@@ -46,7 +46,7 @@ var (
 
 	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
 	homeIsRe      = regexp.MustCompile(`[，,]\s*(?:那|这)?(?:就是)?我(?:们)?家\s*[。!！]?\s*$|(?:就是|是|那是)我(?:们|的)?(?:家|房间)|(?:来|到|去)我家[:：]|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
-	directionRe   = regexp.MustCompile(`旁边|对面|斜对面|隔壁|后面|后头|前头|边上|楼上|楼下|里面|外面|沿着|站下车?|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
+	directionRe   = regexp.MustCompile(`[东西南北]边|[东西南北]面|旁边|对面|斜对面|隔壁|后面|后头|前头|边上|楼上|楼下|里面|外面|沿着|站下车?|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
 	onStreetRe    = regexp.MustCompile(`那条(?:街|路|巷)|街上|路上|路边`)
 	colourHouseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)`)
 	// In pinyin too: wo jia zai, wo zhu zai.

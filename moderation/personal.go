@@ -39,6 +39,8 @@ var (
 	thingAfterRe = regexp.MustCompile(`^\s*的?\s*(?:共享单车|单车|自行车|电动车|公交车|车|路灯|井盖|垃圾桶|电梯|设备|座椅|长椅|消防栓|电线杆|树|书)`)
 	// Advice about addresses is not one: 不要把自己的家庭住址告诉陌生人.
 	adviceRe = regexp.MustCompile(`不要|别|不能|不可以|千万`)
+	// 我住金色家园: a home in an estate named right after 我住.
+	livesInEstateRe = regexp.MustCompile(`我(?:就|也)?住\s*[^\P{Han}在的院校宿]{2,8}?(?:小区|家园|花园|新村|公寓|苑|大厦|社区)`)
 	// A home cue and a kind of place with no name (农村, 山村, 城中村, 这个小区) tells no address.
 	genericHomeRe = regexp.MustCompile(`(?:在|住|是)\s*的?\s*(?:农|乡|山|渔|城中|这个|那个|一个|同一个|新|老|大|小|我们|附近)?\s*(?:村|小区|社区|新村|花园|公寓|家园|大厦|苑|高楼|大楼|楼房)$`)
 	// A building number alone may be a school's (学校3号楼): a person looks.
@@ -50,7 +52,7 @@ var (
 	classRe = regexp.MustCompile(`\d{1,2}\s*年级(?:\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|[初高][1-3]\s*(?:年级)?\s*(?:[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\d{1,3}\s*班`)
 	// A grade and a class together (3年级2班, 五(3)班, 初二(5)班, 503班, Class 4 Grade 5) name about forty
 	// children; with a school or the child speaking of themself, one of them.
-	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级(?:[\s·・•\-_/,，、]*|[，,、\s]*[在是读]{1,2})[(（]?\s*\d{1,2}\s*[)）]?\s*班|\b(?:i'?m|i am|we'?re|we are)\s+in\s+(?:class\s+|year\s+|grade\s+)?\d{1,2}\s*[a-h]\b|\bclass\s+\d{1,2}\s*[a-h]\b|\b(?:year|grade)\s*\d{1,2}\s*,?\s*class\s*[a-h]\b|\d{1,2}\s*年级\s*[a-h]\s*班|\b(?:my class is|our class is|i'?m in|i am in)\s+(?:class\s+)?\d{1,2}\s*[-./]\s*\d{1,2}\b|[初高]\s*[1-3]\s*[(（]\s*\d{1,2}\s*[)）]|\b(?:yi|er|san|si|wu|liu|\d)\s*nian\s*(?:ji\s*)?(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*ban\b|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*\d{1,2}\s*,?\s*(?:of\s*)?grade\s*\d{1,2}|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
+	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级(?:[\s·・•\-_/,，、]*|[，,、\s]*[在是读]{1,2})[(（]?\s*\d{1,2}\s*[)）]?\s*班|\b(?:i'?m|i am|we'?re|we are)\s+in\s+(?:class\s+|year\s+|grade\s+)?\d{1,2}\s*[a-h]\b|\bclass\s+\d{1,2}\s*[a-h]\b|\b(?:year|grade)\s*\d{1,2}\s*,?\s*class\s*[a-h]\b|\d{1,2}\s*年级\s*[a-h]\s*班|\b(?:my class is|our class is|i'?m in|i am in)\s+(?:class\s+)?\d{1,2}\s*[-./]\s*\d{1,2}\b|[初高]\s*[1-3]\s*[(（]\s*\d{1,2}\s*[)）]|\b(?:yi|er|san|si|wu|liu|\d)\s*nian\s*(?:ji\s*)?(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*ban\b|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*,?\s*(?:of\s*)?(?:grade|year)\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\b|\bclass\s*[:：]\s*\d{1,2}\s*[-./]\s*\d{1,2}\b|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
 	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d|nian\s*ji|\bnian\s*[a-z]{1,4}\s*ban\b`)
 	schoolCueRe   = regexp.MustCompile(`小学|中学|学校|实验|一中|二中|学号|座位号|我是|我在|我叫|\bi'?m\b|\bi am\b|primary|school|\bfrom\b|written by|name|落款|提议人|\d小|附小|实小|中队|\d中|附中|一中|` + surnames + givenName + `{1,2}`)
 
@@ -82,9 +84,11 @@ var (
 
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
-	qqCueRe     = regexp.MustCompile(spacedCues("qq", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q", "鹅号", "koukou") + `|` + qqSounds + `|\bq\s*[:：]`)
-	wechatCueRe = regexp.MustCompile(spacedCues("vx", "wx", "v信", "加微", "绿泡泡", "weixin", "wechat", "weechat", "v号", "vx号", "wx号", "v我", "我v") +
-		`|` + wechatSounds + `|加我?\s*v\b|\bv\s*[:：]`)
+	qqCueRe = regexp.MustCompile(spacedCues("qq", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q", "鹅号", "koukou") + `|` + qqSounds + `|\bq\s*[:：]`)
+	// The accounts of other apps a child may give are read the same way: 抖音号, 快手, ig.
+	wechatCueRe = regexp.MustCompile(spacedCues("vx", "wx", "v信", "加微", "绿泡泡", "weixin", "wechat", "weechat", "v号", "vx号", "wx号", "v我", "我v",
+		"抖音", "快手", "小红书", "微博", "instagram", "tiktok", "douyin", "kuaishou", "snapchat") +
+		`|` + wechatSounds + `|加我?\s*v\b|\bv\s*[:：]|\b(?:ig|insta|snap|dy|ks)\s*[:：]`)
 )
 
 // The cue words for QQ and WeChat as children disguise them: the two syllables of 扣扣 or 微信
@@ -240,7 +244,7 @@ func findAnchors(s string) anchors {
 			}
 		case 'q', '扣', '企', '球', '寇', '蔻', '🐧', '抠', '口', '叩', '筘', '鹅', 'k':
 			a.qq = true
-		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', '唯', '伟', '巍', '喂', 'v', 'w', '绿':
+		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', '唯', '伟', '巍', '喂', 'v', 'w', '绿', '抖', '快', '红', 'i', 't', 'd', 's':
 			a.wechat = true
 		}
 		if r >= '0' && r <= '9' {
@@ -480,6 +484,13 @@ func personal(base *folded) []Reason {
 		if declared := declaredSigns(t); declared != nil {
 			for _, m := range declared.matches(emailRe) {
 				out = append(out, declared.reason("email", m[0], m[1]))
+			}
+		}
+	}
+	if t.has("我住") {
+		for _, m := range livesInEstateRe.FindAllStringIndex(t.s, -1) {
+			if !genericHomeRe.MatchString(t.s[m[0]:m[1]]) {
+				out = append(out, t.reason("address", m[0], m[1]))
 			}
 		}
 	}
