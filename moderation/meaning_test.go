@@ -468,7 +468,7 @@ func TestCriesToldByPlaceAndSign(t *testing.T) {
 		}
 	}
 	for _, text := range []string{"我们冲到终点的时候大家都在欢呼", "我腿上好多青一块紫一块，学轮滑摔的，终于学会了", "I cut my finger with scissors in art class",
-		"we jumped off the diving board at the pool, so fun"} {
+		"we jumped off the diving board at the pool, so fun", "Stop cutting down the trees in our park!", "我想跳进海里游泳，夏天好热", "我想躺在草地上看星星"} {
 		if v := rules.Screen(text); v.Safeguarding() {
 			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
 		}
