@@ -523,7 +523,7 @@ func TestMoreAccountsAndPlaces(t *testing.T) {
 		}
 	}
 	for _, text := range []string{"我喜欢在抖音上看做手工的视频", "我住院三天了，好想回学校", "我住的小区有个很大的花园，希望其他小区也有",
-		"我住在公园旁边的小区，早上能听到鸟叫", "我家在城北边，离学校很远，希望有校车"} {
+		"我住在公园旁边的小区，早上能听到鸟叫", "我家在城北边，离学校很远，希望有校车", "我们学校五年级一班的同学都说午休太短"} {
 		if v := s.Screen(text); v.Action != Allow {
 			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
 		}

@@ -61,6 +61,9 @@ var (
 	// So is a class named beside another (四年级二班和四年级三班的同学): classes, not a child's.
 	classroomThingRe = regexp.MustCompile(`^\s*的?\s*(?:窗户|窗|教室|灯|空调|风扇|黑板|白板|桌子|椅子|课桌|桌椅|饮水机|地板|墙|电脑|投影仪?|图书角|卫生角|书柜|柜子|厕所|走廊|同学|小朋友|学生|全体|全班)|^\s*(?:和|与|跟|、|及|还有)\s*(?:\d|[初高])`)
 
+	// A school spoken of as ours names none: 我们学校三年级二班的同学.
+	ourSchoolRe = regexp.MustCompile(`(?:我们|咱们|你们|他们|全|这所|那所|本)的?学校`)
+
 	// A school by its name, and the child saying they are in it.
 	schoolNameRe   = regexp.MustCompile(`\p{Han}(?:小学|中学|附小|附中|实小|学校)|\d小|\d中|\b(?:primary|school)\b`)
 	selfInSchoolRe = regexp.MustCompile(`我是|我在|我读|我上|我今年|我们是|我们班是|\bi'?m\b|\bi am\b|\bi study\b`)
@@ -666,7 +669,7 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 			if isQuantity(t.s, m[0], m[1]) {
 				continue // 滑梯高2.5米
 			}
-			if classroomThingRe.MatchString(t.s[m[1]:]) && !schoolCueRe.MatchString(t.s) {
+			if classroomThingRe.MatchString(t.s[m[1]:]) && !schoolCueRe.MatchString(ourSchoolRe.ReplaceAllString(t.s, "")) {
 				continue // 四年级二班的窗户关不上: a classroom, nobody in it named
 			}
 			if strings.Contains(t.s[m[0]:m[1]], "年级") || strings.Contains(t.s[m[0]:m[1]], "nian") || schoolCueRe.MatchString(t.s) {
