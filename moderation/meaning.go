@@ -343,7 +343,7 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 		sentenceTags |= tGame
 	}
 	for k, c := range clauses {
-		ctx := readCtx{c: c, text: text, isTeaching: teaching, isBenign: benign, isFriendly: friendly, sentence: sentenceTags}
+		ctx := readCtx{c: c, text: text, whole: whole, isTeaching: teaching, isBenign: benign, isFriendly: friendly, sentence: sentenceTags}
 		for _, cd := range cands {
 			if cd.at >= c.a && cd.at < c.b {
 				ctx.cands = append(ctx.cands, cd)
@@ -371,8 +371,9 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 }
 
 type readCtx struct {
-	c    clause
-	text string // the whole sentence
+	c     clause
+	text  string // the whole sentence
+	whole string // the whole text, when short; else the sentence
 	// What the whole sentence is about, read once: advice or a rule, a surprise or a move.
 	isTeaching, isBenign bool
 	// Friends teasing: a name or a joke between best friends, with a kindness beside it.
@@ -754,7 +755,7 @@ var threatPhrase = re(
 )
 
 func threat(x *readCtx) bool {
-	if x.has(tGame) || x.has(tFiction) || x.teaching() || x.benign() {
+	if x.has(tGame) || x.has(tFiction) || x.teaching() || x.benign() || kindRe.MatchString(x.whole) && !x.has(tHarm|tThreatV) {
 		return false
 	}
 	loc := x.phrase(threatPhrase)
@@ -768,8 +769,19 @@ func threat(x *readCtx) bool {
 	if x.has(tFiction) {
 		return false
 	}
+	// 把作业拍照发到班级群里: a post threatens only when it is of someone (你的, 他的照片).
+	if postRe.MatchString(x.c.s[loc[0]:loc[1]]) && !x.has(tP2|tP3) {
+		return false
+	}
 	return true
 }
+
+// postRe: to post to a group or online.
+var postRe = regexp.MustCompile(`^(?:发|传|贴)(?:到|在)`)
+
+// kindRe: a kindness or a help that the words of a threat lead to (你等着，我马上把资料发给你;
+// 在公园后门等你，带上风筝; 我会用零花钱赔给你): a promise, not a threat.
+var kindRe = regexp.MustCompile(`(?:发|送|借|赔|还|带|拿|寄)给你|给你(?:带|送|买)|帮(?:你|我们|大家)(?:搬|拿|做|修|带|找)|一定能通过|一起(?:玩|回家|加油|笑)|\b(?:rest well|get well|i'?ll bring|hurry up|let'?s (?:walk|go|play))\b`)
 
 // threatByWords reads a threat from its parts: "you" in the sentence, a speaker who will act
 // (我就, 我会, 明天我), and harm to you or your things (把你的书包扔了, 把你推下去).

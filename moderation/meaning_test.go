@@ -529,3 +529,20 @@ func TestMoreAccountsAndPlaces(t *testing.T) {
 		}
 	}
 }
+
+// The words of a threat that lead to a kindness (你等着，我把照片发给你) or a post of nobody's
+// (把作业拍照发到班级群) threaten nobody; with a harm beside them, or a post of someone, they do.
+func TestThreatWordsLeadingToKindness(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"你等着，我这就把照片发给你", "老师让我们把手抄报拍照发到班级群"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"你等着，我把你的书撕了再还给你", "我要把你的丑照发到群里"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+}
