@@ -155,7 +155,7 @@ func loose(t *text) []Reason {
 		})
 		if len(parts) >= 2 {
 			out = append(out, t.reason(KindAddress, parts[0][0], parts[len(parts)-1][1]))
-		} else if m := latinHomeIsRe.FindStringIndex(s); m != nil && (latinWhereRe.MatchString(s[:m[0]]+" "+s[m[1]:]) || latinDirectionRe.MatchString(s) && latinFindableRe.MatchString(s)) {
+		} else if m := latinHomeIsRe.FindStringIndex(s); m != nil && (latinWhereRe.MatchString(s[:m[0]]+" "+s[m[1]:]) && !latinFloorOnly(s) || latinDirectionRe.MatchString(s) && latinFindableRe.MatchString(s)) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 		if m := pinyinStreetRe.FindStringIndex(s); m != nil {
@@ -222,6 +222,19 @@ func loose(t *text) []Reason {
 		}
 	}
 	return out
+}
+
+// latinFloorRe is a floor in English or pinyin: the 5th floor, floor 5, wu lou, 8 ceng.
+var latinFloorRe = regexp.MustCompile(`\b(?:(?:the\s+)?(?:\d{1,2}(?:st|nd|rd|th)?|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|ground)\s+floor|floor\s+\d{1,2}|(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*(?:lou|ceng))\b`)
+
+// latinFloorOnly reports whether a floor is all that says where a home is: I live on the 8th
+// floor and the lift is broken. As 我家在8楼, it says how high, not where.
+func latinFloorOnly(s string) bool {
+	rest := latinFloorRe.ReplaceAllString(s, " ")
+	if rest == s || latinWhereRe.MatchString(rest) || latinDirectionRe.MatchString(rest) || strings.ContainsAny(rest, "0123456789") {
+		return false
+	}
+	return !addressPartRe.MatchString(rest) && !pinyinEstateRe.MatchString(rest)
 }
 
 // onlyFiller reports whether s holds nothing but noise (spaces, punctuation, emoji: 🍀kakajiajia🍀

@@ -420,12 +420,13 @@ func TestHomesFoundByWords(t *testing.T) {
 // and 5层楼 counts storeys; a floor with any of them is a home.
 func TestFloorsAlone(t *testing.T) {
 	s := New(Defaults())
-	for _, text := range []string{"我家住在7楼，电梯老是坏，外公每天爬楼梯", "我家在九楼，夏天水压不够，水龙头出不来水", "那个小区都是5层楼，没有一部电梯"} {
+	for _, text := range []string{"我家住在7楼，电梯老是坏，外公每天爬楼梯", "我家在九楼，夏天水压不够，水龙头出不来水", "那个小区都是5层楼，没有一部电梯",
+		"We live on the 9th floor and the lift breaks every week"} {
 		if v := s.Screen(text); v.Action != Allow {
 			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
 		}
 	}
-	for _, text := range []string{"我家在邮局对面7楼", "我家住在阳光小区7楼", "我家住7楼，702", "我家在菜场楼上，7楼"} {
+	for _, text := range []string{"我家在邮局对面7楼", "我家住在阳光小区7楼", "我家住7楼，702", "我家在菜场楼上，7楼", "I live on the 9th floor above the bakery"} {
 		if v := s.Screen(text); v.Action == Allow {
 			t.Errorf("%q is allowed", text)
 		}
