@@ -401,7 +401,7 @@ var (
 	benignRe   = regexp.MustCompile(`惊喜|礼物|生日|母亲节|父亲节|教师节|搬家|毕业|转学|一起(去|玩|吃|买)|请你(吃|喝)|开玩笑|\b(surprise|gift|birthday|moving|move to|graduat|keep posting|see you|just kidding|jk)\b`)
 	// friendlyRe: teasing between friends (她老叫我小胖子，我也叫她小瘦猴; 你这个笨蛋，我借你), which
 	// mocks no one; it does not excuse a threat or a cry for help.
-	friendlyRe = regexp.MustCompile(`最好的朋友|好朋友|好闺蜜|好哥们|我也叫(他|她)|我借你|借给你|我帮你|请我吃|原谅你|我们都笑|一起笑|为(他|她)鼓掌|\b(my best friend|best friends?|bestie|love you|jk|just kidding)\b`)
+	friendlyRe = regexp.MustCompile(`最好的朋友|好朋友|好闺蜜|好哥们|我也叫(他|她)|我借你|借给你|我帮你|请我吃|原谅你|我们都笑|一起笑|为(他|她)鼓掌|\b(my best friend|best friends?|bestie|love you|jk|just kidding|i call (him|her)|we (both )?laugh)\b`)
 	// reachRe: a thing too high or too far for children to reach.
 	reachRe = regexp.MustCompile(`够不着|够不到|碰不到|踩不到|坐不上|爬不上|太高了|\b(can'?t reach|too high|too tall for)\b`)
 	gameRe  = regexp.MustCompile(`下棋|比赛|游戏|捉迷藏|木头人|躲避球|老鹰捉小鸡|打雪仗|运动会|体育课|赢|输了|\b(game|match|chess|tag|hide and seek|dodgeball)\b`)
@@ -747,6 +747,9 @@ func hasBa(ws []word) bool {
 
 // Threats: to hurt someone, to wait for them, to spoil their things, to shame them.
 var threatPhrase = re(
+	// Menace without a blow named: a debt kept, a secret read aloud, a place known, alone, or else.
+	`我知道你家(住)?(在)?哪|这笔账.{0,6}(记|算)|(记下了|记住了).{0,6}(慢慢算|等着)|(你|他|她)的[^。！？!?]{0,16}(念|读)给(全班|大家)|(明天|下周|马上|我就|我要|我会|就要)[^，,。]{0,6}(念|读)给(全班|大家)|\bni\s*deng\s*zhe\b|\b(wo\s*)?(da|zou)\s*(si\s*)?ni\b`,
+	`\bcome alone\s*[.!]*$|\bor else\b|you'?re next\b|won'?t see it coming|\bi dare you\s*[.!]*$|make your life (hell|miserable)|if you know what'?s good for you|don'?t blame me|\bi'?ll (come )?find you|\brip your\b|\bi know where you live\b|won'?t have (a|any) \w+ left|give you a (real )?reason to cry`,
 	`你(给我)?等着|等着瞧|放学(后|以后|了)?(你)?(别走|等着|等你|给我等着|走着瞧)|(门口|后门|校门|厕所|操场|公园|楼下|巷子).{0,4}等(着|你)|让你好看|有你好看|给你(点)?颜色|你(就)?完(了|蛋了)|你死定了`,
 	`(弄|打|揍|掐|踢)死你|收拾你|教训(教训)?你|废了你|(撕|扔|砸|弄坏|烧|剪)(了|掉|烂)?你的|把你的.{0,8}(撕|扔|砸|弄坏|烧|藏|剪)|(发|传|贴)(到|在)(群|网上|班级群|朋友圈)|曝光你`,
 	`(再|要是|敢|如果你).{0,12}(就|我就|我们就)(打|揍|踢|扇|收拾|弄|让你|叫人|找人|掐)|小心(点|我)(打|揍|收拾)?你?|(找|叫)(人|哥哥|几个人).{0,4}(打|揍|收拾)你|(打|揍|踢|扇|掐)(你|死你|烂你|扁你|哭你)`,
@@ -781,7 +784,7 @@ var postRe = regexp.MustCompile(`^(?:发|传|贴)(?:到|在)`)
 
 // kindRe: a kindness or a help that the words of a threat lead to (你等着，我马上把资料发给你;
 // 在公园后门等你，带上风筝; 我会用零花钱赔给你): a promise, not a threat.
-var kindRe = regexp.MustCompile(`(?:发|送|借|赔|还|带|拿|寄)给你|给你(?:带|送|买)|帮(?:你|我们|大家)(?:搬|拿|做|修|带|找)|一定能通过|一起(?:玩|回家|加油|笑)|\b(?:rest well|get well|i'?ll bring|hurry up|let'?s (?:walk|go|play))\b`)
+var kindRe = regexp.MustCompile(`(?:发|送|借|赔|还|带|拿|寄)给你|给你(?:带|送|买)|帮(?:你|我们|大家)(?:搬|拿|做|修|带|找)|一定能通过|一起(?:玩|回家|加油|笑)|\b(?:rest well|get well|i'?ll bring|hurry up|let'?s (?:walk|go|play)|come over)\b`)
 
 // threatByWords reads a threat from its parts: "you" in the sentence, a speaker who will act
 // (我就, 我会, 明天我), and harm to you or your things (把你的书包扔了, 把你推下去).
@@ -809,6 +812,8 @@ func negatedNear(s, cue string) bool {
 
 // Body shaming: a body insult as a name, or a person said to be fat, ugly, short….
 var bodyPhrase = re(
+	// A body part made fun of, a gait, a weight to lose, in Chinese and English.
+	`胖成(一个|个)?球|圆滚滚|跛脚的|瘸子|(驼背|走路|说话|牙).{0,6}(像|跟)(个|只|被)?(老太太|企鹅|鸭子|狗啃)|\b(shorty|four.?eyes|pimple face|pizza face|fatso|lard)\b|\b(lose|losing) (some )?weight\b.{0,20}\b(before|you)\b|\b(walks?|waddles?) like a (penguin|duck)|\b(ur|your|his|her) (legs|arms|belly|face|nose|teeth|ears|voice|skin)\b.{0,16}\b(huge|sticks|squeaky|gross|fat|ugly|spots|like a)\b`,
 	`\b(you|he|she|ur|your|u)('re| are| is|'s| r)? (so |too |really |such an? |a )?(fat|ugly|short|skinny|smelly|gross|fatty)\b|four.?eyes|\bfatty\b|\bfatso\b|\bpiggy\b`,
 	`一股味|有味儿|身上.{0,3}臭|脏兮兮|离我远点`,
 	`长得(像|跟)?(猪|猴|丑|难看|恶心|真丑|好丑|太丑|那么丑|这么丑|像猪|像个猪)|胖得像|丑得|矮得像|黑得像|(像|跟)(头|只)?猪一样(胖|肥)`,
@@ -897,6 +902,8 @@ func looksLikeName(w string) bool {
 
 // Exclusion: organising others to shut someone out.
 var exclusionPhrase = re(
+	// Left out by a vote, a share, an invitation not sent, an unfollow, a rule of a club.
+	`投(他|她)出局|不要算(他|她)(一份)?|没(有)?发给(她|他)|谁都不要(收|理|回)(他|她)|\b(everyone|let'?s|we all|all of us)\b.{0,16}\b(ignore|unfollow|block)\s+(her|him)\b|\b(no one|nobody|don'?t|do not)\s+(reply|pass the ball|invite|tag|pick)\b.{0,8}\b(him|her|to)\b|\bis out of (our|the) (group|club|team)|\b(we'?ll|let'?s|we will|we are going to)\b.{0,20}\bwithout (her|him)\b|\b(only for|not for) (cool|popular)\b|\bdon'?t (invite|tag|pick) (him|her|the (new|weird) kid)`,
 	`谁(跟|和|同|理|帮|找|敢跟|敢和)[^，,。]{1,8}?(玩|说话|做朋友|一起|坐|一组|好).{0,8}(就|我们就|我们)?(不理|不跟|不和|绝交|孤立|是叛徒|别想|就不|也不)`,
 	`(大家|我们|你们|全班|所有人|都)(都|以后|从今天起|以后都)?(别|不要|不许|不准|不)(理|跟|和|同)(他|她|他们|她们|[^，,。不]{1,4}?)(玩|说话|一起|做朋友|坐)?`,
 	`(别|不|不要|不准|不许|不能)(让|叫|带)(他|她|[^，,。]{1,4}?)(进|加入|参加|来|当|入|玩)|(踢|赶|轰|移)出(去|群|我们|议事会|小组|队)|把(他|她|[^，,。]{1,4}?)(踢|赶|轰|拉黑|移出)|拉黑(他|她)`,
@@ -944,6 +951,8 @@ func sufferedBy(x *readCtx, loc []int) bool {
 // Contempt: humiliation without a swear word: a sick brain, a poor family, a village accent,
 // "you don't deserve", "nobody likes you".
 var contemptPhrase = re(
+	// Contempt for where a child is from, what their family does, what they cannot afford.
+	`(你|他|她)是.{0,8}(之耻|污点|耻辱)|(写|画)得?(跟|像)狗爬(一样)?|(好意思|还)来当|外地户口的|回你们那边去|城中村的人|\b(smarter|better) than you\b|\bnot smart enough\b|\bcan'?t (even )?afford\b.{0,30}\byou|\byou\b.{0,30}\bcan'?t (even )?afford|\byour (parents|mom|mum|dad|mother|father) (clean|cleans|sweep|sweeps)|\bfrom the market\b.{0,10}\bfigures\b|\bclueless\b`,
 	`脑子(有病|进水|坏了|有问题|秀逗|被门夹)|(你|他|她)(是不是)?有病(吧|啊|呀)?|你是不是(傻|笨|蠢|有病|脑子)|猪脑子|没(长)?脑子|智商(低|为零|欠费|有问题|是负)|穷鬼|穷光蛋|穷酸|要饭的|叫花子|乡巴佬|土包子`,
 	`(农村|乡下|山里|山沟|山沟沟|外地)(里)?来的|(你|他|她)(们)?(家)?(是|就是)?捡垃圾的|你(也|根本|就|才)?不配|你也配|没(有)?人喜欢你|没人要你|没人(愿意|想)(跟|和)你|你这种人|你算(什么|老几)|丢人现眼|(真|太|好)丢人|(你|他|她)(真|好|太)?恶心`,
 	`笨得要死|蠢得(要死|像)|学渣|差生|(你|他|她)(们)?家(那么|这么|真|好|太|超|穷得)穷|(你|他|她)(们)?家.{0,6}(穷得|破得|买不起)|买不起|穿得(真|那么|这么|好)?(破|土|寒酸)|口音(真|好|太)?(土|难听|怪)|滚回(你的?)?(老家|农村|乡下|山里)`,

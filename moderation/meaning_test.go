@@ -547,3 +547,24 @@ func TestThreatWordsLeadingToKindness(t *testing.T) {
 		}
 	}
 }
+
+// Bullying with no swear word, in families the rules now read: menace without a blow named,
+// a gait or a body part made fun of, a child left out by an unfollow or a share, contempt for
+// what a family does. The same words about things, or kindly meant, are allowed.
+func TestBullyingFamilies(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"我知道你家在哪，周末小心点", "你的日记我看过了，明天念给全班听", "meet me at the back gate, come alone.",
+		"hand over your lunch money or else", "you walk like a duck, everyone is laughing", "let's all unfollow her tonight",
+		"分零食的时候不要算她一份", "your dad sweeps the street, you will too", "你胖成一个球了"} {
+		if v := rules.Screen(text); v.Action != Hold || v.Safeguarding() {
+			t.Errorf("%q → %s %v, want held as bullying", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"We should not ignore kids who need help", "I dare you to read 20 books this summer!", "come alone or with a parent, the bus leaves at 8",
+		"The bus shelter near our school has no roof.", "老师把我的作文念给全班听了，好开心", "My friend calls me shorty and I call him giraffe, we laugh about it"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
