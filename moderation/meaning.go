@@ -638,7 +638,7 @@ var abusePhrase = re(
 	`(我|我们家|我家|俺|俺家).{0,10}(家暴|虐待|性侵|猥亵)|(经常|总是|天天|每天|又|老是|一直)(打|揍|踢|掐|扇|抽)我|被(侵犯|猥亵|性侵|虐待)`,
 	// Lured, marked, starved or shamed: a stranger's car, bruises hidden, nobody home for days,
 	// a video held over the child, messages to be deleted.
-	`(一直|总是|老是|非要|非让我|逼我|天天).{0,2}(要|发|给)(我的)?(地址|住址|家庭住址|照片|自拍|裸照)|不(发|给).{0,6}就.{0,6}(发|传|贴)(到|在)|被.{0,6}(围着|按着|堵着|拖到).{0,3}(打|揍|踢)|(不要|别)让(家里人|爸妈|爸爸|妈妈|大人)(进来|知道|看到)|(拉|带|抱)我上.{0,4}车|(让|叫|要)我.{0,6}一个人去找(他|她)|让我(一定)?(要)?保密|罚(站|跪).{0,10}(到天亮|一整夜|一晚上|一夜|到半夜|门外)|跪(搓衣板|键盘|碎玻璃)|(衣服下面|衣服底下|衣服里面)(都是|全是|好多|很多)(伤|青|紫|疤|淤青)|垃圾桶.{0,6}找(吃的|东西吃)`,
+	`(一直|总是|老是|非要|非让我|逼我|天天).{0,2}(要|发|给)(我的)?(地址|住址|家庭住址|照片|自拍|裸照)|不(发|给).{0,6}就.{0,6}(发|传|贴)(到|在)|被.{0,6}(围着|按着|堵着|拖到).{0,3}(打|揍|踢)|(不要|别)让(家里人|爸妈|爸爸|妈妈|大人)(进来|知道|看到)|(拉|带|抱)我上.{0,4}车|(让|叫|要)我.{0,6}一个人去找(他|她)|让我(一定)?(要)?保密|罚(站|跪).{0,10}(到天亮|一整夜|一晚上|一夜|到半夜|门外)|跪(搓衣板|键盘|碎玻璃)|(衣服下面|衣服底下|衣服里面)(都是|全是|好多|很多)(伤|青|紫|疤|淤青)`,
 	`\b(hits|beats|kicks|slaps|punches|burns|chokes)\s+me\s+(every|all the time|when|again|with)|\bnobody('s| has| had)?\s+(been|came|come)\s+home\s+for|\bkicked out of (my|the) (house|home)|\b(marks|bruises)\s+on my\s+(neck|arms?|legs?|back|face)|\b(video|photos?|pictures?|pics?)\s+of me\b.{0,40}\b(money|or they will|or he will|post it)|\b(makes|made|tells|told|asks|asked)\s+me\s+(to\s+)?delete\s+(our|the|his|her)\s+(chats?|messages|texts)|\b(asking|asks|asked|wants|keeps asking)\s+me\s+to\s+(go|get|come)\s+(to|in|into)\s+(his|her|a)\s+(car|van|house|hotel|room|flat)|\bwatch(es|ed)?\s+me\s+(shower|bath|change|undress)|\bnot allowed to (tell|eat with)|\bnobody (has )?(cooked|made food) for me|\bscared when (my )?(dad|mum|mom|father|mother|stepdad)\s+(drinks|gets drunk)`,
 	`not to tell|(if|when) i tell (anyone|someone|my)|(makes|made) me (sit on|touch|take off|undress)|sits? on his lap|\b(dad|mom|mum|father|mother|stepdad|stepfather|stepmom|uncle|teacher|coach|brother|he|she)('s)?\s+(always\s+|often\s+|keeps\s+)?(hits|beats|kicks|slaps|punches|burns|locks|touches|hit|beat|kicked|slapped|punched|burned|locked|touched|hurts|hurt)\s+(me|my)\b`,
 	`touch(es|ed)? me (there|down|when|at night)|keep (it|this) (a )?secret|lock(s|ed)? me (in|out|up)|(won'?t|doesn'?t|don'?t) (feed me|let me eat|give me food)|(scared|afraid) to go home|beat(s)? me up|hit(s)? me with`,
@@ -758,12 +758,12 @@ var threatPhrase = re(
 )
 
 func threat(x *readCtx) bool {
-	if x.has(tGame) || x.has(tFiction) || x.teaching() || x.benign() || kindRe.MatchString(x.whole) && !x.has(tHarm|tThreatV) {
+	if x.has(tGame) || x.has(tFiction) || x.teaching() || x.benign() {
 		return false
 	}
 	loc := x.phrase(threatPhrase)
 	if loc == nil || guardedBefore(x.c.s, loc[0]) {
-		return threatByWords(x)
+		return threatByWords(x) && !kindly(x)
 	}
 	// 如果有人打你，要告诉老师: advice, unless the speaker threatens (如果你再说，我就打你).
 	if (x.has(tIf) || x.has(tGuard)) && !x.has(tP1) && !strings.Contains(x.c.s, "就") {
@@ -776,8 +776,11 @@ func threat(x *readCtx) bool {
 	if postRe.MatchString(x.c.s[loc[0]:loc[1]]) && !x.has(tP2|tP3) {
 		return false
 	}
-	return true
+	return !kindly(x)
 }
+
+// kindly reports whether the words of a threat lead to a kindness, with no harm beside it.
+func kindly(x *readCtx) bool { return !x.has(tHarm|tThreatV) && kindRe.MatchString(x.whole) }
 
 // postRe: to post to a group or online.
 var postRe = regexp.MustCompile(`^(?:发|传|贴)(?:到|在)`)

@@ -216,6 +216,9 @@ type anchors struct {
 	qq, wechat, digits, latin            bool
 }
 
+// otherApps are the names of apps whose accounts a child may give, as wechatCueRe reads them.
+var otherApps = []string{"抖音", "快手", "红书", "instagram", "ig", "insta", "tiktok", "douyin", "dy", "snap", "ks", "kuaishou"}
+
 func findAnchors(s string) anchors {
 	var a anchors
 	for i, r := range s {
@@ -245,10 +248,20 @@ func findAnchors(s string) anchors {
 			if classCanStand(s, i, r) {
 				a.class = append(a.class, i)
 			}
-		case 'q', '扣', '企', '球', '寇', '蔻', '🐧', '抠', '口', '叩', '筘', '鹅', 'k':
+		case 'q', '扣', '企', '球', '寇', '蔻', '🐧', '抠', '口', '叩', '筘', '鹅':
 			a.qq = true
-		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', '唯', '伟', '巍', '喂', 'v', 'w', '绿', '抖', '快', '红', 'i', 't', 'd', 's':
+		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', '唯', '伟', '巍', '喂', 'v', 'w', '绿':
 			a.wechat = true
+		case '抖', '快', '红', 'i', 't', 'd', 's', 'k':
+			// Other apps: only their names, so that 快 and 红 in every other sentence cost nothing.
+			if r == 'k' {
+				a.qq = true
+			}
+			for _, app := range otherApps {
+				if strings.HasPrefix(s[i:], app) {
+					a.wechat = true
+				}
+			}
 		}
 		if r >= '0' && r <= '9' {
 			a.digits = true
