@@ -35,7 +35,7 @@ var (
 	doorSignRe = regexp.MustCompile(`那户|那家|右手边|左手边|门上|门前|门口有|出门|左拐|右拐|[红黄蓝绿白黑灰棕紫]色的?(?:木|铁)?门|院子|屋顶|窗帘|\b(?:door|curtains|balcony|knock|courtyard|gate|apartment|flat|above|next to|across from)\b`)
 	// A house told by the way to it, whoever it is said of: 往北走3百米，蓝色瓦房，门口有棵大槐树.
 	wayRe   = regexp.MustCompile(`往[东南西北左右前]走|出门[左右]拐|[左右]拐|走到`)
-	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)|老房子|平房|门口有|那栋|顶楼|窗口|窗户|第\d+家|巷子里|那条街|隔壁那|后面那|铺子|小卖部|店铺`)
+	houseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)|[红黄蓝绿白黑灰棕紫粉]色?的?(?:瓦房|房子|小楼|楼房)|老房子|平房|门口有|那栋|顶楼|窗口|窗户|第\d+家|巷子里|那条街|隔壁那|后面那|铺子|小卖部|店铺`)
 
 	// Contact words: a number given in parts beside one of these is read joined. A regular
 	// expression over the whole text cost more than the rest of screening; substrings do not.
@@ -45,7 +45,7 @@ var (
 	contactRe = regexp.MustCompile(`\b(?:call|phone|number|cell|mobile|dial|whatsapp|landline|area code|qq)\b`)
 
 	// A home told by the way to it: the home as what is pointed at, with a direction or a door.
-	homeIsRe      = regexp.MustCompile(`[，,]\s*(?:那|这)?(?:就是)?我(?:们)?家\s*[。!！]?\s*$|(?:就是|是|那是)我(?:们|的)?(?:家|房间)|(?:来|到|去)我家[:：]|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
+	homeIsRe      = regexp.MustCompile(`[，,]\s*(?:那|这)?(?:就是)?我(?:们)?家\s*[。!！]?\s*$|(?:就是|是|那是)我(?:们|的)?(?:外婆|奶奶|姥姥|爷爷|外公|姥爷|舅舅|姑姑|阿姨|叔叔)?(?:家|房间)|(?:来|到|去)我家[:：]|我\p{Han}{0,2}家(?:就)?(?:在|住|是)|我(?:们)?(?:就)?住(?:在)?|我(?:们)?家(?:就)?住|住在(?:店|铺)`)
 	directionRe   = regexp.MustCompile(`[东西南北]边|[东西南北]面|旁边|对面|斜对面|隔壁|后面|后头|前头|边上|楼上|楼下|里面|外面|沿着|站下车?|往左|往右|左转|右转|往东|往西|往南|往北|第\d+户|那户|那家|铁门|大门|侧门|小门|院子|\d+\s*楼|\d{3,4}\b|[东西南北]门`)
 	onStreetRe    = regexp.MustCompile(`那条(?:街|路|巷)|街上|路上|路边`)
 	colourHouseRe = regexp.MustCompile(`色的?(?:瓦房|房子|小楼|楼|木门|铁门|大门|屋顶)`)
@@ -73,7 +73,7 @@ var (
 	// sign that someone lives there.
 	landmarkBuildingRe = regexp.MustCompile(`(?:对面|后面|旁边|隔壁|楼上|后头)(?:的|那)?(?:栋|幢|个)?\p{Han}{0,3}?(?:楼|小区|房子|公寓)`)
 	floorOrDoorRe      = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)|\d{1,2}\s*单元|(?:^|[^\d])\d{3,4}(?:[^\d]|$)`)
-	livingRe           = regexp.MustCompile(`阳台|楼道|卧室|我的房间|我家|住|窗户|窗台|在家`)
+	livingRe           = regexp.MustCompile(`阳台|楼道|卧室|我的房间|我家|住|窗户|窗台|在家|我(?:就|每天|天天)?在|等你`)
 	// Where to come and find the child: a floor, a place by a landmark or a door, and an
 	// invitation (你们来找我就到药店后面，第二个单元门，六楼). A floor alone is no place.
 	visitRe      = regexp.MustCompile(`来找我|找我玩|来我家|到我家|找我的话|上来找我|来玩吧`)
@@ -200,7 +200,7 @@ func loose(t *text) []Reason {
 	// A building told by a landmark, a floor or door number in it, and a sign of living there:
 	// 体育中心北门对面的新楼，18楼，晚上我在阳台上写作业.
 	if t.has("楼") && (t.has("对面") || t.has("后面") || t.has("旁边") || t.has("隔壁") || t.has("楼上") || t.has("后头")) {
-		if m := landmarkBuildingRe.FindStringIndex(s); m != nil && floorOrDoorRe.MatchString(s) && livingRe.MatchString(s) {
+		if m := landmarkBuildingRe.FindStringIndex(s); m != nil && floorOrDoorRe.MatchString(s) && livingRe.MatchString(s) && !publicAfterFloor(s) {
 			out = append(out, t.reason(holdPrefix+KindAddress, m[0], m[1]))
 		}
 	}
@@ -235,6 +235,13 @@ func latinFloorOnly(s string) bool {
 		return false
 	}
 	return !addressPartRe.MatchString(rest) && !pinyinEstateRe.MatchString(rest)
+}
+
+// publicAfterFloor reports whether a public place is named after the floor: 旁边的楼3楼是少年宫
+// is where anyone may go.
+func publicAfterFloor(s string) bool {
+	f := floorOrDoorRe.FindStringIndex(s)
+	return f != nil && publicPlaceRe.MatchString(s[f[1]:])
 }
 
 // onlyFiller reports whether s holds nothing but noise (spaces, punctuation, emoji: 🍀kakajiajia🍀
