@@ -56,7 +56,8 @@ var (
 	// A floor, a door or a unit in pinyin counts as in English: liu lou, 6 ceng, er dan yuan.
 	latinWhereRe     = regexp.MustCompile(`\b(?:courtyard|turn (?:left|right)|floor|door|gate|room|rm|bldg|building|apt|flat|unit|block|tower|house with|storey)\b|\b(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*(?:lou|ceng|dan\s*yuan)\b`)
 	latinDirectionRe = regexp.MustCompile(`\b(?:above|behind|next to|opposite|across from|right by|upstairs from|over|on \w+ (?:street|road|st|rd|lane|avenue|ave)|number \d+|dui\s*mian|hou\s*mian|pang\s*bian|ge\s*bi|lou\s*(?:xia|shang))\b`)
-	latinFindableRe  = regexp.MustCompile(`\d|\b(?:red|blue|green|yellow|white|black|grey|gray|brown|pink|purple|orange|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last)\b`)
+	// In pinyin: a building (lou, na dong), a colour (lan se).
+	latinFindableRe = regexp.MustCompile(`\d|\b(?:red|blue|green|yellow|white|black|grey|gray|brown|pink|purple|orange|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|top|last)\b|\b(?:lou|na\s*dong|zhe\s*dong|(?:lan|hong|bai|huang|lv|hui|hei)\s*se)\b`)
 
 	// A street and its number in pinyin or English, the number in digits or in pinyin
 	// numerals: zhongnan lu 226 hao, jiangbin lu jiu shi hao, xinhe cun 12 hao. Like 中南路226号,

@@ -405,13 +405,13 @@ func TestHomesFoundByWords(t *testing.T) {
 	s := New(Defaults())
 	for _, text := range []string{"wo jia zai renmin jie, chaoshi loushang, qi lou", "wo zhu zai yiyuan duimian, 5 ceng", "we live on Jiefang Road 88",
 		"我奶奶家是红星村5组12号", "放学来找我，银行旁边那栋楼，4楼", "超市后面那栋楼，5楼，周末我都在家", "我在邮局对面那栋楼六楼",
-		"加油站后面的蓝房子就是我奶奶家"} {
+		"加油站后面的蓝房子就是我奶奶家", "wo jia zai yi yuan dui mian de lou shang", "wo zhu zai chao shi hou mian na dong lou"} {
 		if v := s.Screen(text); v.Action == Allow {
 			t.Errorf("%q is allowed", text)
 		}
 	}
 	for _, text := range []string{"我们村3组的路灯坏了，晚上很黑", "银行旁边的路口没有红绿灯，4楼的阿姨说很危险", "wo jia zai nong cun, li xue xiao hen yuan",
-		"图书馆旁边的楼3楼是少年宫，我在那里学画画"} {
+		"图书馆旁边的楼3楼是少年宫，我在那里学画画", "wo jia pang bian you ge gong yuan, hen piao liang"} {
 		if v := s.Screen(text); v.Action != Allow {
 			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
 		}
