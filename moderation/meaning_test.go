@@ -570,3 +570,19 @@ func TestBullyingFamilies(t *testing.T) {
 		}
 	}
 }
+
+// A school and a class in the forms a child fills in or types in pinyin, or said of the
+// child after the class (…班的我), name the child.
+func TestClassesInForms(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"学校：东山小学；年级：四；班级：一", "donghu xiaoxue 5 nian 2 ban", "东湖小学五二班的我，想说说操场的事"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"我们班级的图书角书太少了", "班级：三年级二班的卫生角要每天打扫"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}

@@ -53,7 +53,7 @@ var (
 	// A grade and a class together (3年级2班, 五(3)班, 初二(5)班, 503班, Class 4 Grade 5) name about forty
 	// children; with a school or the child speaking of themself, one of them.
 	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级(?:[\s·・•\-_/,，、]*|[，,、\s]*[在是读]{1,2})[(（]?\s*\d{1,2}\s*[)）]?\s*班|\b(?:i'?m|i am|we'?re|we are)\s+in\s+(?:class\s+|year\s+|grade\s+)?\d{1,2}\s*[a-h]\b|\bclass\s+\d{1,2}\s*[a-h]\b|\b(?:year|grade)\s*\d{1,2}\s*,?\s*class\s*[a-h]\b|\d{1,2}\s*年级\s*[a-h]\s*班|\b(?:my class is|our class is|i'?m in|i am in)\s+(?:class\s+)?\d{1,2}\s*[-./]\s*\d{1,2}\b|[初高]\s*[1-3]\s*[(（]\s*\d{1,2}\s*[)）]|\b(?:yi|er|san|si|wu|liu|\d)\s*nian\s*(?:ji\s*)?(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*ban\b|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*,?\s*(?:of\s*)?(?:grade|year)\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\b|\bclass\s*[:：]\s*\d{1,2}\s*[-./]\s*\d{1,2}\b|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
-	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d|nian\s*ji|\bnian\s*[a-z]{1,4}\s*ban\b`)
+	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d|nian\s*ji|\bnian\s*(?:[a-z]{1,4}|\d{1,2})\s*ban\b`)
 	schoolCueRe   = regexp.MustCompile(`小学|中学|学校|实验|一中|二中|学号|座位号|我是|我在|我叫|\bi'?m\b|\bi am\b|primary|school|\bfrom\b|written by|name|落款|提议人|\d小|附小|实小|中队|\d中|附中|一中|` + surnames + givenName + `{1,2}`)
 
 	// A class spoken of as a room or as all its children (四年级二班的窗户, 三(2)班的同学们), with
@@ -66,7 +66,7 @@ var (
 
 	// A school by its name, and the child saying they are in it.
 	schoolNameRe   = regexp.MustCompile(`\p{Han}(?:小学|中学|附小|附中|实小|学校)|\d小|\d中|\b(?:primary|school)\b`)
-	selfInSchoolRe = regexp.MustCompile(`我是|我在|我读|我上|我今年|我们是|我们班是|\bi'?m\b|\bi am\b|\bi study\b`)
+	selfInSchoolRe = regexp.MustCompile(`我是|我在|我读|我上|我今年|我们是|我们班是|的我(?:$|[，,。！!])|我就在|\bi'?m\b|\bi am\b|\bi study\b`)
 
 	// A home told by its floor or building: 我家在3楼, 住在…7栋, 第2间就是我的房间.
 	homeNumberRe = regexp.MustCompile(`(?:我家|我住|我的家|我的房间|住在|家住|(?:^|[^之])家在|在.{0,12}住)[^。！？!?\n]{0,30}?(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间|号)|(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间)[^。！？!?\n]{0,12}?(?:就是|是)我(?:的)?(?:家|房间)`)
@@ -656,7 +656,7 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 		}
 	} else if len(classes) > 0 || a.latin && latinSchoolRe.MatchString(t.s) || t.has(")班") || t.has("）班") ||
-		t.has("十班") || t.has("队") || t.has("高") || t.has("初") {
+		t.has("十班") || t.has("队") || t.has("高") || t.has("初") || t.has("班级") {
 		// No name: a grade and a class together, with a school or the child speaking. Looked
 		// for only around 班 and 队 (and in Latin text that speaks of a class).
 		var at []int
