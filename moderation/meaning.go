@@ -343,7 +343,7 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 		sentenceTags |= tGame
 	}
 	for k, c := range clauses {
-		ctx := readCtx{c: c, text: text, isTeaching: teaching, isBenign: benign, isFriendly: friendly, sentence: sentenceTags}
+		ctx := readCtx{c: c, text: text, whole: whole, isTeaching: teaching, isBenign: benign, isFriendly: friendly, sentence: sentenceTags}
 		for _, cd := range cands {
 			if cd.at >= c.a && cd.at < c.b {
 				ctx.cands = append(ctx.cands, cd)
@@ -371,8 +371,9 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 }
 
 type readCtx struct {
-	c    clause
-	text string // the whole sentence
+	c     clause
+	text  string // the whole sentence
+	whole string // the whole text, when short; else the sentence
 	// What the whole sentence is about, read once: advice or a rule, a surprise or a move.
 	isTeaching, isBenign bool
 	// Friends teasing: a name or a joke between best friends, with a kindness beside it.
@@ -400,7 +401,7 @@ var (
 	benignRe   = regexp.MustCompile(`惊喜|礼物|生日|母亲节|父亲节|教师节|搬家|毕业|转学|一起(去|玩|吃|买)|请你(吃|喝)|开玩笑|\b(surprise|gift|birthday|moving|move to|graduat|keep posting|see you|just kidding|jk)\b`)
 	// friendlyRe: teasing between friends (她老叫我小胖子，我也叫她小瘦猴; 你这个笨蛋，我借你), which
 	// mocks no one; it does not excuse a threat or a cry for help.
-	friendlyRe = regexp.MustCompile(`最好的朋友|好朋友|好闺蜜|好哥们|我也叫(他|她)|我借你|借给你|我帮你|请我吃|原谅你|我们都笑|一起笑|为(他|她)鼓掌|\b(my best friend|best friends?|bestie|love you|jk|just kidding)\b`)
+	friendlyRe = regexp.MustCompile(`最好的朋友|好朋友|好闺蜜|好哥们|我也叫(他|她)|我借你|借给你|我帮你|请我吃|原谅你|我们都笑|一起笑|为(他|她)鼓掌|\b(my best friend|best friends?|bestie|love you|jk|just kidding|i call (him|her)|we (both )?laugh)\b`)
 	// reachRe: a thing too high or too far for children to reach.
 	reachRe = regexp.MustCompile(`够不着|够不到|碰不到|踩不到|坐不上|爬不上|太高了|\b(can'?t reach|too high|too tall for)\b`)
 	gameRe  = regexp.MustCompile(`下棋|比赛|游戏|捉迷藏|木头人|躲避球|老鹰捉小鸡|打雪仗|运动会|体育课|赢|输了|\b(game|match|chess|tag|hide and seek|dodgeball)\b`)
@@ -493,12 +494,17 @@ var selfHarmPhrase = re(
 	`撑不下去|坚持不下去|想结束(这一切|一切|生命|自己)|结束(我|自己)的?生命|离开这个世界|遗书|永别|再也(见不到|看不到)我|最后一次(跟|和|给)你们`,
 	`(割|划|刺|烫|掐|抓|咬)(了|伤|破)?(几下|好几下|一下)?(自己|我的?(手腕|手臂|胳膊|大腿|手|腿))|伤害自己|惩罚自己|弄伤自己|(打|捶)自己|(头|脑袋)(往|撞)墙|撞墙`,
 	`(吃|吞)(了|下)?(一大把|很多|好多|一瓶|一把|一整瓶|一盒|整瓶)(的)?(药|安眠药|药片)|(想|要|打算|准备|真想|好想|决定).{0,8}(楼顶|天台|顶楼|窗户|窗台|阳台|桥上|悬崖|高楼|楼上|几楼|层楼).{0,6}跳|从.{0,6}(楼顶|天台|顶楼|窗户|阳台|桥上|楼上|几楼|层楼)跳下去`,
-	`(没有|没|不)(被)?(出生|生下来|来到这个世界)(就好了|多好|该多好)|要是.{0,6}没(有)?(出生|被生下来)|(存在|活[着著]).{0,6}(错误|多余|浪费|没意义|没有意义)|浪费(空气|粮食)`,
+	`(没有|没|不)(被)?(出生|生下来|来到这个世界)(就好了|多好|该多好)|要是.{0,6}没(有)?(出生|被生下来)|(存在|活[着著]).{0,6}(错误|多余|浪费|没意义|没有意义|添麻烦|负担|累赘)|浪费(空气|粮食)`,
 	`永远(晚安|再见)|不会再回来了?|以后(不用|不必|别)再管我|谁(也|都)找不到我|再也不会(烦|麻烦)你们|用不着了|遗言|最后一(次|篇|条)(日记|留言)`,
 	`攒.{0,6}药|药.{0,8}攒|(一次|一起)(吃|吞)(完|光|掉)|不会(再)?醒(了|来)?|再也不(用)?醒|一觉不醒|永远睡`,
 	`(死|死掉|饿死|消失|不在了|走了)(了)?(就好了|算了|最好|多好)|(只要|等|如果|要是)我(死了|不在了|消失)|我要是死了|不如(早点)?结束|(人生|生命|生活).{0,6}(没有意义|没意义|没意思)|不想再(撑|继续|坚持|活|醒|醒来)|活[着著](好|真|太)?累|又(划|割)(了|伤)`,
 	`\bbu\s*xiang\s*huo|\bxiang\s*si\b|\bzi\s*sha\b|\bkms\b|think(ing)? about (dying|death|killing myself|ending)|(saving|stockpiling|hoarding|collecting)( up)? pills|take them all at once|\bend it( all)?\b|my goodbye|goodbye (everyone|forever|world)|not (to )?survive|won'?t (wake up|be here|be around)|walk into (the )?traffic|can'?t (do this|go on|take (it|this)) anymore|(pointless|no point|meaningless).{0,12}(life|living)|(life|living).{0,12}(pointless|no point|meaningless)|(till|until) (it|they) bleeds?|\bi deserve (it|to die|pain|to hurt)`,
 	`(恨|讨厌|厌恶)(死)?(我)?自己|撑不住|不(要|想)(再)?醒|(跟|和|向)(这个)?世界(说)?(再见|告别)|去天堂(找|见)?|想(去)?陪(去世|死去)?的?(奶奶|爷爷|外婆|外公|妈妈|爸爸)`,
+	// A plan told by its place and its end: in front of a train, lying in the road, into the
+	// river and not out again; a funeral or a will; the last time anyone sees the child.
+	`(想|总想|真想|好想|老想|就想).{0,6}(冲到|冲向|躺在|躺到)(马路|火车|汽车|车|铁轨|轨道|地铁)|(想|总想|真想|好想|老想|就想).{0,6}(冲到|冲向|冲进|躺在|躺到|走到|跳到|站到)(马路|火车|汽车|车|铁轨|轨道|地铁)(中间|前面|下面|底下)|让车.{0,4}(压|撞|碾)(过去|死|我)|(走|跳|冲)进(去|河里|湖里|海里|江里).{0,4}再也不(出来|回来|上来)|我的(葬礼|遗嘱)|写(了|好)?遗嘱|最后一次(看到|见到|听到)我`,
+	`\b(keep|kept|been|started|start|stop|stopped|can'?t stop|cant stop)\s+cut+ing\s*($|[.!,?]|again\b|myself\b|my\b|so\b|when\b)|\bcut+ing\s+(again|my (arms?|legs?|wrists?|skin|thighs?))\b|\b(jump|jumped|jumping|letting go)\s+(from|out of|off)\s+(the |my |a |our )?(roof|window|bridge|building|balcony|\d+\w*\s+floor)|\blog(ging)? off (from )?life|\b(step|stepping|walk|walking|jump|jumping|run|running)\s+in front of (a|the) (bus|car|train|truck|lorry)`,
+	`\b(saving|stockpiling|hoarding)\s+(it|them|my (medicine|meds|pills|tablets))\s*up|\b(hurt|cut|burn|burned|burnt|scratch|scratched|hit)\w*\s+my\s+\w+\s+on purpose|\b(the world|everyone|everybody|they|my family)\b.{0,24}\b(better|happier)\s+(off\s+)?without me|\b(why|what'?s the point)\b.{0,16}\b(keep|go on|continue|carry on)\s+living|\breason to (keep )?(live|living)\b|\bwish (a|the) (car|bus|truck|train) (would|will|could) hit me|\bpainless (way|ways|death)|\bcarv\w*\s.{0,24}into my (arm|leg|skin|wrist)|\bmy (funeral|will)\b.{0,20}\b(play|give|song|read)|\bwrote a (will|goodbye letter|suicide note)`,
 	`\bi hate myself|wish i could (disappear|die|sleep forever|vanish)|nobody (cares|loves|wants) (about )?me|i'?m (just )?a burden|better off dead|i should (just )?die|(sleep|disappear) forever|self.?harm|\bunalive`,
 	`\b(cut|cutting|scratch|scratching|burn|burning|punch|punching) (my|myself)\b|\bwant(s|ed)? to die|wanna die|kill (myself|me)\b|end (my|it) (life|all)|suicid|(hurt|hurting|cut|cutting|harm|harming) myself|better off without me|no (reason|point) (to live|in living)|(don'?t|do not) want to (live|be alive|exist|wake up)|wish i (was|were) (dead|never born)|nobody would (notice|care|miss)|hate my life|(jump|jumping) off|not worth living|disappear forever`,
 )
@@ -508,7 +514,7 @@ func selfHarm(x *readCtx) bool {
 		return false
 	}
 	ct := x.clauseTags()
-	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 && !vanishesFor(x.c.s, loc) {
+	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 && !vanishesFor(x.c.s, loc) && !everydayCut(x.c.s, loc) {
 		return true
 	}
 	ws := x.c.words
@@ -529,6 +535,9 @@ func selfHarm(x *readCtx) bool {
 		}
 		if (w.w == "消失" || w.w == "disappear") && i+1 < len(ws) && vanishRe.MatchString(wordsText(ws[i+1:min(len(ws), i+4)])) {
 			continue // 消失在被窝里, disappear under my blanket
+		}
+		if placeMethods[w.w] && !x.has(tDie) && !heightCueRe.MatchString(x.text) {
+			continue // I wish the park had a roof: a place, with no going up to it or off it
 		}
 		// A wish or plan before it, not negated, and not said of "you" (那你去死 is contempt).
 		for j := i - 1; j >= 0 && j >= i-5; j-- {
@@ -553,6 +562,13 @@ func selfHarm(x *readCtx) bool {
 	}
 	return false
 }
+
+// placeMethods are the places of a fall; heightCueRe the going up, standing or falling that
+// make one a method.
+var (
+	placeMethods = map[string]bool{"楼顶": true, "天台": true, "顶楼": true, "窗户": true, "bridge": true, "roof": true}
+	heightCueRe  = regexp.MustCompile(`跳|站|爬|上去|去|翻|掉|摔|坐在|往下|\b(?:jump|jumping|stand|standing|climb|climbing|fall|falling|go|going|went|up|edge|off|over)\b`)
+)
 
 var strongDie = map[string]bool{"自杀": true, "轻生": true, "寻死": true, "自尽": true, "紫砂": true, "自鲨": true, "想不开": true,
 	"结束生命": true, "离开这个世界": true, "suicide": true, "suicidal": true}
@@ -620,6 +636,10 @@ var abusePhrase = re(
 	`(不能|不许|不准|不要|别)告诉(爸妈|爸爸|妈妈|别人|任何人|老师|家里)|给我看.{0,4}(身体|下面|隐私|那里)|让我跟他走|单独.{0,12}(锁|亲|抱|摸|脱)|(抱|亲)我.{0,10}(不能|不许|别)告诉`,
 	`(说|骂)我是.{0,5}(赔钱货|狗|废物|野种|垃圾|多余|累赘|没人要)|不要我了|不准(我)?回家`,
 	`(我|我们家|我家|俺|俺家).{0,10}(家暴|虐待|性侵|猥亵)|(经常|总是|天天|每天|又|老是|一直)(打|揍|踢|掐|扇|抽)我|被(侵犯|猥亵|性侵|虐待)`,
+	// Lured, marked, starved or shamed: a stranger's car, bruises hidden, nobody home for days,
+	// a video held over the child, messages to be deleted.
+	`(一直|总是|老是|非要|非让我|逼我|天天).{0,2}(要|发|给)(我的)?(地址|住址|家庭住址|照片|自拍|裸照)|不(发|给).{0,6}就.{0,6}(发|传|贴)(到|在)|被.{0,6}(围着|按着|堵着|拖到).{0,3}(打|揍|踢)|(不要|别)让(家里人|爸妈|爸爸|妈妈|大人)(进来|知道|看到)|(拉|带|抱)我上.{0,4}车|(让|叫|要)我.{0,6}一个人去找(他|她)|让我(一定)?(要)?保密|罚(站|跪).{0,10}(到天亮|一整夜|一晚上|一夜|到半夜|门外)|跪(搓衣板|键盘|碎玻璃)|(衣服下面|衣服底下|衣服里面)(都是|全是|好多|很多)(伤|青|紫|疤|淤青)`,
+	`\b(hits|beats|kicks|slaps|punches|burns|chokes)\s+me\s+(every|all the time|when|again|with)|\bnobody('s| has| had)?\s+(been|came|come)\s+home\s+for|\bkicked out of (my|the) (house|home)|\b(marks|bruises)\s+on my\s+(neck|arms?|legs?|back|face)|\b(video|photos?|pictures?|pics?)\s+of me\b.{0,40}\b(money|or they will|or he will|post it)|\b(makes|made|tells|told|asks|asked)\s+me\s+(to\s+)?delete\s+(our|the|his|her)\s+(chats?|messages|texts)|\b(asking|asks|asked|wants|keeps asking)\s+me\s+to\s+(go|get|come)\s+(to|in|into)\s+(his|her|a)\s+(car|van|house|hotel|room|flat)|\bwatch(es|ed)?\s+me\s+(shower|bath|change|undress)|\bnot allowed to (tell|eat with)|\bnobody (has )?(cooked|made food) for me|\bscared when (my )?(dad|mum|mom|father|mother|stepdad)\s+(drinks|gets drunk)`,
 	`not to tell|(if|when) i tell (anyone|someone|my)|(makes|made) me (sit on|touch|take off|undress)|sits? on his lap|\b(dad|mom|mum|father|mother|stepdad|stepfather|stepmom|uncle|teacher|coach|brother|he|she)('s)?\s+(always\s+|often\s+|keeps\s+)?(hits|beats|kicks|slaps|punches|burns|locks|touches|hit|beat|kicked|slapped|punched|burned|locked|touched|hurts|hurt)\s+(me|my)\b`,
 	`touch(es|ed)? me (there|down|when|at night)|keep (it|this) (a )?secret|lock(s|ed)? me (in|out|up)|(won'?t|doesn'?t|don'?t) (feed me|let me eat|give me food)|(scared|afraid) to go home|beat(s)? me up|hit(s)? me with`,
 )
@@ -628,7 +648,7 @@ func abuse(x *readCtx) bool {
 	if x.has(tFiction) || x.teaching() || x.benign() || x.has(tGame) {
 		return false
 	}
-	if loc := x.phrase(abusePhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !x.has(tIf) {
+	if loc := x.phrase(abusePhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !x.has(tIf) && !preventionTopicRe.MatchString(x.c.s) {
 		return true
 	}
 	if x.has(tIf) || x.has(tGuard) || x.has(tGame) {
@@ -647,7 +667,8 @@ func abuse(x *readCtx) bool {
 		// an insect or hot water (被球砸到, 被蚊子咬, 被开水烫).
 		for j := i - 1; j >= 0 && j >= i-3; j-- {
 			if ws[j].tags&tPassive != 0 && ws[j].w != "让" && ws[j].w != "给" && (hasTag(ws[:j], tP1|tP3) || hasTag(ws, tKin)) &&
-				!thingDoesIt(ws[j+1:i]) && !(j+1 == i && thingBefore(x)) {
+				!thingDoesIt(ws[j+1:i]) && !(j+1 == i && thingBefore(x)) && !(j+1 == i && thingVerbs[w.w] && thingHurt(x)) &&
+				!(generalGroup(ws[:j]) && !physical[w.w]) {
 				return true
 			}
 		}
@@ -726,6 +747,9 @@ func hasBa(ws []word) bool {
 
 // Threats: to hurt someone, to wait for them, to spoil their things, to shame them.
 var threatPhrase = re(
+	// Menace without a blow named: a debt kept, a secret read aloud, a place known, alone, or else.
+	`我知道你家(住)?(在)?哪|这笔账.{0,6}(记|算)|(记下了|记住了).{0,6}(慢慢算|等着)|(你|他|她)的[^。！？!?]{0,16}(念|读)给(全班|大家)|(明天|下周|马上|我就|我要|我会|就要)[^，,。]{0,6}(念|读)给(全班|大家)|\bni\s*deng\s*zhe\b|\b(wo\s*)?(da|zou)\s*(si\s*)?ni\b`,
+	`\bcome alone\s*[.!]*$|\bor else\b|you'?re next\b|won'?t see it coming|\bi dare you\s*[.!]*$|make your life (hell|miserable)|if you know what'?s good for you|don'?t blame me|\bi'?ll (come )?find you|\brip your\b|\bi know where you live\b|won'?t have (a|any) \w+ left|give you a (real )?reason to cry`,
 	`你(给我)?等着|等着瞧|放学(后|以后|了)?(你)?(别走|等着|等你|给我等着|走着瞧)|(门口|后门|校门|厕所|操场|公园|楼下|巷子).{0,4}等(着|你)|让你好看|有你好看|给你(点)?颜色|你(就)?完(了|蛋了)|你死定了`,
 	`(弄|打|揍|掐|踢)死你|收拾你|教训(教训)?你|废了你|(撕|扔|砸|弄坏|烧|剪)(了|掉|烂)?你的|把你的.{0,8}(撕|扔|砸|弄坏|烧|藏|剪)|(发|传|贴)(到|在)(群|网上|班级群|朋友圈)|曝光你`,
 	`(再|要是|敢|如果你).{0,12}(就|我就|我们就)(打|揍|踢|扇|收拾|弄|让你|叫人|找人|掐)|小心(点|我)(打|揍|收拾)?你?|(找|叫)(人|哥哥|几个人).{0,4}(打|揍|收拾)你|(打|揍|踢|扇|掐)(你|死你|烂你|扁你|哭你)`,
@@ -739,7 +763,7 @@ func threat(x *readCtx) bool {
 	}
 	loc := x.phrase(threatPhrase)
 	if loc == nil || guardedBefore(x.c.s, loc[0]) {
-		return threatByWords(x)
+		return threatByWords(x) && !kindly(x)
 	}
 	// 如果有人打你，要告诉老师: advice, unless the speaker threatens (如果你再说，我就打你).
 	if (x.has(tIf) || x.has(tGuard)) && !x.has(tP1) && !strings.Contains(x.c.s, "就") {
@@ -748,8 +772,22 @@ func threat(x *readCtx) bool {
 	if x.has(tFiction) {
 		return false
 	}
-	return true
+	// 把作业拍照发到班级群里: a post threatens only when it is of someone (你的, 他的照片).
+	if postRe.MatchString(x.c.s[loc[0]:loc[1]]) && !x.has(tP2|tP3) {
+		return false
+	}
+	return !kindly(x)
 }
+
+// kindly reports whether the words of a threat lead to a kindness, with no harm beside it.
+func kindly(x *readCtx) bool { return !x.has(tHarm|tThreatV) && kindRe.MatchString(x.whole) }
+
+// postRe: to post to a group or online.
+var postRe = regexp.MustCompile(`^(?:发|传|贴)(?:到|在)`)
+
+// kindRe: a kindness or a help that the words of a threat lead to (你等着，我马上把资料发给你;
+// 在公园后门等你，带上风筝; 我会用零花钱赔给你): a promise, not a threat.
+var kindRe = regexp.MustCompile(`(?:发|送|借|赔|还|带|拿|寄)给你|给你(?:带|送|买)|帮(?:你|我们|大家)(?:搬|拿|做|修|带|找)|一定能通过|一起(?:玩|回家|加油|笑)|\b(?:rest well|get well|i'?ll bring|hurry up|let'?s (?:walk|go|play)|come over)\b`)
 
 // threatByWords reads a threat from its parts: "you" in the sentence, a speaker who will act
 // (我就, 我会, 明天我), and harm to you or your things (把你的书包扔了, 把你推下去).
@@ -777,6 +815,8 @@ func negatedNear(s, cue string) bool {
 
 // Body shaming: a body insult as a name, or a person said to be fat, ugly, short….
 var bodyPhrase = re(
+	// A body part made fun of, a gait, a weight to lose, in Chinese and English.
+	`胖成(一个|个)?球|圆滚滚|跛脚的|瘸子|(驼背|走路|说话|牙).{0,6}(像|跟)(个|只|被)?(老太太|企鹅|鸭子|狗啃)|\b(shorty|four.?eyes|pimple face|pizza face|fatso|lard)\b|\b(lose|losing) (some )?weight\b.{0,20}\b(before|you)\b|\b(walks?|waddles?) like a (penguin|duck)|\b(ur|your|his|her) (legs|arms|belly|face|nose|teeth|ears|voice|skin)\b.{0,16}\b(huge|sticks|squeaky|gross|fat|ugly|spots|like a)\b`,
 	`\b(you|he|she|ur|your|u)('re| are| is|'s| r)? (so |too |really |such an? |a )?(fat|ugly|short|skinny|smelly|gross|fatty)\b|four.?eyes|\bfatty\b|\bfatso\b|\bpiggy\b`,
 	`一股味|有味儿|身上.{0,3}臭|脏兮兮|离我远点`,
 	`长得(像|跟)?(猪|猴|丑|难看|恶心|真丑|好丑|太丑|那么丑|这么丑|像猪|像个猪)|胖得像|丑得|矮得像|黑得像|(像|跟)(头|只)?猪一样(胖|肥)`,
@@ -796,11 +836,11 @@ func bodyShaming(x *readCtx) bool {
 	ct := x.clauseTags()
 	// A person's body part compared or belittled: 你的耳朵那么大, 她的脸像个大饼.
 	if ct&tBodyPart != 0 && ct&tPositive == 0 && (x.has(tP2|tP3) || hasName(ws)) &&
-		(ct&tBodyBad != 0 || strings.Contains(x.c.s, "像") || strings.Contains(x.c.s, "一样") || strings.Contains(x.c.s, "比")) && ct&tNeg == 0 && ct&tThing == 0 {
+		(ct&tBodyBad != 0 || compares(ws)) && ct&tNeg == 0 && ct&tThing == 0 {
 		return true
 	}
 	for i, w := range ws {
-		if w.tags&tBodyNoun != 0 && !negatedBetween(ws, max(0, i-2), i) {
+		if w.tags&tBodyNoun != 0 && !negatedBetween(ws, max(0, i-2), i) && !placeAfter(ws, i) {
 			return true
 		}
 		if w.tags&tBody == 0 {
@@ -822,6 +862,26 @@ func bodyShaming(x *readCtx) bool {
 	}
 	return false
 }
+
+// compares reports whether a clause compares something, by a word of its own: 像, 像个, 一样,
+// 比. The characters inside other words (摄像头, 图像, 比赛) compare nothing.
+func compares(ws []word) bool {
+	for _, w := range ws {
+		if w.w == "一样" || w.w == "似的" || w.w == "比" || strings.HasPrefix(w.w, "像") {
+			return true
+		}
+	}
+	return false
+}
+
+// placeAfter reports whether a place word follows ws[i] at once: 电线杆上, 大块头旁边. The
+// word names a thing where something is, not a person called by it.
+func placeAfter(ws []word, i int) bool {
+	return i+1 < len(ws) && placeWords[ws[i+1].w]
+}
+
+var placeWords = map[string]bool{"上": true, "下": true, "上面": true, "下面": true, "旁边": true, "旁": true, "边上": true, "边": true,
+	"里": true, "里面": true, "附近": true, "前面": true, "后面": true, "底下": true, "顶上": true}
 
 func hasName(ws []word) bool {
 	for _, w := range ws {
@@ -845,6 +905,8 @@ func looksLikeName(w string) bool {
 
 // Exclusion: organising others to shut someone out.
 var exclusionPhrase = re(
+	// Left out by a vote, a share, an invitation not sent, an unfollow, a rule of a club.
+	`投(他|她)出局|不要算(他|她)(一份)?|没(有)?发给(她|他)|谁都不要(收|理|回)(他|她)|\b(everyone|let'?s|we all|all of us)\b.{0,16}\b(ignore|unfollow|block)\s+(her|him)\b|\b(no one|nobody|don'?t|do not)\s+(reply|pass the ball|invite|tag|pick)\b.{0,8}\b(him|her|to)\b|\bis out of (our|the) (group|club|team)|\b(we'?ll|let'?s|we will|we are going to)\b.{0,20}\bwithout (her|him)\b|\b(only for|not for) (cool|popular)\b|\bdon'?t (invite|tag|pick) (him|her|the (new|weird) kid)`,
 	`谁(跟|和|同|理|帮|找|敢跟|敢和)[^，,。]{1,8}?(玩|说话|做朋友|一起|坐|一组|好).{0,8}(就|我们就|我们)?(不理|不跟|不和|绝交|孤立|是叛徒|别想|就不|也不)`,
 	`(大家|我们|你们|全班|所有人|都)(都|以后|从今天起|以后都)?(别|不要|不许|不准|不)(理|跟|和|同)(他|她|他们|她们|[^，,。不]{1,4}?)(玩|说话|一起|做朋友|坐)?`,
 	`(别|不|不要|不准|不许|不能)(让|叫|带)(他|她|[^，,。]{1,4}?)(进|加入|参加|来|当|入|玩)|(踢|赶|轰|移)出(去|群|我们|议事会|小组|队)|把(他|她|[^，,。]{1,4}?)(踢|赶|轰|拉黑|移出)|拉黑(他|她)`,
@@ -892,6 +954,8 @@ func sufferedBy(x *readCtx, loc []int) bool {
 // Contempt: humiliation without a swear word: a sick brain, a poor family, a village accent,
 // "you don't deserve", "nobody likes you".
 var contemptPhrase = re(
+	// Contempt for where a child is from, what their family does, what they cannot afford.
+	`(你|他|她)是.{0,8}(之耻|污点|耻辱)|(写|画)得?(跟|像)狗爬(一样)?|(好意思|还)来当|外地户口的|回你们那边去|城中村的人|\b(smarter|better) than you\b|\bnot smart enough\b|\bcan'?t (even )?afford\b.{0,30}\byou|\byou\b.{0,30}\bcan'?t (even )?afford|\byour (parents|mom|mum|dad|mother|father) (clean|cleans|sweep|sweeps)|\bfrom the market\b.{0,10}\bfigures\b|\bclueless\b`,
 	`脑子(有病|进水|坏了|有问题|秀逗|被门夹)|(你|他|她)(是不是)?有病(吧|啊|呀)?|你是不是(傻|笨|蠢|有病|脑子)|猪脑子|没(长)?脑子|智商(低|为零|欠费|有问题|是负)|穷鬼|穷光蛋|穷酸|要饭的|叫花子|乡巴佬|土包子`,
 	`(农村|乡下|山里|山沟|山沟沟|外地)(里)?来的|(你|他|她)(们)?(家)?(是|就是)?捡垃圾的|你(也|根本|就|才)?不配|你也配|没(有)?人喜欢你|没人要你|没人(愿意|想)(跟|和)你|你这种人|你算(什么|老几)|丢人现眼|(真|太|好)丢人|(你|他|她)(真|好|太)?恶心`,
 	`笨得要死|蠢得(要死|像)|学渣|差生|(你|他|她)(们)?家(那么|这么|真|好|太|超|穷得)穷|(你|他|她)(们)?家.{0,6}(穷得|破得|买不起)|买不起|穿得(真|那么|这么|好)?(破|土|寒酸)|口音(真|好|太)?(土|难听|怪)|滚回(你的?)?(老家|农村|乡下|山里)`,
@@ -921,12 +985,12 @@ func contempt(x *readCtx) bool {
 }
 
 // aboutRe are the cues after which a listed cry for help is spoken of rather than made: a
-// hypothetical, a survey, a safeguard, someone else seen (如果有人说想死, 有没有被欺负过,
-// 看到有人被欺负).
+// hypothetical, a survey, a safeguard, someone else seen, children in general (如果有人说想死,
+// 有没有被欺负过, 看到有人被欺负, 很多同学被欺负了都不敢说).
 // negatedRe: a listed word said not to have happened.
 var negatedRe = regexp.MustCompile(`(?:没有|没|不是|并没有|并不是|从来没有|从没)$`)
 
-var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|避免|关于|(?:看到|看见|发现|遇到|听到)(?:有)?(?:人|同学|小朋友|别人|朋友|谁)`)
+var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|避免|关于|(?:看到|看见|发现|遇到|听到)(?:有)?(?:人|同学|小朋友|别人|朋友|谁)|(?:很多|好多|许多|不少|有的|有些|一些|部分)(?:同学|人|小朋友|孩子|学生)`)
 
 // spokenOf reports whether the listed word at bytes start..end of the original text follows
 // one of aboutRe's cues in its clause, with no 我 from the cue to the word's end: 如果爸爸又打我
@@ -1010,6 +1074,48 @@ func thingBefore(x *readCtx) bool {
 	return x.prev != nil && thingDoesIt(x.prev.words) && !hasTag(x.prev.words, tKin|tP3|tP2) && !hasTag(x.c.words, tKin|tP3|tP2)
 }
 
+// thingVerbs are the hurts a thing does as well as a person: a hot slide burns, a sharp edge
+// cuts, a door pinches.
+var thingVerbs = map[string]bool{"烫": true, "划": true, "砸": true, "夹": true, "刺": true, "扎": true, "割": true, "烧": true, "咬": true, "撞": true, "刮": true}
+
+// thingHurt reports whether the clause before names a thing and no person: 滑梯的铁皮被太阳晒得
+// 很烫，我弟弟被烫哭了. Whoever was hurt may be named; nobody is named who did it.
+func thingHurt(x *readCtx) bool {
+	return x.prev != nil && thingDoesIt(x.prev.words) && !hasTag(x.prev.words, tKin|tP3|tP2)
+}
+
+// generalGroup reports whether the words before a passive name children in general rather
+// than one child: 很多同学, 有的同学, 有些小朋友. Bullied or scolded, they are spoken of; a
+// child telling of a beating (有的同学被老师打) still reaches an adult.
+func generalGroup(ws []word) bool {
+	for k, w := range ws {
+		if !generalWords[w.w] {
+			continue
+		}
+		for _, v := range ws[k+1:] {
+			if v.tags&tP3 != 0 || v.w == "人" || v.w == "学生" {
+				return !hasTag(ws, tP1)
+			}
+		}
+	}
+	return false
+}
+
+var generalWords = map[string]bool{"很多": true, "好多": true, "许多": true, "不少": true, "有的": true, "有些": true, "一些": true, "有": true, "某些": true, "部分": true, "一部分": true}
+
+// physical are the hurts to the body, which a child spoken of in general still suffers.
+var physical = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("打 揍 踢 掐 抽 扇 扇耳光 打耳光 推 烫 烧 拧 咬 砸 勒 踹 捶 殴打 暴打 毒打 痛打 打骂 体罚 罚跪 关 锁 饿 拽 抓 扯 划 割 刺 虐待 hit beat kick slap punch burn lock") {
+		physical[w] = true
+	}
+}
+
+// preventionTopicRe: a harm named as what is prevented or taught (防性侵教育, 反家暴宣传), not as
+// what happened.
+var preventionTopicRe = regexp.MustCompile(`(?:防|反|预防|防止|避免|杜绝|拒绝)(?:家暴|虐待|性侵|猥亵|欺凌|霸凌)|(?:家暴|虐待|性侵|猥亵|欺凌|霸凌)(?:的)?(?:教育|知识|讲座|宣传|课|法|热线|预防)`)
+
 // calledNear reports whether 打 at ws[i] is a call: 电话 or 手机 within four words after it
 // (打了我的电话).
 func calledNear(ws []word, i int) bool {
@@ -1019,6 +1125,17 @@ func calledNear(ws []word, i int) bool {
 		}
 	}
 	return false
+}
+
+// everydayRe: what a child cuts or burns by the way: a finger on scissors, the hair, the nails,
+// the tongue on hot soup.
+var everydayRe = regexp.MustCompile(`^\s*(?:finger|fingers|thumb|hair|nails?|fringe|bangs|toenails?|tongue|toast|food|cake|paper|lip)\b`)
+
+// everydayCut reports whether the phrase found at loc of s is "cut my" or "burn my" said of an
+// everyday thing: I cut my finger with scissors, I burned my tongue.
+func everydayCut(s string, loc []int) bool {
+	m := s[loc[0]:loc[1]]
+	return strings.HasSuffix(m, " my") && everydayRe.MatchString(s[loc[1]:])
 }
 
 // vanishRe: after "disappear" or "sleep forever", a place to hide in or a while to be away:

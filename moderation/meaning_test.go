@@ -138,7 +138,7 @@ func TestMeaningCorpus(t *testing.T) {
 	// targets are the issue's; floors are what the rules reach on the test half today, so that
 	// no change makes them worse. The log says how far each is from its target.
 	targets := map[string]float64{"safeguarding": 0.95, "bullying": 0.85, "pii": 0.99, "allow": 0.99}
-	floors := map[string]float64{"safeguarding": 0.965, "bullying": 0.94, "pii": 0.985, "allow": 0.945}
+	floors := map[string]float64{"safeguarding": 0.975, "bullying": 0.94, "pii": 0.99, "allow": 0.955}
 	for label, floor := range floors {
 		r := byLabel["test"][label].rate()
 		t.Logf("test half: %s %.1f%% (target %.0f%%, dev half %.1f%%)", label, 100*r, 100*targets[label], 100*byLabel["dev"][label].rate())
@@ -374,6 +374,213 @@ func TestLookAlikesAreAllowed(t *testing.T) {
 		"为贯彻落实指导意见(发改社会(2021) 1380号)", "我们议事会讨论了怎么帮助被孤立的同学融入集体", "我们的提案是：让每个新同学都有一个小伙伴带着，不让他们被孤立",
 		"如果看到有同学被欺负，我们可以告诉老师或者打12355", "我家在农村，离学校很远，希望有校车", "wo jia zai nong cun, li xue xiao hen yuan", "一年级的小朋友个子矮，洗手台太高了", "那个滑梯的角很尖，我的腿被划了一道口子",
 	} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// A WeChat ID of any length after a cue is an account, however short or plain (wx号 tutu,
+// vx：k9); the words of a sentence after "WeChat" are not.
+func TestShortHandlesAfterWeChatCues(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"wx号 tutu", "vx：k9", "我的微信是 Mimi", "微信 bo 加我", "加微 nana", "微信昵称是熊猫，号是 panpan",
+		"手动加 lanlan", "my wechat is nini", "v: yy"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"we can use wechat to vote", "Mum's wechat is busy", "微信 app 上也能投票", "wechat group for our class",
+		"I told my teacher on WeChat.", "用wechat pay买票", "vx或者qq都行"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// A home found by the words around it: a pinyin home with a floor or a landmark, a street
+// named before its number, a village group and house number, a place to come and find the
+// child by a landmark and a floor, a building by a landmark where the child is at home.
+func TestHomesFoundByWords(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"wo jia zai renmin jie, chaoshi loushang, qi lou", "wo zhu zai yiyuan duimian, 5 ceng", "we live on Jiefang Road 88",
+		"我奶奶家是红星村5组12号", "放学来找我，银行旁边那栋楼，4楼", "超市后面那栋楼，5楼，周末我都在家", "我在邮局对面那栋楼六楼",
+		"加油站后面的蓝房子就是我奶奶家", "wo jia zai yi yuan dui mian de lou shang", "wo zhu zai chao shi hou mian na dong lou"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"我们村3组的路灯坏了，晚上很黑", "银行旁边的路口没有红绿灯，4楼的阿姨说很危险", "wo jia zai nong cun, li xue xiao hen yuan",
+		"图书馆旁边的楼3楼是少年宫，我在那里学画画", "wo jia pang bian you ge gong yuan, hen piao liang"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// A floor with no building, landmark or number beside it finds no home (我家住在7楼，电梯老坏),
+// and 5层楼 counts storeys; a floor with any of them is a home.
+func TestFloorsAlone(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"我家住在7楼，电梯老是坏，外公每天爬楼梯", "我家在九楼，夏天水压不够，水龙头出不来水", "那个小区都是5层楼，没有一部电梯",
+		"We live on the 9th floor and the lift breaks every week"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我家在邮局对面7楼", "我家住在阳光小区7楼", "我家住7楼，702", "我家在菜场楼上，7楼", "I live on the 9th floor above the bakery"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+}
+
+// Harm spoken of, not disclosed: children in general bullied or scolded, a hurt done by a
+// thing to a child named, a harm named as what a lesson prevents, a body word naming a thing
+// (电线杆上), a comparison character inside another word (摄像头). A beating stays a disclosure
+// however it is said.
+func TestHarmSpokenOfInGeneral(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"有些小朋友被欺负了也不敢告诉家长，希望学校多开班会", "不少同学被班主任吼过，我们希望老师能好好说话",
+		"秋千的铁链太烫了，我妹妹被烫得直哭", "希望社区办一次反家暴宣传，让大家都知道怎么求助",
+		"电线杆上贴满了小广告，很难看", "校门口那个角落太黑了，有人在那里乱扔垃圾，建议装个摄像头"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"有的同学被老师打了，脸都肿了", "我被爸爸打了", "他长得像电线杆一样"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+}
+
+// Cries for help told by a plan's place and end, by self-injury kept up, by a goodbye left
+// behind, and disclosures told by a lure, a threat over a picture, hidden bruises or an empty
+// home: each reaches an adult without the classifier.
+func TestCriesToldByPlaceAndSign(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"我老想冲到地铁前面去", "真想走进湖里再也不上来", "我的葬礼不要请我爸", "i started cutting again last week",
+		"i think about jumping off the bridge near school", "everyone at home would be happier without me", "what's the point, why should i keep living",
+		"他开车停在校门口，想带我上车，还说别告诉妈妈", "衣服下面全是淤青，我不敢换衣服", "a boy has pictures of me and says i have to pay money or he will post it",
+		"nobody has been home for four days", "my stepdad hits me every night when he is drunk"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q → %s %v, want a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我们冲到终点的时候大家都在欢呼", "我腿上好多青一块紫一块，学轮滑摔的，终于学会了", "I cut my finger with scissors in art class",
+		"we jumped off the diving board at the pool, so fun", "Stop cutting down the trees in our park!", "我想跳进海里游泳，夏天好热", "我想躺在草地上看星星"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+}
+
+// A roof or a window is the place of a fall only with going up to it or off it; a number
+// that names the thing after it (编号…的共享单车) is the thing's. Asked again and again for an
+// address or a picture, threatened with a picture, beaten by a ring of others: a disclosure.
+func TestPlacesThingsAndPersistence(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"I wish our school had a roof garden", "我希望教室的窗户能换成大一点的", "编号7301948826的路灯已经坏了一个月"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我想爬到天台上去", "我想一个人去天台", "我的存在只会给爸妈添麻烦",
+		"有个网友一直要我的家庭住址", "他说我不给他钱就把照片发到群里", "放学后我被他们围着打"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q → %s %v, want a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// A full name with the school's own name names one child; a nickname, or a school spoken of
+// as ours, does not. A house number told as a quantity (一百二十号) is still a house number,
+// while 三百号人 counts people.
+func TestNamesWithSchoolsAndHouseNumbers(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"我叫赵一凡，在青山小学上学", "我是孙雨桐，红旗中学的", "光明路三百零六号就是我家"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"我叫豆豆，是青山小学的学生，我建议操场多种树", "我们学校有三百号人，只有一个食堂"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// Accounts on other apps after their cue, an estate right after 我住, a class written as a form
+// or in English words, a house by the side of a landmark with a door: each is personal. The
+// apps spoken of, a hospital stay and a side of town are not.
+func TestMoreAccountsAndPlaces(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"抖音号 dudu_2013", "ig: mimi.2012", "我住碧水家园", "学校：青山小学 class: 4-1",
+		"I am in Class Two Grade Five at Hillside Primary", "我家在菜场北边那栋黄房子，门口有个小卖部"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"我喜欢在抖音上看做手工的视频", "我住院三天了，好想回学校", "我住的小区有个很大的花园，希望其他小区也有",
+		"我住在公园旁边的小区，早上能听到鸟叫", "我家在城北边，离学校很远，希望有校车", "我们学校五年级一班的同学都说午休太短"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// The words of a threat that lead to a kindness (你等着，我把照片发给你) or a post of nobody's
+// (把作业拍照发到班级群) threaten nobody; with a harm beside them, or a post of someone, they do.
+func TestThreatWordsLeadingToKindness(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"你等着，我这就把照片发给你", "老师让我们把手抄报拍照发到班级群"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"你等着，我把你的书撕了再还给你", "我要把你的丑照发到群里"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+}
+
+// Bullying with no swear word, in families the rules now read: menace without a blow named,
+// a gait or a body part made fun of, a child left out by an unfollow or a share, contempt for
+// what a family does. The same words about things, or kindly meant, are allowed.
+func TestBullyingFamilies(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"我知道你家在哪，周末小心点", "你的日记我看过了，明天念给全班听", "meet me at the back gate, come alone.",
+		"hand over your lunch money or else", "you walk like a duck, everyone is laughing", "let's all unfollow her tonight",
+		"分零食的时候不要算她一份", "your dad sweeps the street, you will too", "你胖成一个球了"} {
+		if v := rules.Screen(text); v.Action != Hold || v.Safeguarding() {
+			t.Errorf("%q → %s %v, want held as bullying", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"We should not ignore kids who need help", "I dare you to read 20 books this summer!", "come alone or with a parent, the bus leaves at 8",
+		"The bus shelter near our school has no roof.", "老师把我的作文念给全班听了，好开心", "My friend calls me shorty and I call him giraffe, we laugh about it"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// A school and a class in the forms a child fills in or types in pinyin, or said of the
+// child after the class (…班的我), name the child.
+func TestClassesInForms(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"学校：东山小学；年级：四；班级：一", "donghu xiaoxue 5 nian 2 ban", "东湖小学五二班的我，想说说操场的事"} {
+		if v := s.Screen(text); v.Action == Allow {
+			t.Errorf("%q is allowed", text)
+		}
+	}
+	for _, text := range []string{"我们班级的图书角书太少了", "班级：三年级二班的卫生角要每天打扫"} {
 		if v := s.Screen(text); v.Action != Allow {
 			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
 		}

@@ -35,29 +35,38 @@ var (
 	codeRe = regexp.MustCompile(`(?:isbn[:：\s]*)?97[89][-\s]?\d{1,5}[-\s]?\d{1,7}[-\s]?\d{1,7}[-\s]?[\dx]\b|\bgb(?:/t)?\s*\d{3,5}(?:\.\d+)?\s*-\s*(?:19|20)\d{2}`)
 	// A number after one of these names a thing (a bike, a book, a manhole), not a person.
 	thingNumberRe = regexp.MustCompile(`(?:书号|型号|序号|工单号|订单号|单号|车号|车牌|井盖|资产|提案|条码|货号|批号|注册代码|代码|(?:提案|单车|车辆|设备|电梯|井盖|路灯)编号|proposal id(?: on \w+)?(?: is)?|order|ticket|code)[:：\s是为]*$`)
+	// A numbered thing named after its number: 编号8640219375的共享单车.
+	thingAfterRe = regexp.MustCompile(`^\s*的?\s*(?:共享单车|单车|自行车|电动车|公交车|车|路灯|井盖|垃圾桶|电梯|设备|座椅|长椅|消防栓|电线杆|树|书)`)
 	// Advice about addresses is not one: 不要把自己的家庭住址告诉陌生人.
 	adviceRe = regexp.MustCompile(`不要|别|不能|不可以|千万`)
+	// 我住金色家园: a home in an estate named right after 我住.
+	livesInEstateRe = regexp.MustCompile(`我(?:就|也)?住\s*[^\P{Han}在的院校宿]{2,8}?(?:小区|家园|花园|新村|公寓|苑|大厦|社区)`)
 	// A home cue and a kind of place with no name (农村, 山村, 城中村, 这个小区) tells no address.
 	genericHomeRe = regexp.MustCompile(`(?:在|住|是)\s*的?\s*(?:农|乡|山|渔|城中|这个|那个|一个|同一个|新|老|大|小|我们|附近)?\s*(?:村|小区|社区|新村|花园|公寓|家园|大厦|苑|高楼|大楼|楼房)$`)
 	// A building number alone may be a school's (学校3号楼): a person looks.
 	buildingRe = regexp.MustCompile(`\d{1,4}\s*(?:栋|幢|号楼)`)
 	// A street and number may be a school, a park gate or a home: a person looks.
-	streetRe = regexp.MustCompile(`\p{Han}{1,12}?(?:路|街|大道|巷|弄|胡同)\s*\d{1,5}\s*号`)
+	// In the country a house is numbered in its village group: 向阳村3组27号.
+	streetRe = regexp.MustCompile(`\p{Han}{1,12}?(?:路|街|大道|巷|弄|胡同|村\s*\d{1,2}\s*组)\s*\d{1,5}\s*号`)
 
 	classRe = regexp.MustCompile(`\d{1,2}\s*年级(?:\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|[初高][1-3]\s*(?:年级)?\s*(?:[(（]?\s*\d{1,2}\s*[)）]?\s*班)?|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\d{1,3}\s*班`)
 	// A grade and a class together (3年级2班, 五(3)班, 初二(5)班, 503班, Class 4 Grade 5) name about forty
 	// children; with a school or the child speaking of themself, one of them.
-	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级(?:[\s·・•\-_/,，、]*|[，,、\s]*[在是读]{1,2})[(（]?\s*\d{1,2}\s*[)）]?\s*班|\b(?:i'?m|i am|we'?re|we are)\s+in\s+(?:class\s+|year\s+|grade\s+)?\d{1,2}\s*[a-h]\b|\bclass\s+\d{1,2}\s*[a-h]\b|\b(?:year|grade)\s*\d{1,2}\s*,?\s*class\s*[a-h]\b|\d{1,2}\s*年级\s*[a-h]\s*班|\b(?:my class is|our class is|i'?m in|i am in)\s+(?:class\s+)?\d{1,2}\s*[-./]\s*\d{1,2}\b|[初高]\s*[1-3]\s*[(（]\s*\d{1,2}\s*[)）]|\b(?:yi|er|san|si|wu|liu|\d)\s*nian\s*(?:ji\s*)?(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*ban\b|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*\d{1,2}\s*,?\s*(?:of\s*)?grade\s*\d{1,2}|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
-	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d|nian\s*ji|\bnian\s*[a-z]{1,4}\s*ban\b`)
+	gradeClassRe  = regexp.MustCompile(`[初高]\s*[1-3]\s*[.·\-]\s*\d{1,2}|\bgrade\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\s*,?\s*class\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b|\d\s*[.·\-/]\s*\d{1,2}\s*班|\d{1,2}\s*年\s*\d{1,2}\s*班|\d{1,2}\s*年级\s*(?:十\d?|\d十?)\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*中队|年级\s*[:：]\s*\S{1,3}\s*[;；,，]?\s*班级|\b(?:grade|year|junior|senior|g)\s*\d{1,2}\s*[,/]?\s*(?:class|c)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*[,/]?\s*(?:grade|year)\s*\d{1,2}\b|\bclass\s*\d{1,2}\s*-\s*\d{1,2}\b|\bg\d{1,2}c\d{1,2}\b|\b\d\s*\(\s*\d{1,2}\s*\)|\d{1,2}\s*年级(?:[\s·・•\-_/,，、]*|[，,、\s]*[在是读]{1,2})[(（]?\s*\d{1,2}\s*[)）]?\s*班|\b(?:i'?m|i am|we'?re|we are)\s+in\s+(?:class\s+|year\s+|grade\s+)?\d{1,2}\s*[a-h]\b|\bclass\s+\d{1,2}\s*[a-h]\b|\b(?:year|grade)\s*\d{1,2}\s*,?\s*class\s*[a-h]\b|\d{1,2}\s*年级\s*[a-h]\s*班|\b(?:my class is|our class is|i'?m in|i am in)\s+(?:class\s+)?\d{1,2}\s*[-./]\s*\d{1,2}\b|[初高]\s*[1-3]\s*[(（]\s*\d{1,2}\s*[)）]|\b(?:yi|er|san|si|wu|liu|\d)\s*nian\s*(?:ji\s*)?(?:yi|er|san|si|wu|liu|qi|ba|jiu|shi|\d{1,2})\s*ban\b|[初高][1-3]\s*(?:年级)?\s*[(（]?\s*\d{1,2}\s*[)）]?\s*班|\d\s*[(（]\s*\d{1,2}\s*[)）]\s*班?|\b\d\d{2}\s*班|\bclass\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s*,?\s*(?:of\s*)?(?:grade|year)\s*(?:\d{1,2}|one|two|three|four|five|six|seven|eight|nine)\b|\bclass\s*[:：]\s*\d{1,2}\s*[-./]\s*\d{1,2}\b|\bgrade\s*\d{1,2}\s*,?\s*class\s*\d{1,2}`)
+	latinSchoolRe = regexp.MustCompile(`class|grade|year|primary|school|\bg\d|nian\s*ji|\bnian\s*(?:[a-z]{1,4}|\d{1,2})\s*ban\b`)
 	schoolCueRe   = regexp.MustCompile(`小学|中学|学校|实验|一中|二中|学号|座位号|我是|我在|我叫|\bi'?m\b|\bi am\b|primary|school|\bfrom\b|written by|name|落款|提议人|\d小|附小|实小|中队|\d中|附中|一中|` + surnames + givenName + `{1,2}`)
 
 	// A class spoken of as a room or as all its children (四年级二班的窗户, 三(2)班的同学们), with
 	// no school named and no child saying it is theirs, names nobody.
-	classroomThingRe = regexp.MustCompile(`^\s*的?\s*(?:窗户|窗|教室|灯|空调|风扇|黑板|白板|桌子|椅子|课桌|桌椅|饮水机|地板|墙|电脑|投影仪?|图书角|卫生角|书柜|柜子|厕所|走廊|同学们|小朋友们|全体|全班)`)
+	// So is a class named beside another (四年级二班和四年级三班的同学): classes, not a child's.
+	classroomThingRe = regexp.MustCompile(`^\s*的?\s*(?:窗户|窗|教室|灯|空调|风扇|黑板|白板|桌子|椅子|课桌|桌椅|饮水机|地板|墙|电脑|投影仪?|图书角|卫生角|书柜|柜子|厕所|走廊|同学|小朋友|学生|全体|全班)|^\s*(?:和|与|跟|、|及|还有)\s*(?:\d|[初高])`)
+
+	// A school spoken of as ours names none: 我们学校三年级二班的同学.
+	ourSchoolRe = regexp.MustCompile(`(?:我们|咱们|你们|他们|全|这所|那所|本)的?学校`)
 
 	// A school by its name, and the child saying they are in it.
 	schoolNameRe   = regexp.MustCompile(`\p{Han}(?:小学|中学|附小|附中|实小|学校)|\d小|\d中|\b(?:primary|school)\b`)
-	selfInSchoolRe = regexp.MustCompile(`我是|我在|我读|我上|我今年|我们是|我们班是|\bi'?m\b|\bi am\b|\bi study\b`)
+	selfInSchoolRe = regexp.MustCompile(`我是|我在|我读|我上|我今年|我们是|我们班是|的我(?:$|[，,。！!])|我就在|\bi'?m\b|\bi am\b|\bi study\b`)
 
 	// A home told by its floor or building: 我家在3楼, 住在…7栋, 第2间就是我的房间.
 	homeNumberRe = regexp.MustCompile(`(?:我家|我住|我的家|我的房间|住在|家住|(?:^|[^之])家在|在.{0,12}住)[^。！？!?\n]{0,30}?(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间|号)|(?:第\s*)?\d{1,4}\s*(?:楼|层|栋|幢|单元|室|间)[^。！？!?\n]{0,12}?(?:就是|是)我(?:的)?(?:家|房间)`)
@@ -78,9 +87,11 @@ var (
 
 	// Cue words may be spaced or dotted apart (微 信 号, q.q, wei xin): spacedCues allows a
 	// little noise between their characters.
-	qqCueRe     = regexp.MustCompile(spacedCues("qq", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q", "鹅号", "koukou") + `|` + qqSounds + `|\bq\s*[:：]`)
-	wechatCueRe = regexp.MustCompile(spacedCues("vx", "wx", "v信", "绿泡泡", "weixin", "wechat", "weechat", "v号", "vx号", "wx号", "v我", "我v") +
-		`|` + wechatSounds + `|加我?\s*v\b|\bv\s*[:：]`)
+	qqCueRe = regexp.MustCompile(spacedCues("qq", "企鹅", "🐧", "q号", "球球", "我的q", "加q", "加我q", "鹅号", "koukou") + `|` + qqSounds + `|\bq\s*[:：]`)
+	// The accounts of other apps a child may give are read the same way: 抖音号, 快手, ig.
+	wechatCueRe = regexp.MustCompile(spacedCues("vx", "wx", "v信", "加微", "绿泡泡", "weixin", "wechat", "weechat", "v号", "vx号", "wx号", "v我", "我v",
+		"抖音", "快手", "小红书", "微博", "instagram", "tiktok", "douyin", "kuaishou", "snapchat") +
+		`|` + wechatSounds + `|加我?\s*v\b|\bv\s*[:：]|\b(?:ig|insta|snap|dy|ks)\s*[:：]`)
 )
 
 // The cue words for QQ and WeChat as children disguise them: the two syllables of 扣扣 or 微信
@@ -205,6 +216,9 @@ type anchors struct {
 	qq, wechat, digits, latin            bool
 }
 
+// otherApps are the names of apps whose accounts a child may give, as wechatCueRe reads them.
+var otherApps = []string{"抖音", "快手", "红书", "instagram", "ig", "insta", "tiktok", "douyin", "dy", "snap", "ks", "kuaishou"}
+
 func findAnchors(s string) anchors {
 	var a anchors
 	for i, r := range s {
@@ -234,10 +248,20 @@ func findAnchors(s string) anchors {
 			if classCanStand(s, i, r) {
 				a.class = append(a.class, i)
 			}
-		case 'q', '扣', '企', '球', '寇', '蔻', '🐧', '抠', '口', '叩', '筘', '鹅', 'k':
+		case 'q', '扣', '企', '球', '寇', '蔻', '🐧', '抠', '口', '叩', '筘', '鹅':
 			a.qq = true
 		case '微', '威', '薇', '徽', '维', '围', '胃', '卫', '唯', '伟', '巍', '喂', 'v', 'w', '绿':
 			a.wechat = true
+		case '抖', '快', '红', 'i', 't', 'd', 's', 'k':
+			// Other apps: only their names, so that 快 and 红 in every other sentence cost nothing.
+			if r == 'k' {
+				a.qq = true
+			}
+			for _, app := range otherApps {
+				if strings.HasPrefix(s[i:], app) {
+					a.wechat = true
+				}
+			}
 		}
 		if r >= '0' && r <= '9' {
 			a.digits = true
@@ -479,6 +503,16 @@ func personal(base *folded) []Reason {
 			}
 		}
 	}
+	if t.has("我住") {
+		for _, m := range livesInEstateRe.FindAllStringIndex(t.s, -1) {
+			if !genericHomeRe.MatchString(t.s[m[0]:m[1]]) {
+				out = append(out, t.reason("address", m[0], m[1]))
+			}
+		}
+	}
+	if t.has("学") && (t.has("叫") || t.has("名") || t.has("我是")) {
+		out = append(out, namedAtSchool(base)...)
+	}
 	for _, m := range t.around(homeRe, 24, 48, a.home) {
 		before := string(t.f.r[max(0, t.runeI(m[0])-10):t.runeI(m[0])])
 		if roomRe.MatchString(t.s[m[0]:m[1]]) && publicPlaceRe.MatchString(before) && !strings.ContainsAny(before, "家住") {
@@ -489,6 +523,9 @@ func personal(base *folded) []Reason {
 		}
 		if genericHomeRe.MatchString(t.s[m[0]:m[1]]) {
 			continue // 我家在农村, 我住在小区里: a kind of place, not which one
+		}
+		if floorOnly(t, m) {
+			continue // 我家在8楼，电梯坏了: a floor of no building said
 		}
 		if before := string(t.f.r[max(0, t.runeI(m[0])-8):t.runeI(m[0])]); !adviceRe.MatchString(before) {
 			out = append(out, t.reason("address", m[0], m[1]))
@@ -528,11 +565,15 @@ func personal(base *folded) []Reason {
 	}
 	out = append(out, schoolClasses(t, base, a)...)
 	for _, m := range t.around(homeNumberRe, 64, 48, a.home) {
-		out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+		if !floorOnly(t, m) {
+			out = append(out, t.reason(holdPrefix+"address", m[0], m[1]))
+		}
 	}
 	if a.latin || len(a.home) > 0 {
 		for _, m := range latinHomeRe.FindAllStringIndex(t.s, -1) {
-			out = append(out, t.reason("address", m[0], m[1]))
+			if !floorOnly(t, m) {
+				out = append(out, t.reason("address", m[0], m[1]))
+			}
 		}
 	}
 	out = append(out, loose(t)...)
@@ -552,6 +593,59 @@ func personal(base *folded) []Reason {
 	return out
 }
 
+var (
+	// A floor: 8楼, 6层. Followed by 楼 or 高 it counts a building's storeys (6层楼, 6层高).
+	floorNumberRe = regexp.MustCompile(`\d{1,2}\s*(?:楼|层)`)
+	storeysRe     = regexp.MustCompile(`^\s*(?:楼|高|的(?:老|新|旧)?楼)`)
+	// Anything but a floor that helps find a home: a number that is no amount, a building, a
+	// unit, a room, a street, an estate, a landmark or a side of something.
+	placeSignRe = regexp.MustCompile(`栋|幢|单元|室|号|小区|花园|家园|新村|公寓|大厦|苑|村|路|街|巷|弄|胡同|院|边|旁|对|后|前|隔壁|附近|上面|下面|里面|那里|那儿|往|出来|好找|楼上|楼下|那栋|这栋|门口|顶楼|[东西南北]门|店|超市|市场|银行|医院|学校|[a-z]`)
+)
+
+// floorOnly reports whether the home cue matched at m tells a floor and nothing else that
+// finds the home: 我家在8楼，电梯坏了 says how high, not where; 住在老小区，6层楼都没有电梯 says
+// how high the buildings are. With a landmark, a building or a number beside it, it is a home.
+func floorOnly(t *text, m []int) bool {
+	f := floorNumberRe.FindAllStringIndex(t.s[m[0]:min(len(t.s), m[1]+4)], -1)
+	if len(f) == 0 {
+		return false
+	}
+	if end := m[0] + f[len(f)-1][1]; storeysRe.MatchString(t.s[end:]) {
+		return true // 6层楼: a count of storeys
+	}
+	rest := floorNumberRe.ReplaceAllString(t.s, "")
+	if placeSignRe.MatchString(rest) {
+		return false
+	}
+	for _, run := range digitRuns(rest) {
+		if !isQuantity(rest, run[0], run[1]) && !strings.HasPrefix(strings.TrimLeft(rest[run[1]:], " "), "个") {
+			return false
+		}
+	}
+	return true
+}
+
+// namedSchoolRe is a school by its own name (东湖小学, 实验中学), not 我们学校 or 这所小学.
+var namedSchoolRe = regexp.MustCompile(`(\p{Han})(?:小学|中学|附小|附中|实小|学校)`)
+
+// namedAtSchool finds a child's full name given with their school's name: 我叫刘洋，是东湖小学的
+// 学生. A surname and a given name with the school name one child, class or no class; a
+// nickname (我叫小鱼) does not.
+func namedAtSchool(base *folded) []Reason {
+	t := newText(base)
+	s := t.s
+	cue := nameCueRe.FindStringIndex(s)
+	if cue == nil || !nameRe.MatchString(s[cue[0]:min(len(s), cue[1]+3)]) {
+		return nil
+	}
+	for _, m := range namedSchoolRe.FindAllStringSubmatchIndex(s, -1) {
+		if !strings.Contains("们所个的有各每全些市区县镇省好新这那本该", s[m[2]:m[3]]) {
+			return []Reason{t.reason(holdPrefix+"school_class", cue[0], cue[1])}
+		}
+	}
+	return nil
+}
+
 // schoolClasses finds a grade and a class that name a child: with a name beside them, or
 // together with a school or the child speaking.
 func schoolClasses(t *text, base *folded, a anchors) []Reason {
@@ -562,7 +656,7 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 			out = append(out, t.reason(holdPrefix+"school_class", m[0], m[1]))
 		}
 	} else if len(classes) > 0 || a.latin && latinSchoolRe.MatchString(t.s) || t.has(")班") || t.has("）班") ||
-		t.has("十班") || t.has("队") || t.has("高") || t.has("初") {
+		t.has("十班") || t.has("队") || t.has("高") || t.has("初") || t.has("班级") {
 		// No name: a grade and a class together, with a school or the child speaking. Looked
 		// for only around 班 and 队 (and in Latin text that speaks of a class).
 		var at []int
@@ -588,7 +682,7 @@ func schoolClasses(t *text, base *folded, a anchors) []Reason {
 			if isQuantity(t.s, m[0], m[1]) {
 				continue // 滑梯高2.5米
 			}
-			if classroomThingRe.MatchString(t.s[m[1]:]) && !schoolCueRe.MatchString(t.s) {
+			if classroomThingRe.MatchString(t.s[m[1]:]) && !schoolCueRe.MatchString(ourSchoolRe.ReplaceAllString(t.s, "")) {
 				continue // 四年级二班的窗户关不上: a classroom, nobody in it named
 			}
 			if strings.Contains(t.s[m[0]:m[1]], "年级") || strings.Contains(t.s[m[0]:m[1]], "nian") || schoolCueRe.MatchString(t.s) {
@@ -694,6 +788,10 @@ func numbers(t *text, a anchors) []Reason {
 			out = append(out, t.reason("wechat", c[0], b))
 		} else if a, ok := idBefore(t.s, c[0]); ok {
 			out = append(out, t.reason("wechat", a, c[1]))
+		} else if at := laterIDCue(t.s, c[1]); at > 0 {
+			if _, b, ok := idAfter(t.s, at); ok {
+				out = append(out, t.reason("wechat", c[0], b))
+			}
 		}
 	}
 	return out
@@ -717,7 +815,8 @@ func classify(t *text, i, j int, qq, wechat []int) string {
 		return "wechat"
 	case isQuantity(t.s, i, j):
 		return ""
-	case len(n) < 13 && i > 0 && isASCIILetterOrDash(t.s[i-1]) || thingNumberRe.MatchString(t.s[max(0, i-40):i]):
+	case len(n) < 13 && i > 0 && isASCIILetterOrDash(t.s[i-1]) || thingNumberRe.MatchString(t.s[max(0, i-40):i]) ||
+		strings.HasSuffix(t.s[max(0, i-8):i], "编号") && thingAfterRe.MatchString(t.s[j:]):
 		return "" // a code: YS-2019-0386, TS2024-0318, 编号8640219375, 注册代码31103301022019050017
 	case len(n) >= 13 && len(n) <= 19 && luhn(n):
 		return "bank_card"
@@ -835,30 +934,97 @@ func near(cues []int, i, j int, t *text) bool {
 	return false
 }
 
-// idAfter finds an account name within a few characters after a cue: 微信号是 xiaoyu_2015.
+// laterIDRe: the account itself named later in the sentence, after the cue and a few words
+// about it: 微信名叫小鱼儿，号是 fish2013.
+var laterIDRe = regexp.MustCompile(`^[^。！？!?\n]{0,12}?(?:号|号码|账号|\bid)\s*(?:是|为|[:：=])`)
+
+// laterIDCue returns the byte offset just after laterIDRe's match at s[at:], or 0.
+func laterIDCue(s string, at int) int {
+	if m := laterIDRe.FindStringIndex(s[at:]); m != nil {
+		return at + m[1]
+	}
+	return 0
+}
+
+// idAfter finds an account name within a few characters after a cue: 微信号是 xiaoyu_2015,
+// vx: lulu, wx号 xy9. A name like an account (a digit or _ in it, or long) may stand anywhere;
+// a short name of letters counts when it stands alone, as a name given rather than a word of
+// a sentence (shortHandle).
 func idAfter(s string, at int) (int, int, bool) {
-	i, skipped := at, 0
+	i, skipped, told := at, 0, false
 	for i < len(s) && skipped < 6 {
 		r, w := utf8.DecodeRuneInString(s[i:])
 		if isIDRune(r) {
 			// hao, haoma or id after the cue is its last word, in pinyin or English: wei xin hao: lily2013.
 			if n := cueTail(s[i:]); n > 0 {
 				i += n
+				told = true
 				continue
 			}
 			break
 		}
-		if !strings.ContainsRune("号是为:我的搜索找你加 ", r) && !isNoise(r) {
+		if !strings.ContainsRune("号是为叫:=我的搜索找你加 ", r) && !isNoise(r) {
 			return 0, 0, false
 		}
+		told = told || strings.ContainsRune("号是为叫:=", r)
 		i += w
 		skipped++
 	}
 	j := i
-	for j < len(s) && isIDRune(rune(s[j])) {
+	for j < len(s) && (isIDRune(rune(s[j])) || s[j] == '.' && j+1 < len(s) && isASCIIAlnum(rune(s[j+1]))) {
 		j++
 	}
-	return i, j, j-i >= 5 && j-i <= 20 && accountLike(s[i:j]) // "WeChat group" names no account
+	if j-i >= 5 && j-i <= 20 && accountLike(s[i:j]) { // "WeChat group" names no account
+		return i, j, true
+	}
+	return i, j, shortHandle(s, i, j, told)
+}
+
+// shortHandle reports whether s[i:j], a name after a WeChat cue too short or too plain to look
+// like an account (lele, xy9, Zz), is one: it is no common English or pinyin word, and it
+// stands alone, followed by nothing, a Chinese word or a sign rather than by more Latin words,
+// in a Chinese text, a text of a few words, or after a sign that a name is given (号, 是, :).
+func shortHandle(s string, i, j int, told bool) bool {
+	if j-i < 1 || j-i > 20 || notHandle[s[i:j]] || commonLatin[s[i:j]] {
+		return false
+	}
+	rest := strings.TrimLeft(s[j:], " ")
+	if rest != "" && isASCIIAlnum(rune(rest[0])) {
+		return false // wechat to vote: a word of a sentence
+	}
+	if told {
+		return true
+	}
+	han, words := false, 0
+	for k, r := range s {
+		if r >= 0x4E00 && r <= 0x9FFF {
+			han = true
+		}
+		if isASCIIAlnum(r) && (k == 0 || !isASCIIAlnum(rune(s[k-1]))) {
+			words++
+		}
+	}
+	return han || words <= 4
+}
+
+// notHandle are the short words that follow a WeChat cue in sentences: in English (WeChat
+// group, wechat and qq), in pinyin (weixin qun), and the names of the apps themselves.
+var notHandle = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`a an the to and or but so if is are was were be been am do does did has have had
+		it its this that these those there here then than too also very not no yes ok okay
+		on in at of for with from by as up out off over about into all any some more most much many
+		i me my you your he him his she her we us our they them their who what when where why how
+		can could will would should may might must shall let lets get got go goes make makes use used
+		group groups chat chats app apps pay call calls video message messages msg account accounts id ids
+		moments friend friends contact contacts number phone mini program official
+		qq vx wx v wechat weixin email mail tel sms hao haoma qun liao tian shang li de ma ba le ne
+		pls please thanks thx hi hello bye
+		busy slow down fast free fun good bad great nice cool easy hard useful popular blocked broken
+		new old big small better worse best open closed full empty safe unsafe fine banned allowed`) {
+		notHandle[w] = true
+	}
 }
 
 // cueTail returns the length of a cue's last word at the start of s, or 0: hao, hao ma, haoma

@@ -115,8 +115,12 @@ func countsAfter(r []rune, b int) bool {
 	if b >= len(r) {
 		return false
 	}
-	if strings.ContainsRune(measureWords+"多余来下分秒号路", r[b]) {
+	if strings.ContainsRune(measureWords+"多余来下分秒路", r[b]) {
 		return true
+	}
+	if r[b] == '号' {
+		// 几百号人 counts people; 东风路一百二十号 numbers a house.
+		return b+1 < len(r) && r[b+1] == '人'
 	}
 	rest := string(r[b:min(len(r), b+4)])
 	for _, u := range units {
