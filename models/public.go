@@ -111,7 +111,16 @@ func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]
 	if err != nil {
 		return nil, "", err
 	}
-	rows, next, err := pageOf(q, p, "proposals.id", true, func(r proposalRow) string { return r.ID })
+	idOf := func(r proposalRow) string { return r.ID }
+	var rows []proposalRow
+	var next string
+	if s.dialect == DialectSQLite {
+		rows, next, err = pageBy(q, p, "proposals.id", true, idOf, func(q *gorm.DB) ([]proposalRow, error) {
+			return s.publicPage(ctx, q)
+		})
+	} else {
+		rows, next, err = pageOf(q, p, "proposals.id", true, idOf)
+	}
 	if err != nil {
 		return nil, "", fmt.Errorf("list public proposals: %w", err)
 	}
@@ -137,6 +146,21 @@ func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]
 		}
 	}
 	return out, next, nil
+}
+
+// publicPage reads a page of the public notice on SQLite as staff pages are read (packedPage),
+// with the names of bodies and authors kept between pages (decorate) for as long as no
+// account, body or region changes: the epoch that keeps sessions (auth_epoch) says when.
+func (s *Store) publicPage(ctx context.Context, q *gorm.DB) ([]proposalRow, error) {
+	epoch, err := s.authEpoch(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.packedPage(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	return rows, s.decorate(ctx, &Actor{epoch: epoch}, rows)
 }
 
 // PublicDetail is a proposal as the public notice shows it: no comments, nothing personal.

@@ -183,6 +183,42 @@ func TestPackedListsReadWhatColumnsRead(t *testing.T) {
 			}
 		}
 	}
+	// The public notice: the same items, names shown as each guardian chose, whichever way read.
+	if err := s.db.Exec(`UPDATE children SET show_publicly = (rowid % 2 = 0)`).Error; err != nil {
+		t.Fatal(err)
+	}
+	var region, body string
+	if err := s.db.Raw(`SELECT bodies.region_id, bodies.id FROM bodies ORDER BY id LIMIT 1`).Row().Scan(&region, &body); err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range []PublicFilter{{}, {Stage: StageDesign}, {Section: SectionNotice}, {Section: SectionResults},
+		{Section: SectionProgress}, {RegionID: region}, {BodyID: body}} {
+		readPublic := func() (items []string) {
+			cursor := ""
+			for {
+				page, next, err := s.PublicProposals(ctx, f, Page{Limit: 7, Cursor: cursor})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, it := range page {
+					items = append(items, item(it.ProposalItem)+" | "+fmt.Sprint(it.Decision != nil, it.NoticeDaysLeft != nil))
+				}
+				if cursor = next; cursor == "" {
+					return items
+				}
+			}
+		}
+		packed := readPublic()
+		s.dialect = "columns"
+		columns := readPublic()
+		s.dialect = DialectSQLite
+		if !slices.Equal(packed, columns) {
+			t.Errorf("public %+v: packed\n%s\nby column\n%s", f, strings.Join(packed, "\n"), strings.Join(columns, "\n"))
+		}
+		if f == (PublicFilter{}) && (len(packed) < 20 || !strings.Contains(strings.Join(packed, ""), " - |") || !strings.Contains(strings.Join(packed, ""), "同学")) {
+			t.Errorf("public: %d items, and some must hide their author", len(packed))
+		}
+	}
 	for name, a := range actors {
 		for _, f := range filters {
 			if !a.IsStaff() && (f.Sort != "" || f.Overdue) {

@@ -36,6 +36,13 @@ func (p Page) normalise() Page {
 // pageOf fetches one page of q ordered by col, an ID column (IDs sort by creation), oldest or
 // newest first, and returns the cursor of the next page ("" on the last).
 func pageOf[T any](q *gorm.DB, p Page, col string, newestFirst bool, id func(T) string) ([]T, string, error) {
+	return pageBy(q, p, col, newestFirst, id, func(q *gorm.DB) (rows []T, err error) {
+		return rows, q.Find(&rows).Error
+	})
+}
+
+// pageBy is pageOf with the page's rows read by find.
+func pageBy[T any](q *gorm.DB, p Page, col string, newestFirst bool, id func(T) string, find func(*gorm.DB) ([]T, error)) ([]T, string, error) {
 	p = p.normalise()
 	order, after := col, col+" > ?"
 	if newestFirst {
@@ -44,8 +51,8 @@ func pageOf[T any](q *gorm.DB, p Page, col string, newestFirst bool, id func(T) 
 	if p.Cursor != "" {
 		q = q.Where(after, p.Cursor)
 	}
-	var rows []T
-	if err := q.Order(order).Limit(p.Limit + 1).Find(&rows).Error; err != nil {
+	rows, err := find(q.Order(order).Limit(p.Limit + 1))
+	if err != nil {
 		return nil, "", err
 	}
 	if len(rows) > p.Limit {
