@@ -171,7 +171,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 			if f.Stage != "" {
 				c = c.Where("stage = ?", f.Stage)
 			}
-			if err := c.Scan(&total).Error; err != nil {
+			if err := s.scanBuilt(ctx, c, &total); err != nil {
 				return nil, fmt.Errorf("count proposals: %w", err)
 			}
 		} else if err := build(false).Select("COUNT(*)").Scan(&total).Error; err != nil {
@@ -332,14 +332,13 @@ func (s *Store) wideScope(ctx context.Context, a *Actor) (bool, error) {
 	}
 	// The proposals of the committee's regions against all, from the counts kept per region
 	// and stage (0013a): a row per region and stage, however many bodies the regions hold.
-	var n struct{ InScope, Every int64 }
-	err := s.db.WithContext(ctx).Raw(`SELECT (SELECT COALESCE(SUM(n), 0) FROM region_stats WHERE region_id IN
-		(SELECT id FROM regions WHERE path LIKE ?)) AS in_scope, (SELECT COALESCE(SUM(n), 0) FROM region_stats) AS every`,
-		a.RegionPath+"%").Scan(&n).Error
+	var inScope, every int64
+	err := s.queryRow(ctx, nil, []any{&inScope, &every}, `SELECT (SELECT COALESCE(SUM(n), 0) FROM region_stats WHERE region_id IN
+		(SELECT id FROM regions WHERE path LIKE ?)), (SELECT COALESCE(SUM(n), 0) FROM region_stats)`, a.RegionPath+"%")
 	if err != nil {
 		return false, fmt.Errorf("count proposals in scope: %w", err)
 	}
-	return n.InScope*20 >= n.Every, nil
+	return inScope*20 >= every, nil
 }
 
 // listNames keeps the names a list shows of bodies and authors, for the auth epoch they were
@@ -507,15 +506,28 @@ func packedColumns(bits string) string {
 	proposals.created_at, proposals.response_due_at, proposals.first_response_at, ` + bits + `) || proposals.title`
 }
 
+// scanBuilt reads the one row of a statement built by GORM into dest: on SQLite through a
+// prepared statement (see packedPage), elsewhere as GORM runs it (pgx prepares it already).
+func (s *Store) scanBuilt(ctx context.Context, q *gorm.DB, dest ...any) error {
+	if s.dialect != DialectSQLite {
+		return q.Row().Scan(dest...)
+	}
+	built := q.Session(&gorm.Session{DryRun: true, Logger: logger.Discard}).Find(&[]int64{})
+	if built.Error != nil {
+		return built.Error
+	}
+	return s.queryRow(ctx, nil, dest, built.Statement.SQL.String(), built.Statement.Vars...)
+}
+
 // packedPage runs a list page built by GORM (on SQLite) through a prepared statement, reading
 // each row as listPacked: the same rows as q.Find, without GORM's reflection per column.
 func (s *Store) packedPage(ctx context.Context, q *gorm.DB) ([]proposalRow, error) {
 	// Built only: nothing runs, so nothing is logged; the statement runs (and is traced) below.
-	st := q.Select(listPacked).Session(&gorm.Session{DryRun: true, Logger: logger.Discard}).Find(&[]proposalRow{}).Statement
-	if st.Error != nil {
-		return nil, st.Error
+	built := q.Select(listPacked).Session(&gorm.Session{DryRun: true, Logger: logger.Discard}).Find(&[]proposalRow{})
+	if built.Error != nil {
+		return nil, built.Error
 	}
-	rs, err := s.query(ctx, nil, st.SQL.String(), st.Vars...)
+	rs, err := s.query(ctx, nil, built.Statement.SQL.String(), built.Statement.Vars...)
 	if err != nil {
 		return nil, err
 	}
