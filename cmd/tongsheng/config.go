@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"runtime"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ var options = []option{
 	{"TONGSHENG_PRIVACY_CONTACT", "", "the person responsible for children's personal information, named in the privacy notice"},
 	{"TONGSHENG_PPROF_ADDR", "", "loopback address (127.0.0.1:6060) to serve Go's profiles on (/debug/pprof/); empty serves none"},
 	{"TONGSHENG_VACUUM_FULL_MAX_MB", "64", "PostgreSQL: largest table (MB) that an erasure rewrites with VACUUM FULL, which locks it briefly; larger ones get a plain VACUUM"},
-	{"TONGSHENG_MEMORY_MB", "128", "soft limit (MiB) on the server's Go memory: garbage is collected sooner as it nears the limit; 0 for none (GOMEMLIMIT, when set, wins)"},
+	{"TONGSHENG_MEMORY_MB", "auto", "soft limit (MiB) on the server's Go memory: garbage is collected sooner as it nears the limit; auto is 96 MiB and 19 MiB for each sign-in hashed at once (one per core); 0 for none (GOMEMLIMIT, when set, wins)"},
 }
 
 type config struct {
@@ -47,12 +48,23 @@ type config struct {
 	vacuumFullMax                int64
 	pprofAddr                    string
 	memoryLimit                  int64        // bytes; 0 for none
+	goMemLimitSet                bool         // GOMEMLIMIT is set, and wins
 	log                          *slog.Logger // set by run once the level is known
 }
 
-// minMemoryMB is the least memory limit accepted: the screening model and the dictionaries alone
-// hold about 30 MiB, and each sign-in's hash 19 MiB while it runs.
-const minMemoryMB = 64
+// minMemoryMB and maxMemoryMB bound the memory limit: the screening model and the dictionaries
+// alone hold about 30 MiB, and each sign-in's hash 19 MiB while it runs.
+const (
+	minMemoryMB = 64
+	maxMemoryMB = 1 << 20
+)
+
+// autoMemoryLimit is what the server needs with room to spare (about 30 MiB of dictionaries and
+// model, and its caches of sessions and names when full), and the hashes that run at once: one
+// per core, each holding its memory while it runs.
+func autoMemoryLimit() int64 {
+	return 96<<20 + int64(runtime.NumCPU())*int64(models.DefaultHashing.MemoryKiB)<<10
+}
 
 func loadConfig(getenv func(string) string) (*config, error) {
 	get := func(name string) string {
@@ -118,11 +130,16 @@ func loadConfig(getenv func(string) string) (*config, error) {
 			return nil, fmt.Errorf("TONGSHENG_PPROF_ADDR must be a loopback address with a port, such as 127.0.0.1:6060")
 		}
 	}
-	mem, err := strconv.Atoi(get("TONGSHENG_MEMORY_MB"))
-	if err != nil || mem < 0 || (mem > 0 && mem < minMemoryMB) {
-		return nil, fmt.Errorf("TONGSHENG_MEMORY_MB must be a whole number of MiB, %d or more, or 0 for no limit", minMemoryMB)
+	if mem := get("TONGSHENG_MEMORY_MB"); mem == "auto" {
+		c.memoryLimit = autoMemoryLimit()
+	} else {
+		mb, err := strconv.Atoi(mem)
+		if err != nil || mb < 0 || (mb > 0 && mb < minMemoryMB) || mb > maxMemoryMB {
+			return nil, fmt.Errorf("TONGSHENG_MEMORY_MB must be auto, 0 for no limit, or a whole number of MiB from %d to %d", minMemoryMB, maxMemoryMB)
+		}
+		c.memoryLimit = int64(mb) << 20
 	}
-	c.memoryLimit = int64(mem) << 20
+	c.goMemLimitSet = strings.TrimSpace(getenv("GOMEMLIMIT")) != ""
 	c.vacuumFullMax = int64(mb) << 20
 	if mb == 0 {
 		c.vacuumFullMax = -1 // never rewrite: the store takes zero for its default

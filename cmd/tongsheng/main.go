@@ -16,6 +16,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"net/http"
 	"net/http/pprof"
 	"os"
@@ -132,7 +133,7 @@ func seedDemo(ctx context.Context, store *models.Store, stdout io.Writer, strict
 }
 
 func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer) error {
-	limitMemory(cfg.memoryLimit, os.Getenv("GOMEMLIMIT"))
+	limitMemory(cfg.memoryLimit, cfg.goMemLimitSet)
 	store, err := models.Open(cfg.storeOptions())
 	if err != nil {
 		return err
@@ -166,7 +167,8 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.addr) }()
-	log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", store.Dialect()))
+	log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", store.Dialect()),
+		slog.Int64("memory_limit_mib", memoryLimitMiB()))
 	fmt.Fprintf(stdout, "Tongsheng 童声 is at http://%s/\n", cfg.addr)
 	select {
 	case err := <-errc:
@@ -370,8 +372,16 @@ func serveProfiles(ctx context.Context, addr string, log *slog.Logger) {
 // limit the collector lets the heap grow to twice what was live at its last pass, and a class
 // signing in at once has each hash's 19 MiB live at that moment: the heap then doubled past what
 // the server needs, and the memory stayed taken long after.
-func limitMemory(limit int64, gomemlimit string) {
-	if limit > 0 && gomemlimit == "" {
+func limitMemory(limit int64, goMemLimitSet bool) {
+	if limit > 0 && !goMemLimitSet {
 		debug.SetMemoryLimit(limit)
 	}
+}
+
+// memoryLimitMiB is the soft memory limit in force, in MiB; 0 for none.
+func memoryLimitMiB() int64 {
+	if limit := debug.SetMemoryLimit(-1); limit != math.MaxInt64 {
+		return limit >> 20
+	}
+	return 0
 }

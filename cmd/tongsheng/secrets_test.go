@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strings"
 	"testing"
@@ -41,36 +42,38 @@ func TestLoadSecret(t *testing.T) {
 	}
 }
 
-// The memory limit is read in MiB; a value the server could not run under is refused with a
-// reason, and GOMEMLIMIT, when an operator set it, is left as it is.
+// The memory limit is read in MiB, or worked out from the cores (auto); a value the server could
+// not run under is refused with a reason, and GOMEMLIMIT, when an operator set it, is left as it is.
 func TestMemoryLimit(t *testing.T) {
-	env := func(v string) func(string) string {
+	dir := t.TempDir() // loadConfig makes the secrets it does not find
+	env := func(mem, gomem string) func(string) string {
 		return func(name string) string {
-			if name == "TONGSHENG_MEMORY_MB" {
-				return v
-			}
-			return ""
+			return map[string]string{"TONGSHENG_MEMORY_MB": mem, "GOMEMLIMIT": gomem, "TONGSHENG_DATA_DIR": dir}[name]
 		}
 	}
-	for v, want := range map[string]int64{"": 128 << 20, "256": 256 << 20, "0": 0} {
-		c, err := loadConfig(env(v))
-		if err != nil || c.memoryLimit != want {
-			t.Errorf("TONGSHENG_MEMORY_MB=%q: limit %d, %v; want %d", v, c.memoryLimit, err, want)
+	auto := 96<<20 + int64(runtime.NumCPU())*19<<20
+	for v, want := range map[string]int64{"": auto, "auto": auto, "256": 256 << 20, "0": 0} {
+		c, err := loadConfig(env(v, ""))
+		if err != nil || c.memoryLimit != want || c.goMemLimitSet {
+			t.Errorf("TONGSHENG_MEMORY_MB=%q: %+v, %v; want a limit of %d", v, c, err, want)
 		}
 	}
-	for _, v := range []string{"-1", "32", "lots", "1.5"} {
-		if _, err := loadConfig(env(v)); err == nil || !strings.Contains(err.Error(), "TONGSHENG_MEMORY_MB") {
+	for _, v := range []string{"-1", "32", "lots", "1.5", "17592186044516", "9007199254740992"} {
+		if _, err := loadConfig(env(v, "")); err == nil || !strings.Contains(err.Error(), "TONGSHENG_MEMORY_MB") {
 			t.Errorf("TONGSHENG_MEMORY_MB=%q: %v, want a refusal that names the setting", v, err)
 		}
 	}
+	if c, err := loadConfig(env("", "1GiB")); err != nil || !c.goMemLimitSet {
+		t.Errorf("GOMEMLIMIT set: %+v, %v", c, err)
+	}
 	before := debug.SetMemoryLimit(-1)
 	defer debug.SetMemoryLimit(before)
-	limitMemory(200<<20, "1GiB")
+	limitMemory(200<<20, true)
 	if got := debug.SetMemoryLimit(-1); got != before {
 		t.Errorf("with GOMEMLIMIT set, the limit moved to %d", got)
 	}
-	limitMemory(200<<20, "")
-	if got := debug.SetMemoryLimit(-1); got != 200<<20 {
-		t.Errorf("the limit is %d, want %d", got, 200<<20)
+	limitMemory(200<<20, false)
+	if got := memoryLimitMiB(); got != 200 {
+		t.Errorf("the limit is %d MiB, want 200", got)
 	}
 }
