@@ -12,9 +12,11 @@ import (
 	"gorm.io/gorm"
 )
 
-// The hot paths (a child's page, a vote) run a few fixed statements many times a second. They
-// skip GORM's statement building and reflection and run prepared statements through
-// database/sql: SQLite then parses each statement once per connection instead of once per use.
+// The hot paths (a child's page, a vote, the session check) run a few fixed statements many
+// times a second. They skip GORM's statement building and reflection and run prepared statements
+// through database/sql: SQLite then parses each statement once per connection instead of once
+// per use. The lists of staff, searches and the public notice are built by GORM and then run the
+// same way (queryBuilt), their statements kept apart.
 
 // hotStmtsMax bounds the statements kept; a statement past it is prepared for one use.
 const hotStmtsMax = 64
@@ -28,7 +30,11 @@ type hotStmts struct {
 // stmt returns the prepared form of query, written with ? placeholders, and whether it is kept
 // (a statement not kept must be closed by the caller).
 func (s *Store) stmt(ctx context.Context, query string) (*sql.Stmt, bool, error) {
-	h := &s.hot
+	return s.stmtIn(ctx, &s.hot, query)
+}
+
+// stmtIn is stmt with the statement kept in h.
+func (s *Store) stmtIn(ctx context.Context, h *hotStmts, query string) (*sql.Stmt, bool, error) {
 	h.mu.Lock()
 	st, ok := h.m[query]
 	h.mu.Unlock()
@@ -70,6 +76,23 @@ func (s *Store) query(ctx context.Context, tx *gorm.DB, query string, args ...an
 		return nil, err
 	}
 	defer done()
+	return st.QueryContext(ctx, args...)
+}
+
+// queryBuilt runs a read built by GORM (packedPage, scanBuilt) through a prepared statement
+// kept apart from the hot paths' own: the lists' many filters and orders make many texts, which
+// must not take the places of a child's page and a vote.
+func (s *Store) queryBuilt(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if s.traceHot != nil {
+		s.traceHot(query, args)
+	}
+	st, kept, err := s.stmtIn(ctx, &s.built, query)
+	if err != nil {
+		return nil, err
+	}
+	if !kept {
+		defer st.Close() // rows read from it stay readable
+	}
 	return st.QueryContext(ctx, args...)
 }
 
@@ -157,16 +180,22 @@ func placeholders(n int) string {
 
 // queryRow reads one row into dest through a prepared statement; sql.ErrNoRows when there is none.
 func (s *Store) queryRow(ctx context.Context, tx *gorm.DB, dest []any, query string, args ...any) error {
-	rows, err := s.query(ctx, tx, query, args...)
-	if err != nil {
-		return err
+	return scanOne(s.query(ctx, tx, query, args...))(dest...)
+}
+
+// scanOne reads the first of rows into dest and closes them; sql.ErrNoRows when there is none.
+func scanOne(rows *sql.Rows, err error) func(dest ...any) error {
+	return func(dest ...any) error {
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		if !rows.Next() {
+			return cmp.Or(rows.Err(), sql.ErrNoRows)
+		}
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		return rows.Close()
 	}
-	defer rows.Close()
-	if !rows.Next() {
-		return cmp.Or(rows.Err(), sql.ErrNoRows)
-	}
-	if err := rows.Scan(dest...); err != nil {
-		return err
-	}
-	return rows.Close()
 }

@@ -498,7 +498,8 @@ var listPacked = packedColumns(`(CASE WHEN proposals.erased THEN 1 ELSE 0 END)`)
 // separated by the unit separator (U+001F); the title, the one free text, comes last, so that
 // nothing it holds can shift the others, and is joined by || rather than printf, which would end
 // it at a NUL byte. One printf costs SQLite less than a chain of ||, which copies the text at
-// each step. bits is the erased mark and any marks, as one number. See readPackedRow.
+// each step. bits is the erased mark and any marks, as one number. published_at is not read: no
+// list item shows it (on PostgreSQL listColumns reads it, unused). See readPackedRow.
 func packedColumns(bits string) string {
 	return "printf('" + strings.Repeat("%s\x1f", 7) + "%d\x1f%d\x1f" + strings.Repeat("%s\x1f", 3) + "%d\x1f" + `',
 	proposals.id, proposals.body_id, proposals.author_id, proposals.category, proposals.stage,
@@ -516,7 +517,7 @@ func (s *Store) scanBuilt(ctx context.Context, q *gorm.DB, dest ...any) error {
 	if built.Error != nil {
 		return built.Error
 	}
-	return s.queryRow(ctx, nil, dest, built.Statement.SQL.String(), built.Statement.Vars...)
+	return scanOne(s.queryBuilt(ctx, built.Statement.SQL.String(), built.Statement.Vars...))(dest...)
 }
 
 // packedPage runs a list page built by GORM (on SQLite) through a prepared statement, reading
@@ -527,7 +528,7 @@ func (s *Store) packedPage(ctx context.Context, q *gorm.DB) ([]proposalRow, erro
 	if built.Error != nil {
 		return nil, built.Error
 	}
-	rs, err := s.query(ctx, nil, built.Statement.SQL.String(), built.Statement.Vars...)
+	rs, err := s.queryBuilt(ctx, built.Statement.SQL.String(), built.Statement.Vars...)
 	if err != nil {
 		return nil, err
 	}

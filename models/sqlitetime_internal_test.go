@@ -246,3 +246,47 @@ func TestPackedListsReadWhatColumnsRead(t *testing.T) {
 		}
 	}
 }
+
+// The lists built by GORM keep their prepared statements apart from the hot paths': however many
+// filters and orders staff try, a child's page and a vote keep theirs.
+func TestBuiltListsKeepTheirStatementsApart(t *testing.T) {
+	s := internalStores(t)[DialectSQLite]
+	ctx := context.Background()
+	if _, err := s.GenerateCity(ctx, CitySize{Districts: 1, Bodies: 2, ChildrenPerBody: 3, Proposals: 30}, nil); err != nil {
+		t.Fatal(err)
+	}
+	child, err := s.ChildSignIn(ctx, SyntheticJoinCode(0), SyntheticLoginName(1), SyntheticPIN, SignIn{Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fac, err := s.StaffSignIn(ctx, SyntheticFacilitator(0), SyntheticStaffPassword, SignIn{Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ListProposals(ctx, child, ProposalFilter{}, Page{Limit: 20}); err != nil {
+		t.Fatal(err)
+	}
+	s.hot.mu.Lock()
+	hot := len(s.hot.m)
+	s.hot.mu.Unlock()
+	for _, stage := range append([]string{""}, Stages...) {
+		for _, sort := range ProposalSorts {
+			for _, overdue := range []bool{false, true} {
+				for _, q := range []string{"", "公园"} {
+					if _, err := s.ListProposals(ctx, fac, ProposalFilter{Stage: stage, Sort: sort, Overdue: overdue, Query: q}, Page{Limit: 5}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+		}
+	}
+	s.hot.mu.Lock()
+	after := len(s.hot.m)
+	s.hot.mu.Unlock()
+	s.built.mu.Lock()
+	built := len(s.built.m)
+	s.built.mu.Unlock()
+	if after != hot || built < 20 {
+		t.Errorf("hot statements %d -> %d, built lists kept %d: the lists must keep theirs apart", hot, after, built)
+	}
+}

@@ -86,6 +86,7 @@ type Store struct {
 	sessions  sessionCache
 	names     listNames
 	hot       hotStmts      // prepared statements of the hot paths (hot.go)
+	built     hotStmts      // prepared statements of lists built by GORM (queryBuilt)
 	writer    chan struct{} // SQLite: the one write transaction at a time (see tx); nil on PostgreSQL
 	// traceHot sees each statement of the hot paths with its values (tests only).
 	traceHot func(query string, args []any)
