@@ -69,7 +69,7 @@ func trainClassifier(tsv string) *classifier {
 			panic("moderation: unknown class in data/meaning_train.tsv: " + class)
 		}
 		docs[c]++
-		for _, g := range distinct(ngramHashes(wordForm(fold(text)).r, nil), &seen) {
+		for _, g := range distinct(ngramHashes(calm(wordForm(fold(text)).r), nil), &seen) {
 			row := counts[g]
 			if row == nil {
 				row = make([]float32, k)

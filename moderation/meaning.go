@@ -241,7 +241,7 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 		sentence := &folded{r: words.r[i:j]}
 		var class string
 		var margin float32
-		class, margin = m.clf.classify(sentence.r, scratch)
+		class, margin = m.clf.classify(calm(sentence.r), scratch)
 		if len(here) == 0 && margin > marginFor(class)+shortMargin(class, len(sentence.r)) && len(sentence.r) >= minClassified {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
@@ -497,7 +497,7 @@ var selfHarmPhrase = re(
 	`(没有|没|不)(被)?(出生|生下来|来到这个世界)(就好了|多好|该多好)|要是.{0,6}没(有)?(出生|被生下来)|(存在|活[着著]).{0,6}(错误|多余|浪费|没意义|没有意义|添麻烦|负担|累赘)|浪费(空气|粮食)`,
 	`永远(晚安|再见)|不会再回来了?|以后(不用|不必|别)再管我|谁(也|都)找不到我|再也不会(烦|麻烦)你们|用不着了|遗言|最后一(次|篇|条)(日记|留言)`,
 	`攒.{0,6}药|药.{0,8}攒|(一次|一起)(吃|吞)(完|光|掉)|不会(再)?醒(了|来)?|再也不(用)?醒|一觉不醒|永远睡`,
-	`(死|死掉|饿死|消失|不在了|走了)(了)?(就好了|算了|最好|多好)|(只要|等|如果|要是)我(死了|不在了|消失)|我要是死了|不如(早点)?结束|(人生|生命|生活).{0,6}(没有意义|没意义|没意思)|不想再(撑|继续|坚持|活|醒|醒来)|活[着著](好|真|太)?累|又(划|割)(了|伤)`,
+	`我(死了|不在了|消失了|走了)(以后|之后)?.{0,6}(就|才|都|会)(会)?(开心|高兴|快乐|轻松|好过|解脱|清静|满意|幸福)|(死|死掉|饿死|消失|不在了|走了)(了)?(就好了|算了|最好|多好)|(只要|等|如果|要是)我(死了|不在了|消失)|我要是死了|不如(早点)?结束|(人生|生命|生活).{0,6}(没有意义|没意义|没意思)|不想再(撑|继续|坚持|活|醒|醒来)|活[着著](好|真|太)?累|又(划|割)(了|伤)`,
 	`\bbu\s*xiang\s*huo|\bxiang\s*si\b|\bzi\s*sha\b|\bkms\b|think(ing)? about (dying|death|killing myself|ending)|(saving|stockpiling|hoarding|collecting)( up)? pills|take them all at once|\bend it( all)?\b|my goodbye|goodbye (everyone|forever|world)|not (to )?survive|won'?t (wake up|be here|be around)|walk into (the )?traffic|can'?t (do this|go on|take (it|this)) anymore|(pointless|no point|meaningless).{0,12}(life|living)|(life|living).{0,12}(pointless|no point|meaningless)|(till|until) (it|they) bleeds?|\bi deserve (it|to die|pain|to hurt)`,
 	`(恨|讨厌|厌恶)(死)?(我)?自己|撑不住|不(要|想)(再)?醒|(跟|和|向)(这个)?世界(说)?(再见|告别)|去天堂(找|见)?|想(去)?陪(去世|死去)?的?(奶奶|爷爷|外婆|外公|妈妈|爸爸)`,
 	// A plan told by its place and its end: in front of a train, lying in the road, into the
@@ -514,7 +514,8 @@ func selfHarm(x *readCtx) bool {
 		return false
 	}
 	ct := x.clauseTags()
-	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 && !vanishesFor(x.c.s, loc) && !everydayCut(x.c.s, loc) {
+	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 && !vanishesFor(x.c.s, loc) && !everydayCut(x.c.s, loc) &&
+		!frustratedInto(x.c.s, loc) && !farewellToThing(x.text, x.c.s[loc[0]:loc[1]]) {
 		return true
 	}
 	ws := x.c.words
@@ -1213,4 +1214,36 @@ func quotedToWarn(r []rune, at int) bool {
 		}
 	}
 	return open >= 0 && warnRe.MatchString(string(r[max(0, open-16):open]))
+}
+
+// frustratedRe: a state and its degree complement just before a phrase: 难到我想, 烦得想, 气得我.
+var frustratedRe = regexp.MustCompile(`(?:难|烦|气|急|闷|无聊|尴尬|丢脸|晕)(?:到|得)(?:我)?(?:都|真)?(?:想|要)?$`)
+
+// frustratedInto reports whether the phrase found at loc of s is banging one's head on a wall
+// said as the degree of a frustration: 数学难到我想撞墙, 烦得想撞墙. Frustration says "very";
+// a child hurting their head (我会用头撞墙, 气得用头撞墙直到流血) is read by the other words.
+func frustratedInto(s string, loc []int) bool {
+	m := s[loc[0]:loc[1]]
+	if !strings.Contains(m, "撞墙") || strings.Contains(s[loc[1]:], "血") || strings.Contains(s[:loc[0]], "头") {
+		return false
+	}
+	return frustratedRe.MatchString(s[:loc[0]])
+}
+
+// farewellRe: a farewell said to a thing right after it: 永别了，我的旧书包; 再见了，坏掉的秋千.
+var farewellRe = regexp.MustCompile(`(?:永别|再见)了?[，,！!～~ ]*(?:我的|我们的|亲爱的|坏掉的|破|旧|老)`)
+
+// farewellToThing reports whether a goodbye (永别) is said to a thing: the words after it are
+// the child's thing or a worn-out one, and nobody, no world, is named.
+func farewellToThing(sentence, match string) bool {
+	if !strings.Contains(match, "永别") && !strings.Contains(match, "再见") {
+		return false
+	}
+	loc := farewellRe.FindStringIndex(sentence)
+	if loc == nil {
+		return false
+	}
+	rest := []rune(sentence[loc[1]:])
+	rest = rest[:min(len(rest), 10)]
+	return !strings.ContainsAny(string(rest), "你他她人爸妈家世界命") && !strings.Contains(string(rest), "朋友")
 }

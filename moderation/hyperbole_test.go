@@ -1,0 +1,45 @@
+package moderation
+
+import "testing"
+
+// calm takes the 死 out of everyday hyperbole for the classifier, and leaves it where a wish
+// or an outcome follows, or where nothing is a state.
+func TestCalmHyperbole(t *testing.T) {
+	for in, want := range map[string]string{
+		"体育课后饿死了想吃饭":        "体育课后饿了想吃饭",
+		"教室里热死人了":           "教室里热人了",
+		"笑死我了滑梯像恐龙":         "笑我了滑梯像恐龙",
+		"台阶累得要命":            "台阶累得",
+		"寒假结束想死你们了":         "寒假结束想你们了",
+		"i'm dying of heat": "i'm so of heat",
+		// meant, or no state: kept as written
+		"累死算了":          "累死算了",
+		"饿死就饿死吧":        "饿死就饿死吧",
+		"饿死了就不用上学了":     "饿死了就不用上学了",
+		"我想死":           "我想死",
+		"活着不如死了":        "活着不如死了",
+		"i want to die": "i want to die",
+	} {
+		if got := string(calm([]rune(in))); got != want {
+			t.Errorf("calm(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// Banging one's head on a wall as the degree of a frustration, and a goodbye to a thing, are
+// no cries for help; the same words with blood, a person or the world in them still are, and
+// so is a child who says all would be happier once they were dead.
+func TestFrustrationAndFarewellsToThings(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"这道奥数题难到我想撞墙", "永别了，我的旧铅笔盒，新学期用新的", "再见了，坏掉的跷跷板，明天换新的"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我每天都想撞墙，撞到流血才停", "永别了，爸爸妈妈，不要找我", "我死了他们就高兴了", "等我不在了，大家都会轻松"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q → %s %v, want a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+}
