@@ -43,3 +43,23 @@ func TestFrustrationAndFarewellsToThings(t *testing.T) {
 		}
 	}
 }
+
+// Children in general, or "us", kept out of a place by a rule is a complaint, not bullying;
+// a child named and kept out is still held, and a child shut out at home still reaches an adult.
+func TestKeptOutByRule(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"体育馆的叔叔不让我们进去打球，说只给大人用", "那家书店不让小孩进去看书，太不公平了"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"别让他进我们的小组", "不让小红玩我们的跳绳"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+	if v := rules.Screen("后妈不让我进家门"); !v.Safeguarding() {
+		t.Errorf("shut out at home → %v, want a cry for help", v.Reasons)
+	}
+}

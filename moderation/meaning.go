@@ -921,7 +921,7 @@ func exclusion(x *readCtx) bool {
 		return false
 	}
 	if loc := x.phrase(exclusionPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !thingIn(x.c.words, x.c.s[loc[0]:loc[1]]) &&
-		!sufferedBy(x, loc) {
+		!sufferedBy(x, loc) && !keptOutByRule(x.c.s[loc[0]:loc[1]]) {
 		return true
 	}
 	// 大家都别理小敏, 我们不带王芳玩: a group, a refusal, someone named.
@@ -1247,3 +1247,11 @@ func farewellToThing(sentence, match string) bool {
 	rest = rest[:min(len(rest), 10)]
 	return !strings.ContainsAny(string(rest), "你他她人爸妈家世界命") && !strings.Contains(string(rest), "朋友")
 }
+
+// keptOutRe: children in general, or "us", kept out of a place: 保安不让我们骑车进去, 不让小孩进.
+var keptOutRe = regexp.MustCompile(`^(?:别|不|不要|不准|不许|不能)(?:让|叫|带)(?:我们|咱们|小朋友|小孩|孩子|学生|大家)`)
+
+// keptOutByRule reports whether an exclusion's match keeps children in general, or the speaker
+// with others, out of a place: a complaint about a rule, not a child shut out by classmates,
+// which names the child (别让他进, 不让小明玩). The child alone (不让我进家门) is still read.
+func keptOutByRule(span string) bool { return keptOutRe.MatchString(span) }
