@@ -63,3 +63,20 @@ func TestKeptOutByRule(t *testing.T) {
 		t.Errorf("shut out at home → %v, want a cry for help", v.Reasons)
 	}
 }
+
+// A child locked in from outside, or hurt where they sit, tells of abuse; a wish for an
+// illness so as to be allowed to die is a cry for help.
+func TestLockedInAndWishedIllness(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"房门每天晚上都从外面锁上，我喊也没人理", "屁股上的伤不能坐，上课我只能站着", "我想被车撞一下，这样就可以不用再活了"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q → %s %v, want a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"体育馆的门晚上从外面锁上了，我们的球拿不出来", "作业写完就可以去玩了"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+}
