@@ -80,3 +80,28 @@ func TestLockedInAndWishedIllness(t *testing.T) {
 		}
 	}
 }
+
+// Everyday words that hold a harm word inside them: a wish not to exercise (不想活动), a
+// grandmother missed (想死我了), trouble expected at home (gonna kill me when she sees), a
+// game lost (beat me at chess), caught at something (被老师抓到), an apology for a broken
+// thing, a warning of a hazard. The same harm words said as harm are still held.
+func TestEverydayHarmWords(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"下雨天我不想活动，只想在教室看书", "外婆，想死我了，暑假就回来看你", "mum is gonna kill me when she sees my muddy shoes",
+		"my sister beat me at chess again", "上课看漫画被老师抓到了，好尴尬", "对不起，我把你的模型弄坏了，我会赔给你一个新的", "小心点，地上有碎玻璃"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我不想活了", "我想死", "i want to kill myself", "my dad beats me with a belt", "我被爸爸抓着头发打"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q → %s %v, want a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"你再说一句，我就把你的书撕了", "你给我小心点"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s, want hold", text, v.Action)
+		}
+	}
+}

@@ -515,7 +515,7 @@ func selfHarm(x *readCtx) bool {
 	}
 	ct := x.clauseTags()
 	if loc := x.phrase(selfHarmPhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && ct&tP2 == 0 && !vanishesFor(x.c.s, loc) && !everydayCut(x.c.s, loc) &&
-		!frustratedInto(x.c.s, loc) && !farewellToThing(x.text, x.c.s[loc[0]:loc[1]]) {
+		!frustratedInto(x.c.s, loc) && !farewellToThing(x.text, x.c.s[loc[0]:loc[1]]) && !endsInsideWord(x.c.s, loc) && !idiomKillMe(x.c.s, loc) {
 		return true
 	}
 	ws := x.c.words
@@ -586,6 +586,9 @@ func isHyperbole(ws []word, i int) bool {
 	if i+1 < len(ws) && ws[i+1].tags&tP2 != 0 {
 		return true // 想死你了
 	}
+	if (w == "想死" || w == "死" && i > 0 && ws[i-1].w == "想") && i+2 < len(ws) && ws[i+1].w == "我" && (ws[i+2].w == "了" || ws[i+2].w == "啦") {
+		return true // 奶奶，想死我了: missed so much
+	}
 	if i > 0 && strings.HasSuffix(ws[i-1].w, "得") {
 		return true // 累得要死
 	}
@@ -649,7 +652,8 @@ func abuse(x *readCtx) bool {
 	if x.has(tFiction) || x.teaching() || x.benign() || x.has(tGame) {
 		return false
 	}
-	if loc := x.phrase(abusePhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !x.has(tIf) && !preventionTopicRe.MatchString(x.c.s) {
+	if loc := x.phrase(abusePhrase); loc != nil && !guardedBefore(x.c.s, loc[0]) && !x.has(tIf) && !preventionTopicRe.MatchString(x.c.s) &&
+		!beatenAtAGame(x.c.s, loc) {
 		return true
 	}
 	if x.has(tIf) || x.has(tGuard) || x.has(tGame) {
@@ -660,6 +664,12 @@ func abuse(x *readCtx) bool {
 	for i, w := range ws {
 		if w.tags&(tHarm|tSexual) == 0 || w.tags&tSexual != 0 && w.tags&tHarm == 0 && w.w != "摸" {
 			continue
+		}
+		if w.w == "抓" && i+1 < len(ws) && ws[i+1].w == "到" {
+			continue // 被老师抓到: caught at something, not grabbed
+		}
+		if strings.HasPrefix(w.w, "beat") && i+2 < len(ws) && (ws[i+2].w == "at" || ws[i+2].w == "in") {
+			continue // my brother beat me at Mario Kart: a win
 		}
 		if i > 0 && ws[i-1].tags&tNeg != 0 || negatedBetween(ws, 0, i) {
 			continue
@@ -762,7 +772,13 @@ func threat(x *readCtx) bool {
 	if x.has(tGame) || x.has(tFiction) || x.teaching() || x.benign() {
 		return false
 	}
+	if apologyRe.MatchString(x.whole) && !strings.Contains(x.c.s, "就") {
+		return false // 对不起，我把你的花瓶打碎了: sorry for what was done, not a threat
+	}
 	loc := x.phrase(threatPhrase)
+	if loc != nil && caution(x.c.s, loc, x.text) {
+		return false
+	}
 	if loc == nil || guardedBefore(x.c.s, loc[0]) {
 		return threatByWords(x) && !kindly(x)
 	}
@@ -1255,3 +1271,55 @@ var keptOutRe = regexp.MustCompile(`^(?:别|不|不要|不准|不许|不能)(?:�
 // with others, out of a place: a complaint about a rule, not a child shut out by classmates,
 // which names the child (别让他进, 不让小明玩). The child alone (不让我进家门) is still read.
 func keptOutByRule(span string) bool { return keptOutRe.MatchString(span) }
+
+// endsInsideWord reports whether a phrase's match ends on 活 that begins a longer word: 不想活动
+// (no wish to exercise), 不想活泼. 不想活了 and 不想活下去 are not cut short.
+func endsInsideWord(s string, loc []int) bool {
+	if !strings.HasSuffix(s[loc[0]:loc[1]], "活") {
+		return false
+	}
+	next, _ := utf8.DecodeRuneInString(s[loc[1]:])
+	return strings.ContainsRune("动泼跃力儿络", next)
+}
+
+// killMeIdiomRe: someone else "will kill me" when they find out or see what the child did:
+// trouble expected, not a wish to die.
+var killMeIdiomRe = regexp.MustCompile(`\b(?:is|are|gonna|going to|will|'ll|would)\s+kill me\s+(?:when|if)\s+(?:he|she|they|my|mum|mom|dad)\b.{0,12}\b(?:finds?|found|sees?|saw|knows?|hears?)\b`)
+
+// idiomKillMe reports whether a "kill me" the phrase found is that idiom.
+func idiomKillMe(s string, loc []int) bool {
+	m := s[loc[0]:loc[1]]
+	if !strings.Contains(m, "kill me") {
+		return false
+	}
+	return killMeIdiomRe.MatchString(s)
+}
+
+// beatenAtGameRe: beaten at or in a game: a win, not a blow.
+var beatenAtGameRe = regexp.MustCompile(`^\s*(?:at|in)\s`)
+
+// beatenAtAGame reports whether an English "beat me" of the abuse phrases goes on "at" or "in"
+// something: my brother beat me at Mario Kart.
+func beatenAtAGame(s string, loc []int) bool {
+	m := s[loc[0]:loc[1]]
+	if !strings.HasSuffix(m, "me") || !strings.Contains(m, "beat") {
+		return false
+	}
+	return beatenAtGameRe.MatchString(s[loc[1]:])
+}
+
+// apologyRe: an apology for what was done (对不起, 不是故意的, sorry).
+var apologyRe = regexp.MustCompile(`对不起|不好意思|抱歉|不是故意的|\b(?:sorry|i apologi[sz]e)\b`)
+
+// cautionRe: a hazard or a thing to handle that 小心 warns of.
+var cautionRe = regexp.MustCompile(`滑|烫|危险|车|摔|湿|掉|碰|撞|尖|陡|电|玻璃|台阶|拿|放|搬|端|走路|别跑|\b(?:wet|slippery|hot|careful)\b`)
+
+// caution reports whether a threat phrase that begins 小心 warns of a hazard or asks for care
+// with a thing (小心点，楼梯很滑; 你给我小心点拿), with no harm to the hearer beside it.
+func caution(clause string, loc []int, sentence string) bool {
+	m := clause[loc[0]:loc[1]]
+	if !strings.Contains(m, "小心") || strings.ContainsAny(m, "打揍收拾") {
+		return false
+	}
+	return cautionRe.MatchString(sentence)
+}
