@@ -45,7 +45,7 @@ func TestCrossValidation(t *testing.T) {
 			}
 		}
 	}
-	for k, min := range map[string]float64{"safeguarding": 0.91, "bullying": 0.91, "allow": 0.925, "allow/clean": 0.995} {
+	for k, min := range map[string]float64{"safeguarding": 0.914, "bullying": 0.92, "allow": 0.94, "allow/clean": 0.995} {
 		t.Logf("cross-validated: %s %d/%d (%.1f%%)", k, res[k].right, res[k].total, 100*res[k].rate())
 		if res[k].rate() < min {
 			t.Errorf("cross-validated %s %.1f%%, below its floor of %.0f%%", k, 100*res[k].rate(), 100*min)
