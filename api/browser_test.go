@@ -854,6 +854,8 @@ func TestBrowserSafeguarding(t *testing.T) {
 			b.setLang(run.lang)
 			b.open("/staff")
 			b.staffSignIn("facilitator")
+			// Every page of the desk says a cry for help is waiting, before the queue is opened.
+			b.waitText(sel("sg-banner"), map[string]string{"zh-CN": "求助提醒", "en": "Cries for help"}[run.lang])
 			b.open("/staff/queue")
 			alert := map[string]string{"zh-CN": "求助提醒", "en": "Cry for help"}[run.lang]
 			b.waitText(sel("sg-alert"), alert)
@@ -872,6 +874,14 @@ func TestBrowserSafeguarding(t *testing.T) {
 			}
 			before := count()
 			b.shot(fmt.Sprintf("staff-safeguarding-%s-%s", size.name, run.lang))
+			// Publishing a cry for help asks first, and saying no publishes nothing.
+			b.click("sg-publish")
+			b.waitText(sel("sg-publish-confirm"), map[string]string{"zh-CN": "只有照顾他的大人", "en": "only caring adults"}[run.lang])
+			b.shot(fmt.Sprintf("staff-safeguarding-publish-%s-%s", size.name, run.lang))
+			b.click("sg-publish-no")
+			if n := count(); n != before {
+				t.Fatalf("saying no to publishing changed the desk: %d of %d", n, before)
+			}
 			b.click("sg-close") // without an outcome: asked to choose one
 			b.waitText(sel("queue-item")+" .note.error", map[string]string{"zh-CN": "请选择", "en": "Please choose"}[run.lang])
 			b.waitText(sel("sg-outcome"), map[string]string{"zh-CN": "已和孩子当面谈过", "en": "Spoke with the child"}[run.lang])

@@ -29,7 +29,7 @@ var pages = []struct{ path, entry string }{
 	{"/staff", "staff.js"}, {"/staff/*", "staff.js"},
 }
 
-// mountFrontend serves the web app: index.html at every page address (never cached) and its
+// mountFrontend serves the web app: index.html at every page address (never stored) and its
 // files under /static/<hash>/ (cached for a year).
 func mountFrontend(app *fiber.App, site *frontend.Site, boot map[string][]byte) {
 	for _, p := range pages {
@@ -40,7 +40,9 @@ func mountFrontend(app *fiber.App, site *frontend.Site, boot map[string][]byte) 
 		}
 		child := p.entry == "child.js"
 		handlers = append(handlers, func(c *fiber.Ctx) error {
-			c.Set(fiber.HeaderCacheControl, "no-cache")
+			// no-store: the page carries the signed-in user's first screen, and a shared tablet's
+			// Back after sign-out must not bring it back from the browser's history cache.
+			c.Set(fiber.HeaderCacheControl, "no-store")
 			c.Set(fiber.HeaderContentSecurityPolicy, pageCSP)
 			c.Type("html", "utf-8")
 			if child {

@@ -172,7 +172,7 @@ function card(p, write) {
       marks.length ? h("span", { class: "marks" }, ...marks.map(([k, text]) => h("span", { class: "mark " + k, "data-mark": k }, text))) : null,
       h("span", { class: "meta" }, mine ? stageBadge(p.stage) : authorLine(p.author), " · ", t("ui.supports", { Count: p.support_count })),
       mine && p.stage === "needs" && p.response_due_at ? h("span", { class: "meta due", "data-testid": "answer-due" }, t("ui.answer_due", { Date: dueDate(p.response_due_at) })) : null,
-      p.visibility === "pending" ? h("span", { class: "meta" }, t("ui.waiting_review")) : null));
+      p.visibility === "pending" ? h("span", { class: "meta" }, t("ui.only_adults_see")) : null));
 }
 
 /** readOnlyCard tells a child who cannot write why, kindly, and what they can still do. */

@@ -50,7 +50,7 @@ function safeguardingItem(it, queue) {
   const noteIn = h("textarea", { id: "sg-note-" + n, rows: "2", maxlength: limit("note").max, "data-testid": "sg-note" });
   const out = h("div", { "aria-live": "polite" });
   const close = async (action) => {
-    if (!outcome.value) return out.replaceChildren(note(t("ui.sg_choose"), "error"));
+    if (action !== "approve" && !outcome.value) return out.replaceChildren(note(t("ui.sg_choose"), "error"));
     const body = { action, outcome: action === "approve" ? "not_a_concern" : outcome.value, note: noteIn.value };
     const res = await api("POST", `/api/v1/moderation/items/${it.id}`, body);
     if (!res.ok) return out.replaceChildren(...errorNotes(res.error));
@@ -76,6 +76,17 @@ function safeguardingItem(it, queue) {
     out,
     h("div", { class: "row" },
       h("button", { class: "big primary", "data-testid": "sg-close", onclick: () => close("resolve") }, t("ui.sg_close")),
-      h("button", { class: "big", "data-testid": "sg-publish", onclick: () => { outcome.value = "not_a_concern"; close("approve"); } }, t("ui.sg_publish"))));
+      h("button", { class: "big", "data-testid": "sg-publish", onclick: () => confirmPublish(out, () => close("approve")) }, t("ui.sg_publish"))));
+}
+
+/** confirmPublish asks once more before a cry for help is shown to other children: the child was
+ * told only caring adults would read it, so publishing is for a text that was never one. */
+function confirmPublish(out, publish) {
+  out.replaceChildren(h("div", { class: "note warn", role: "alert", "data-testid": "sg-publish-confirm" },
+    h("p", {}, t("ui.sg_publish_warning")),
+    h("div", { class: "row" },
+      h("button", { class: "big", "data-testid": "sg-publish-yes", onclick: publish }, t("ui.sg_publish_yes")),
+      h("button", { class: "big primary", "data-testid": "sg-publish-no", onclick: () => out.replaceChildren() }, t("ui.sg_publish_no")))));
+  out.querySelector("[data-testid=sg-publish-no]").focus();
 }
 

@@ -173,7 +173,7 @@ export function commentsSection(id, p, items, write, reload, top) {
   const canReport = state.me && state.me.role === "child";
   const list = h("ul", { class: "comments" }, ...items.map((c) => h("li", { class: c.parent_id ? "reply" : "" },
     h("span", { class: "meta" }, c.author ? authorLine(c.author) : t("role." + c.author_role)),
-    c.visibility === "pending" ? h("span", { class: "meta" }, " · " + t("ui.waiting_review")) : null,
+    c.visibility === "pending" ? h("span", { class: "meta" }, " · " + t(state.me && state.me.role === "child" ? "ui.only_adults_see" : "ui.waiting_review")) : null,
     h("p", {}, c.body),
     open && !c.parent_id && c.visibility === "published" ? h("button", { class: "ghost", "data-testid": "reply", onclick: () => replyTo(c) }, t("ui.reply")) : null,
     canReport && c.visibility === "published" ? reportButton("comment", c.id) : null)));

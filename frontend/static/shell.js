@@ -9,6 +9,10 @@ export const state = { lang: "zh-CN", msgs: {}, me: null, meta: null };
 
 const LANGS = ["zh-CN", "en"];
 
+// A page the browser brings back from its history cache (Back on a shared tablet) may show the
+// last user's screen after they signed out: load it afresh, which asks the server who is here.
+addEventListener("pageshow", (e) => { if (e.persisted) location.reload(); });
+
 /** t translates a catalog key, filling {{.Name}} from params. */
 export function t(key, params = {}) {
   const s = state.msgs[key] ?? key;
@@ -290,18 +294,25 @@ export function fieldErrors(error, ids, rest) {
     input.setAttribute("aria-invalid", "true");
     input.setAttribute("aria-describedby", id);
     shown.push([input, el]);
+    // The error is about what was sent: it goes once the text changes, so that a child who writes
+    // something else sees only what fits the new text (the live hint), not an old refusal.
+    input.addEventListener("input", () => unmark(input, el), { once: true });
   }
   const first = shown[0];
   rest.replaceChildren(...(general.length || !first ? [note(general.length ? general.join(" ") : error.message, "error")] : []));
   if (first) first[0].focus();
   return () => {
-    for (const [input, el] of shown) {
-      el.remove();
-      input.removeAttribute("aria-invalid");
-      input.removeAttribute("aria-describedby");
-    }
+    for (const [input, el] of shown) unmark(input, el);
     rest.replaceChildren();
   };
+}
+
+function unmark(input, el) {
+  el.remove();
+  if (input.getAttribute("aria-describedby") === el.id) {
+    input.removeAttribute("aria-invalid");
+    input.removeAttribute("aria-describedby");
+  }
 }
 
 /** rememberLang mirrors the device's language in a cookie, so the server preloads that catalog

@@ -32,7 +32,20 @@ function top() {
     state.me ? h("nav", {}, tab("/staff", "ui.desk_proposals"), tab("/staff/queue", "ui.queue"), tab("/staff/members", "ui.members"), tab("/staff/stats", "ui.stats"), tab("/staff/plan", "plan.nav"),
       state.me.role === "admin" ? tab("/staff/audit", "ui.audit") : null) : null,
     h("span", { class: "spacer" }), langSwitch(),
-    state.me ? h("button", { class: "ghost", "data-testid": "sign-out", onclick: async () => { await api("POST", "/api/v1/auth/logout"); state.me = null; signIn(); } }, t("ui.sign_out")) : null);
+    state.me ? h("button", { class: "ghost", "data-testid": "sign-out", onclick: async () => { await api("POST", "/api/v1/auth/logout"); state.me = null; signIn(); } }, t("ui.sign_out")) : null,
+    state.me ? cryForHelpBanner() : null);
+}
+
+/** cryForHelpBanner tells staff on every page of the desk that a cry for help is waiting, so that
+ * nobody has to open the queue to learn that a child needs an adult today. */
+function cryForHelpBanner() {
+  const box = h("div", { class: "sg-banner-box", "aria-live": "polite" });
+  api("GET", "/api/v1/moderation/queue?limit=20").then((r) => {
+    const n = r.ok ? r.data.items.filter((it) => it.safeguarding).length : 0;
+    if (n) box.replaceChildren(h("a", { href: "/staff/queue", class: "sg-banner", "data-testid": "sg-banner",
+      onclick: (e) => { e.preventDefault(); navigate("/staff/queue"); } }, "! " + t("ui.sg_banner", { Count: n })));
+  });
+  return box;
 }
 
 function signIn(error) {
