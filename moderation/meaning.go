@@ -358,6 +358,9 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 				if class != ClassSelfHarm && class != ClassAbuse && quotedToWarn(base.r[a:c.b], c.a-a) {
 					break // 不要再说“你这么胖”这种话: the words quoted to warn against them
 				}
+				if class != ClassSelfHarm && class != ClassAbuse && (conductForOthers(&ctx) || quotedAndJudged(base.r, quoteIn(base.r, c.a, c.b))) {
+					break // 不要笑话别人胖; 有人说“…”，我觉得这样不对: a rule of conduct, a report judged
+				}
 				if class != ClassSelfHarm && class != ClassAbuse && doneByHousehold(&ctx) {
 					class = ClassAbuse // 后妈不让我进家门: shut out by a parent, not by classmates
 				}
@@ -1007,7 +1010,14 @@ func contempt(x *readCtx) bool {
 // negatedRe: a listed word said not to have happened.
 var negatedRe = regexp.MustCompile(`(?:没有|没|不是|并没有|并不是|从来没有|从没)$`)
 
-var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|避免|关于|(?:看到|看见|发现|遇到|听到)(?:有)?(?:人|同学|小朋友|别人|朋友|谁)|(?:很多|好多|许多|不少|有的|有些|一些|部分)(?:同学|人|小朋友|孩子|学生)`)
+var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|避免|关于|(?:看到|看见|发现|遇到|听到)(?:有)?(?:人|同学|小朋友|别人|朋友|谁)|(?:很多|好多|许多|不少|有的|有些|一些|部分)(?:同学|人|小朋友|孩子|学生)|` +
+	// someone else, or a story's character: 有同学被欺负时, 这本书里有个小孩被欺负
+	`有(?:个|一个|位|一位)?(?:同学|小孩|孩子|小朋友|男生|女生|新同学)|(?:书|故事|电影|小说|动画片?|课文|绘本|漫画)里`)
+
+// generalTailRe: what after a listed word makes it a kind of child or a time rather than the
+// child's own case (被欺负的同学可以写下来, 被欺负的时候能按), or a comfort to all who are
+// (被欺负不是你的错).
+var generalTailRe = regexp.MustCompile(`^(?:了|过)?(?:的(?:同学|人|孩子|小朋友|学生|时候)|时|不是(?:你|你们|自己|他|她|他们)的错)`)
 
 // spokenOf reports whether the listed word at bytes start..end of the original text follows
 // one of aboutRe's cues in its clause, with no 我 from the cue to the word's end: 如果爸爸又打我
@@ -1020,6 +1030,13 @@ func spokenOf(base *folded, start, end int) bool {
 		lo--
 	}
 	head := string(base.r[lo:a])
+	hi := b
+	for hi < len(base.r) && hi-b < 12 && !clauseEnd(base.r[hi]) {
+		hi++
+	}
+	if !strings.Contains(head, "我") && generalTailRe.MatchString(string(base.r[min(b, len(base.r)):hi])) {
+		return true // 被欺负的时候能按求助按钮: a kind of child, a time, a comfort
+	}
 	if negatedRe.MatchString(head) && !strings.Contains(string(base.r[a:min(b, len(base.r))]), "我") {
 		return true // 我没有被欺负，脸上的伤是打篮球撞的
 	}
@@ -1322,4 +1339,92 @@ func caution(clause string, loc []int, sentence string) bool {
 		return false
 	}
 	return cautionRe.MatchString(sentence)
+}
+
+// othersRe: people in general as the object of a deed: 别人, 任何人, other classmates.
+var othersRe = regexp.MustCompile(`别人|任何人|其他人|其他同学|别的同学|\b(?:anyone|anybody|others|other kids|someone else)\b`)
+
+// conductRe: a deed named as a kind of bullying: 孤立别人也是欺负人, 起外号属于欺凌.
+var conductRe = regexp.MustCompile(`(?:也是|就是|属于|算是?)(?:一种)?(?:欺负|欺凌|霸凌|暴力|伤害)|\bis (?:also )?(?:a kind of )?bullying\b`)
+
+// conductForOthers reports whether a clause that a bullying rule read is a rule of conduct for
+// everyone: its deed is done to people in general (别人, anyone) under a guard (不要笑话别人胖,
+// 请大家不要发别人的丑照) or named as bullying (孤立别人也是欺负人), and nobody is spoken to or of
+// by name. 你别笑话别人，你自己胖成猪 speaks to someone, and is still read.
+func conductForOthers(x *readCtx) bool {
+	if x.clauseTags()&tP2 != 0 {
+		return false
+	}
+	loc := othersRe.FindStringIndex(x.c.s)
+	if loc == nil {
+		return false
+	}
+	return guardedBefore(x.c.s, loc[0]) || conductRe.MatchString(x.c.s)
+}
+
+// reportRe: a verb that reports what someone said or wrote, just before a quotation.
+var reportRe = regexp.MustCompile(`(?:说|写|喊|叫|问|讲|骂|发)(?:了|着|过)?[：:，, ]*$|\b(?:said|says|wrote|shouted|posted)[: ,]*$`)
+
+// judgedRe: words after a quotation that judge what was said: rude, wrong, unkind.
+var judgedRe = regexp.MustCompile(`不礼貌|没礼貌|不文明|文明(?:说话|用语|一点)|不对|不好|不应该|不该|过分|友好|有礼貌|不要乱|别乱|不能这样|\b(?:rude|unkind|not nice|not okay|not ok|shouldn'?t)\b`)
+
+// hurtMeRe: the child as the one the words were said to, or hurt by them: 骂我, 说我, 我好难过.
+var hurtMeRe = regexp.MustCompile(`(?:说|骂|叫|笑|对|冲|给|朝)我|我(?:好|很|特别|非常|真的)?(?:难过|伤心|害怕|想哭|哭了)|\b(?:me|i (?:cried|felt))\b`)
+
+// quotedAndJudged reports whether rune at of r lies in a quotation that is reported (说“…”)
+// and judged after it closes (我觉得这样不对, 希望他们友好一点), with the child neither its
+// target nor hurt by it: a child telling the council about rude words, not being bullied.
+func quotedAndJudged(r []rune, at int) bool {
+	open, close := -1, -1
+	for i := at; i >= 0 && at-i < 80; i-- {
+		if r[i] == '“' || r[i] == '「' || r[i] == '"' {
+			open = i
+			break
+		}
+		if (r[i] == '”' || r[i] == '」') && i < at {
+			return false
+		}
+	}
+	if open < 0 {
+		return false
+	}
+	for i := max(at, open+1); i < len(r) && i-open < 80; i++ {
+		if r[i] == '”' || r[i] == '」' || (r[i] == '"' && r[open] == '"') {
+			close = i
+			break
+		}
+	}
+	if close < 0 {
+		return false
+	}
+	head := string(r[max(0, open-20):open])
+	tail := string(r[close+1 : min(len(r), close+40)])
+	if !reportRe.MatchString(head) || hurtMeRe.MatchString(head) || hurtMeRe.MatchString(tail) {
+		return false
+	}
+	return judgedRe.MatchString(tail)
+}
+
+// quotedListedWord reports whether the listed insult at byte start of the original text is
+// quoted to warn against it or reported and judged (quotedAndJudged).
+func quotedListedWord(base *folded, start int) bool {
+	at, _ := slices.BinarySearch(base.start, int32(start))
+	if at >= len(base.r) {
+		return false
+	}
+	end := at
+	for end < len(base.r) && !clauseEnd(base.r[end]) {
+		end++
+	}
+	return quotedAndJudged(base.r, at) || quotedToWarn(base.r[max(0, at-40):end], at-max(0, at-40))
+}
+
+// quoteIn returns the rune just inside the first quotation that opens in runes a..b, or a.
+func quoteIn(r []rune, a, b int) int {
+	for i := a; i < b && i+1 < len(r); i++ {
+		if r[i] == '“' || r[i] == '「' || r[i] == '"' {
+			return i + 1
+		}
+	}
+	return a
 }

@@ -586,3 +586,39 @@ func TestClassesInForms(t *testing.T) {
 		}
 	}
 }
+
+// A listed cry for help said of someone else, of a kind of child or a time (被欺负的时候), of a
+// story's character, or as a comfort to all is no cry; the same words of the child still are.
+func TestListedCriesOfOthersAndKinds(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"有个新同学被欺负时，我们要陪他去找老师", "每个教室门口放一个小铃铛，被欺负的时候可以摇",
+		"那本绘本里有只小兔子被欺负，最后大家都帮它", "被欺负的小朋友可以去心理室", "被欺负不是你们的错，要说出来"} {
+		if v := s.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我被欺负的时候没有人帮我", "我在学校被欺负了", "有个同学天天欺负我"} {
+		if v := s.Screen(text); !v.Safeguarding() || v.Action != Hold {
+			t.Errorf("%q → %s %v, want held as a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// A deed done to people in general under a guard, or named as bullying, is a rule of conduct;
+// a quotation reported and judged rude is a complaint about rude words. Spoken to someone, or
+// said to the child and hurting, they are still held.
+func TestConductAndJudgedQuotations(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"大家不要嘲笑别人矮，每个人长得都不一样", "不理别人也是一种欺负，我们要写进班级公约",
+		"有个男生在黑板上写“小胖是笨蛋”，我觉得这样很不礼貌", "高年级的人喊“小屁孩滚开”，希望他们友好一点"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"你别笑话别人矮，你自己胖成猪了", "他骂我“笨蛋”，我好难过", "他们说“你真胖”，我好想哭"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s %v, want hold", text, v.Action, v.Reasons)
+		}
+	}
+}

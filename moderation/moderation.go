@@ -118,6 +118,9 @@ func (s *Screener) Screen(text string) Verdict {
 		if r.Kind == holdPrefix+KindSafeguarding && r.Class == "" && (spokenOf(base, r.Start, r.End) || acrossClauses(text[r.Start:r.End])) {
 			continue // 如果有人说想死，要告诉老师: a listed cry for help spoken of, not made
 		}
+		if r.Kind == holdPrefix+KindInsult && r.Class == "" && quotedListedWord(base, r.Start) {
+			continue // 有人在墙上写“某某是笨蛋”，希望大家不要乱写: rude words reported and judged
+		}
 		r.Action = Block
 		if k, ok := strings.CutPrefix(r.Kind, holdPrefix); ok {
 			r.Kind, r.Action = k, Hold
