@@ -242,7 +242,8 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 		var class string
 		var margin float32
 		class, margin = m.clf.classify(calm(sentence.r), scratch)
-		if len(here) == 0 && margin > marginFor(class)+shortMargin(class, len(sentence.r)) && len(sentence.r) >= minClassified {
+		if len(here) == 0 && margin > marginFor(class)+shortMargin(class, len(sentence.r)) && len(sentence.r) >= minClassified &&
+			!lessonWithoutChild(class, base.r[a:b]) && !kindlyMeant(class, base.r) {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
 		}
@@ -1428,3 +1429,56 @@ func quoteIn(r []rune, a, b int) int {
 	}
 	return a
 }
+
+// lessonRe: advice passed on, a lesson, a story or a game: what the words of harm in a sentence
+// are about when the child is not in it.
+var lessonRe = regexp.MustCompile(`老师(?:说|教|讲|告诉)|安全课|班会|千万不要|告诉(?:老师|家长|大人|爸妈|爸爸妈妈)|找(?:老师|大人|心理老师)|(?:如果|要是|万一)(?:有人|你|同学|朋友|别人)|不要(?:给|跟|和|相信|随便)|陌生人|(?:书|故事|电影|小说|动画片?|课文|游戏|绘本)里|(?:科学|历史|生物|地理|语文|安全|心理健康?)课|不是(?:你|你们|自己)的错|\b(?:if (?:someone|your friend|anyone)|tell an adult|tell a teacher|in the (?:game|story|book|movie|film)|we learned)\b`)
+
+// childRe: the child itself in a sentence: 我, I, me, my; 我们 too, unless it is who a lesson
+// is told to (老师告诉我们, 教我们), counted apart by taughtUsRe.
+var (
+	childRe    = regexp.MustCompile(`我|\b(?:i|me|my|myself|i'?m|we|us)\b`)
+	taughtUsRe = regexp.MustCompile(`(?:告诉|教|给|跟|提醒|教育|叫|让)我们|\b(?:told|taught|teach|tell|showed|show) us\b|\bwe learned\b`)
+)
+
+// lessonWithoutChild reports whether the classifier's cry for help is read in a sentence that
+// passes on advice, a lesson, a story or a game with no 我 in it: 网上有人要你的照片不要给，
+// 要告诉家长; 科学课上说，火山爆发会让很多动物死掉. Short cries with no subject (活着没意思)
+// name no lesson, and a lesson with the child in it (老师说不要伤害自己，可我忍不住) is read.
+func lessonWithoutChild(class string, r []rune) bool {
+	if class != ClassSelfHarm && class != ClassAbuse {
+		return false
+	}
+	s := string(r)
+	return lessonRe.MatchString(s) && !childRe.MatchString(taughtUsRe.ReplaceAllString(s, ""))
+}
+
+// harmDoneRe: a harm done to someone, which no kindness beside it excuses.
+var harmDoneRe = regexp.MustCompile(`打|揍|杀|砍|死|收拾|废了|撕|扔|踢|砸|烧|滚|\b(?:kill|hit|hurt|beat|punch|kick|smash|or else)\b`)
+
+// kindlyMeant reports whether the classifier's bullying is read in a short text that the rules
+// find kindly meant: the words of a threat leading to a help, a gift or a walk home (我们在公园
+// 后门等你，带上风筝; meet me after school, I'll bring the comics), or teasing between friends,
+// with no harm done named anywhere. Leaving someone out is never excused by a kindness to others.
+func kindlyMeant(class string, r []rune) bool {
+	if len(r) > 200 || class == ClassExclusion || class == ClassSelfHarm || class == ClassAbuse {
+		return false
+	}
+	s := string(r)
+	if harmDoneRe.MatchString(s) {
+		return false
+	}
+	if class == ClassThreat {
+		return (kindRe.MatchString(s) || kindInviteRe.MatchString(s)) && !menaceRe.MatchString(s)
+	}
+	return friendlyRe.MatchString(s) && friendlyActRe.MatchString(s)
+}
+
+// friendlyActRe: a kindness done beside the teasing: a thing lent, a treat, a forgiveness.
+var friendlyActRe = regexp.MustCompile(`借你|借给你|帮你|请我吃|请你吃|请你喝|原谅|\b(?:jk|just kidding|love you)\b`)
+
+// kindInviteRe: an invitation to bring or share something, or to hurry for one's own good.
+var kindInviteRe = regexp.MustCompile(`带上|一起(?:来|走|做|画|放)|\b(?:rest well|get well|hurry up|let'?s)\b`)
+
+// menaceRe: a condition or a warning that keeps a threat a threat whatever follows it.
+var menaceRe = regexp.MustCompile(`不然|否则|要不然|试试|不听话|等着瞧|好看|惊喜|\b(?:or|sorry|else|don'?t even)\b`)

@@ -622,3 +622,39 @@ func TestConductAndJudgedQuotations(t *testing.T) {
 		}
 	}
 }
+
+// The classifier's cry for help in a lesson, advice or a story with no child in it is not held
+// (the rules still read such a sentence); with the child in it, or with no lesson, it is.
+func TestLessonWithoutChild(t *testing.T) {
+	for _, text := range []string{"老师教我们，遇到坏人要大声喊，然后告诉家长", "地理课上讲了地震会让很多房子倒塌", "If someone online asks for photos, tell an adult",
+		"电影里那个孩子被关在地下室"} {
+		if !lessonWithoutChild(ClassAbuse, []rune(fold(text).r)) {
+			t.Errorf("%q is not read as a lesson without the child", text)
+		}
+	}
+	for _, text := range []string{"老师说不要伤害自己，可是我忍不住", "活着没意思", "我们要是告诉家长，他就打我们", "we learned it, but i still want to die"} {
+		if lessonWithoutChild(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is read as a lesson without the child", text)
+		}
+	}
+	if lessonWithoutChild(ClassThreat, []rune("老师说")) {
+		t.Error("bullying is no cry for help")
+	}
+}
+
+// The classifier's threat in words that lead to a help or an invitation, and its mockery
+// between friends, are not held when no harm is named; a condition or a harm keeps them held,
+// and leaving someone out is never excused.
+func TestKindlyMeant(t *testing.T) {
+	for class, text := range map[string]string{ClassThreat: "放学在小卖部门口等你，带上你的跳绳！", ClassContempt: "你这个小迷糊，我借你橡皮，我们是好朋友"} {
+		if !kindlyMeant(class, []rune(text)) {
+			t.Errorf("%s %q is not read as kindly meant", class, text)
+		}
+	}
+	for class, text := range map[string]string{ClassThreat: "放学在门口等你，带上钱，不然揍你", ClassExclusion: "我们是好朋友，一起玩，不带她",
+		ClassBodyShaming: "好朋友也要说，你胖得像猪", ClassSelfHarm: "我们是好朋友，我借你书"} {
+		if kindlyMeant(class, []rune(text)) {
+			t.Errorf("%s %q is read as kindly meant", class, text)
+		}
+	}
+}
