@@ -1432,7 +1432,7 @@ func quoteIn(r []rune, a, b int) int {
 
 // lessonRe: advice passed on, a lesson, a story or a game: what the words of harm in a sentence
 // are about when the child is not in it.
-var lessonRe = regexp.MustCompile(`老师(?:说|教|讲|告诉)|安全课|班会|千万不要|告诉(?:老师|家长|大人|爸妈|爸爸妈妈)|找(?:老师|大人|心理老师)|(?:如果|要是|万一)(?:有人|你|同学|朋友|别人)|不要(?:给|跟|和|相信|随便)|陌生人|(?:书|故事|电影|小说|动画片?|课文|游戏|绘本)里|(?:科学|历史|生物|地理|语文|安全|心理健康?)课|不是(?:你|你们|自己)的错|\b(?:if (?:someone|your friend|anyone)|tell an adult|tell a teacher|in the (?:game|story|book|movie|film)|we learned)\b`)
+var lessonRe = regexp.MustCompile(`(?:老师|医生|警察)(?:叔叔|阿姨)?(?:说|教|讲|告诉)|用药安全|处方|安全课|班会|千万不要|告诉(?:老师|家长|大人|爸妈|爸爸妈妈)|找(?:老师|大人|心理老师)|(?:如果|要是|万一)(?:有人|你|同学|朋友|别人)|不要(?:给|跟|和|相信|随便)|陌生人|(?:书|故事|电影|小说|动画片?|课文|游戏|绘本)里|(?:科学|历史|生物|地理|语文|安全|心理健康?)课|不是(?:你|你们|自己)的错|\b(?:if (?:someone|your friend|anyone)|tell an adult|tell a teacher|in the (?:game|story|book|movie|film)|we learned)\b`)
 
 // childRe: the child itself in a sentence: 我, I, me, my; 我们 too, unless it is who a lesson
 // is told to (老师告诉我们, 教我们), counted apart by taughtUsRe.
@@ -1440,6 +1440,10 @@ var (
 	childRe    = regexp.MustCompile(`我|\b(?:i|me|my|myself|i'?m|we|us)\b`)
 	taughtUsRe = regexp.MustCompile(`(?:告诉|教|给|跟|提醒|教育|叫|让)我们|\b(?:told|taught|teach|tell|showed|show) us\b|\bwe learned\b`)
 )
+
+// opinionRe: the child giving an opinion or a proposal about the lesson (我觉得学校可以讲一讲),
+// which does not put the child in the harm.
+var opinionRe = regexp.MustCompile(`我(?:觉得|认为|建议|希望|想提议|提议)|\bi (?:think|suggest|hope)\b`)
 
 // lessonWithoutChild reports whether the classifier's cry for help is read in a sentence that
 // passes on advice, a lesson, a story or a game with no 我 in it: 网上有人要你的照片不要给，
@@ -1450,7 +1454,7 @@ func lessonWithoutChild(class string, r []rune) bool {
 		return false
 	}
 	s := string(r)
-	return lessonRe.MatchString(s) && !childRe.MatchString(taughtUsRe.ReplaceAllString(s, ""))
+	return lessonRe.MatchString(s) && !childRe.MatchString(opinionRe.ReplaceAllString(taughtUsRe.ReplaceAllString(s, ""), ""))
 }
 
 // harmDoneRe: a harm done to someone, which no kindness beside it excuses.
@@ -1475,10 +1479,33 @@ func kindlyMeant(class string, r []rune) bool {
 }
 
 // friendlyActRe: a kindness done beside the teasing: a thing lent, a treat, a forgiveness.
-var friendlyActRe = regexp.MustCompile(`借你|借给你|帮你|请我吃|请你吃|请你喝|原谅|\b(?:jk|just kidding|love you)\b`)
+var friendlyActRe = regexp.MustCompile(`借你(?:[^的钱]|$)|借给你|帮你|请我吃|请你吃|请你喝|原谅|\b(?:jk|just kidding|love you)\b`)
 
 // kindInviteRe: an invitation to bring or share something, or to hurry for one's own good.
 var kindInviteRe = regexp.MustCompile(`带上|一起(?:来|走|做|画|放)|\b(?:rest well|get well|hurry up|let'?s)\b`)
 
 // menaceRe: a condition or a warning that keeps a threat a threat whatever follows it.
 var menaceRe = regexp.MustCompile(`不然|否则|要不然|试试|不听话|等着瞧|好看|惊喜|\b(?:or|sorry|else|don'?t even)\b`)
+
+// topics are listed cries for help that name a harm rather than the child's own wish or state:
+// a lesson can be about them (生物课学了安眠药为什么需要处方). 想死, 不想活 and 没人管我 are
+// never a lesson's topic.
+var topics = map[string]bool{"安眠药": true, "自杀": true, "割腕": true, "跳楼": true, "跳河": true, "伤害自己": true, "自残": true, "离家出走": true}
+
+// topicInLesson reports whether the listed word w at byte start of the original text is a
+// topic in a sentence that passes on a lesson or advice with no child in it
+// (lessonWithoutChild): 老师告诉我们，伤害自己不能解决问题.
+func topicInLesson(base *folded, w string, start int) bool {
+	if !topics[w] {
+		return false
+	}
+	at, _ := slices.BinarySearch(base.start, int32(start))
+	a, b := at, at
+	for a > 0 && !sentenceEnd(base.r[a-1]) {
+		a--
+	}
+	for b < len(base.r) && !sentenceEnd(base.r[b]) {
+		b++
+	}
+	return lessonWithoutChild(ClassSelfHarm, base.r[a:b])
+}

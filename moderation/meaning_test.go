@@ -658,3 +658,25 @@ func TestKindlyMeant(t *testing.T) {
 		}
 	}
 }
+
+// A listed harm named as a lesson's topic with no child in it (生物课讲了安眠药, the child's
+// opinion about the lesson aside) is no cry; a wish or a state of the child's own never is a
+// topic, and the child in the sentence keeps it a cry. A listed insult between friends, with a
+// kindness done beside it, is no insult.
+func TestTopicsInLessonsAndFriendlyWords(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"科学课讲了为什么安眠药要凭处方买，我觉得大家都该知道", "警察叔叔说离家出走很危险，我建议多讲讲",
+		"你这个小笨蛋，铅笔又断了吧，我借你一支"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"老师说要珍惜生命，可我还是想死", "安全课上讲了跳楼的危险，我昨天就想从楼顶跳楼", "老师说不要想不开，可是活着没意思"} {
+		if v := s.Screen(text); !v.Safeguarding() || v.Action != Hold {
+			t.Errorf("%q → %s %v, want held as a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+	if v := s.Screen("你这个笨蛋，我借你的钱快还"); v.Action != Hold {
+		t.Errorf("a listed insult with a debt, not a kindness → %s", v.Action)
+	}
+}
