@@ -408,7 +408,7 @@ var (
 	friendlyRe = regexp.MustCompile(`最好的朋友|好朋友|好闺蜜|好哥们|我也叫(他|她)|我借你|借给你|我帮你|请我吃|原谅你|我们都笑|一起笑|为(他|她)鼓掌|\b(my best friend|best friends?|bestie|love you|jk|just kidding|i call (him|her)|we (both )?laugh)\b`)
 	// reachRe: a thing too high or too far for children to reach.
 	reachRe = regexp.MustCompile(`够不着|够不到|碰不到|踩不到|坐不上|爬不上|太高了|\b(can'?t reach|too high|too tall for)\b`)
-	gameRe  = regexp.MustCompile(`下棋|比赛|游戏|捉迷藏|木头人|躲避球|老鹰捉小鸡|打雪仗|运动会|体育课|赢|输了|\b(game|match|chess|tag|hide and seek|dodgeball)\b`)
+	gameRe  = regexp.MustCompile(`下棋|比赛|游戏|捉迷藏|抓小偷|过家家|狼人杀|扮演|木头人|躲避球|老鹰捉小鸡|打雪仗|运动会|体育课|赢|输了|\b(game|match|chess|tag|hide and seek|dodgeball)\b`)
 )
 
 // sentenceHas reports whether the clause or the one before holds any of the strings.

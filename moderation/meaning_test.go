@@ -680,3 +680,20 @@ func TestTopicsInLessonsAndFriendlyWords(t *testing.T) {
 		t.Errorf("a listed insult with a debt, not a kindness → %s", v.Action)
 	}
 }
+
+// A hurt done by a facility (a radiator, a door frame, a climbing wall) in the clause before,
+// or caught in a role-play game, is no disclosure to the rules; a person named doing it is.
+func TestFacilitiesAndRolePlay(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"走廊的暖气管特别烫，我弟弟的手被烫起泡了", "单杠上的铁皮翘起来了，我的手被划破了", "我们玩过家家，我演小狗被关进笼子里"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"爸爸把我的手按在暖气片上，我的手被烫起泡了", "我被爸爸打了，头撞到了门框"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q is not held as a cry for help", text)
+		}
+	}
+}
