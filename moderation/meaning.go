@@ -243,7 +243,7 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 		var margin float32
 		class, margin = m.clf.classify(calm(sentence.r), scratch)
 		if len(here) == 0 && margin > marginFor(class)+shortMargin(class, len(sentence.r)) && len(sentence.r) >= minClassified &&
-			!lessonWithoutChild(class, base.r[a:b]) && !kindlyMeant(class, base.r) {
+			!lessonWithoutChild(class, base.r[a:b]) && !kindlyMeant(class, base.r) && !movingOn(class, base.r) {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
 		}
@@ -1509,3 +1509,23 @@ func topicInLesson(base *folded, w string, start int) bool {
 	}
 	return lessonWithoutChild(ClassSelfHarm, base.r[a:b])
 }
+
+// movingOnRe: the ordinary reason a child says goodbye: a move, a new school, an exam year.
+var movingOnRe = regexp.MustCompile(`因为.{0,14}(?:转学|搬家|搬去|搬到|毕业|出国|中考|高考|初三|升学|退坑)|(?:中考|高考|暑假|寒假|开学|毕业)(?:以?后)?(?:再)?见|\bbecause (?:we'?re|i'?m) (?:moving|changing schools)\b`)
+
+// notThatRe: the ordinary reason denied (不是转学, 不是因为搬家), which makes the goodbye graver.
+var notThatRe = regexp.MustCompile(`不是(?:因为)?(?:转学|搬家|毕业|出国)|\bnot (?:because of )?(?:moving|changing schools)\b`)
+
+// movingOn reports whether the classifier's cry for help is read in a short goodbye that gives
+// its ordinary reason (这是我最后一个提案了，因为下个月我要搬去杭州了), does not deny it, and
+// names no death or hurt.
+func movingOn(class string, r []rune) bool {
+	if (class != ClassSelfHarm && class != ClassAbuse) || len(r) > 200 {
+		return false
+	}
+	s := string(r)
+	return movingOnRe.MatchString(s) && !notThatRe.MatchString(s) && !deathRe.MatchString(s)
+}
+
+// deathRe: death, dying or hurting oneself named, which no ordinary reason beside it makes light.
+var deathRe = regexp.MustCompile(`死|活|自杀|轻生|割|划|跳楼|跳下|药|消失|结束|离开这个世界|不在了|遗书|葬礼|伤害自己|疼|痛|血|打我|骂我|摸我|\b(?:die|dying|dead|kill|suicide|cut|hurt|pills|blood|end it)\b`)

@@ -697,3 +697,19 @@ func TestFacilitiesAndRolePlay(t *testing.T) {
 		}
 	}
 }
+
+// A goodbye that gives its ordinary reason (a move, a new school, an exam year) is no cry for
+// help to the classifier; a goodbye whose reason is denied, or that names a death, still is.
+func TestMovingOn(t *testing.T) {
+	for _, text := range []string{"这是我最后一次参加议事会了，因为暑假我们要搬到广州", "以后不常来了，因为初三作业多，毕业后见！",
+		"Last post from me here, because we're moving to Shenzhen next week"} {
+		if !movingOn(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is not read as moving on", text)
+		}
+	}
+	for _, text := range []string{"这是我最后一次发言了，不是因为转学，谢谢大家", "因为要转学了，我不想活了", "这是我最后一个提案了，谢谢大家"} {
+		if movingOn(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is read as moving on", text)
+		}
+	}
+}
