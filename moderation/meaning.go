@@ -1035,7 +1035,7 @@ func spokenOf(base *folded, start, end int) bool {
 	for hi < len(base.r) && hi-b < 12 && !clauseEnd(base.r[hi]) {
 		hi++
 	}
-	if !strings.Contains(head, "我") && generalTailRe.MatchString(string(base.r[min(b, len(base.r)):hi])) {
+	if !strings.Contains(opinionRe.ReplaceAllString(head, ""), "我") && generalTailRe.MatchString(string(base.r[min(b, len(base.r)):hi])) {
 		return true // 被欺负的时候能按求助按钮: a kind of child, a time, a comfort
 	}
 	if negatedRe.MatchString(head) && !strings.Contains(string(base.r[a:min(b, len(base.r))]), "我") {

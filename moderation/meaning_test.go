@@ -592,7 +592,7 @@ func TestClassesInForms(t *testing.T) {
 func TestListedCriesOfOthersAndKinds(t *testing.T) {
 	s := New(Defaults())
 	for _, text := range []string{"有个新同学被欺负时，我们要陪他去找老师", "每个教室门口放一个小铃铛，被欺负的时候可以摇",
-		"那本绘本里有只小兔子被欺负，最后大家都帮它", "被欺负的小朋友可以去心理室", "被欺负不是你们的错，要说出来"} {
+		"那本绘本里有只小兔子被欺负，最后大家都帮它", "被欺负的小朋友可以去心理室", "被欺负不是你们的错，要说出来", "我觉得被欺负的同学应该马上告诉老师"} {
 		if v := s.Screen(text); v.Safeguarding() {
 			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
 		}
