@@ -1013,7 +1013,9 @@ var negatedRe = regexp.MustCompile(`(?:没有|没|不是|并没有|并不是|从
 
 var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|避免|关于|(?:看到|看见|发现|遇到|听到)(?:有)?(?:人|同学|小朋友|别人|朋友|谁)|(?:很多|好多|许多|不少|有的|有些|一些|部分)(?:同学|人|小朋友|孩子|学生)|` +
 	// someone else, or a story's character: 有同学被欺负时, 这本书里有个小孩被欺负
-	`有(?:个|一个|位|一位)?(?:同学|小孩|孩子|小朋友|男生|女生|新同学)|(?:书|故事|电影|小说|动画片?|课文|绘本|漫画)里`)
+	`有(?:个|一个|位|一位)?(?:同学|小孩|孩子|小朋友|男生|女生|新同学)|(?:书|故事|电影|小说|动画片?|课文|绘本|漫画|作文|童话)里|` +
+	// what a lesson teaches everyone: 教大家被欺负了怎么办
+	`教(?:大家|同学们?|我们|小朋友)`)
 
 // generalTailRe: what after a listed word makes it a kind of child or a time rather than the
 // child's own case (被欺负的同学可以写下来, 被欺负的时候能按), or a comfort to all who are

@@ -592,12 +592,13 @@ func TestClassesInForms(t *testing.T) {
 func TestListedCriesOfOthersAndKinds(t *testing.T) {
 	s := New(Defaults())
 	for _, text := range []string{"有个新同学被欺负时，我们要陪他去找老师", "每个教室门口放一个小铃铛，被欺负的时候可以摇",
-		"那本绘本里有只小兔子被欺负，最后大家都帮它", "被欺负的小朋友可以去心理室", "被欺负不是你们的错，要说出来", "我觉得被欺负的同学应该马上告诉老师"} {
+		"那本绘本里有只小兔子被欺负，最后大家都帮它", "被欺负的小朋友可以去心理室", "被欺负不是你们的错，要说出来", "我觉得被欺负的同学应该马上告诉老师",
+		"希望学校开一节课，教大家被欺负了怎么办", "我在作文里写了一个被欺负的小孩，后来他变勇敢了"} {
 		if v := s.Screen(text); v.Safeguarding() {
 			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
 		}
 	}
-	for _, text := range []string{"我被欺负的时候没有人帮我", "我在学校被欺负了", "有个同学天天欺负我"} {
+	for _, text := range []string{"我被欺负的时候没有人帮我", "我在学校被欺负了", "有个同学天天欺负我", "老师，我被欺负了怎么办"} {
 		if v := s.Screen(text); !v.Safeguarding() || v.Action != Hold {
 			t.Errorf("%q → %s %v, want held as a cry for help", text, v.Action, v.Reasons)
 		}
