@@ -243,7 +243,7 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 		var margin float32
 		class, margin = m.clf.classify(calm(sentence.r), scratch)
 		if len(here) == 0 && margin > marginFor(class)+shortMargin(class, len(sentence.r)) && len(sentence.r) >= minClassified &&
-			!lessonWithoutChild(class, base.r[a:b]) && !kindlyMeant(class, base.r) && !movingOn(class, base.r) {
+			!lessonWithoutChild(class, base.r[a:b]) && !kindlyMeant(class, base.r) && !movingOn(class, base.r) && !goodbyeToThing(class, base.r) {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
 		}
@@ -1531,3 +1531,17 @@ func movingOn(class string, r []rune) bool {
 
 // deathRe: death, dying or hurting oneself named, which no ordinary reason beside it makes light.
 var deathRe = regexp.MustCompile(`死|活|自杀|轻生|割|划|跳楼|跳下|药|消失|结束|离开这个世界|不在了|遗书|葬礼|伤害自己|疼|痛|血|打我|骂我|摸我|\b(?:die|dying|dead|kill|suicide|cut|hurt|pills|blood|end it)\b`)
+
+// thingGoodbyeRe: a goodbye in English to the child's thing: goodbye to my old uniform.
+var thingGoodbyeRe = regexp.MustCompile(`\bgoodbye,? (?:to )?(?:my|our|the) (?:old |broken |last |favourite |favorite )?(?:uniform|shoes|bag|backpack|school bag|desk|bike|phone|tablet|tooth|teeth|toy|book|pencil case|game|habit|summer|holiday)s?\b`)
+
+// goodbyeToThing reports whether the classifier's cry for help is read in a short text whose
+// goodbye is said to a thing (再见了，我的乳牙; goodbye to my old uniform) and that names no
+// death or hurt: farewellToThing, as the rules read it.
+func goodbyeToThing(class string, r []rune) bool {
+	if (class != ClassSelfHarm && class != ClassAbuse) || len(r) > 200 {
+		return false
+	}
+	s := string(r)
+	return (farewellToThing(s, "再见") || farewellToThing(s, "永别") || thingGoodbyeRe.MatchString(s)) && !deathRe.MatchString(s)
+}

@@ -714,3 +714,18 @@ func TestMovingOn(t *testing.T) {
 		}
 	}
 }
+
+// A goodbye said to a thing is no cry for help to the classifier; a goodbye to a person, to
+// the world, or beside a death named still is.
+func TestGoodbyeToThing(t *testing.T) {
+	for _, text := range []string{"再见了，我的旧书包，陪了我六年", "Goodbye to my old bike, it's too small for me now"} {
+		if !goodbyeToThing(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is not read as a goodbye to a thing", text)
+		}
+	}
+	for _, text := range []string{"再见了，我的爸爸妈妈", "再见了，这个世界", "再见了，我的旧书包，反正我也活不久了", "goodbye to my friends, i won't be here tomorrow"} {
+		if goodbyeToThing(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is read as a goodbye to a thing", text)
+		}
+	}
+}
