@@ -1477,8 +1477,18 @@ func kindlyMeant(class string, r []rune) bool {
 	if class == ClassThreat {
 		return (kindRe.MatchString(s) || kindInviteRe.MatchString(s)) && !menaceRe.MatchString(s)
 	}
+	if praiseRe.MatchString(s) && !slightRe.MatchString(s) && (class == ClassBodyShaming || class == ClassContempt) {
+		return true // 你那个发型好像菠萝啊，不过挺适合你的: a tease that ends in praise
+	}
 	return friendlyRe.MatchString(s) && friendlyActRe.MatchString(s)
 }
+
+// praiseRe: praise said outright of someone or something: pretty, suits you, fastest, smart.
+var praiseRe = regexp.MustCompile(`漂亮|好看|挺帅|很帅|真帅|挺适合|很适合|可爱|厉害|聪明|最快|最棒|真棒|佩服|\b(?:pretty|suits you|cool|smart|awesome|amazing|beautiful)\b`)
+
+// slightRe: a slight that praise beside it does not undo, sarcasm included: ugly, fat, stupid,
+// "you think you're smart".
+var slightRe = regexp.MustCompile(`丑|胖|矮|笨|蠢|猪|肥|恶心|难看|废物|垃圾|傻|白痴|有什么用|以为|装|还好意思|不配|滚|能有多|了不起|就你|凭什么|不够|你好看|知道厉害|可惜|\b(?:ugly|fat|stupid|dumb|idiot|loser|think you'?re|so-called|not even|enough|only for|not you)\b`)
 
 // friendlyActRe: a kindness done beside the teasing: a thing lent, a treat, a forgiveness.
 var friendlyActRe = regexp.MustCompile(`借你(?:[^的钱]|$)|借给你|帮你|请我吃|请你吃|请你喝|原谅|\b(?:jk|just kidding|love you)\b`)

@@ -729,3 +729,18 @@ func TestGoodbyeToThing(t *testing.T) {
 		}
 	}
 }
+
+// A tease that ends in praise is no mockery to the classifier; praise with a slight beside it,
+// sarcasm, or praise that bounds who may join is still read.
+func TestTeaseEndingInPraise(t *testing.T) {
+	for _, text := range []string{"你的新眼镜像两个小圆盘，不过真的很好看", "你跳绳的样子像袋鼠，可你是我们班跳得最快的"} {
+		if !kindlyMeant(ClassBodyShaming, []rune(fold(text).r)) {
+			t.Errorf("%q is not read as praise", text)
+		}
+	}
+	for _, text := range []string{"你长得挺好看，可惜脑子是猪脑子", "你以为你很聪明吗", "You're not clever enough to join us", "明天让你好看"} {
+		if kindlyMeant(ClassContempt, []rune(fold(text).r)) {
+			t.Errorf("%q is read as praise", text)
+		}
+	}
+}
