@@ -1460,7 +1460,7 @@ func lessonWithoutChild(class string, r []rune) bool {
 }
 
 // harmDoneRe: a harm done to someone, which no kindness beside it excuses.
-var harmDoneRe = regexp.MustCompile(`打|揍|杀|砍|死|收拾|废了|撕|扔|踢|砸|烧|滚|\b(?:kill|hit|hurt|beat|punch|kick|smash|or else)\b`)
+var harmDoneRe = regexp.MustCompile(`打(?:你|他|她|死|人|得|断|残|一顿)|揍|杀|砍|死|收拾|废了|撕|扔|踢|砸|烧|滚|\b(?:kill|hit|hurt|beat|punch|kick|smash|or else)\b`)
 
 // kindlyMeant reports whether the classifier's bullying is read in a short text that the rules
 // find kindly meant: the words of a threat leading to a help, a gift or a walk home (我们在公园
@@ -1494,10 +1494,10 @@ var slightRe = regexp.MustCompile(`丑|胖|矮|笨|蠢|猪|肥|恶心|难看|废
 var friendlyActRe = regexp.MustCompile(`借你(?:[^的钱]|$)|借给你|帮你|请我吃|请你吃|请你喝|原谅|\b(?:jk|just kidding|love you)\b`)
 
 // kindInviteRe: an invitation to bring or share something, or to hurry for one's own good.
-var kindInviteRe = regexp.MustCompile(`带上|一起(?:来|走|做|画|放)|\b(?:rest well|get well|hurry up|let'?s)\b`)
+var kindInviteRe = regexp.MustCompile(`带上|一起(?:来|走|做|画|放|练)|约好(?:了)?(?:一起|练|去|玩|的)|赔给你|\b(?:rest well|get well|hurry up|let'?s)\b`)
 
 // menaceRe: a condition or a warning that keeps a threat a threat whatever follows it.
-var menaceRe = regexp.MustCompile(`不然|否则|要不然|试试|不听话|等着瞧|好看|惊喜|\b(?:or|sorry|else|don'?t even)\b`)
+var menaceRe = regexp.MustCompile(`不然|否则|要不然|试试|不听话|等着瞧|好看|惊喜|完了|后果|小心|\b(?:or|sorry|else|don'?t even)\b`)
 
 // topics are listed cries for help that name a harm rather than the child's own wish or state:
 // a lesson can be about them (生物课学了安眠药为什么需要处方). 想死, 不想活 and 没人管我 are

@@ -652,6 +652,16 @@ func TestKindlyMeant(t *testing.T) {
 			t.Errorf("%s %q is not read as kindly meant", class, text)
 		}
 	}
+	for _, text := range []string{"放学后篮球场见，我们约好一起练运球的", "对不起，我把你的水杯打碎了，我会赔给你的"} {
+		if !kindlyMeant(ClassThreat, []rune(text)) {
+			t.Errorf("%q is not read as kindly meant", text)
+		}
+	}
+	for _, text := range []string{"放学后操场见，约好了，不来你就完了", "我会赔给你的，不过先打你一顿"} {
+		if kindlyMeant(ClassThreat, []rune(text)) {
+			t.Errorf("%q is read as kindly meant", text)
+		}
+	}
 	for class, text := range map[string]string{ClassThreat: "放学在门口等你，带上钱，不然揍你", ClassExclusion: "我们是好朋友，一起玩，不带她",
 		ClassBodyShaming: "好朋友也要说，你胖得像猪", ClassSelfHarm: "我们是好朋友，我借你书"} {
 		if kindlyMeant(class, []rune(text)) {
