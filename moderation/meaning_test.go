@@ -138,7 +138,7 @@ func TestMeaningCorpus(t *testing.T) {
 	// targets are the issue's; floors are what the rules reach on the test half today, so that
 	// no change makes them worse. The log says how far each is from its target.
 	targets := map[string]float64{"safeguarding": 0.95, "bullying": 0.85, "pii": 0.99, "allow": 0.99}
-	floors := map[string]float64{"safeguarding": 0.975, "bullying": 0.94, "pii": 0.99, "allow": 0.97}
+	floors := map[string]float64{"safeguarding": 0.975, "bullying": 0.945, "pii": 0.99, "allow": 0.973}
 	for label, floor := range floors {
 		r := byLabel["test"][label].rate()
 		t.Logf("test half: %s %.1f%% (target %.0f%%, dev half %.1f%%)", label, 100*r, 100*targets[label], 100*byLabel["dev"][label].rate())
