@@ -45,10 +45,10 @@ func TestCrossValidation(t *testing.T) {
 			}
 		}
 	}
-	for k, min := range map[string]float64{"safeguarding": 0.914, "bullying": 0.92, "allow": 0.94, "allow/clean": 0.995} {
+	for k, min := range map[string]float64{"safeguarding": 0.917, "bullying": 0.922, "allow": 0.95, "allow/clean": 0.998} {
 		t.Logf("cross-validated: %s %d/%d (%.1f%%)", k, res[k].right, res[k].total, 100*res[k].rate())
 		if res[k].rate() < min {
-			t.Errorf("cross-validated %s %.1f%%, below its floor of %.0f%%", k, 100*res[k].rate(), 100*min)
+			t.Errorf("cross-validated %s %.1f%%, below its floor of %.1f%%", k, 100*res[k].rate(), 100*min)
 		}
 	}
 }

@@ -242,7 +242,8 @@ func meaning(m *meaningModel, base, words *folded) (found []Reason) {
 		var class string
 		var margin float32
 		class, margin = m.clf.classify(calm(sentence.r), scratch)
-		if len(here) == 0 && margin > marginFor(class)+shortMargin(class, len(sentence.r)) && len(sentence.r) >= minClassified {
+		if len(here) == 0 && margin > marginFor(class)+shortMargin(class, len(sentence.r)) && len(sentence.r) >= minClassified &&
+			!lessonWithoutChild(class, base.r[a:b]) && !kindlyMeant(class, base.r) && !movingOn(class, base.r) && !goodbyeToThing(class, base.r) {
 			start, end := base.span(a, b-1)
 			here = append(here, Reason{Kind: kindOfClass(class), Class: class, Start: start, End: end})
 		}
@@ -358,6 +359,9 @@ func readSentence(m *meaningModel, base *folded, a, b int, cands []candidate) []
 				if class != ClassSelfHarm && class != ClassAbuse && quotedToWarn(base.r[a:c.b], c.a-a) {
 					break // 不要再说“你这么胖”这种话: the words quoted to warn against them
 				}
+				if class != ClassSelfHarm && class != ClassAbuse && (conductForOthers(&ctx) || quotedAndJudged(base.r, quoteIn(base.r, c.a, c.b))) {
+					break // 不要笑话别人胖; 有人说“…”，我觉得这样不对: a rule of conduct, a report judged
+				}
 				if class != ClassSelfHarm && class != ClassAbuse && doneByHousehold(&ctx) {
 					class = ClassAbuse // 后妈不让我进家门: shut out by a parent, not by classmates
 				}
@@ -404,7 +408,7 @@ var (
 	friendlyRe = regexp.MustCompile(`最好的朋友|好朋友|好闺蜜|好哥们|我也叫(他|她)|我借你|借给你|我帮你|请我吃|原谅你|我们都笑|一起笑|为(他|她)鼓掌|\b(my best friend|best friends?|bestie|love you|jk|just kidding|i call (him|her)|we (both )?laugh)\b`)
 	// reachRe: a thing too high or too far for children to reach.
 	reachRe = regexp.MustCompile(`够不着|够不到|碰不到|踩不到|坐不上|爬不上|太高了|\b(can'?t reach|too high|too tall for)\b`)
-	gameRe  = regexp.MustCompile(`下棋|比赛|游戏|捉迷藏|木头人|躲避球|老鹰捉小鸡|打雪仗|运动会|体育课|赢|输了|\b(game|match|chess|tag|hide and seek|dodgeball)\b`)
+	gameRe  = regexp.MustCompile(`下棋|比赛|游戏|捉迷藏|抓小偷|过家家|狼人杀|扮演|木头人|躲避球|老鹰捉小鸡|打雪仗|运动会|体育课|赢|输了|\b(game|match|chess|tag|hide and seek|dodgeball)\b`)
 )
 
 // sentenceHas reports whether the clause or the one before holds any of the strings.
@@ -1007,7 +1011,16 @@ func contempt(x *readCtx) bool {
 // negatedRe: a listed word said not to have happened.
 var negatedRe = regexp.MustCompile(`(?:没有|没|不是|并没有|并不是|从来没有|从没)$`)
 
-var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|避免|关于|(?:看到|看见|发现|遇到|听到)(?:有)?(?:人|同学|小朋友|别人|朋友|谁)|(?:很多|好多|许多|不少|有的|有些|一些|部分)(?:同学|人|小朋友|孩子|学生)`)
+var aboutRe = regexp.MustCompile(`如果|要是|万一|假如|有没有|是否|防止|预防|避免|关于|(?:看到|看见|发现|遇到|听到)(?:有)?(?:人|同学|小朋友|别人|朋友|谁)|(?:很多|好多|许多|不少|有的|有些|一些|部分)(?:同学|人|小朋友|孩子|学生)|` +
+	// someone else, or a story's character: 有同学被欺负时, 这本书里有个小孩被欺负
+	`有(?:个|一个|位|一位)?(?:同学|小孩|孩子|小朋友|男生|女生|新同学)|(?:书|故事|电影|小说|动画片?|课文|绘本|漫画|作文|童话)里|` +
+	// what a lesson teaches everyone: 教大家被欺负了怎么办
+	`教(?:大家|同学们?|我们|小朋友)`)
+
+// generalTailRe: what after a listed word makes it a kind of child or a time rather than the
+// child's own case (被欺负的同学可以写下来, 被欺负的时候能按), or a comfort to all who are
+// (被欺负不是你的错).
+var generalTailRe = regexp.MustCompile(`^(?:了|过)?(?:的(?:同学|人|孩子|小朋友|学生|时候)|时|不是(?:你|你们|自己|他|她|他们)的错)`)
 
 // spokenOf reports whether the listed word at bytes start..end of the original text follows
 // one of aboutRe's cues in its clause, with no 我 from the cue to the word's end: 如果爸爸又打我
@@ -1020,6 +1033,13 @@ func spokenOf(base *folded, start, end int) bool {
 		lo--
 	}
 	head := string(base.r[lo:a])
+	hi := b
+	for hi < len(base.r) && hi-b < 12 && !clauseEnd(base.r[hi]) {
+		hi++
+	}
+	if !strings.Contains(opinionRe.ReplaceAllString(head, ""), "我") && generalTailRe.MatchString(string(base.r[min(b, len(base.r)):hi])) {
+		return true // 被欺负的时候能按求助按钮: a kind of child, a time, a comfort
+	}
 	if negatedRe.MatchString(head) && !strings.Contains(string(base.r[a:min(b, len(base.r))]), "我") {
 		return true // 我没有被欺负，脸上的伤是打篮球撞的
 	}
@@ -1322,4 +1342,216 @@ func caution(clause string, loc []int, sentence string) bool {
 		return false
 	}
 	return cautionRe.MatchString(sentence)
+}
+
+// othersRe: people in general as the object of a deed: 别人, 任何人, other classmates.
+var othersRe = regexp.MustCompile(`别人|任何人|其他人|其他同学|别的同学|\b(?:anyone|anybody|others|other kids|someone else)\b`)
+
+// conductRe: a deed named as a kind of bullying: 孤立别人也是欺负人, 起外号属于欺凌.
+var conductRe = regexp.MustCompile(`(?:也是|就是|属于|算是?)(?:一种)?(?:欺负|欺凌|霸凌|暴力|伤害)|\bis (?:also )?(?:a kind of )?bullying\b`)
+
+// conductForOthers reports whether a clause that a bullying rule read is a rule of conduct for
+// everyone: its deed is done to people in general (别人, anyone) under a guard (不要笑话别人胖,
+// 请大家不要发别人的丑照) or named as bullying (孤立别人也是欺负人), and nobody is spoken to or of
+// by name. 你别笑话别人，你自己胖成猪 speaks to someone, and is still read.
+func conductForOthers(x *readCtx) bool {
+	if x.clauseTags()&tP2 != 0 {
+		return false
+	}
+	loc := othersRe.FindStringIndex(x.c.s)
+	if loc == nil {
+		return false
+	}
+	return guardedBefore(x.c.s, loc[0]) || conductRe.MatchString(x.c.s)
+}
+
+// reportRe: a verb that reports what someone said or wrote, just before a quotation.
+var reportRe = regexp.MustCompile(`(?:说|写|喊|叫|问|讲|骂|发)(?:了|着|过)?[：:，, ]*$|\b(?:said|says|wrote|shouted|posted)[: ,]*$`)
+
+// judgedRe: words after a quotation that judge what was said: rude, wrong, unkind.
+var judgedRe = regexp.MustCompile(`不礼貌|没礼貌|不文明|文明(?:说话|用语|一点)|不对|不好|不应该|不该|过分|友好|有礼貌|不要乱|别乱|不能这样|\b(?:rude|unkind|not nice|not okay|not ok|shouldn'?t)\b`)
+
+// hurtMeRe: the child as the one the words were said to, or hurt by them: 骂我, 说我, 我好难过.
+var hurtMeRe = regexp.MustCompile(`(?:说|骂|叫|笑|对|冲|给|朝)我|我(?:好|很|特别|非常|真的)?(?:难过|伤心|害怕|想哭|哭了)|\b(?:me|i (?:cried|felt))\b`)
+
+// quotedAndJudged reports whether rune at of r lies in a quotation that is reported (说“…”)
+// and judged after it closes (我觉得这样不对, 希望他们友好一点), with the child neither its
+// target nor hurt by it: a child telling the council about rude words, not being bullied.
+func quotedAndJudged(r []rune, at int) bool {
+	open, close := -1, -1
+	for i := at; i >= 0 && at-i < 80; i-- {
+		if r[i] == '“' || r[i] == '「' || r[i] == '"' {
+			open = i
+			break
+		}
+		if (r[i] == '”' || r[i] == '」') && i < at {
+			return false
+		}
+	}
+	if open < 0 {
+		return false
+	}
+	for i := max(at, open+1); i < len(r) && i-open < 80; i++ {
+		if r[i] == '”' || r[i] == '」' || (r[i] == '"' && r[open] == '"') {
+			close = i
+			break
+		}
+	}
+	if close < 0 {
+		return false
+	}
+	head := string(r[max(0, open-20):open])
+	tail := string(r[close+1 : min(len(r), close+40)])
+	if !reportRe.MatchString(head) || hurtMeRe.MatchString(head) || hurtMeRe.MatchString(tail) {
+		return false
+	}
+	return judgedRe.MatchString(tail)
+}
+
+// quotedListedWord reports whether the listed insult at byte start of the original text is
+// quoted to warn against it or reported and judged (quotedAndJudged).
+func quotedListedWord(base *folded, start int) bool {
+	at, _ := slices.BinarySearch(base.start, int32(start))
+	if at >= len(base.r) {
+		return false
+	}
+	end := at
+	for end < len(base.r) && !clauseEnd(base.r[end]) {
+		end++
+	}
+	return quotedAndJudged(base.r, at) || quotedToWarn(base.r[max(0, at-40):end], at-max(0, at-40))
+}
+
+// quoteIn returns the rune just inside the first quotation that opens in runes a..b, or a.
+func quoteIn(r []rune, a, b int) int {
+	for i := a; i < b && i+1 < len(r); i++ {
+		if r[i] == '“' || r[i] == '「' || r[i] == '"' {
+			return i + 1
+		}
+	}
+	return a
+}
+
+// lessonRe: advice passed on, a lesson, a story or a game: what the words of harm in a sentence
+// are about when the child is not in it.
+var lessonRe = regexp.MustCompile(`(?:老师|医生|警察)(?:叔叔|阿姨)?(?:说|教|讲|告诉)|用药安全|处方|安全课|班会|千万不要|告诉(?:老师|家长|大人|爸妈|爸爸妈妈)|找(?:老师|大人|心理老师)|(?:如果|要是|万一)(?:有人|你|同学|朋友|别人)|不要(?:给|跟|和|相信|随便)|陌生人|(?:书|故事|电影|小说|动画片?|课文|游戏|绘本)里|(?:科学|历史|生物|地理|语文|安全|心理健康?)课|不是(?:你|你们|自己)的错|\b(?:if (?:someone|your friend|anyone)|tell an adult|tell a teacher|in the (?:game|story|book|movie|film)|we learned)\b`)
+
+// childRe: the child itself in a sentence: 我, I, me, my; 我们 too, unless it is who a lesson
+// is told to (老师告诉我们, 教我们), counted apart by taughtUsRe.
+var (
+	childRe    = regexp.MustCompile(`我|\b(?:i|me|my|myself|i'?m|we|us)\b`)
+	taughtUsRe = regexp.MustCompile(`(?:告诉|教|给|跟|提醒|教育|叫|让)我们|\b(?:told|taught|teach|tell|showed|show) us\b|\bwe learned\b`)
+)
+
+// opinionRe: the child giving an opinion or a proposal about the lesson (我觉得学校可以讲一讲),
+// which does not put the child in the harm.
+var opinionRe = regexp.MustCompile(`我(?:觉得|认为|建议|希望|想提议|提议)|\bi (?:think|suggest|hope)\b`)
+
+// lessonWithoutChild reports whether the classifier's cry for help is read in a sentence that
+// passes on advice, a lesson, a story or a game with no 我 in it: 网上有人要你的照片不要给，
+// 要告诉家长; 科学课上说，火山爆发会让很多动物死掉. Short cries with no subject (活着没意思)
+// name no lesson, and a lesson with the child in it (老师说不要伤害自己，可我忍不住) is read.
+func lessonWithoutChild(class string, r []rune) bool {
+	if class != ClassSelfHarm && class != ClassAbuse {
+		return false
+	}
+	s := string(r)
+	return lessonRe.MatchString(s) && !childRe.MatchString(opinionRe.ReplaceAllString(taughtUsRe.ReplaceAllString(s, ""), ""))
+}
+
+// harmDoneRe: a harm done to someone, which no kindness beside it excuses.
+var harmDoneRe = regexp.MustCompile(`打(?:你|他|她|死|人|得|断|残|一顿)|揍|杀|砍|死|收拾|废了|撕|扔|踢|砸|烧|滚|\b(?:kill|hit|hurt|beat|punch|kick|smash|or else)\b`)
+
+// kindlyMeant reports whether the classifier's bullying is read in a short text that the rules
+// find kindly meant: the words of a threat leading to a help, a gift or a walk home (我们在公园
+// 后门等你，带上风筝; meet me after school, I'll bring the comics), or teasing between friends,
+// with no harm done named anywhere. Leaving someone out is never excused by a kindness to others.
+func kindlyMeant(class string, r []rune) bool {
+	if len(r) > 200 || class == ClassExclusion || class == ClassSelfHarm || class == ClassAbuse {
+		return false
+	}
+	s := string(r)
+	if harmDoneRe.MatchString(s) {
+		return false
+	}
+	if class == ClassThreat {
+		return (kindRe.MatchString(s) || kindInviteRe.MatchString(s)) && !menaceRe.MatchString(s)
+	}
+	if praiseRe.MatchString(s) && !slightRe.MatchString(s) && (class == ClassBodyShaming || class == ClassContempt) {
+		return true // 你那个发型好像菠萝啊，不过挺适合你的: a tease that ends in praise
+	}
+	return friendlyRe.MatchString(s) && friendlyActRe.MatchString(s)
+}
+
+// praiseRe: praise said outright of someone or something: pretty, suits you, fastest, smart.
+var praiseRe = regexp.MustCompile(`漂亮|好看|挺帅|很帅|真帅|挺适合|很适合|可爱|厉害|聪明|最快|最棒|真棒|佩服|\b(?:pretty|suits you|cool|smart|awesome|amazing|beautiful)\b`)
+
+// slightRe: a slight that praise beside it does not undo, sarcasm included: ugly, fat, stupid,
+// "you think you're smart".
+var slightRe = regexp.MustCompile(`丑|胖|矮|笨|蠢|猪|肥|恶心|难看|废物|垃圾|傻|白痴|有什么用|以为|装|还好意思|不配|滚|能有多|了不起|就你|凭什么|不够|你好看|知道厉害|可惜|\b(?:ugly|fat|stupid|dumb|idiot|loser|think you'?re|so-called|not even|enough|only for|not you)\b`)
+
+// friendlyActRe: a kindness done beside the teasing: a thing lent, a treat, a forgiveness.
+var friendlyActRe = regexp.MustCompile(`借你(?:[^的钱]|$)|借给你|帮你|请我吃|请你吃|请你喝|原谅|\b(?:jk|just kidding|love you)\b`)
+
+// kindInviteRe: an invitation to bring or share something, or to hurry for one's own good.
+var kindInviteRe = regexp.MustCompile(`带上|一起(?:来|走|做|画|放|练)|约好(?:了)?(?:一起|练|去|玩|的)|赔给你|\b(?:rest well|get well|hurry up|let'?s)\b`)
+
+// menaceRe: a condition or a warning that keeps a threat a threat whatever follows it.
+var menaceRe = regexp.MustCompile(`不然|否则|要不然|试试|不听话|等着瞧|好看|惊喜|完了|后果|小心|\b(?:or|sorry|else|don'?t even)\b`)
+
+// topics are listed cries for help that name a harm rather than the child's own wish or state:
+// a lesson can be about them (生物课学了安眠药为什么需要处方). 想死, 不想活 and 没人管我 are
+// never a lesson's topic.
+var topics = map[string]bool{"安眠药": true, "自杀": true, "割腕": true, "跳楼": true, "跳河": true, "伤害自己": true, "自残": true, "离家出走": true}
+
+// topicInLesson reports whether the listed word w at byte start of the original text is a
+// topic in a sentence that passes on a lesson or advice with no child in it
+// (lessonWithoutChild): 老师告诉我们，伤害自己不能解决问题.
+func topicInLesson(base *folded, w string, start int) bool {
+	if !topics[w] {
+		return false
+	}
+	at, _ := slices.BinarySearch(base.start, int32(start))
+	a, b := at, at
+	for a > 0 && !sentenceEnd(base.r[a-1]) {
+		a--
+	}
+	for b < len(base.r) && !sentenceEnd(base.r[b]) {
+		b++
+	}
+	return lessonWithoutChild(ClassSelfHarm, base.r[a:b])
+}
+
+// movingOnRe: the ordinary reason a child says goodbye: a move, a new school, an exam year.
+var movingOnRe = regexp.MustCompile(`因为.{0,14}(?:转学|搬家|搬去|搬到|毕业|出国|中考|高考|初三|升学|退坑)|(?:中考|高考|暑假|寒假|开学|毕业)(?:以?后)?(?:再)?见|\bbecause (?:we'?re|i'?m) (?:moving|changing schools)\b`)
+
+// notThatRe: the ordinary reason denied (不是转学, 不是因为搬家), which makes the goodbye graver.
+var notThatRe = regexp.MustCompile(`不是(?:因为)?(?:转学|搬家|毕业|出国)|\bnot (?:because of )?(?:moving|changing schools)\b`)
+
+// movingOn reports whether the classifier's cry for help is read in a short goodbye that gives
+// its ordinary reason (这是我最后一个提案了，因为下个月我要搬去杭州了), does not deny it, and
+// names no death or hurt.
+func movingOn(class string, r []rune) bool {
+	if (class != ClassSelfHarm && class != ClassAbuse) || len(r) > 200 {
+		return false
+	}
+	s := string(r)
+	return movingOnRe.MatchString(s) && !notThatRe.MatchString(s) && !deathRe.MatchString(s)
+}
+
+// deathRe: death, dying or hurting oneself named, which no ordinary reason beside it makes light.
+var deathRe = regexp.MustCompile(`死|活|自杀|轻生|割|划|跳楼|跳下|药|消失|结束|离开这个世界|不在了|遗书|葬礼|伤害自己|疼|痛|血|打我|骂我|摸我|\b(?:die|dying|dead|kill|suicide|cut|hurt|pills|blood|end it)\b`)
+
+// thingGoodbyeRe: a goodbye in English to the child's thing: goodbye to my old uniform.
+var thingGoodbyeRe = regexp.MustCompile(`\bgoodbye,? (?:to )?(?:my|our|the) (?:old |broken |last |favourite |favorite )?(?:uniform|shoes|bag|backpack|school bag|desk|bike|phone|tablet|tooth|teeth|toy|book|pencil case|game|habit|summer|holiday)s?\b`)
+
+// goodbyeToThing reports whether the classifier's cry for help is read in a short text whose
+// goodbye is said to a thing (再见了，我的乳牙; goodbye to my old uniform) and that names no
+// death or hurt: farewellToThing, as the rules read it.
+func goodbyeToThing(class string, r []rune) bool {
+	if (class != ClassSelfHarm && class != ClassAbuse) || len(r) > 200 {
+		return false
+	}
+	s := string(r)
+	return (farewellToThing(s, "再见") || farewellToThing(s, "永别") || thingGoodbyeRe.MatchString(s)) && !deathRe.MatchString(s)
 }

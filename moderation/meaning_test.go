@@ -138,7 +138,7 @@ func TestMeaningCorpus(t *testing.T) {
 	// targets are the issue's; floors are what the rules reach on the test half today, so that
 	// no change makes them worse. The log says how far each is from its target.
 	targets := map[string]float64{"safeguarding": 0.95, "bullying": 0.85, "pii": 0.99, "allow": 0.99}
-	floors := map[string]float64{"safeguarding": 0.975, "bullying": 0.94, "pii": 0.99, "allow": 0.97}
+	floors := map[string]float64{"safeguarding": 0.975, "bullying": 0.945, "pii": 0.99, "allow": 0.973}
 	for label, floor := range floors {
 		r := byLabel["test"][label].rate()
 		t.Logf("test half: %s %.1f%% (target %.0f%%, dev half %.1f%%)", label, 100*r, 100*targets[label], 100*byLabel["dev"][label].rate())
@@ -583,6 +583,174 @@ func TestClassesInForms(t *testing.T) {
 	for _, text := range []string{"我们班级的图书角书太少了", "班级：三年级二班的卫生角要每天打扫"} {
 		if v := s.Screen(text); v.Action != Allow {
 			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// A listed cry for help said of someone else, of a kind of child or a time (被欺负的时候), of a
+// story's character, or as a comfort to all is no cry; the same words of the child still are.
+func TestListedCriesOfOthersAndKinds(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"有个新同学被欺负时，我们要陪他去找老师", "每个教室门口放一个小铃铛，被欺负的时候可以摇",
+		"那本绘本里有只小兔子被欺负，最后大家都帮它", "被欺负的小朋友可以去心理室", "被欺负不是你们的错，要说出来", "我觉得被欺负的同学应该马上告诉老师",
+		"希望学校开一节课，教大家被欺负了怎么办", "我在作文里写了一个被欺负的小孩，后来他变勇敢了"} {
+		if v := s.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"我被欺负的时候没有人帮我", "我在学校被欺负了", "有个同学天天欺负我", "老师，我被欺负了怎么办"} {
+		if v := s.Screen(text); !v.Safeguarding() || v.Action != Hold {
+			t.Errorf("%q → %s %v, want held as a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// A deed done to people in general under a guard, or named as bullying, is a rule of conduct;
+// a quotation reported and judged rude is a complaint about rude words. Spoken to someone, or
+// said to the child and hurting, they are still held.
+func TestConductAndJudgedQuotations(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"大家不要嘲笑别人矮，每个人长得都不一样", "不理别人也是一种欺负，我们要写进班级公约",
+		"有个男生在黑板上写“小胖是笨蛋”，我觉得这样很不礼貌", "高年级的人喊“小屁孩滚开”，希望他们友好一点"} {
+		if v := rules.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"你别笑话别人矮，你自己胖成猪了", "他骂我“笨蛋”，我好难过", "他们说“你真胖”，我好想哭"} {
+		if v := rules.Screen(text); v.Action != Hold {
+			t.Errorf("%q → %s %v, want hold", text, v.Action, v.Reasons)
+		}
+	}
+}
+
+// The classifier's cry for help in a lesson, advice or a story with no child in it is not held
+// (the rules still read such a sentence); with the child in it, or with no lesson, it is.
+func TestLessonWithoutChild(t *testing.T) {
+	for _, text := range []string{"老师教我们，遇到坏人要大声喊，然后告诉家长", "地理课上讲了地震会让很多房子倒塌", "If someone online asks for photos, tell an adult",
+		"电影里那个孩子被关在地下室"} {
+		if !lessonWithoutChild(ClassAbuse, []rune(fold(text).r)) {
+			t.Errorf("%q is not read as a lesson without the child", text)
+		}
+	}
+	for _, text := range []string{"老师说不要伤害自己，可是我忍不住", "活着没意思", "我们要是告诉家长，他就打我们", "we learned it, but i still want to die"} {
+		if lessonWithoutChild(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is read as a lesson without the child", text)
+		}
+	}
+	if lessonWithoutChild(ClassThreat, []rune("老师说")) {
+		t.Error("bullying is no cry for help")
+	}
+}
+
+// The classifier's threat in words that lead to a help or an invitation, and its mockery
+// between friends, are not held when no harm is named; a condition or a harm keeps them held,
+// and leaving someone out is never excused.
+func TestKindlyMeant(t *testing.T) {
+	for class, text := range map[string]string{ClassThreat: "放学在小卖部门口等你，带上你的跳绳！", ClassContempt: "你这个小迷糊，我借你橡皮，我们是好朋友"} {
+		if !kindlyMeant(class, []rune(text)) {
+			t.Errorf("%s %q is not read as kindly meant", class, text)
+		}
+	}
+	for _, text := range []string{"放学后篮球场见，我们约好一起练运球的", "对不起，我把你的水杯打碎了，我会赔给你的"} {
+		if !kindlyMeant(ClassThreat, []rune(text)) {
+			t.Errorf("%q is not read as kindly meant", text)
+		}
+	}
+	for _, text := range []string{"放学后操场见，约好了，不来你就完了", "我会赔给你的，不过先打你一顿"} {
+		if kindlyMeant(ClassThreat, []rune(text)) {
+			t.Errorf("%q is read as kindly meant", text)
+		}
+	}
+	for class, text := range map[string]string{ClassThreat: "放学在门口等你，带上钱，不然揍你", ClassExclusion: "我们是好朋友，一起玩，不带她",
+		ClassBodyShaming: "好朋友也要说，你胖得像猪", ClassSelfHarm: "我们是好朋友，我借你书"} {
+		if kindlyMeant(class, []rune(text)) {
+			t.Errorf("%s %q is read as kindly meant", class, text)
+		}
+	}
+}
+
+// A listed harm named as a lesson's topic with no child in it (生物课讲了安眠药, the child's
+// opinion about the lesson aside) is no cry; a wish or a state of the child's own never is a
+// topic, and the child in the sentence keeps it a cry. A listed insult between friends, with a
+// kindness done beside it, is no insult.
+func TestTopicsInLessonsAndFriendlyWords(t *testing.T) {
+	s := New(Defaults())
+	for _, text := range []string{"科学课讲了为什么安眠药要凭处方买，我觉得大家都该知道", "警察叔叔说离家出走很危险，我建议多讲讲",
+		"你这个小笨蛋，铅笔又断了吧，我借你一支"} {
+		if v := s.Screen(text); v.Action != Allow {
+			t.Errorf("%q → %s %v, want allow", text, v.Action, v.Reasons)
+		}
+	}
+	for _, text := range []string{"老师说要珍惜生命，可我还是想死", "安全课上讲了跳楼的危险，我昨天就想从楼顶跳楼", "老师说不要想不开，可是活着没意思"} {
+		if v := s.Screen(text); !v.Safeguarding() || v.Action != Hold {
+			t.Errorf("%q → %s %v, want held as a cry for help", text, v.Action, v.Reasons)
+		}
+	}
+	if v := s.Screen("你这个笨蛋，我借你的钱快还"); v.Action != Hold {
+		t.Errorf("a listed insult with a debt, not a kindness → %s", v.Action)
+	}
+}
+
+// A hurt done by a facility (a radiator, a door frame, a climbing wall) in the clause before,
+// or caught in a role-play game, is no disclosure to the rules; a person named doing it is.
+func TestFacilitiesAndRolePlay(t *testing.T) {
+	rules := New(Defaults())
+	rules.model = buildModelWith("ok\tnothing\n")
+	for _, text := range []string{"走廊的暖气管特别烫，我弟弟的手被烫起泡了", "单杠上的铁皮翘起来了，我的手被划破了", "我们玩过家家，我演小狗被关进笼子里"} {
+		if v := rules.Screen(text); v.Safeguarding() {
+			t.Errorf("%q is held as a cry for help: %v", text, v.Reasons)
+		}
+	}
+	for _, text := range []string{"爸爸把我的手按在暖气片上，我的手被烫起泡了", "我被爸爸打了，头撞到了门框"} {
+		if v := rules.Screen(text); !v.Safeguarding() {
+			t.Errorf("%q is not held as a cry for help", text)
+		}
+	}
+}
+
+// A goodbye that gives its ordinary reason (a move, a new school, an exam year) is no cry for
+// help to the classifier; a goodbye whose reason is denied, or that names a death, still is.
+func TestMovingOn(t *testing.T) {
+	for _, text := range []string{"这是我最后一次参加议事会了，因为暑假我们要搬到广州", "以后不常来了，因为初三作业多，毕业后见！",
+		"Last post from me here, because we're moving to Shenzhen next week"} {
+		if !movingOn(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is not read as moving on", text)
+		}
+	}
+	for _, text := range []string{"这是我最后一次发言了，不是因为转学，谢谢大家", "因为要转学了，我不想活了", "这是我最后一个提案了，谢谢大家"} {
+		if movingOn(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is read as moving on", text)
+		}
+	}
+}
+
+// A goodbye said to a thing is no cry for help to the classifier; a goodbye to a person, to
+// the world, or beside a death named still is.
+func TestGoodbyeToThing(t *testing.T) {
+	for _, text := range []string{"再见了，我的旧书包，陪了我六年", "Goodbye to my old bike, it's too small for me now"} {
+		if !goodbyeToThing(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is not read as a goodbye to a thing", text)
+		}
+	}
+	for _, text := range []string{"再见了，我的爸爸妈妈", "再见了，这个世界", "再见了，我的旧书包，反正我也活不久了", "goodbye to my friends, i won't be here tomorrow"} {
+		if goodbyeToThing(ClassSelfHarm, []rune(fold(text).r)) {
+			t.Errorf("%q is read as a goodbye to a thing", text)
+		}
+	}
+}
+
+// A tease that ends in praise is no mockery to the classifier; praise with a slight beside it,
+// sarcasm, or praise that bounds who may join is still read.
+func TestTeaseEndingInPraise(t *testing.T) {
+	for _, text := range []string{"你的新眼镜像两个小圆盘，不过真的很好看", "你跳绳的样子像袋鼠，可你是我们班跳得最快的"} {
+		if !kindlyMeant(ClassBodyShaming, []rune(fold(text).r)) {
+			t.Errorf("%q is not read as praise", text)
+		}
+	}
+	for _, text := range []string{"你长得挺好看，可惜脑子是猪脑子", "你以为你很聪明吗", "You're not clever enough to join us", "明天让你好看"} {
+		if kindlyMeant(ClassContempt, []rune(fold(text).r)) {
+			t.Errorf("%q is read as praise", text)
 		}
 	}
 }
