@@ -330,6 +330,9 @@ func (s *Store) wideScope(ctx context.Context, a *Actor) (bool, error) {
 	default:
 		return false, nil
 	}
+	if wide, ok := s.wide.get(a.RegionPath, s.Now()); ok {
+		return wide, nil
+	}
 	// The proposals of the committee's regions against all, from the counts kept per region
 	// and stage (0013a): a row per region and stage, however many bodies the regions hold.
 	var inScope, every int64
@@ -338,7 +341,44 @@ func (s *Store) wideScope(ctx context.Context, a *Actor) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("count proposals in scope: %w", err)
 	}
-	return inScope*20 >= every, nil
+	wide := inScope*20 >= every
+	s.wide.put(a.RegionPath, wide, s.Now())
+	return wide, nil
+}
+
+// wideScopes keeps wideScope's answer per region for a few seconds. The answer only chooses how
+// a page is read (in key order, or through the body index and a sort): both read the same rows,
+// so an answer a few seconds old costs at most a slower page, never a wrong one.
+type wideScopes struct {
+	mu sync.Mutex
+	m  map[string]wideScope
+}
+
+type wideScope struct {
+	wide bool
+	at   time.Time
+}
+
+// wideScopeFor is how long an answer of wideScope is kept.
+const wideScopeFor = 10 * time.Second
+
+func (w *wideScopes) get(path string, now time.Time) (wide, ok bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	e, ok := w.m[path]
+	if !ok || now.Sub(e.at) >= wideScopeFor || now.Before(e.at) {
+		return false, false
+	}
+	return e.wide, true
+}
+
+func (w *wideScopes) put(path string, wide bool, now time.Time) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.m == nil || len(w.m) > 10_000 { // regions are few; a bound all the same
+		w.m = map[string]wideScope{}
+	}
+	w.m[path] = wideScope{wide, now}
 }
 
 // listNames keeps the names a list shows of bodies and authors, for the auth epoch they were

@@ -290,3 +290,24 @@ func TestBuiltListsKeepTheirStatementsApart(t *testing.T) {
 		t.Errorf("hot statements %d -> %d, built lists kept %d: the lists must keep theirs apart", hot, after, built)
 	}
 }
+
+// wideScope's answers are kept for a few seconds, and not across a clock that steps back.
+func TestWideScopesExpire(t *testing.T) {
+	var w wideScopes
+	now := time.Date(2026, 11, 30, 9, 0, 0, 0, time.UTC)
+	if _, ok := w.get("/a/", now); ok {
+		t.Fatal("an answer before any was kept")
+	}
+	w.put("/a/", true, now)
+	if wide, ok := w.get("/a/", now.Add(wideScopeFor-time.Millisecond)); !ok || !wide {
+		t.Errorf("kept answer: %v %v", wide, ok)
+	}
+	for _, at := range []time.Time{now.Add(wideScopeFor), now.Add(-time.Second)} {
+		if _, ok := w.get("/a/", at); ok {
+			t.Errorf("an answer given at %v was still kept at %v", now, at)
+		}
+	}
+	if _, ok := w.get("/b/", now); ok {
+		t.Error("one region's answer served another")
+	}
+}

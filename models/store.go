@@ -85,6 +85,7 @@ type Store struct {
 	fullMax   int64 // VacuumFullMaxBytes
 	sessions  sessionCache
 	names     listNames
+	wide      wideScopes    // which committees' scopes are read in key order (wideScope)
 	hot       hotStmts      // prepared statements of the hot paths (hot.go)
 	built     hotStmts      // prepared statements of lists built by GORM (queryBuilt)
 	writer    chan struct{} // SQLite: the one write transaction at a time (see tx); nil on PostgreSQL
