@@ -426,3 +426,35 @@ func TestBrowserColdLoadRoundTrips(t *testing.T) {
 	b.run(network.EmulateNetworkConditions(false, 0, 0, 0))
 	b.checkClean()
 }
+
+// A child whose council holds more than a page of proposals still finds their own first, even an
+// old one, and can read on past the first page.
+func TestBrowserChildHomePastAPage(t *testing.T) {
+	e, base := browserEnv(t)
+	e.child("pg_own", "council", true)
+	e.propose("pg_own", "我最早写的建议：图书角")
+	for i := range 104 {
+		e.propose("child2", fmt.Sprintf("希望公园多一张长椅，第%s张", strings.Repeat("又", i%7+1)))
+	}
+	b := newBrowser(t, e, base, screens[0].width, screens[0].height)
+	b.open("/")
+	b.signInWithEnter(e.codes["council"], "pg_own", "2580")
+	b.waitText(sel("mine"), "我最早写的建议")
+	before := b.count(sel("proposal-card"))
+	b.click("more-proposals")
+	deadline := time.Now().Add(10 * time.Second)
+	for b.count(sel("proposal-card")) <= before {
+		if time.Now().After(deadline) {
+			t.Fatalf("more proposals did not come: %d cards", before)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if n := b.count(`[data-testid="mine"] ` + sel("proposal-card")); n != 1 {
+		t.Errorf("the child's own proposal shows %d times among theirs after more came, want once", n)
+	}
+	if n := b.count(sel("proposal-card")); n != 105 {
+		t.Errorf("%d cards after the second page, want every one of the 105 proposals once", n)
+	}
+	b.shot("child-home-past-a-page")
+	b.checkClean()
+}

@@ -208,27 +208,60 @@ async function home() {
     action = h("button", { class: "big primary wide", "data-testid": "new-proposal", onclick: () => navigate("/new") }, svg(ICONS.pencil, "#fff", ""), t("ui.new_proposal"));
   }
   const items = list.ok ? list.data.items : [];
-  const todo = items.filter((p) => marksOf(p, write).some(([k]) => k === "todo"));
-  const mine = items.filter((p) => p.marks && p.marks.mine && !todo.includes(p));
-  const rest = items.filter((p) => !todo.includes(p) && !mine.includes(p));
-  const section = (testid, title, list) => list.length ? h("section", { class: "group", "data-testid": testid },
-    h("h2", {}, title), h("ul", { class: "cards" }, ...list.map((p) => card(p, write)))) : null;
-  const groups = state.meta.stages.map((stage) => {
-    const here = rest.filter((p) => p.stage === stage);
-    if (!here.length) return null;
-    return h("section", { class: "group", "data-stage": stage },
-      h("h3", {}, stageBadge(stage)),
-      h("ul", { class: "cards" }, ...here.map((p) => card(p, write))));
-  });
+  let next = list.ok ? list.data.next_cursor : null;
+  if (next) {
+    // More than a page: what waits for the child and their own proposals come from lists of
+    // their own, so that none is missing however many proposals the council has.
+    const extra = await Promise.all(["mine=true", "stage=design", "stage=evaluation"].map((q) => api("GET", "/api/v1/proposals?limit=100&" + q)));
+    addNew(items, extra.flatMap((r) => r.ok ? r.data.items : []));
+  }
+  const content = h("div", {});
+  const render = () => {
+    const todo = items.filter((p) => marksOf(p, write).some(([k]) => k === "todo"));
+    const mine = items.filter((p) => p.marks && p.marks.mine && !todo.includes(p));
+    const rest = items.filter((p) => !todo.includes(p) && !mine.includes(p));
+    const section = (testid, title, list) => list.length ? h("section", { class: "group", "data-testid": testid },
+      h("h2", {}, title), h("ul", { class: "cards" }, ...list.map((p) => card(p, write)))) : null;
+    const groups = state.meta.stages.map((stage) => {
+      const here = rest.filter((p) => p.stage === stage);
+      if (!here.length) return null;
+      return h("section", { class: "group", "data-stage": stage },
+        h("h3", {}, stageBadge(stage)),
+        h("ul", { class: "cards" }, ...here.map((p) => card(p, write))));
+    });
+    const more = next ? h("button", { class: "big wide", "data-testid": "more-proposals", onclick: whileBusy(async () => {
+      const r = await api("GET", "/api/v1/proposals?limit=100&cursor=" + encodeURIComponent(next));
+      if (!r.ok) return;
+      addNew(items, r.data.items);
+      next = r.data.next_cursor;
+      render();
+      content.querySelector("[data-testid=more-proposals]")?.focus();
+    }) }, t("ui.public_more")) : null;
+    content.replaceChildren(
+      section("todo", t("ui.for_you_now"), todo),
+      section("mine", t("ui.mine_title"), mine),
+      rest.length && (todo.length || mine.length) ? h("h2", {}, t("ui.everyones")) : null,
+      ...groups, more, items.length ? null : h("p", { class: "meta" }, t("ui.no_proposals")));
+  };
+  render();
   mount(topBar(me.display_name ? t("ui.hello", { Nickname: me.display_name }) : t("ui.hello_plain")), h("main", {},
     h("div", { class: "row between" },
       h("h1", {}, t("ui.my_proposals")),
       inboxButton),
-    action,
-    section("todo", t("ui.for_you_now"), todo),
-    section("mine", t("ui.mine_title"), mine),
-    rest.length && (todo.length || mine.length) ? h("h2", {}, t("ui.everyones")) : null,
-    ...groups, items.length ? null : h("p", { class: "meta" }, t("ui.no_proposals"))));
+    action, content));
+}
+
+/** addNew adds to items those of more it does not hold yet, and keeps them newest first (IDs
+ * sort by time). */
+function addNew(items, more) {
+  const seen = new Set(items.map((p) => p.id));
+  for (const p of more) {
+    if (!seen.has(p.id)) {
+      seen.add(p.id);
+      items.push(p);
+    }
+  }
+  items.sort((a, b) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0));
 }
 
 async function assent(agree) {
