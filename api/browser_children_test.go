@@ -458,3 +458,22 @@ func TestBrowserChildHomePastAPage(t *testing.T) {
 	b.shot("child-home-past-a-page")
 	b.checkClean()
 }
+
+// A link that names its language (?lang=en) makes it the device's: the next page opened without
+// it stays in that language.
+func TestBrowserLinkLanguageStays(t *testing.T) {
+	e, base := browserEnv(t)
+	b := newBrowser(t, e, base, screens[0].width, screens[0].height)
+	b.open("/?lang=en")
+	b.run(chromedp.WaitVisible(sel("join-code"), chromedp.ByQuery))
+	b.mustBeTrue("the link's language", `document.documentElement.lang === "en"`)
+	b.open("/")
+	b.run(chromedp.WaitVisible(sel("join-code"), chromedp.ByQuery))
+	b.mustBeTrue("the next page keeps it", `document.documentElement.lang === "en"`)
+	b.open("/?lang=zh-CN")
+	b.run(chromedp.WaitVisible(sel("join-code"), chromedp.ByQuery))
+	b.open("/")
+	b.run(chromedp.WaitVisible(sel("join-code"), chromedp.ByQuery))
+	b.mustBeTrue("and back", `document.documentElement.lang === "zh-CN"`)
+	b.checkClean()
+}

@@ -333,14 +333,16 @@ export async function start(owns, show) {
   page = { owns, show };
   // A link that names its language (?lang=en) opens in it; else the language this device chose;
   // else the page's own (the public notice's server picks it from the browser's languages).
-  const asked = new URLSearchParams(location.search).get("lang");
-  const saved = localStorage.getItem("ts-lang");
-  const wanted = [asked, saved, document.documentElement.lang].find((l) => LANGS.includes(l)) || "zh-CN";
-  rememberLang(wanted);
-  // A page may carry its catalog and the enums (see the server's first-screen data): no
-  // round trip for them when its language is the one wanted.
+  // A page may carry its catalog and the enums (see the server's first-screen data), in the
+  // language the device's cookie named: no round trip for them when it is the one wanted.
   let boot = null;
   try { boot = JSON.parse(document.getElementById("boot")?.textContent || "null"); } catch { boot = null; }
+  const asked = new URLSearchParams(location.search).get("lang");
+  // A link's language becomes the device's, so that the next page keeps it.
+  if (LANGS.includes(asked)) localStorage.setItem("ts-lang", asked);
+  const saved = localStorage.getItem("ts-lang");
+  const wanted = [asked, saved, boot && boot.lang, document.documentElement.lang].find((l) => LANGS.includes(l)) || "zh-CN";
+  rememberLang(wanted);
   if (boot && boot.lang === wanted) {
     state.msgs = boot.messages;
     state.lang = wanted;
