@@ -68,31 +68,26 @@ func (s *Store) stmtIn(ctx context.Context, h *hotStmts, query string) (*sql.Stm
 // query runs a read through a prepared statement; tx, when not nil, is the GORM transaction it
 // belongs to.
 func (s *Store) query(ctx context.Context, tx *gorm.DB, query string, args ...any) (*sql.Rows, error) {
-	if s.traceHot != nil {
-		s.traceHot(query, args)
-	}
-	st, done, err := s.stmtFor(ctx, tx, query)
-	if err != nil {
-		return nil, err
-	}
-	defer done()
-	return st.QueryContext(ctx, args...)
+	return s.queryIn(ctx, tx, &s.hot, query, args...)
 }
 
 // queryBuilt runs a read built by GORM (packedPage, scanBuilt) through a prepared statement
 // kept apart from the hot paths' own: the lists' many filters and orders make many texts, which
 // must not take the places of a child's page and a vote.
 func (s *Store) queryBuilt(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.queryIn(ctx, nil, &s.built, query, args...)
+}
+
+// queryIn is query with its statement kept in h.
+func (s *Store) queryIn(ctx context.Context, tx *gorm.DB, h *hotStmts, query string, args ...any) (*sql.Rows, error) {
 	if s.traceHot != nil {
 		s.traceHot(query, args)
 	}
-	st, kept, err := s.stmtIn(ctx, &s.built, query)
+	st, done, err := s.stmtFor(ctx, tx, h, query)
 	if err != nil {
 		return nil, err
 	}
-	if !kept {
-		defer st.Close() // rows read from it stay readable
-	}
+	defer done()
 	return st.QueryContext(ctx, args...)
 }
 
@@ -101,7 +96,7 @@ func (s *Store) exec(ctx context.Context, tx *gorm.DB, query string, args ...any
 	if s.traceHot != nil {
 		s.traceHot(query, args)
 	}
-	st, done, err := s.stmtFor(ctx, tx, query)
+	st, done, err := s.stmtFor(ctx, tx, &s.hot, query)
 	if err != nil {
 		return nil, err
 	}
@@ -109,20 +104,21 @@ func (s *Store) exec(ctx context.Context, tx *gorm.DB, query string, args ...any
 	return st.ExecContext(ctx, args...)
 }
 
-// stmtFor returns query prepared for tx (or for the pool when tx is nil), and what to call once
-// it has been used (rows read from it stay readable). Within a transaction a statement not yet
-// kept is prepared on the transaction's connection: waiting for another connection of the pool
-// there could wait for ever, every connection being held by a writer queued behind this one.
-func (s *Store) stmtFor(ctx context.Context, tx *gorm.DB, query string) (*sql.Stmt, func(), error) {
+// stmtFor returns query prepared for tx (or for the pool when tx is nil), kept in h, and what
+// to call once it has been used (rows read from it stay readable). Within a transaction a
+// statement not yet kept is prepared on the transaction's connection: waiting for another
+// connection of the pool there could wait for ever, every connection being held by a writer
+// queued behind this one.
+func (s *Store) stmtFor(ctx context.Context, tx *gorm.DB, h *hotStmts, query string) (*sql.Stmt, func(), error) {
 	var t *sql.Tx
 	if tx != nil {
 		var ok bool
 		if t, ok = tx.Statement.ConnPool.(*sql.Tx); !ok {
 			return nil, nil, fmt.Errorf("hot statement outside a database/sql transaction")
 		}
-		s.hot.mu.Lock()
-		st, kept := s.hot.m[query]
-		s.hot.mu.Unlock()
+		h.mu.Lock()
+		st, kept := h.m[query]
+		h.mu.Unlock()
 		if !kept {
 			st, err := t.PrepareContext(ctx, s.rebind(query))
 			if err != nil {
@@ -133,7 +129,7 @@ func (s *Store) stmtFor(ctx context.Context, tx *gorm.DB, query string) (*sql.St
 		st = t.StmtContext(ctx, st)
 		return st, func() { st.Close() }, nil
 	}
-	st, kept, err := s.stmt(ctx, query)
+	st, kept, err := s.stmtIn(ctx, h, query)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -52,18 +52,8 @@ func TestListPagesReadInIndexOrderAfterAnalyze(t *testing.T) {
 		if err := s.Optimize(ctx); err != nil {
 			t.Fatal(err)
 		}
-		child, err := s.ChildSignIn(ctx, SyntheticJoinCode(0), SyntheticLoginName(1), SyntheticPIN, SignIn{Address: "127.0.0.1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		fac, err := s.StaffSignIn(ctx, SyntheticFacilitator(0), SyntheticStaffPassword, SignIn{Address: "127.0.0.1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		committee, err := s.StaffSignIn(ctx, SyntheticCommittee, SyntheticStaffPassword, SignIn{Address: "127.0.0.1"})
-		if err != nil {
-			t.Fatal(err)
-		}
+		child := syntheticChild(t, s)
+		fac, committee := syntheticStaff(t, s, SyntheticFacilitator(0)), syntheticStaff(t, s, SyntheticCommittee)
 		for name, a := range map[string]*Actor{"child": child, "facilitator": fac, "committee": committee} {
 			capture := &sqlCapture{Interface: logger.Discard}
 			saved := s.db
@@ -113,4 +103,24 @@ func TestListPagesReadInIndexOrderAfterAnalyze(t *testing.T) {
 			}
 		}
 	}
+}
+
+// syntheticChild signs in the second child of a generated city's first body.
+func syntheticChild(t *testing.T, s *Store) *Actor {
+	t.Helper()
+	a, err := s.ChildSignIn(context.Background(), SyntheticJoinCode(0), SyntheticLoginName(1), SyntheticPIN, SignIn{Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
+}
+
+// syntheticStaff signs in a generated city's staff member.
+func syntheticStaff(t *testing.T, s *Store, username string) *Actor {
+	t.Helper()
+	a, err := s.StaffSignIn(context.Background(), username, SyntheticStaffPassword, SignIn{Address: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

@@ -139,18 +139,8 @@ func TestPackedListsReadWhatColumnsRead(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	signIn := func(user string) *Actor {
-		a, err := s.StaffSignIn(ctx, user, SyntheticStaffPassword, SignIn{Address: "127.0.0.1"})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return a
-	}
-	observer, err := s.ChildSignIn(ctx, SyntheticJoinCode(0), SyntheticLoginName(1), SyntheticPIN, SignIn{Address: "127.0.0.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	actors := map[string]*Actor{"facilitator": signIn(SyntheticFacilitator(1)), "committee": signIn(SyntheticCommittee), "searching child": observer}
+	actors := map[string]*Actor{"facilitator": syntheticStaff(t, s, SyntheticFacilitator(1)),
+		"committee": syntheticStaff(t, s, SyntheticCommittee), "searching child": syntheticChild(t, s)}
 	filters := []ProposalFilter{{}, {Stage: StageDesign}, {Sort: SortOldest}, {Sort: SortDue}, {Sort: SortSupports},
 		{Overdue: true}, {Query: "a"}, {Category: "park"}}
 	item := func(it ProposalItem) string {
@@ -255,14 +245,7 @@ func TestBuiltListsKeepTheirStatementsApart(t *testing.T) {
 	if _, err := s.GenerateCity(ctx, CitySize{Districts: 1, Bodies: 2, ChildrenPerBody: 3, Proposals: 30}, nil); err != nil {
 		t.Fatal(err)
 	}
-	child, err := s.ChildSignIn(ctx, SyntheticJoinCode(0), SyntheticLoginName(1), SyntheticPIN, SignIn{Address: "127.0.0.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	fac, err := s.StaffSignIn(ctx, SyntheticFacilitator(0), SyntheticStaffPassword, SignIn{Address: "127.0.0.1"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	child, fac := syntheticChild(t, s), syntheticStaff(t, s, SyntheticFacilitator(0))
 	if _, err := s.ListProposals(ctx, child, ProposalFilter{}, Page{Limit: 20}); err != nil {
 		t.Fatal(err)
 	}
