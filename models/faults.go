@@ -100,17 +100,23 @@ func (s *Store) watchFaults() error {
 			db.Error = s.fault(db.Error)
 		}
 	}
-	cb := s.db.Callback()
-	for _, err := range []error{
-		cb.Create().After("*").Register("tongsheng:faults", fn),
-		cb.Query().After("*").Register("tongsheng:faults", fn),
-		cb.Update().After("*").Register("tongsheng:faults", fn),
-		cb.Delete().After("*").Register("tongsheng:faults", fn),
-		cb.Row().After("*").Register("tongsheng:faults", fn),
-		cb.Raw().After("*").Register("tongsheng:faults", fn),
-	} {
-		if err != nil {
-			return fmt.Errorf("register fault watch: %w", err)
+	dbs := []*gorm.DB{s.db}
+	if s.wdb != s.db {
+		dbs = append(dbs, s.wdb)
+	}
+	for _, db := range dbs {
+		cb := db.Callback()
+		for _, err := range []error{
+			cb.Create().After("*").Register("tongsheng:faults", fn),
+			cb.Query().After("*").Register("tongsheng:faults", fn),
+			cb.Update().After("*").Register("tongsheng:faults", fn),
+			cb.Delete().After("*").Register("tongsheng:faults", fn),
+			cb.Row().After("*").Register("tongsheng:faults", fn),
+			cb.Raw().After("*").Register("tongsheng:faults", fn),
+		} {
+			if err != nil {
+				return fmt.Errorf("register fault watch: %w", err)
+			}
 		}
 	}
 	return nil

@@ -118,8 +118,18 @@ func TestReadOnlyDatabaseIsUnavailable(t *testing.T) {
 	for dialect, s := range internalStores(t) {
 		t.Run(dialect, func(t *testing.T) {
 			ctx := context.Background()
-			sqlDB, _ := s.db.DB()
-			sqlDB.SetMaxOpenConns(1) // the setting below is per connection
+			// Writes go through both pools (on SQLite, transactions through a connection of their
+			// own); the setting below is per connection.
+			for _, db := range []*gorm.DB{s.db, s.wdb} {
+				sqlDB, _ := db.DB()
+				sqlDB.SetMaxOpenConns(1)
+			}
+			set := func(pragma string) error {
+				if err := s.db.Exec(pragma).Error; err != nil {
+					return err
+				}
+				return s.wdb.Exec(pragma).Error
+			}
 			readOnly, writable := "PRAGMA query_only = 1", "PRAGMA query_only = 0"
 			if dialect == DialectPostgres {
 				readOnly, writable = "SET default_transaction_read_only = on", "SET default_transaction_read_only = off"
@@ -130,7 +140,7 @@ func TestReadOnlyDatabaseIsUnavailable(t *testing.T) {
 			if err := s.Ready(ctx); err != nil {
 				t.Fatalf("ready before: %v", err)
 			}
-			if err := s.db.Exec(readOnly).Error; err != nil {
+			if err := set(readOnly); err != nil {
 				t.Fatal(err)
 			}
 			_, err := s.CreateRegion(ctx, SystemActor(), RegionInput{Name: "常州市", Kind: "city"})
@@ -143,7 +153,7 @@ func TestReadOnlyDatabaseIsUnavailable(t *testing.T) {
 			if err := s.Ready(ctx); ErrorCode(err) != CodeUnavailable {
 				t.Fatalf("ready while read-only: %v", err)
 			}
-			if err := s.db.Exec(writable).Error; err != nil {
+			if err := set(writable); err != nil {
 				t.Fatal(err)
 			}
 			deadline := time.Now().Add(5 * time.Second)

@@ -23,6 +23,7 @@ const hotStmtsMax = 64
 
 // hotStmts keeps prepared statements by their text (written with ? placeholders).
 type hotStmts struct {
+	db *gorm.DB // prepared on db's pool
 	mu sync.Mutex
 	m  map[string]*sql.Stmt
 }
@@ -41,7 +42,7 @@ func (s *Store) stmtIn(ctx context.Context, h *hotStmts, query string) (*sql.Stm
 	if ok {
 		return st, true, nil
 	}
-	sqlDB, err := s.db.DB()
+	sqlDB, err := h.db.DB()
 	if err != nil {
 		return nil, false, err
 	}
@@ -112,6 +113,9 @@ func (s *Store) exec(ctx context.Context, tx *gorm.DB, query string, args ...any
 func (s *Store) stmtFor(ctx context.Context, tx *gorm.DB, h *hotStmts, query string) (*sql.Stmt, func(), error) {
 	var t *sql.Tx
 	if tx != nil {
+		if h == &s.hot {
+			h = &s.whot // a write transaction's statements, prepared on the writer (tx)
+		}
 		var ok bool
 		if t, ok = tx.Statement.ConnPool.(*sql.Tx); !ok {
 			return nil, nil, fmt.Errorf("hot statement outside a database/sql transaction")
@@ -143,7 +147,7 @@ func (s *Store) stmtFor(ctx context.Context, tx *gorm.DB, h *hotStmts, query str
 // run within a transaction: there they are used only once kept (see stmtFor).
 func (s *Store) warmHot(ctx context.Context) error {
 	for _, q := range []string{consentLock[s.dialect == DialectPostgres], voteLock[s.dialect == DialectPostgres], voteRead, voteUpsert} {
-		if _, _, err := s.stmt(ctx, q); err != nil {
+		if _, _, err := s.stmtIn(ctx, &s.whot, q); err != nil {
 			return fmt.Errorf("prepare %q: %w", q, err)
 		}
 	}

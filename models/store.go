@@ -10,6 +10,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -86,9 +87,12 @@ type Store struct {
 	sessions  sessionCache
 	names     listNames
 	wide      wideScopes    // which committees' scopes are read in key order (wideScope)
+	wdb       *gorm.DB      // SQLite: the one connection that writes (see tx); db on PostgreSQL
 	hot       hotStmts      // prepared statements of the hot paths (hot.go)
+	whot      hotStmts      // SQLite: the hot statements of write transactions, prepared on wdb
 	built     hotStmts      // prepared statements of lists built by GORM (queryBuilt)
 	writer    chan struct{} // SQLite: the one write transaction at a time (see tx); nil on PostgreSQL
+	ckpt      *checkpointer // SQLite: copies the write-ahead log back after writes; nil on PostgreSQL
 	// traceHot sees each statement of the hot paths with its values (tests only).
 	traceHot func(query string, args []any)
 	read     *gorm.DB // the replica for public and statistical reads; db when there is none
@@ -151,7 +155,7 @@ func Connect(opts Options) (*Store, error) {
 		SkipDefaultTransaction: true, // every write that needs one opens it explicitly
 		TranslateError:         true,
 	}
-	var db *gorm.DB
+	var db, wdb *gorm.DB
 	dialect := DialectSQLite
 	if strings.HasPrefix(opts.DSN, "postgres://") || strings.HasPrefix(opts.DSN, "postgresql://") {
 		dialect = DialectPostgres
@@ -173,6 +177,17 @@ func Connect(opts Options) (*Store, error) {
 			return nil, fmt.Errorf("database file: %w", err)
 		}
 		db, err = gorm.Open(sqlite.Open(sqliteDSN(path)), cfg)
+		if err == nil {
+			// Write transactions run on a connection of their own, as SQLite's one writer: the
+			// others' page caches are emptied by every commit, its own is not, so a vote finds
+			// the indexes it changes already read.
+			wdb, err = gorm.Open(sqlite.New(sqlite.Config{DriverName: writerDriver, DSN: sqliteDSN(path) + "&_cache_size=-16000"}), cfg)
+			if err != nil {
+				if sqlDB, derr := db.DB(); derr == nil {
+					sqlDB.Close()
+				}
+			}
+		}
 	}
 	if err != nil {
 		return nil, fmt.Errorf("open %s database: %w", dialect, err)
@@ -181,21 +196,28 @@ func Connect(opts Options) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	conns := 20
-	if dialect == DialectSQLite {
-		// WAL lets readers run beside the one writer; a few connections are plenty.
-		conns = 8
+	// Twice as many connections as requests at once (RequestsAtOnce): a request that holds one
+	// and asks for another never waits behind requests that cannot end.
+	conns := 2 * RequestsAtOnce()
+	if dialect == DialectPostgres {
+		conns = max(conns, 20)
 	}
 	// Keep every connection open when idle: database/sql keeps two by default, so under load
 	// the others were closed and opened again for nearly every request.
 	sqlDB.SetMaxOpenConns(conns)
 	sqlDB.SetMaxIdleConns(conns)
 	sqlDB.SetConnMaxIdleTime(5 * time.Minute)
+	if wdb == nil {
+		wdb = db
+	} else if w, err := wdb.DB(); err == nil {
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	s := &Store{
-		db: db, dialect: dialect, clock: opts.Clock, loc: opts.Location, sealer: sl,
+		db: db, wdb: wdb, dialect: dialect, clock: opts.Clock, loc: opts.Location, sealer: sl,
 		hasher: newHasher(opts.Hashing), publicURL: strings.TrimRight(opts.PublicURL, "/"),
 		screening: &screenerState{s: moderation.New(moderation.Defaults())},
 		hashKey:   hashKeyFrom(opts.DataKey),
@@ -208,8 +230,10 @@ func Connect(opts Options) (*Store, error) {
 		s.writer = make(chan struct{}, 1)
 	}
 	s.read = db
+	s.hot.db, s.built.db, s.whot.db = db, db, wdb
 	if opts.ReadDSN != "" {
 		if dialect != DialectPostgres || !(strings.HasPrefix(opts.ReadDSN, "postgres://") || strings.HasPrefix(opts.ReadDSN, "postgresql://")) {
+			s.closeWriter()
 			sqlDB.Close()
 			return nil, fmt.Errorf("TONGSHENG_DB_READ must be a postgres:// URL, beside a PostgreSQL TONGSHENG_DB")
 		}
@@ -225,11 +249,21 @@ func Connect(opts Options) (*Store, error) {
 	}
 	if err := s.watchFaults(); err != nil {
 		s.closeReplica()
+		s.closeWriter()
 		sqlDB.Close()
 		return nil, err
 	}
+	if dialect == DialectSQLite {
+		s.ckpt = newCheckpointer()
+		go s.ckpt.run(sqlDB, opts.Logger)
+	}
 	return s, nil
 }
+
+// RequestsAtOnce is how many requests the api lets work at once, the others waiting their turn
+// (api's turns): four for each core Go may use, enough to keep every core busy while some wait
+// on the database or the writer's turn, and at most 16.
+func RequestsAtOnce() int { return min(16, 4*runtime.GOMAXPROCS(0)) }
 
 // primaryKey marks a context whose reads must see the primary's latest writes.
 type primaryKey struct{}
@@ -271,11 +305,24 @@ func sqliteDSN(path string) string {
 func (s *Store) Close() error {
 	s.screening.stopWatching()
 	s.closeReplica()
+	s.closeWriter()
 	sqlDB, err := s.db.DB()
 	if err != nil {
 		return err
 	}
 	return sqlDB.Close()
+}
+
+// closeWriter stops the checkpointer and closes the writer's connection (SQLite).
+func (s *Store) closeWriter() {
+	if s.ckpt != nil {
+		s.ckpt.close()
+	}
+	if s.wdb != s.db {
+		if w, err := s.wdb.DB(); err == nil {
+			w.Close()
+		}
+	}
 }
 
 // Dialect names the database in use.
@@ -361,7 +408,11 @@ func (s *Store) tx(ctx context.Context, fn func(tx *gorm.DB) error) error {
 		}
 		defer func() { <-s.writer }()
 	}
-	return s.fault(s.db.WithContext(ctx).Transaction(fn))
+	err := s.fault(s.wdb.WithContext(ctx).Transaction(fn))
+	if err == nil && s.ckpt != nil {
+		s.ckpt.written()
+	}
+	return err
 }
 
 // notFound maps gorm's missing-record error to ErrNotFound and leaves others as they are.
