@@ -45,6 +45,7 @@ type server struct {
 	privacyContact string
 	proxies        proxies
 	routes         *routeTable
+	turns          turns
 }
 
 // maxBody is the server-wide ceiling; routes keep DefaultBodyLimit unless they raise it.
@@ -61,6 +62,7 @@ func New(cfg Config) *fiber.App {
 	s := &server{
 		store: cfg.Store, catalog: cfg.Catalog, log: cfg.Logger, secureCookies: cfg.SecureCookies, privacyContact: cfg.PrivacyContact,
 		tokens: tokens{secret: cfg.JWTSecret, now: cfg.Store.Now, seen: &seenTokens{}},
+		turns:  newTurns(),
 	}
 	fc := fiber.Config{
 		AppName:               "tongsheng",
@@ -93,7 +95,7 @@ func New(cfg Config) *fiber.App {
 	app.Get("/healthz", s.healthz)
 	app.Get("/readyz", s.readyz)
 
-	v1 := app.Group("/api/v1")
+	v1 := app.Group("/api/v1", s.turns.take)
 	v1.Get("/openapi.json", s.openAPI)
 	v1.Get("/i18n/:lang", compress.New(), s.i18nCatalog) // the largest file a tablet loads; no secrets in it
 	v1.Get("/meta", compress.New(), s.metaInfo)

@@ -52,9 +52,9 @@ func (s *server) mountNotice(app *fiber.App, site *frontend.Site) {
 			return c.Status(h.status).Send(body)
 		}
 	}
-	app.Get("/notice", serve(s.boardHead))
-	app.Get("/notice/proposals/:id", serve(func(c *fiber.Ctx) (pageHead, error) { return s.proposalHead(c, false) }))
-	app.Get("/notice/proposals/:id/print", serve(func(c *fiber.Ctx) (pageHead, error) { return s.proposalHead(c, true) }))
+	app.Get("/notice", s.turns.take, serve(s.boardHead))
+	app.Get("/notice/proposals/:id", s.turns.take, serve(func(c *fiber.Ctx) (pageHead, error) { return s.proposalHead(c, false) }))
+	app.Get("/notice/proposals/:id/print", s.turns.take, serve(func(c *fiber.Ctx) (pageHead, error) { return s.proposalHead(c, true) }))
 }
 
 // pageAddress is the public address of this page: the path with the query values the page
