@@ -26,12 +26,7 @@ func appendProposalList(b []byte, items []models.ProposalItem, next *string, tot
 		}
 		b = appendProposalItem(b, &items[i])
 	}
-	b = append(b, `],"next_cursor":`...)
-	if next == nil {
-		b = append(b, "null"...)
-	} else {
-		b = appendJSONString(b, *next)
-	}
+	b = appendNextCursor(b, next)
 	if total != nil {
 		b = append(b, `,"total":`...)
 		b = strconv.AppendInt(b, *total, 10)
@@ -40,6 +35,60 @@ func appendProposalList(b []byte, items []models.ProposalItem, next *string, tot
 }
 
 func appendProposalItem(b []byte, it *models.ProposalItem) []byte {
+	return append(appendProposalFields(b, it), '}')
+}
+
+// appendPublicList appends the body of GET /public/proposals: each item as in the list, with
+// its decision and the days left in its notice period.
+func appendPublicList(b []byte, items []models.PublicItem, next *string) []byte {
+	b = append(b, `{"items":[`...)
+	for i := range items {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		it := &items[i]
+		b = appendProposalFields(b, &it.ProposalItem)
+		b = append(b, `,"decision":`...)
+		if d := it.Decision; d == nil {
+			b = append(b, "null"...)
+		} else {
+			b = append(b, `{"outcome":`...)
+			b = appendJSONString(b, d.Outcome)
+			b = append(b, `,"child_summary":`...)
+			b = appendJSONString(b, d.ChildSummary)
+			b = append(b, `,"responsible_unit":`...)
+			b = appendJSONString(b, d.ResponsibleUnit)
+			b = append(b, `,"planned_completion":`...)
+			b = appendJSONString(b, d.PlannedCompletion)
+			b = append(b, `,"decided_at":`...)
+			b = appendJSONTime(b, d.DecidedAt)
+			b = append(b, `,"notice_until":`...)
+			b = appendJSONString(b, d.NoticeUntil)
+			b = append(b, '}')
+		}
+		b = append(b, `,"notice_days_left":`...)
+		if it.NoticeDaysLeft == nil {
+			b = append(b, "null"...)
+		} else {
+			b = strconv.AppendInt(b, int64(*it.NoticeDaysLeft), 10)
+		}
+		b = append(b, '}')
+	}
+	b = appendNextCursor(b, next)
+	return append(b, '}')
+}
+
+// appendNextCursor closes a list's items and writes its next_cursor.
+func appendNextCursor(b []byte, next *string) []byte {
+	b = append(b, `],"next_cursor":`...)
+	if next == nil {
+		return append(b, "null"...)
+	}
+	return appendJSONString(b, *next)
+}
+
+// appendProposalFields writes an item's object up to, not including, its closing brace.
+func appendProposalFields(b []byte, it *models.ProposalItem) []byte {
 	b = append(b, `{"id":`...)
 	b = appendJSONString(b, it.ID)
 	b = append(b, `,"title":`...)
@@ -102,7 +151,7 @@ func appendProposalItem(b []byte, it *models.ProposalItem) []byte {
 		b = append(b, `,"first_response_at":`...)
 		b = appendJSONTime(b, *it.FirstResponseAt)
 	}
-	return append(b, '}')
+	return b
 }
 
 // appendJSONTime writes t as time.Time's MarshalJSON does for the years it accepts (0–9999; the

@@ -88,3 +88,23 @@ func TestProposalListJSON(t *testing.T) {
 		}
 	}
 }
+
+// The public list body is byte for byte what encoding/json writes for the map it replaced.
+func TestPublicListJSON(t *testing.T) {
+	r := rand.New(rand.NewPCG(11, 3))
+	for n := range 3000 {
+		items := make([]models.PublicItem, n%4)
+		for i := range items {
+			fill(r, reflect.ValueOf(&items[i]).Elem())
+		}
+		var next *string
+		fill(r, reflect.ValueOf(&next).Elem())
+		want, err := json.Marshal(map[string]any{"items": items, "next_cursor": next})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendPublicList(nil, items, next); string(got) != string(want) {
+			t.Fatalf("hand-written public list differs from encoding/json:\n got %s\nwant %s", got, want)
+		}
+	}
+}

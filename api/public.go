@@ -60,7 +60,10 @@ func (s *server) publicProposals(c *fiber.Ctx) error {
 	if next != "" {
 		cursor = &next
 	}
-	return publicJSON(c, fiber.Map{"items": items, "next_cursor": cursor})
+	buf := listBuffers.Get().(*[]byte)
+	defer listBuffers.Put(buf)
+	*buf = appendPublicList((*buf)[:0], items, cursor)
+	return publicReply(c, fiber.MIMEApplicationJSONCharsetUTF8, *buf)
 }
 
 func (s *server) publicProposal(c *fiber.Ctx) error {

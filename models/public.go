@@ -128,15 +128,9 @@ func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]
 	for i, r := range rows {
 		ids[i] = r.ID
 	}
-	var decisions []DecisionBrief
-	if len(ids) > 0 {
-		if err := s.db.WithContext(ctx).Table("decisions").Where("proposal_id IN ?", ids).Find(&decisions).Error; err != nil {
-			return nil, "", fmt.Errorf("list public decisions: %w", err)
-		}
-	}
-	byID := map[string]*DecisionBrief{}
-	for i := range decisions {
-		byID[decisions[i].ProposalID] = &decisions[i]
+	byID, err := s.decisionsOf(ctx, ids)
+	if err != nil {
+		return nil, "", fmt.Errorf("list public decisions: %w", err)
 	}
 	out := make([]PublicItem, len(rows))
 	for i, r := range rows {
@@ -146,6 +140,39 @@ func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]
 		}
 	}
 	return out, next, nil
+}
+
+// decisionsOf reads the decisions of a page's proposals, by proposal ID, through one prepared
+// statement. The IDs are padded to a page's size (the last one repeated) so that every page
+// runs one of two statements, whatever its length.
+func (s *Store) decisionsOf(ctx context.Context, ids []string) (map[string]*DecisionBrief, error) {
+	byID := make(map[string]*DecisionBrief, len(ids))
+	if len(ids) == 0 {
+		return byID, nil
+	}
+	n := DefaultPageSize
+	if len(ids) > n {
+		n = max(MaxPageSize, len(ids))
+	}
+	args := make([]any, n)
+	for i := range args {
+		args[i] = ids[min(i, len(ids)-1)]
+	}
+	rows, err := s.query(ctx, nil, `SELECT proposal_id, outcome, child_summary, responsible_unit,
+		planned_completion, decided_at, notice_until FROM decisions WHERE proposal_id IN (`+placeholders(n)+`)`, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		d := new(DecisionBrief)
+		if err := rows.Scan(&d.ProposalID, &d.Outcome, &d.ChildSummary, &d.ResponsibleUnit,
+			&d.PlannedCompletion, &d.DecidedAt, &d.NoticeUntil); err != nil {
+			return nil, err
+		}
+		byID[d.ProposalID] = d
+	}
+	return byID, rows.Err()
 }
 
 // publicPage reads a page of the public notice on SQLite as staff pages are read (packedPage),
