@@ -152,6 +152,11 @@ func scopeChildren(db *gorm.DB, q *gorm.DB, a *Actor) *gorm.DB {
 // evaluation and later proposals of their groups' region subtrees.
 func scopeProposals(db *gorm.DB, q *gorm.DB, a *Actor) *gorm.DB {
 	if a.IsStaff() {
+		if a.Role == RoleFacilitator && len(a.BodyIDs) == 1 {
+			// A facilitator of one body, by equality as for a child (below): the page is read
+			// from the body's index in order instead of sorting every proposal of the body.
+			return q.Where("proposals.body_id = ?", a.BodyIDs[0])
+		}
 		return q.Where("proposals.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
 	}
 	var own *gorm.DB
