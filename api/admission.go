@@ -1,6 +1,8 @@
 package api
 
 import (
+	"time"
+
 	"github.com/gofiber/fiber/v2"
 
 	"tongsheng/models"
@@ -12,14 +14,39 @@ import (
 // chosen at random, once for every query a request made, so some requests lost the draw
 // several times over. A channel's blocked senders are woken first come, first served: the wait
 // is the queue ahead, and the work runs with as many at once as the machine can use.
-type turns chan struct{}
+type turns struct {
+	places chan struct{}
+	wait   time.Duration // the longest a request waits before it is told to try again
+}
 
-func newTurns() turns { return make(turns, models.RequestsAtOnce()) }
+// DefaultTurnWait is how long a request waits for its turn before it is answered 503
+// unavailable with Retry-After: the wait for SQLite's write turn.
+const DefaultTurnWait = 10 * time.Second
+
+func newTurns(places int, wait time.Duration) turns {
+	if places <= 0 {
+		places = models.RequestsAtOnce()
+	}
+	if wait <= 0 {
+		wait = DefaultTurnWait
+	}
+	return turns{places: make(chan struct{}, places), wait: wait}
+}
 
 // take is the middleware: it holds a turn for the handler's run. A streamed reply's writer runs
 // after the handler returns, outside the turn, so an export does not hold up the pages.
 func (t turns) take(c *fiber.Ctx) error {
-	t <- struct{}{}
-	defer func() { <-t }()
+	select {
+	case t.places <- struct{}{}:
+	default:
+		timer := time.NewTimer(t.wait)
+		defer timer.Stop()
+		select {
+		case t.places <- struct{}{}:
+		case <-timer.C:
+			return models.ErrUnavailable
+		}
+	}
+	defer func() { <-t.places }()
 	return c.Next()
 }

@@ -14,7 +14,7 @@ import (
 // request is answered, and those that waited are served in the order they came.
 func TestTurnsLimitWorkAndServeInOrder(t *testing.T) {
 	const size, callers = 3, 24
-	tn := make(turns, size)
+	tn := newTurns(size, time.Minute)
 	var running, most, arrived atomic.Int32
 	release := make(chan struct{}) // each send lets one handler end
 	var mu sync.Mutex

@@ -34,6 +34,11 @@ type Config struct {
 	// PrivacyContact is the person responsible for children's personal information, named in
 	// the privacy notice; empty uses the catalog's default wording.
 	PrivacyContact string
+	// Turns is how many API and notice requests do their work at once, the others waiting in
+	// order of arrival; 0 is models.RequestsAtOnce. TurnWait is the longest wait before a request
+	// is answered 503 unavailable; 0 is DefaultTurnWait.
+	Turns    int
+	TurnWait time.Duration
 }
 
 type server struct {
@@ -62,7 +67,7 @@ func New(cfg Config) *fiber.App {
 	s := &server{
 		store: cfg.Store, catalog: cfg.Catalog, log: cfg.Logger, secureCookies: cfg.SecureCookies, privacyContact: cfg.PrivacyContact,
 		tokens: tokens{secret: cfg.JWTSecret, now: cfg.Store.Now, seen: &seenTokens{}},
-		turns:  newTurns(),
+		turns:  newTurns(cfg.Turns, cfg.TurnWait),
 	}
 	fc := fiber.Config{
 		AppName:               "tongsheng",

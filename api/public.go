@@ -24,7 +24,8 @@ func publicReply(c *fiber.Ctx, contentType string, body []byte) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, contentType)
-	return c.Send(body)
+	c.Response().SetBody(body) // a copy: body may be a pooled buffer (publicProposals)
+	return nil
 }
 
 func publicJSON(c *fiber.Ctx, v any) error {

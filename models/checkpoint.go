@@ -71,12 +71,32 @@ func (c *checkpointer) run(db *sql.DB, log *slog.Logger) {
 			return
 		case <-time.After(checkpointPause):
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		if _, err := db.ExecContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)"); err != nil {
-			log.Warn("checkpoint", slog.String("error", err.Error()))
+		if !checkpoint(db, log) {
+			// A reader still needs part of the log: try again in a while, writes or not.
+			go func() {
+				select {
+				case <-c.stop:
+				case <-time.After(checkpointRetry):
+					c.written()
+				}
+			}()
 		}
-		cancel()
 	}
+}
+
+// checkpointRetry is how soon a checkpoint a reader kept from finishing is tried again.
+const checkpointRetry = time.Second
+
+// checkpoint copies what it can of the log and reports whether all of it is copied.
+func checkpoint(db *sql.DB, log *slog.Logger) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	var busy, frames, copied int
+	if err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &copied); err != nil {
+		log.Warn("checkpoint", slog.String("error", err.Error()))
+		return true // the next write tries again; a failing disk shows in /readyz, not here
+	}
+	return copied >= frames
 }
 
 // close stops the checkpointer and waits for a checkpoint under way.

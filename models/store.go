@@ -262,8 +262,9 @@ func Connect(opts Options) (*Store, error) {
 
 // RequestsAtOnce is how many requests the api lets work at once, the others waiting their turn
 // (api's turns): four for each core Go may use, enough to keep every core busy while some wait
-// on the database or the writer's turn, and at most 16.
-func RequestsAtOnce() int { return min(16, 4*runtime.GOMAXPROCS(0)) }
+// on the database or the writer's turn; at least 8, so that a few slow requests (sign-ins
+// hashing a PIN) never hold every place, and at most 16.
+func RequestsAtOnce() int { return min(16, max(8, 4*runtime.GOMAXPROCS(0))) }
 
 // primaryKey marks a context whose reads must see the primary's latest writes.
 type primaryKey struct{}
@@ -435,12 +436,19 @@ func (s *Store) Optimize(ctx context.Context) error {
 	if s.dialect != DialectSQLite {
 		return nil
 	}
-	return s.tx(ctx, func(tx *gorm.DB) error {
+	// On a read connection, in the write turn: once the statistics table exists, ANALYZE no
+	// longer changes the schema's version, so only the connection that ran it and those opened
+	// after read the new statistics; the writer's few statements need none.
+	if err := s.awaitWriter(ctx); err != nil {
+		return err
+	}
+	defer func() { <-s.writer }()
+	return s.fault(s.db.WithContext(ctx).Transaction(func(tx *gorm.DB) error {
 		if err := tx.Exec("PRAGMA analysis_limit = 1000").Error; err != nil {
 			return err
 		}
 		return tx.Exec("ANALYZE").Error
-	})
+	}))
 }
 
 // hashKeyFrom derives the log-hash key from the data key, so the two are never the same bytes.
