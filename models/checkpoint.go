@@ -60,26 +60,22 @@ func (c *checkpointer) written() {
 
 func (c *checkpointer) run(db *sql.DB, log *slog.Logger) {
 	defer close(c.done)
+	var retry <-chan time.Time // set while a reader keeps part of the log from being copied
 	for {
 		select {
 		case <-c.stop:
 			return
 		case <-c.wrote:
+		case <-retry:
 		}
 		select {
 		case <-c.stop:
 			return
 		case <-time.After(checkpointPause):
 		}
+		retry = nil
 		if !checkpoint(db, log) {
-			// A reader still needs part of the log: try again in a while, writes or not.
-			go func() {
-				select {
-				case <-c.stop:
-				case <-time.After(checkpointRetry):
-					c.written()
-				}
-			}()
+			retry = time.After(checkpointRetry) // try again in a while, writes or not
 		}
 	}
 }
