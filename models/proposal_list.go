@@ -94,7 +94,14 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 			return nil, err
 		}
 	}
-	db := s.db.WithContext(ctx)
+	// GORM's session, for the lists it builds; a child's own page needs none.
+	var db *gorm.DB
+	session := func() *gorm.DB {
+		if db == nil {
+			db = s.db.WithContext(ctx)
+		}
+		return db
+	}
 	walk := false // read the page in key order, skipping what is out of scope
 	if s.dialect == DialectSQLite && (f.Sort == SortNewest || f.Sort == SortOldest) && f.BodyID == "" {
 		wide, err := s.wideScope(ctx, a)
@@ -108,6 +115,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 	// Joined, SQLite's planner, once it has statistics, starts from the bodies and sorts every
 	// proposal in scope for each page.
 	build := func(walk bool) *gorm.DB {
+		db := session()
 		q := db.Table("proposals").Select(listColumns)
 		if a.IsStaff() && strings.TrimSpace(f.Query) != "" {
 			q = q.Joins("LEFT JOIN children ON children.id = proposals.author_id") // search by nickname
@@ -156,6 +164,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 
 	out := &ProposalList{Items: []ProposalItem{}}
 	if a.IsStaff() {
+		db := session()
 		var total int64
 		if f.Category == "" && f.Query == "" && !f.Mine && !f.Overdue && f.DueBefore == "" {
 			// Scope, body and stage only: the counts kept per body and stage (0008b), or per
@@ -216,7 +225,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 			page = page.Order(dueGroup).Order("proposals.response_due_at").Order("proposals.id")
 		}
 		if s.dialect == DialectSQLite {
-			rows, err = s.packedPage(ctx, page)
+			rows, err = s.packedPage(ctx, page, p.normalise().Limit+1)
 		} else {
 			err = page.Find(&rows).Error
 		}
@@ -227,18 +236,22 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 	if err := s.decorate(ctx, a, rows); err != nil {
 		return nil, err
 	}
+	read := rows
 	if limit := p.normalise().Limit; len(rows) > limit {
 		rows = rows[:limit]
 		out.Next = listCursor(f.Sort, rows[len(rows)-1])
 	}
-	for _, r := range rows {
-		it := s.item(r, false)
+	out.Items = make([]ProposalItem, len(rows))
+	for i := range rows {
+		r := &rows[i]
+		it := &out.Items[i]
+		*it = s.item(*r, false)
 		it.Marks = r.marks
 		if a.IsStaff() {
 			it.FirstResponseAt = r.FirstResponseAt
 		}
-		out.Items = append(out.Items, it)
 	}
+	dropRows(read)
 	return out, nil
 }
 
@@ -528,6 +541,32 @@ func childPageBits(sqlite bool) string {
 // childPagePacked is childPageColumns as one text per row, for SQLite (see packedColumns).
 var childPagePacked = packedColumns(childPageBits(true))
 
+// pageRows keeps the rows of list pages between requests: ListProposals copies a page's rows
+// into its items and drops them, and under load they were a third of a child's page's garbage.
+var pageRows = sync.Pool{New: func() any { return new([]proposalRow) }}
+
+// rowsFor returns an empty slice with room for size rows, from pageRows where it can.
+func rowsFor(size int) []proposalRow {
+	if p := pageRows.Get().(*[]proposalRow); cap(*p) >= size {
+		return (*p)[:0]
+	}
+	return make([]proposalRow, 0, max(size, 21))
+}
+
+// dropRows returns rows, once nothing refers to them, to pageRows, cleared, so that the pool
+// holds no proposal's text.
+func dropRows(rows []proposalRow) {
+	clear(rows)
+	rows = rows[:0]
+	pageRows.Put(&rows)
+}
+
+// childPageSelect starts a child's page, by whether its rows are packed (SQLite).
+var childPageSelect = map[bool]string{
+	true:  "SELECT " + childPagePacked + " FROM proposals WHERE ",
+	false: "SELECT " + childPageColumns + " FROM proposals WHERE ",
+}
+
 // listPacked is listColumns as one text per row, for SQLite: the lists of staff, of observers
 // and of searches (see packedColumns).
 var listPacked = packedColumns(`(CASE WHEN proposals.erased THEN 1 ELSE 0 END)`)
@@ -561,8 +600,9 @@ func (s *Store) scanBuilt(ctx context.Context, q *gorm.DB, dest ...any) error {
 }
 
 // packedPage runs a list page built by GORM (on SQLite) through a prepared statement, reading
-// each row as listPacked: the same rows as q.Find, without GORM's reflection per column.
-func (s *Store) packedPage(ctx context.Context, q *gorm.DB) ([]proposalRow, error) {
+// each row as listPacked: the same rows as q.Find, without GORM's reflection per column. size
+// is the page's limit, the rows to make room for.
+func (s *Store) packedPage(ctx context.Context, q *gorm.DB, size int) ([]proposalRow, error) {
 	// Built only: nothing runs, so nothing is logged; the statement runs (and is traced) below.
 	built := q.Select(listPacked).Session(&gorm.Session{DryRun: true, Logger: logger.Discard}).Find(&[]proposalRow{})
 	if built.Error != nil {
@@ -573,19 +613,19 @@ func (s *Store) packedPage(ctx context.Context, q *gorm.DB) ([]proposalRow, erro
 		return nil, err
 	}
 	defer rs.Close()
-	var rows []proposalRow
+	rows := rowsFor(size)
 	for rs.Next() {
 		var text string
 		if err := rs.Scan(&text); err != nil {
 			return nil, err
 		}
-		var r proposalRow
-		bits, err := readPackedRow(text, &r)
+		rows = append(rows, proposalRow{}) // read in place, as childPage does
+		r := &rows[len(rows)-1]
+		bits, err := readPackedRow(text, r)
 		if err != nil {
 			return nil, err
 		}
 		r.Erased = bits&1 != 0
-		rows = append(rows, r)
 	}
 	return rows, rs.Err()
 }
@@ -596,13 +636,10 @@ func (s *Store) packedPage(ctx context.Context, q *gorm.DB) ([]proposalRow, erro
 func (s *Store) childPage(ctx context.Context, a *Actor, f ProposalFilter, afterID string, limit int) ([]proposalRow, error) {
 	packed := s.dialect == DialectSQLite
 	var q strings.Builder
+	q.Grow(len(childPageSelect[packed]) + 200 + 2*len(a.BodyIDs))
 	args := make([]any, 0, len(a.BodyIDs)+8)
 	// The child's marks come with the rows; mine is the author's ID.
-	if packed {
-		q.WriteString("SELECT " + childPagePacked + ` FROM proposals WHERE `)
-	} else {
-		q.WriteString("SELECT " + childPageColumns + ` FROM proposals WHERE `)
-	}
+	q.WriteString(childPageSelect[packed])
 	args = append(args, a.ID, a.ID, a.ID)
 	if len(a.BodyIDs) == 1 {
 		q.WriteString("proposals.body_id = ?")
@@ -638,16 +675,17 @@ func (s *Store) childPage(ctx context.Context, a *Actor, f ProposalFilter, after
 		return nil, fmt.Errorf("list proposals: %w", err)
 	}
 	defer rs.Close()
-	rows := make([]proposalRow, 0, limit)
+	rows := rowsFor(limit)
 	for rs.Next() {
-		var r proposalRow
+		rows = append(rows, proposalRow{}) // read in place: a row of its own would escape to the heap
+		r := &rows[len(rows)-1]
 		var bits int
 		if packed {
 			var text string
 			if err := rs.Scan(&text); err != nil {
 				return nil, fmt.Errorf("list proposals: %w", err)
 			}
-			if bits, err = readPackedRow(text, &r); err != nil {
+			if bits, err = readPackedRow(text, r); err != nil {
 				return nil, fmt.Errorf("list proposals: %w", err)
 			}
 		} else {
@@ -663,7 +701,6 @@ func (s *Store) childPage(ctx context.Context, a *Actor, f ProposalFilter, after
 		r.Erased = bits&1 != 0
 		r.marks = &ItemMarks{Mine: r.AuthorID != nil && *r.AuthorID == a.ID,
 			Supported: bits&2 != 0, Voted: bits&4 != 0, Evaluated: bits&8 != 0}
-		rows = append(rows, r)
 	}
 	if err := rs.Err(); err != nil {
 		return nil, fmt.Errorf("list proposals: %w", err)

@@ -116,7 +116,7 @@ func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]
 	var next string
 	if s.dialect == DialectSQLite {
 		rows, next, err = pageBy(q, p, "proposals.id", true, idOf, func(q *gorm.DB) ([]proposalRow, error) {
-			return s.publicPage(ctx, q)
+			return s.publicPage(ctx, q, p.normalise().Limit+1)
 		})
 	} else {
 		rows, next, err = pageOf(q, p, "proposals.id", true, idOf)
@@ -178,12 +178,12 @@ func (s *Store) decisionsOf(ctx context.Context, ids []string) (map[string]*Deci
 // publicPage reads a page of the public notice on SQLite as staff pages are read (packedPage),
 // with the names of bodies and authors kept between pages (decorate) for as long as no
 // account, body or region changes: the epoch that keeps sessions (auth_epoch) says when.
-func (s *Store) publicPage(ctx context.Context, q *gorm.DB) ([]proposalRow, error) {
+func (s *Store) publicPage(ctx context.Context, q *gorm.DB, size int) ([]proposalRow, error) {
 	epoch, err := s.authEpoch(ctx)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.packedPage(ctx, q)
+	rows, err := s.packedPage(ctx, q, size)
 	if err != nil {
 		return nil, err
 	}
