@@ -2,7 +2,10 @@ package models
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strconv"
+	"strings"
 	"time"
 
 	"gorm.io/gorm"
@@ -158,21 +161,58 @@ func (s *Store) decisionsOf(ctx context.Context, ids []string) (map[string]*Deci
 	for i := range args {
 		args[i] = ids[min(i, len(ids)-1)]
 	}
-	rows, err := s.query(ctx, nil, `SELECT proposal_id, outcome, child_summary, responsible_unit,
-		planned_completion, decided_at, notice_until FROM decisions WHERE proposal_id IN (`+placeholders(n)+`)`, args...)
+	columns := decisionColumns[s.dialect == DialectSQLite]
+	rows, err := s.query(ctx, nil, `SELECT `+columns+` FROM decisions WHERE proposal_id IN (`+placeholders(n)+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		d := new(DecisionBrief)
-		if err := rows.Scan(&d.ProposalID, &d.Outcome, &d.ChildSummary, &d.ResponsibleUnit,
+		if s.dialect == DialectSQLite {
+			var text string
+			if err := rows.Scan(&text); err != nil {
+				return nil, err
+			}
+			if err := readPackedDecision(text, d); err != nil {
+				return nil, err
+			}
+		} else if err := rows.Scan(&d.ProposalID, &d.Outcome, &d.ChildSummary, &d.ResponsibleUnit,
 			&d.PlannedCompletion, &d.DecidedAt, &d.NoticeUntil); err != nil {
 			return nil, err
 		}
 		byID[d.ProposalID] = d
 	}
 	return byID, rows.Err()
+}
+
+// decisionColumns are what decisionsOf reads of a decision, by whether the dialect is SQLite,
+// where a decision is one text (as a list's rows are, see packedColumns): the fixed fields
+// first, each ended by the unit separator, then the byte lengths of the summary and the unit,
+// then the three free texts joined by || (printf would end them at a NUL byte).
+var decisionColumns = map[bool]string{
+	false: `proposal_id, outcome, child_summary, responsible_unit, planned_completion, decided_at, notice_until`,
+	true: "printf('%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f', proposal_id, outcome, decided_at, notice_until, " +
+		"octet_length(child_summary), octet_length(responsible_unit)) || child_summary || responsible_unit || planned_completion",
+}
+
+// readPackedDecision reads a decision packed as decisionColumns[true] into d.
+func readPackedDecision(text string, d *DecisionBrief) error {
+	var f [6]string
+	for i := range f {
+		var ok bool
+		if f[i], text, ok = strings.Cut(text, "\x1f"); !ok {
+			return fmt.Errorf("packed decision: %d fields, want 7", i+1)
+		}
+	}
+	summary, err1 := strconv.Atoi(f[4])
+	unit, err2 := strconv.Atoi(f[5])
+	if err := errors.Join(err1, err2); err != nil || summary < 0 || unit < 0 || summary+unit > len(text) {
+		return fmt.Errorf("packed decision: lengths %q %q of %d bytes: %v", f[4], f[5], len(text), err)
+	}
+	d.ProposalID, d.Outcome, d.DecidedAt, d.NoticeUntil = f[0], f[1], sqliteTime(f[2]), f[3]
+	d.ChildSummary, d.ResponsibleUnit, d.PlannedCompletion = text[:summary], text[summary:summary+unit], text[summary+unit:]
+	return nil
 }
 
 // publicPage reads a page of the public notice on SQLite as staff pages are read (packedPage),

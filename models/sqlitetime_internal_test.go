@@ -123,6 +123,58 @@ func TestPackedChildPageReadsWhatColumnsRead(t *testing.T) {
 	}
 }
 
+// The public notice reads a page's decisions packed on SQLite (decisionsOf): the same decisions
+// as read column by column, whatever their three free texts hold, and a missing one is absent.
+func TestPackedDecisionsReadWhatColumnsRead(t *testing.T) {
+	s := internalStores(t)[DialectSQLite]
+	ctx := context.Background()
+	child, _ := evaluatedProposal(t, s)
+	texts := []string{"a\x1fb\x1f\x1fc", "nul\x00inside", "%s%d%%", "第一行\n第二行", "😀 <&> \"q\"", "", "12\x1f34"}
+	times := []string{"2026-05-14 09:34:33.117+08:00", "1700000000", "2026-05-14T01:34:33Z", "2026-05-14 01:34:33+00:00"}
+	var ids []string
+	for i := range texts {
+		id := NewID(s.Now().Add(time.Duration(i+1) * time.Second))
+		ids = append(ids, id)
+		if err := s.db.Exec(`INSERT INTO proposals (id, body_id, author_id, title, category, stage, visibility, support_count,
+			comment_count, closed_reason, created_at, updated_at) VALUES (?, ?, ?, 'title', 'park', 'decision', 'published', 0, 0, '', ?, ?)`,
+			id, child.BodyIDs[0], child.ID, s.Now(), s.Now()).Error; err != nil {
+			t.Fatal(err)
+		}
+		if i == len(texts)-1 {
+			break // a proposal without a decision
+		}
+		if err := s.db.Exec(`INSERT INTO decisions (proposal_id, outcome, child_summary, responsible_unit, planned_completion,
+			notice_days, decided_at, notice_until) VALUES (?, 'adopted', ?, ?, ?, 7, ?, '2026-06-01')`,
+			id, texts[i], texts[(i+1)%len(texts)], texts[(i+2)%len(texts)], times[i%len(times)]).Error; err != nil {
+			t.Fatal(err)
+		}
+	}
+	packed, err := s.decisionsOf(ctx, ids)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.dialect = "columns" // any dialect but SQLite reads column by column
+	columns, err := s.decisionsOf(ctx, ids)
+	s.dialect = DialectSQLite
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(packed) != len(texts)-1 || len(columns) != len(packed) || packed[ids[len(ids)-1]] != nil {
+		t.Fatalf("%d decisions packed, %d by column, want %d", len(packed), len(columns), len(texts)-1)
+	}
+	for id, a := range packed {
+		b := columns[id]
+		if b == nil || a.ProposalID != b.ProposalID || a.Outcome != b.Outcome || a.ChildSummary != b.ChildSummary ||
+			a.ResponsibleUnit != b.ResponsibleUnit || a.PlannedCompletion != b.PlannedCompletion || a.NoticeUntil != b.NoticeUntil ||
+			!a.DecidedAt.Equal(b.DecidedAt) || a.DecidedAt.Location().String() != b.DecidedAt.Location().String() {
+			t.Errorf("decision of %s packed %+v\nby column %+v", id, a, b)
+		}
+	}
+	if err := readPackedDecision("p\x1fadopted\x1f2026-05-14\x1f2026-06-01\x1f9\x1f0\x1fshort", new(DecisionBrief)); err == nil {
+		t.Error("a length past the text read")
+	}
+}
+
 // The lists of staff, observers and searches read packed on SQLite (packedPage) hold the same
 // items as the same lists read by GORM column by column: for each role, filter and order, page
 // after page, whatever a title holds.
