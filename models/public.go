@@ -142,6 +142,7 @@ func (s *Store) PublicProposals(ctx context.Context, f PublicFilter, p Page) ([]
 			out[i].NoticeDaysLeft = s.noticeDaysLeft(d.NoticeUntil)
 		}
 	}
+	dropRows(rows)
 	return out, next, nil
 }
 
@@ -193,7 +194,7 @@ func (s *Store) decisionsOf(ctx context.Context, ids []string) (map[string]*Deci
 var decisionColumns = map[bool]string{
 	false: `proposal_id, outcome, child_summary, responsible_unit, planned_completion, decided_at, notice_until`,
 	true: "printf('%s\x1f%s\x1f%s\x1f%s\x1f%d\x1f%d\x1f', proposal_id, outcome, decided_at, notice_until, " +
-		"octet_length(child_summary), octet_length(responsible_unit)) || child_summary || responsible_unit || planned_completion",
+		"length(CAST(child_summary AS BLOB)), length(CAST(responsible_unit AS BLOB))) || child_summary || responsible_unit || planned_completion",
 }
 
 // readPackedDecision reads a decision packed as decisionColumns[true] into d.
@@ -207,8 +208,8 @@ func readPackedDecision(text string, d *DecisionBrief) error {
 	}
 	summary, err1 := strconv.Atoi(f[4])
 	unit, err2 := strconv.Atoi(f[5])
-	if err := errors.Join(err1, err2); err != nil || summary < 0 || unit < 0 || summary+unit > len(text) {
-		return fmt.Errorf("packed decision: lengths %q %q of %d bytes: %v", f[4], f[5], len(text), err)
+	if err := errors.Join(err1, err2); err != nil || summary < 0 || unit < 0 || summary > len(text) || unit > len(text)-summary {
+		return fmt.Errorf("packed decision: lengths %q and %q of %d bytes", f[4], f[5], len(text))
 	}
 	d.ProposalID, d.Outcome, d.DecidedAt, d.NoticeUntil = f[0], f[1], sqliteTime(f[2]), f[3]
 	d.ChildSummary, d.ResponsibleUnit, d.PlannedCompletion = text[:summary], text[summary:summary+unit], text[summary+unit:]
