@@ -85,15 +85,35 @@ func evaluatedProposal(t *testing.T, s *Store) (*Actor, *ProposalDetail) {
 	t.Helper()
 	ctx := context.Background()
 	sys := SystemActor()
-	city, err := s.CreateRegion(ctx, sys, RegionInput{Name: "乐清市", Kind: "city"})
+	child, p := proposalInNewRegion(t, s, "", "乐清市")
+	if _, err := s.PostDecision(ctx, sys, p.ID, DecisionInput{Outcome: OutcomeAdopted, ChildSummary: "加十张座椅。"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ChangeStage(ctx, sys, p.ID, StageInput{To: StageEvaluation}); err != nil {
+		t.Fatal(err)
+	}
+	return child, p
+}
+
+// proposalInNewRegion makes a region named name under parent ("" for a root), a council in it, a
+// child member with consent and assent, and the child's published proposal.
+func proposalInNewRegion(t *testing.T, s *Store, parent, name string) (*Actor, *ProposalDetail) {
+	t.Helper()
+	ctx := context.Background()
+	sys := SystemActor()
+	kind := "city"
+	if parent != "" {
+		kind = "district"
+	}
+	region, err := s.CreateRegion(ctx, sys, RegionInput{Name: name, Kind: kind, ParentID: parent})
 	if err != nil {
 		t.Fatal(err)
 	}
-	body, err := s.CreateBody(ctx, sys, BodyInput{Name: "儿童议事会", Kind: BodyCouncil, RegionID: city.ID})
+	body, err := s.CreateBody(ctx, sys, BodyInput{Name: "儿童议事会", Kind: BodyCouncil, RegionID: region.ID})
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, err := s.AddMember(ctx, sys, body.ID, MemberInput{Nickname: "小雨", LoginName: "xiaoyu", PIN: "1357", BirthYear: 2015, BirthMonth: 4})
+	m, err := s.AddMember(ctx, sys, body.ID, MemberInput{Nickname: "小雨", LoginName: "xy" + region.ID[len(region.ID)-8:], PIN: "1357", BirthYear: 2015, BirthMonth: 4})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -106,12 +126,6 @@ func evaluatedProposal(t *testing.T, s *Store) (*Actor, *ProposalDetail) {
 	}
 	p, err := s.CreateProposal(ctx, child, ProposalInput{BodyID: body.ID, Title: "清和公园加座椅", Category: "park"})
 	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.PostDecision(ctx, sys, p.ID, DecisionInput{Outcome: OutcomeAdopted, ChildSummary: "加十张座椅。"}); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := s.ChangeStage(ctx, sys, p.ID, StageInput{To: StageEvaluation}); err != nil {
 		t.Fatal(err)
 	}
 	return child, p

@@ -61,6 +61,13 @@ const dueGroup = `(CASE WHEN proposals.response_due_at IS NULL THEN 2 WHEN ` + a
 // category or sort, a malformed date or cursor; forbidden for a child using a staff filter;
 // not_found for a body filter out of scope.
 func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p Page) (*ProposalList, error) {
+	return s.listProposals(ctx, a, f, p, true)
+}
+
+// listProposals is ListProposals. With wholeHint, a committee whose region held every region when
+// wideScope last looked reads its page and count without the region condition, then checks that
+// no region lies outside its own; when one does, it reads them again with the condition.
+func (s *Store) listProposals(ctx context.Context, a *Actor, f ProposalFilter, p Page, wholeHint bool) (*ProposalList, error) {
 	if f.Stage != "" && !ValidStage(f.Stage) {
 		return nil, BadField("stage", "field.unknown_value")
 	}
@@ -102,13 +109,21 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 		}
 		return db
 	}
-	walk := false // read the page in key order, skipping what is out of scope
+	walk := false  // read the page in key order, skipping what is out of scope
+	whole := false // read without the region condition, then check (see listProposals)
 	if s.dialect == DialectSQLite && (f.Sort == SortNewest || f.Sort == SortOldest) && f.BodyID == "" {
-		wide, err := s.wideScope(ctx, a)
+		sc, err := s.wideScope(ctx, a)
 		if err != nil {
 			return nil, err
 		}
-		walk = wide
+		walk, whole = sc.wide, sc.whole && wholeHint && a.Role == RoleCommittee
+	}
+	// regions is regionScope of the actor, with no condition when whole.
+	regions := func() (cond string, args []any, ok bool) {
+		if cond, args, ok = regionScope(a, ""); whole {
+			return "", nil, ok
+		}
+		return cond, args, ok
 	}
 	// build starts every query of the list from proposals alone, in the order of an index; what
 	// a list item shows of its body and author is read for the page's rows only (decorate).
@@ -124,7 +139,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 			// Most of the table is in scope: walking the key reads about a page of rows, where
 			// the body index would find every row in scope and sort them. Each row's region is
 			// read by its body's key: no list of the bodies in scope, which grows with the city.
-			if cond, args, ok := regionScope(a, ""); !ok {
+			if cond, args, ok := regions(); !ok {
 				q = q.Where("+proposals.body_id IN (?)", scopeBodies(db.Table("bodies").Select("bodies.id"), a))
 			} else if cond != "" {
 				q = q.Where("(SELECT bodies.region_id FROM bodies WHERE bodies.id = proposals.body_id) IN ("+regionsIn(cond)+")", args...)
@@ -170,7 +185,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 			// Scope, body and stage only: the counts kept per body and stage (0008b), or per
 			// region and stage (0013a) for a scope of whole regions.
 			var c *gorm.DB
-			if cond, args, ok := regionScope(a, ""); f.BodyID != "" {
+			if cond, args, ok := regions(); f.BodyID != "" {
 				c = db.Table("proposal_counts").Select("COALESCE(SUM(n), 0)").Where("body_id = ?", f.BodyID) // in scope: checked above
 			} else if ok {
 				c = db.Table("region_stats").Select("COALESCE(SUM(n), 0)").Where("region_id IN ("+regionsIn(cond)+")", args...)
@@ -233,10 +248,19 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 			return nil, fmt.Errorf("list proposals: %w", err)
 		}
 	}
+	if whole {
+		var outside bool
+		if err := s.queryRow(ctx, nil, []any{&outside}, `SELECT EXISTS (SELECT 1 FROM regions WHERE path NOT LIKE ?)`, a.RegionPath+"%"); err != nil {
+			return nil, fmt.Errorf("check regions in scope: %w", err)
+		}
+		if outside { // read after the page: a region that left the scope since is seen here
+			dropRows(rows)
+			return s.listProposals(ctx, a, f, p, false)
+		}
+	}
 	if err := s.decorate(ctx, a, rows); err != nil {
 		return nil, err
 	}
-	read := rows
 	if limit := p.normalise().Limit; len(rows) > limit {
 		rows = rows[:limit]
 		out.Next = listCursor(f.Sort, rows[len(rows)-1])
@@ -251,7 +275,7 @@ func (s *Store) ListProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 			it.FirstResponseAt = r.FirstResponseAt
 		}
 	}
-	dropRows(read)
+	dropRows(rows)
 	return out, nil
 }
 
@@ -333,30 +357,33 @@ const listColumns = `proposals.id, proposals.body_id, proposals.author_id, propo
 	proposals.stage, proposals.visibility, proposals.support_count, proposals.comment_count, proposals.closed_reason,
 	proposals.created_at, proposals.published_at, proposals.response_due_at, proposals.first_response_at, proposals.erased`
 
-// wideScope reports whether a staff member's scope holds a twentieth or more of all proposals:
-// then a page is cheapest read in key order, skipping what is out of scope.
-func (s *Store) wideScope(ctx context.Context, a *Actor) (bool, error) {
+// wideScope tells whether a staff member's scope holds a twentieth or more of all proposals:
+// then a page is cheapest read in key order, skipping what is out of scope. For a committee it
+// also tells whether no region lay outside its own (whole): a hint only, checked after each read.
+func (s *Store) wideScope(ctx context.Context, a *Actor) (wideScope, error) {
 	switch a.Role {
 	case RoleAdmin:
-		return true, nil
+		return wideScope{wide: true, whole: true}, nil
 	case RoleCommittee:
 	default:
-		return false, nil
+		return wideScope{}, nil
 	}
-	if wide, ok := s.wide.get(a.RegionPath, s.Now()); ok {
-		return wide, nil
+	if sc, ok := s.wide.get(a.RegionPath, s.Now()); ok {
+		return sc, nil
 	}
 	// The proposals of the committee's regions against all, from the counts kept per region
 	// and stage (0013a): a row per region and stage, however many bodies the regions hold.
 	var inScope, every int64
-	err := s.queryRow(ctx, nil, []any{&inScope, &every}, `SELECT (SELECT COALESCE(SUM(n), 0) FROM region_stats WHERE region_id IN
-		(SELECT id FROM regions WHERE path LIKE ?)), (SELECT COALESCE(SUM(n), 0) FROM region_stats)`, a.RegionPath+"%")
+	var outside bool
+	err := s.queryRow(ctx, nil, []any{&inScope, &every, &outside}, `SELECT (SELECT COALESCE(SUM(n), 0) FROM region_stats WHERE region_id IN
+		(SELECT id FROM regions WHERE path LIKE ?1)), (SELECT COALESCE(SUM(n), 0) FROM region_stats),
+		EXISTS (SELECT 1 FROM regions WHERE path NOT LIKE ?1)`, a.RegionPath+"%")
 	if err != nil {
-		return false, fmt.Errorf("count proposals in scope: %w", err)
+		return wideScope{}, fmt.Errorf("count proposals in scope: %w", err)
 	}
-	wide := inScope*20 >= every
-	s.wide.put(a.RegionPath, wide, s.Now())
-	return wide, nil
+	sc := wideScope{wide: inScope*20 >= every, whole: !outside, at: s.Now()}
+	s.wide.put(a.RegionPath, sc)
+	return sc, nil
 }
 
 // wideScopes keeps wideScope's answer per region for a few seconds. The answer only chooses how
@@ -368,30 +395,30 @@ type wideScopes struct {
 }
 
 type wideScope struct {
-	wide bool
-	at   time.Time
+	wide, whole bool
+	at          time.Time
 }
 
 // wideScopeFor is how long an answer of wideScope is kept.
 const wideScopeFor = 10 * time.Second
 
-func (w *wideScopes) get(path string, now time.Time) (wide, ok bool) {
+func (w *wideScopes) get(path string, now time.Time) (wideScope, bool) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	e, ok := w.m[path]
 	if !ok || now.Sub(e.at) >= wideScopeFor || now.Before(e.at) {
-		return false, false
+		return wideScope{}, false
 	}
-	return e.wide, true
+	return e, true
 }
 
-func (w *wideScopes) put(path string, wide bool, now time.Time) {
+func (w *wideScopes) put(path string, sc wideScope) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	if w.m == nil || len(w.m) > 10_000 { // regions are few; a bound all the same
 		w.m = map[string]wideScope{}
 	}
-	w.m[path] = wideScope{wide, now}
+	w.m[path] = sc
 }
 
 // listNames keeps the names a list shows of bodies and authors, for the auth epoch they were
@@ -550,12 +577,13 @@ func rowsFor(size int) []proposalRow {
 	if p := pageRows.Get().(*[]proposalRow); cap(*p) >= size {
 		return (*p)[:0]
 	}
-	return make([]proposalRow, 0, max(size, 21))
+	return make([]proposalRow, 0, max(size, DefaultPageSize+1))
 }
 
-// dropRows returns rows, once nothing refers to them, to pageRows, cleared, so that the pool
-// holds no proposal's text.
+// dropRows returns rows, once nothing refers to them, to pageRows, cleared to their capacity (a
+// page cut to its limit still holds the row past it), so that the pool holds no proposal's text.
 func dropRows(rows []proposalRow) {
+	rows = rows[:cap(rows)]
 	clear(rows)
 	rows = rows[:0]
 	pageRows.Put(&rows)
@@ -601,7 +629,7 @@ func (s *Store) scanBuilt(ctx context.Context, q *gorm.DB, dest ...any) error {
 
 // packedPage runs a list page built by GORM (on SQLite) through a prepared statement, reading
 // each row as listPacked: the same rows as q.Find, without GORM's reflection per column. size
-// is the page's limit, the rows to make room for.
+// is the rows to make room for: the page's limit and one more, which tells a next page.
 func (s *Store) packedPage(ctx context.Context, q *gorm.DB, size int) ([]proposalRow, error) {
 	// Built only: nothing runs, so nothing is logged; the statement runs (and is traced) below.
 	built := q.Select(listPacked).Session(&gorm.Session{DryRun: true, Logger: logger.Discard}).Find(&[]proposalRow{})

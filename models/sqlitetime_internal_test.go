@@ -1,6 +1,7 @@
 package models
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -326,6 +327,44 @@ func TestBuiltListsKeepTheirStatementsApart(t *testing.T) {
 	}
 }
 
+// A committee whose region held every region reads its list without the region condition and
+// checks after: a city added beside it since, while that answer is still kept, stays out of its
+// page and its count; a district added under it comes in.
+func TestWholeCityCommitteeSeesNoCityBesideIt(t *testing.T) {
+	s := internalStores(t)[DialectSQLite]
+	ctx := context.Background()
+	_, first := evaluatedProposal(t, s)
+	var city Region
+	if err := s.db.Where("parent_id IS NULL").First(&city).Error; err != nil {
+		t.Fatal(err)
+	}
+	committee := &Actor{ID: "committee", Role: RoleCommittee, RegionID: city.ID, RegionPath: city.Path}
+	list := func(want ...string) {
+		t.Helper()
+		l, err := s.ListProposals(ctx, committee, ProposalFilter{}, Page{Limit: 20})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, it := range l.Items {
+			got = append(got, it.ID)
+		}
+		slices.Sort(got)
+		slices.Sort(want)
+		if total := l.Total; !slices.Equal(got, want) || total == nil || *total != int64(len(want)) {
+			t.Errorf("the committee's list holds %v (total %d), want %v", got, *cmp.Or(total, new(int64)), want)
+		}
+	}
+	list(first.ID)
+	if sc, ok := s.wide.get(city.Path, s.Now()); !ok || !sc.whole {
+		t.Fatalf("a committee of the one city: kept %+v, %v", sc, ok)
+	}
+	proposalInNewRegion(t, s, "", "另一个市") // beside the committee's city, while its answer is kept
+	list(first.ID)
+	_, district := proposalInNewRegion(t, s, city.ID, "城东区") // under it
+	list(first.ID, district.ID)
+}
+
 // wideScope's answers are kept for a few seconds, and not across a clock that steps back.
 func TestWideScopesExpire(t *testing.T) {
 	var w wideScopes
@@ -333,9 +372,9 @@ func TestWideScopesExpire(t *testing.T) {
 	if _, ok := w.get("/a/", now); ok {
 		t.Fatal("an answer before any was kept")
 	}
-	w.put("/a/", true, now)
-	if wide, ok := w.get("/a/", now.Add(wideScopeFor-time.Millisecond)); !ok || !wide {
-		t.Errorf("kept answer: %v %v", wide, ok)
+	w.put("/a/", wideScope{wide: true, at: now})
+	if sc, ok := w.get("/a/", now.Add(wideScopeFor-time.Millisecond)); !ok || !sc.wide || sc.whole {
+		t.Errorf("kept answer: %+v %v", sc, ok)
 	}
 	for _, at := range []time.Time{now.Add(wideScopeFor), now.Add(-time.Second)} {
 		if _, ok := w.get("/a/", at); ok {
