@@ -1,6 +1,7 @@
 package models_test
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math/rand/v2"
@@ -135,6 +136,65 @@ func TestConcurrentVotesAreExact(t *testing.T) {
 				d, err := w.s.ProposalDetail(context.Background(), child, id)
 				if err != nil || d.My.VoteOptionID == nil || *d.My.VoteOptionID != last[i] {
 					t.Fatalf("child %d's vote is not their last one", i)
+				}
+			}
+			verify(t, w.s)
+		})
+	}
+}
+
+// Children vote while staff post the decision, which closes the design stage: each vote either counts (answered with no
+// error) or is refused with stage_closed; none counts unanswered or is lost once answered.
+func TestVotesRacingTheCloseOfDesign(t *testing.T) {
+	for _, d := range modelstest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			ctx := context.Background()
+			w := newWorld(t, d, 60)
+			id := w.propose(t, 0)
+			opts := w.designWithOptions(t, id, 3)
+			errs := make([]error, len(w.children))
+			start := make(chan struct{})
+			var wg sync.WaitGroup
+			for i, child := range w.children {
+				wg.Go(func() {
+					<-start
+					errs[i] = w.s.CastVote(ctx, child, id, opts[i%len(opts)])
+				})
+			}
+			var atClose *models.Results
+			wg.Go(func() {
+				<-start
+				if _, err := w.s.PostDecision(ctx, w.admin, id, models.DecisionInput{Outcome: models.OutcomeAdopted, ChildSummary: "选了票数最多的方案。"}); err != nil {
+					t.Error(err)
+					return
+				}
+				var err error
+				if atClose, err = w.s.Results(ctx, w.admin, id); err != nil {
+					t.Error(err)
+				}
+			})
+			close(start)
+			wg.Wait()
+			want := map[string]int{}
+			for i, err := range errs {
+				switch {
+				case err == nil:
+					want[opts[i%len(opts)]]++
+				case models.ErrorCode(err) != models.CodeStageClosed:
+					t.Errorf("child %d: %v, want a vote or stage_closed", i, err)
+				}
+			}
+			res, err := w.s.Results(ctx, w.admin, id)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Logf("%d of %d votes counted before the close", res.Total, len(errs))
+			if atClose == nil || atClose.Total != res.Total {
+				t.Errorf("votes counted after the decision was posted: %d then, %d at the end", cmp.Or(atClose, &models.Results{}).Total, res.Total)
+			}
+			for _, o := range res.Options {
+				if o.Votes != want[o.ID] {
+					t.Errorf("option %s: %d votes counted, %d answered", o.Title, o.Votes, want[o.ID])
 				}
 			}
 			verify(t, w.s)

@@ -115,6 +115,20 @@ const (
 	WHERE votes.option_id <> excluded.option_id`
 	voteRead = `SELECT (SELECT COUNT(*) FROM options WHERE id = ? AND proposal_id = ?),
 	(SELECT option_id FROM votes WHERE proposal_id = ? AND child_id = ?)`
+	// voteLocked is voteUpsert for PostgreSQL with the locks of CastVote's transaction taken in
+	// the same statement, in the same order: the child's row shared first (the proposal's scan
+	// waits on it as a one-time filter), then the proposal's, whose stage is read again once
+	// locked. One round trip instead of five; whatever it does not do, the transaction does.
+	voteLocked = `WITH child AS (SELECT children.id FROM children
+		WHERE children.id = ? AND children.consent_status = ? AND children.assent = ? FOR SHARE),
+	proposal AS (SELECT proposals.id FROM proposals
+		WHERE proposals.id = ? AND proposals.stage = ? AND EXISTS (SELECT 1 FROM child) FOR NO KEY UPDATE)
+	INSERT INTO votes (id, proposal_id, option_id, child_id, created_at, updated_at)
+	SELECT ?, proposal.id, options.id, child.id, ?, ?
+	FROM proposal, child, options
+	WHERE options.id = ? AND options.proposal_id = proposal.id
+	ON CONFLICT (proposal_id, child_id) DO UPDATE SET option_id = excluded.option_id, updated_at = excluded.updated_at
+	WHERE votes.option_id <> excluded.option_id`
 )
 
 // voteLock reads a proposal's stage and holds it for the vote's transaction, by dialect (true:
@@ -134,6 +148,18 @@ var voteLock = map[bool]string{
 func (s *Store) CastVote(ctx context.Context, a *Actor, id, optionID string) error {
 	if err := s.voteReach(ctx, a, id); err != nil {
 		return err
+	}
+	if s.dialect == DialectPostgres {
+		// A vote recorded or moved by the one statement is done. Otherwise (refused, already on
+		// that option, or failed: one statement writes all or nothing) the transaction below
+		// tries again and says why.
+		now := s.Now()
+		res, err := s.exec(ctx, nil, voteLocked, a.ID, ConsentActive, AssentGiven, id, StageDesign, NewID(now), now, now, optionID)
+		if err == nil {
+			if n, err := res.RowsAffected(); err == nil && n == 1 {
+				return nil
+			}
+		}
 	}
 	err := s.tx(ctx, func(tx *gorm.DB) error {
 		if s.dialect == DialectPostgres {
