@@ -34,8 +34,20 @@ func newTurns(places int, wait time.Duration) turns {
 }
 
 // take is the middleware: it holds a turn for the handler's run. A streamed reply's writer runs
-// after the handler returns, outside the turn, so an export does not hold up the pages.
+// after the handler returns, outside the turn, so an export does not hold up the pages; exports
+// take turns of their own (see exportCSV).
 func (t turns) take(c *fiber.Ctx) error {
+	leave, err := t.enter()
+	if err != nil {
+		return err
+	}
+	defer leave()
+	return c.Next()
+}
+
+// enter waits for a place, in order of arrival, and returns the function that gives it back;
+// models.ErrUnavailable after the longest wait.
+func (t turns) enter() (leave func(), err error) {
 	select {
 	case t.places <- struct{}{}:
 	default:
@@ -44,9 +56,16 @@ func (t turns) take(c *fiber.Ctx) error {
 		select {
 		case t.places <- struct{}{}:
 		case <-timer.C:
-			return models.ErrUnavailable
+			return nil, models.ErrUnavailable
 		}
 	}
-	defer func() { <-t.places }()
-	return c.Next()
+	return func() { <-t.places }, nil
 }
+
+// Exports stream at most DefaultExports at once by default: each holds a read connection while
+// it streams, and a dozen at a deadline would leave the pages none. One that cannot start within
+// DefaultExportWait is answered 503 unavailable with Retry-After, while it holds a turn.
+const (
+	DefaultExports    = 2
+	DefaultExportWait = 5 * time.Second
+)

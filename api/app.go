@@ -4,6 +4,7 @@
 package api
 
 import (
+	"cmp"
 	"log/slog"
 	"time"
 
@@ -39,6 +40,10 @@ type Config struct {
 	// is answered 503 unavailable; 0 is DefaultTurnWait.
 	Turns    int
 	TurnWait time.Duration
+	// Exports is how many CSV exports stream at once; 0 is DefaultExports. ExportWait is the
+	// longest an export waits to start; 0 is DefaultExportWait.
+	Exports    int
+	ExportWait time.Duration
 }
 
 type server struct {
@@ -51,6 +56,7 @@ type server struct {
 	proxies        proxies
 	routes         *routeTable
 	turns          turns
+	exports        turns // the CSV exports streaming (exportCSV)
 }
 
 // maxBody is the server-wide ceiling; routes keep DefaultBodyLimit unless they raise it.
@@ -66,8 +72,9 @@ func New(cfg Config) *fiber.App {
 	}
 	s := &server{
 		store: cfg.Store, catalog: cfg.Catalog, log: cfg.Logger, secureCookies: cfg.SecureCookies, privacyContact: cfg.PrivacyContact,
-		tokens: tokens{secret: cfg.JWTSecret, now: cfg.Store.Now, seen: &seenTokens{}},
-		turns:  newTurns(cfg.Turns, cfg.TurnWait),
+		tokens:  tokens{secret: cfg.JWTSecret, now: cfg.Store.Now, seen: &seenTokens{}},
+		turns:   newTurns(cfg.Turns, cfg.TurnWait),
+		exports: newTurns(cmp.Or(cfg.Exports, DefaultExports), cmp.Or(cfg.ExportWait, DefaultExportWait)),
 	}
 	fc := fiber.Config{
 		AppName:               "tongsheng",

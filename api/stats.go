@@ -58,11 +58,18 @@ func (s *server) exportCSV(c *fiber.Ctx) error {
 		}
 		return l
 	}
+	leave, err := s.exports.enter()
+	if err != nil {
+		return err
+	}
 	c.Set(fiber.HeaderContentType, "text/csv; charset=utf-8")
 	c.Set(fiber.HeaderContentDisposition, `attachment; filename="tongsheng-proposals.csv"`)
 	// Streamed as the rows are read, so memory stays flat for a city of any size. A failure
 	// half-way can no longer change the status: the log says so, and the file ends short.
+	// fasthttp runs the writer at once, and ends it when the client goes, so the export's
+	// place is always given back.
 	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
+		defer leave()
 		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
 		defer cancel()
 		bw.WriteString("\uFEFF")

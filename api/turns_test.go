@@ -2,6 +2,8 @@ package api_test
 
 import (
 	"log/slog"
+	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -56,4 +58,35 @@ func TestRequestsWaitTheirTurnThenRetry(t *testing.T) {
 	if r, err := send(e.app, "GET", "/api/v1/meta", nil, nil); err != nil || r.status != 200 {
 		t.Errorf("/api/v1/meta once the place is free: %d %s", r.status, r.body)
 	}
+}
+
+// CSV exports stream with places of their own, each given back once its file has streamed: with
+// one place and a wait too short for any export to finish, exports one after another all
+// succeed, and several at once all finish with a longer wait.
+func TestExportsTakePlacesAndGiveThemBack(t *testing.T) {
+	e := newEnv(t, "sqlite")
+	catalog, err := locales.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	app := func(wait time.Duration) {
+		e.app = api.New(api.Config{Store: e.store, Catalog: catalog, JWTSecret: testSecret,
+			Logger: slog.New(slog.DiscardHandler), Exports: 1, ExportWait: wait})
+	}
+	app(time.Millisecond)
+	for i := range 3 {
+		if r := e.ok(200, "GET", "/api/v1/stats/export.csv", "committee", nil); !strings.Contains(r.body, "\uFEFF") {
+			t.Errorf("export %d: %.80q", i, r.body)
+		}
+	}
+	app(10 * time.Second)
+	var wg sync.WaitGroup
+	for range 6 {
+		wg.Go(func() {
+			if r := e.do("GET", "/api/v1/stats/export.csv", e.tokens["committee"], nil, nil); r.status != 200 {
+				t.Errorf("an export beside five others: %d %s", r.status, r.body)
+			}
+		})
+	}
+	wg.Wait()
 }
