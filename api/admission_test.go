@@ -1,6 +1,7 @@
 package api
 
 import (
+	"fmt"
 	"net/http/httptest"
 	"sync"
 	"sync/atomic"
@@ -87,5 +88,29 @@ func waitFor(t *testing.T, ok func() bool) {
 		if time.Now().After(deadline) {
 			t.Fatal("timed out")
 		}
+	}
+}
+
+// The public list's kept replies stay within their bytes, however many addresses are asked
+// for, and a reply larger than the bound is not kept at all.
+func TestNoticeRepliesStayBounded(t *testing.T) {
+	n := &noticeReplies{ttl: time.Minute}
+	now := time.Now()
+	body := make([]byte, 100<<10)
+	for i := range 200 {
+		n.put(fmt.Sprint("zh-CN /api/v1/public/proposals?cursor=", i), noticeReply{body: body, at: now})
+		if n.bytes > noticeRepliesMax || n.bytes < len(body) {
+			t.Fatalf("after %d replies: %d bytes kept", i+1, n.bytes)
+		}
+	}
+	if _, ok := n.get("zh-CN /api/v1/public/proposals?cursor=199", now); !ok {
+		t.Error("the newest reply was not kept")
+	}
+	n.put("huge", noticeReply{body: make([]byte, noticeRepliesMax), at: now})
+	if _, ok := n.get("huge", now); ok || n.bytes > noticeRepliesMax {
+		t.Errorf("a reply past the bound was kept: %d bytes", n.bytes)
+	}
+	if _, ok := n.get("zh-CN /api/v1/public/proposals?cursor=199", now.Add(time.Minute)); ok {
+		t.Error("a reply was served after its moment")
 	}
 }

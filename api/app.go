@@ -44,6 +44,9 @@ type Config struct {
 	// longest an export waits to start; 0 is DefaultExportWait.
 	Exports    int
 	ExportWait time.Duration
+	// NoticeCache is how long an anonymous reply of the public list is kept and served again
+	// (DefaultNoticeCache in production); 0 keeps none.
+	NoticeCache time.Duration
 }
 
 type server struct {
@@ -56,7 +59,8 @@ type server struct {
 	proxies        proxies
 	routes         *routeTable
 	turns          turns
-	exports        turns // the CSV exports streaming (exportCSV)
+	exports        turns          // the CSV exports streaming (exportCSV)
+	notices        *noticeReplies // the public list's replies to anonymous readers
 }
 
 // maxBody is the server-wide ceiling; routes keep DefaultBodyLimit unless they raise it.
@@ -75,6 +79,7 @@ func New(cfg Config) *fiber.App {
 		tokens:  tokens{secret: cfg.JWTSecret, now: cfg.Store.Now, seen: &seenTokens{}},
 		turns:   newTurns(cfg.Turns, cfg.TurnWait),
 		exports: newTurns(cmp.Or(cfg.Exports, DefaultExports), cmp.Or(cfg.ExportWait, DefaultExportWait)),
+		notices: &noticeReplies{ttl: cfg.NoticeCache},
 	}
 	fc := fiber.Config{
 		AppName:               "tongsheng",

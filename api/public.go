@@ -1,10 +1,12 @@
 package api
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -15,8 +17,17 @@ import (
 // publicReply answers a public notice view: cacheable for a minute, with an ETag, and 304 when
 // the client already has it.
 func publicReply(c *fiber.Ctx, contentType string, body []byte) error {
+	return taggedReply(c, contentType, body, etagOf(body), false)
+}
+
+func etagOf(body []byte) string {
 	sum := sha256.Sum256(body)
-	etag := `"` + hex.EncodeToString(sum[:16]) + `"`
+	return `"` + hex.EncodeToString(sum[:16]) + `"`
+}
+
+// taggedReply is publicReply with the body's ETag already known; kept says the body is a kept
+// reply, never changed, which the response may then share instead of copying.
+func taggedReply(c *fiber.Ctx, contentType string, body []byte, etag string, kept bool) error {
 	c.Set(fiber.HeaderETag, etag)
 	c.Set(fiber.HeaderCacheControl, "public, max-age=60")
 	c.Set(fiber.HeaderVary, "Accept-Language")
@@ -24,6 +35,10 @@ func publicReply(c *fiber.Ctx, contentType string, body []byte) error {
 		return c.SendStatus(fiber.StatusNotModified)
 	}
 	c.Set(fiber.HeaderContentType, contentType)
+	if kept {
+		c.Response().SetBodyRaw(body)
+		return nil
+	}
 	c.Response().SetBody(body) // a copy: body may be a pooled buffer (publicProposals)
 	return nil
 }
@@ -44,6 +59,12 @@ func (s *server) anonymise(c *fiber.Ctx, it *models.ProposalItem) {
 }
 
 func (s *server) publicProposals(c *fiber.Ctx) error {
+	key, kept := s.notices.key(c)
+	if kept {
+		if e, ok := s.notices.get(key, time.Now()); ok {
+			return taggedReply(c, fiber.MIMEApplicationJSONCharsetUTF8, e.body, e.etag, true)
+		}
+	}
 	p, err := page(c)
 	if err != nil {
 		return err
@@ -64,7 +85,72 @@ func (s *server) publicProposals(c *fiber.Ctx) error {
 	buf := listBuffers.Get().(*[]byte)
 	defer listBuffers.Put(buf)
 	*buf = appendPublicList((*buf)[:0], items, cursor)
-	return publicReply(c, fiber.MIMEApplicationJSONCharsetUTF8, *buf)
+	etag := etagOf(*buf)
+	if kept {
+		s.notices.put(key, noticeReply{body: bytes.Clone(*buf), etag: etag, at: time.Now()})
+	}
+	return taggedReply(c, fiber.MIMEApplicationJSONCharsetUTF8, *buf, etag, false)
+}
+
+// noticeReplies keep the public list's replies to anonymous readers for a moment (ttl): at a
+// deadline, parents open the same first page of the notice thousands of times a minute, and
+// each reading would read the same rows again. A reply is what any reader could have had from
+// a cache anyway (the list is public, Cache-Control allows a minute). A request that carries a
+// session or has just written is answered afresh, so that whoever published a decision sees
+// it at once. Bounded in bytes; a bad request is never kept.
+type noticeReplies struct {
+	ttl   time.Duration // 0 keeps none
+	mu    sync.Mutex
+	m     map[string]noticeReply
+	bytes int
+}
+
+type noticeReply struct {
+	body []byte
+	etag string
+	at   time.Time
+}
+
+// DefaultNoticeCache is how long the server keeps an anonymous reply of the public list.
+const DefaultNoticeCache = time.Second
+
+// noticeRepliesMax bounds the bytes kept, keys included.
+const noticeRepliesMax = 4 << 20
+
+// key is the reply's key (the language and the address as sent) and whether it may be kept.
+func (n *noticeReplies) key(c *fiber.Ctx) (string, bool) {
+	if n.ttl <= 0 || c.Get(fiber.HeaderAuthorization) != "" || c.Cookies(cookieName) != "" || c.Cookies(freshCookie) != "" {
+		return "", false
+	}
+	return langOf(c) + " " + string(c.Request().URI().RequestURI()), true
+}
+
+func (n *noticeReplies) get(key string, now time.Time) (noticeReply, bool) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	e, ok := n.m[key]
+	if !ok || now.Sub(e.at) >= n.ttl || now.Before(e.at) {
+		return noticeReply{}, false
+	}
+	return e, true
+}
+
+func (n *noticeReplies) put(key string, e noticeReply) {
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	size := len(key) + len(e.body)
+	if size > noticeRepliesMax {
+		return
+	}
+	if old, ok := n.m[key]; ok {
+		n.bytes -= len(key) + len(old.body)
+		delete(n.m, key)
+	}
+	if n.m == nil || n.bytes+size > noticeRepliesMax {
+		n.m, n.bytes = map[string]noticeReply{}, 0 // what is kept lives a second: start again
+	}
+	n.m[key] = e
+	n.bytes += size
 }
 
 func (s *server) publicProposal(c *fiber.Ctx) error {

@@ -163,7 +163,7 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 	app := api.New(api.Config{
 		Store: store, Catalog: catalog, JWTSecret: cfg.jwtSecret, Logger: log,
 		SecureCookies: strings.HasPrefix(cfg.publicURL, "https://"), TrustedProxies: cfg.trustedProxies,
-		Frontend: site, PrivacyContact: cfg.privacyContact,
+		Frontend: site, PrivacyContact: cfg.privacyContact, NoticeCache: api.DefaultNoticeCache,
 	})
 	errc := make(chan error, 1)
 	go func() { errc <- app.Listen(cfg.addr) }()
