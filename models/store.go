@@ -429,6 +429,36 @@ func isDuplicate(err error) bool {
 	return errors.Is(err, gorm.ErrDuplicatedKey)
 }
 
+// vacuum runs VACUUM (ANALYZE) on PostgreSQL over the tables of the store's schema (the first
+// of its search path), not the whole database, which other schemas may share.
+func (s *Store) vacuum(ctx context.Context) error {
+	var tables []string
+	if err := s.db.WithContext(ctx).Raw(`SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename`).
+		Scan(&tables).Error; err != nil {
+		return fmt.Errorf("vacuum: list tables: %w", err)
+	}
+	if len(tables) == 0 {
+		return nil
+	}
+	if err := s.db.WithContext(ctx).Exec("VACUUM (ANALYZE) " + strings.Join(tables, ", ")).Error; err != nil {
+		return fmt.Errorf("vacuum: %w", err)
+	}
+	return nil
+}
+
+// AutovacuumOff reports whether the PostgreSQL server runs without autovacuum, which keeps the
+// counts kept by trigger readable and the planner's statistics fresh (false on SQLite).
+func (s *Store) AutovacuumOff(ctx context.Context) (bool, error) {
+	if s.dialect != DialectPostgres {
+		return false, nil
+	}
+	var setting string
+	if err := s.db.WithContext(ctx).Raw("SHOW autovacuum").Scan(&setting).Error; err != nil {
+		return false, fmt.Errorf("read autovacuum: %w", err)
+	}
+	return setting == "off", nil
+}
+
 // Optimize refreshes the query planner's statistics. Without them SQLite cannot tell that a
 // page of a city's proposals is cheapest read in key order, and sorts every row instead.
 // analysis_limit bounds the cost on large databases. PostgreSQL's autovacuum does this itself.

@@ -169,6 +169,11 @@ func serve(ctx context.Context, cfg *config, log *slog.Logger, stdout io.Writer)
 	go func() { errc <- app.Listen(cfg.addr) }()
 	log.Info("serving", slog.String("addr", cfg.addr), slog.String("database", store.Dialect()),
 		slog.Int64("memory_limit_mib", memoryLimitMiB()))
+	if off, err := store.AutovacuumOff(ctx); err != nil {
+		log.Warn("could not read PostgreSQL's autovacuum setting", slog.String("error", err.Error()))
+	} else if off {
+		log.Warn("PostgreSQL's autovacuum is off: the counts kept by trigger are read through more dead rows with every write, and the planner's statistics age; turn it on (autovacuum = on)")
+	}
 	fmt.Fprintf(stdout, "Tongsheng 童声 is at http://%s/\n", cfg.addr)
 	select {
 	case err := <-errc:
