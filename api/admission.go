@@ -37,6 +37,9 @@ func newTurns(places int, wait time.Duration) turns {
 // after the handler returns, outside the turn, so an export does not hold up the pages; exports
 // take turns of their own (see exportCSV).
 func (t turns) take(c *fiber.Ctx) error {
+	if c.Path() == exportPath {
+		return c.Next() // exports wait for places of their own, which must not hold a turn meanwhile
+	}
 	leave, err := t.enter()
 	if err != nil {
 		return err
@@ -63,9 +66,13 @@ func (t turns) enter() (leave func(), err error) {
 }
 
 // Exports stream at most DefaultExports at once by default: each holds a read connection while
-// it streams, and a dozen at a deadline would leave the pages none. One that cannot start within
-// DefaultExportWait is answered 503 unavailable with Retry-After, while it holds a turn.
+// it streams, and a dozen at a deadline would leave the pages none. They take these places
+// instead of turns, so that an export waiting to start holds up no page; one that cannot start
+// within DefaultExportWait is answered 503 unavailable with Retry-After.
 const (
 	DefaultExports    = 2
 	DefaultExportWait = 5 * time.Second
 )
+
+// exportPath is the route of the streamed CSV export (exportCSV).
+const exportPath = "/api/v1/stats/export.csv"

@@ -6,6 +6,7 @@ package api
 import (
 	"cmp"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -171,7 +172,7 @@ func New(cfg Config) *fiber.App {
 	v1.Get("/notifications", auth, s.notifications)
 	v1.Post("/notifications/:id/read", auth, s.markRead)
 	v1.Get("/stats", auth, s.stats)
-	v1.Get("/stats/export.csv", auth, s.exportCSV)
+	v1.Get(strings.TrimPrefix(exportPath, "/api/v1"), auth, s.exportCSV)
 
 	v1.Get("/bodies/:id/meetings", auth, s.listMeetings)
 	v1.Post("/bodies/:id/meetings", auth, s.recordMeeting)

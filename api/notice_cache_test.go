@@ -40,6 +40,9 @@ func TestPublicListKeptForAMoment(t *testing.T) {
 	if r := e.do("GET", list, "", nil, map[string]string{"If-None-Match": before.header.Get("ETag")}); r.status != 304 {
 		t.Errorf("a kept reply the reader has: %d, want 304", r.status)
 	}
+	if r := e.do("GET", list+"&utm=poster&x=1", "", nil, nil); r.body != before.body {
+		t.Errorf("a parameter the list does not read made a reply of its own: %s", r.body)
+	}
 	for name, r := range map[string]response{
 		"signed in":        e.do("GET", list, e.tokens["committee"], nil, nil),
 		"another language": e.do("GET", list+"&lang=en", "", nil, nil),

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"encoding/xml"
+	"strings"
 	"sync"
 	"time"
 
@@ -60,8 +61,9 @@ func (s *server) anonymise(c *fiber.Ctx, it *models.ProposalItem) {
 
 func (s *server) publicProposals(c *fiber.Ctx) error {
 	key, kept := s.notices.key(c)
+	read := time.Now() // a kept reply is as old as its reading
 	if kept {
-		if e, ok := s.notices.get(key, time.Now()); ok {
+		if e, ok := s.notices.get(key, read); ok {
 			return taggedReply(c, fiber.MIMEApplicationJSONCharsetUTF8, e.body, e.etag, true)
 		}
 	}
@@ -87,7 +89,7 @@ func (s *server) publicProposals(c *fiber.Ctx) error {
 	*buf = appendPublicList((*buf)[:0], items, cursor)
 	etag := etagOf(*buf)
 	if kept {
-		s.notices.put(key, noticeReply{body: bytes.Clone(*buf), etag: etag, at: time.Now()})
+		s.notices.put(key, noticeReply{body: bytes.Clone(*buf), etag: etag, at: read})
 	}
 	return taggedReply(c, fiber.MIMEApplicationJSONCharsetUTF8, *buf, etag, false)
 }
@@ -96,8 +98,10 @@ func (s *server) publicProposals(c *fiber.Ctx) error {
 // deadline, parents open the same first page of the notice thousands of times a minute, and
 // each reading would read the same rows again. A reply is what any reader could have had from
 // a cache anyway (the list is public, Cache-Control allows a minute). A request that carries a
-// session or has just written is answered afresh, so that whoever published a decision sees
-// it at once. Bounded in bytes; a bad request is never kept.
+// session (or, with a replica, has just written) is answered afresh, so that whoever published
+// a decision sees it at once. Kept by what the reply depends on, the language and the values
+// the list reads, so that other query parameters cannot multiply the keys. Bounded in bytes;
+// a bad request is never kept.
 type noticeReplies struct {
 	ttl   time.Duration // 0 keeps none
 	mu    sync.Mutex
@@ -122,8 +126,13 @@ func (n *noticeReplies) key(c *fiber.Ctx) (string, bool) {
 	if n.ttl <= 0 || c.Get(fiber.HeaderAuthorization) != "" || c.Cookies(cookieName) != "" || c.Cookies(freshCookie) != "" {
 		return "", false
 	}
-	return langOf(c) + " " + string(c.Request().URI().RequestURI()), true
+	return strings.Join([]string{langOf(c), c.Query("region_id"), c.Query("body_id"), c.Query("stage"), c.Query("section"),
+		c.Query("cursor"), c.Query("limit")}, "\x00"), true
 }
+
+// noticeReplyOverhead is what a kept reply costs beside its key and body: the map's entry,
+// the ETag, the time.
+const noticeReplyOverhead = 160
 
 func (n *noticeReplies) get(key string, now time.Time) (noticeReply, bool) {
 	n.mu.Lock()
@@ -138,12 +147,12 @@ func (n *noticeReplies) get(key string, now time.Time) (noticeReply, bool) {
 func (n *noticeReplies) put(key string, e noticeReply) {
 	n.mu.Lock()
 	defer n.mu.Unlock()
-	size := len(key) + len(e.body)
+	size := len(key) + len(e.body) + noticeReplyOverhead
 	if size > noticeRepliesMax {
 		return
 	}
 	if old, ok := n.m[key]; ok {
-		n.bytes -= len(key) + len(old.body)
+		n.bytes -= len(key) + len(old.body) + noticeReplyOverhead
 		delete(n.m, key)
 	}
 	if n.m == nil || n.bytes+size > noticeRepliesMax {

@@ -70,6 +70,11 @@ func (s *server) exportCSV(c *fiber.Ctx) error {
 	// place is always given back.
 	c.Context().SetBodyStreamWriter(func(bw *bufio.Writer) {
 		defer leave()
+		defer func() { // the writer runs on fasthttp's goroutine, where a panic would end the server
+			if v := recover(); v != nil {
+				s.log.Error("csv export panicked", slog.Any("panic", v))
+			}
+		}()
 		ctx, cancel := context.WithTimeout(context.Background(), exportTimeout)
 		defer cancel()
 		bw.WriteString("\uFEFF")

@@ -79,6 +79,30 @@ func TestExportsTakePlacesAndGiveThemBack(t *testing.T) {
 			t.Errorf("export %d: %.80q", i, r.body)
 		}
 	}
+	// An export takes no turn: with the one turn held by a sign-in, it still streams.
+	e.app = api.New(api.Config{Store: e.store, Catalog: catalog, JWTSecret: testSecret,
+		Logger: slog.New(slog.DiscardHandler), Turns: 1, TurnWait: 100 * time.Millisecond, Exports: 1})
+	arrived, release := make(chan struct{}, 1), make(chan struct{})
+	e.store.OnSecretCheck(func() {
+		arrived <- struct{}{}
+		<-release
+	})
+	signedIn := make(chan response, 1)
+	go func() {
+		r, _ := send(e.app, "POST", childLoginURL, childGuess(e, "child", "1234"), jsonHeader)
+		signedIn <- r
+	}()
+	<-arrived
+	if r := e.do("GET", "/api/v1/stats/export.csv", e.tokens["committee"], nil, nil); r.status != 200 {
+		t.Errorf("an export while the one turn is held: %d %s", r.status, r.body)
+	}
+	if r := e.do("GET", "/api/v1/proposals", e.tokens["committee"], nil, nil); r.status != 503 {
+		t.Errorf("a page while the one turn is held: %d, want 503", r.status)
+	}
+	close(release)
+	<-signedIn
+	e.store.OnSecretCheck(nil)
+
 	app(10 * time.Second)
 	var wg sync.WaitGroup
 	for range 6 {

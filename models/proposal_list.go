@@ -255,6 +255,7 @@ func (s *Store) listProposals(ctx context.Context, a *Actor, f ProposalFilter, p
 		}
 		if outside { // read after the page: a region that left the scope since is seen here
 			dropRows(rows)
+			s.wide.put(a.RegionPath, wideScope{wide: walk, at: s.Now()}) // no longer whole
 			return s.listProposals(ctx, a, f, p, false)
 		}
 	}
@@ -376,8 +377,8 @@ func (s *Store) wideScope(ctx context.Context, a *Actor) (wideScope, error) {
 	var inScope, every int64
 	var outside bool
 	err := s.queryRow(ctx, nil, []any{&inScope, &every, &outside}, `SELECT (SELECT COALESCE(SUM(n), 0) FROM region_stats WHERE region_id IN
-		(SELECT id FROM regions WHERE path LIKE ?1)), (SELECT COALESCE(SUM(n), 0) FROM region_stats),
-		EXISTS (SELECT 1 FROM regions WHERE path NOT LIKE ?1)`, a.RegionPath+"%")
+		(SELECT id FROM regions WHERE path LIKE ?)), (SELECT COALESCE(SUM(n), 0) FROM region_stats),
+		EXISTS (SELECT 1 FROM regions WHERE path NOT LIKE ?)`, a.RegionPath+"%", a.RegionPath+"%")
 	if err != nil {
 		return wideScope{}, fmt.Errorf("count proposals in scope: %w", err)
 	}

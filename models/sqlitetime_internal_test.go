@@ -361,6 +361,9 @@ func TestWholeCityCommitteeSeesNoCityBesideIt(t *testing.T) {
 	}
 	proposalInNewRegion(t, s, "", "另一个市") // beside the committee's city, while its answer is kept
 	list(first.ID)
+	if sc, ok := s.wide.get(city.Path, s.Now()); !ok || sc.whole {
+		t.Errorf("after a city beside it: kept %+v, %v, want not whole", sc, ok)
+	}
 	_, district := proposalInNewRegion(t, s, city.ID, "城东区") // under it
 	list(first.ID, district.ID)
 }
