@@ -103,6 +103,16 @@ func newEnvFrom(t testing.TB, store *models.Store, clock *modelstest.Clock) *env
 	}
 }
 
+// serveWith rebuilds e's app with cfg's settings (limits, caches) on the env's store, catalog
+// and secret, logging nowhere.
+func (e *env) serveWith(cfg api.Config) {
+	e.t.Helper()
+	catalog, err := locales.Load()
+	e.must(err)
+	cfg.Store, cfg.Catalog, cfg.JWTSecret, cfg.Logger = e.store, catalog, testSecret, slog.New(slog.DiscardHandler)
+	e.app = api.New(cfg)
+}
+
 // forEachDB runs fn in a fresh env on every database of this run.
 func forEachDB(t *testing.T, fn func(t *testing.T, e *env)) {
 	for _, d := range modelstest.Dialects() {

@@ -1,13 +1,11 @@
 package api_test
 
 import (
-	"log/slog"
 	"slices"
 	"testing"
 	"time"
 
 	"tongsheng/api"
-	"tongsheng/locales"
 )
 
 // The public list's reply to an anonymous reader is kept for a moment and served again: the same
@@ -15,14 +13,7 @@ import (
 // answered afresh, a bad request is never kept, and once the moment is over the list is read again.
 func TestPublicListKeptForAMoment(t *testing.T) {
 	e := newEnv(t, "sqlite")
-	catalog, err := locales.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	keep := func(ttl time.Duration) {
-		e.app = api.New(api.Config{Store: e.store, Catalog: catalog, JWTSecret: testSecret,
-			Logger: slog.New(slog.DiscardHandler), NoticeCache: ttl})
-	}
+	keep := func(ttl time.Duration) { e.serveWith(api.Config{NoticeCache: ttl}) }
 	const list = "/api/v1/public/proposals?limit=20"
 	has := func(r response, id string) bool { return slices.Contains(items(t, r), id) }
 

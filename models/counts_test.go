@@ -143,8 +143,9 @@ func TestConcurrentVotesAreExact(t *testing.T) {
 	}
 }
 
-// Children vote while staff post the decision, which closes the design stage: each vote either counts (answered with no
-// error) or is refused with stage_closed; none counts unanswered or is lost once answered.
+// Children vote while staff post the decision, which closes the design stage: each vote either
+// counts (answered with no error) or is refused with stage_closed; none counts unanswered, is
+// lost once answered, or counts after the decision was posted.
 func TestVotesRacingTheCloseOfDesign(t *testing.T) {
 	for _, d := range modelstest.Dialects() {
 		t.Run(d, func(t *testing.T) {
